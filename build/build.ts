@@ -1,0 +1,89 @@
+/**
+ * Bundles every entry point with esbuild into out/:
+ * - out/main/main.js        Electron main process (ESM; electron and keytar stay external)
+ * - out/preload/preload.cjs the preload, one CommonJS file so that it runs in a sandboxed renderer
+ * - out/cli/rolebar.mjs     the `rolebar` command line, one file for a fast start
+ * - out/renderer/           the page: index.html, renderer.js, styles.css
+ * Usage: tsx build/build.ts [--watch] [--minify]
+ */
+import { cp, mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = path.join(root, 'out');
+const minify = process.argv.includes('--minify');
+
+/** Native modules and Electron itself are loaded at run time, never bundled. */
+const nodeExternals = ['electron', 'keytar'];
+
+const common: esbuild.BuildOptions = {
+  bundle: true,
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  minify,
+  legalComments: 'none',
+};
+
+const builds: esbuild.BuildOptions[] = [
+  {
+    ...common,
+    entryPoints: [path.join(root, 'electron/main/main.ts')],
+    outfile: path.join(out, 'main/main.js'),
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    external: nodeExternals,
+    // Bundled CommonJS dependencies call require(); give ESM output a real one.
+    banner: {
+      js: "import { createRequire as __rolebarRequire } from 'node:module'; const require = __rolebarRequire(import.meta.url);",
+    },
+  },
+  {
+    ...common,
+    entryPoints: [path.join(root, 'electron/preload/preload.ts')],
+    outfile: path.join(out, 'preload/preload.cjs'),
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    external: ['electron'],
+  },
+  {
+    ...common,
+    entryPoints: [path.join(root, 'electron/cli/rolebar.ts')],
+    outfile: path.join(out, 'cli/rolebar.mjs'),
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: nodeExternals,
+    banner: {
+      js: "#!/usr/bin/env node\nimport { createRequire as __rolebarRequire } from 'node:module'; const require = __rolebarRequire(import.meta.url);",
+    },
+  },
+  {
+    ...common,
+    entryPoints: [path.join(root, 'renderer/src/renderer.ts')],
+    outfile: path.join(out, 'renderer/renderer.js'),
+    platform: 'browser',
+    // A classic script: module scripts are refused on file:// pages, which is how Electron loads ours.
+    format: 'iife',
+    target: 'chrome120',
+  },
+];
+
+/** Builds everything once; returns the output folder. */
+export async function buildAll(): Promise<string> {
+  await rm(out, { recursive: true, force: true });
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+  await mkdir(path.join(out, 'renderer'), { recursive: true });
+  await cp(path.join(root, 'renderer/index.html'), path.join(out, 'renderer/index.html'));
+  await cp(path.join(root, 'renderer/styles.css'), path.join(out, 'renderer/styles.css'));
+  return out;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const started = performance.now();
+  await buildAll();
+  console.log(`built out/ in ${Math.round(performance.now() - started)} ms`);
+}

@@ -1,0 +1,50 @@
+/**
+ * The base of every error Rolebar shows a user. `message` says what went wrong, `hint` what to do
+ * about it; `code` is stable for programs (the CLI's exit codes, IPC's `{ ok: false, error }`).
+ * Neither ever holds a secret: build them from names, ARNs and codes only.
+ */
+export class RolebarError extends Error {
+  readonly code: string;
+  readonly hint: string | undefined;
+  readonly context: Readonly<Record<string, string | number | boolean>>;
+
+  constructor(
+    code: string,
+    message: string,
+    options: {
+      hint?: string;
+      context?: Record<string, string | number | boolean>;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.hint = options.hint;
+    this.context = Object.freeze({ ...(options.context ?? {}) });
+  }
+
+  /** One line for a terminal or a toast: the message, then what to do. */
+  toUserString(): string {
+    return this.hint ? `${this.message} ${this.hint}` : this.message;
+  }
+}
+
+/** The shape an expected failure takes when it crosses IPC or is printed as JSON. */
+export interface SerializedError {
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+/** Turns any thrown value into something safe to show: our own errors keep their text, others a generic one. */
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof RolebarError) {
+    return error.hint === undefined
+      ? { code: error.code, message: error.message }
+      : { code: error.code, message: error.message, hint: error.hint };
+  }
+  // Foreign errors may quote request parameters; show only their class, never their text verbatim.
+  const name = error instanceof Error ? error.name : typeof error;
+  return { code: 'internal', message: `Unexpected ${name}. See the log for details.` };
+}

@@ -1,0 +1,188 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { RolebarError } from './errors.js';
+
+/** The keychain service Rolebar's own entries live under; tests use a name of their own. */
+export const DEFAULT_KEYCHAIN_SERVICE = 'Rolebar';
+
+/** How long a keychain call may take before we call the keychain unreachable (a locked collection can wait on a prompt nobody sees). */
+export const DEFAULT_KEYCHAIN_TIMEOUT_MS = 5_000;
+
+/** The few keytar calls we use: the native module's own signatures. */
+export interface KeytarLike {
+  getPassword(service: string, account: string): Promise<string | null>;
+  setPassword(service: string, account: string, password: string): Promise<void>;
+  deletePassword(service: string, account: string): Promise<boolean>;
+  findCredentials(service: string): Promise<Array<{ account: string; password: string }>>;
+}
+
+/** Secrets stored by account name under one service. The interface the rest of Rolebar depends on. */
+export interface SecretStore {
+  readonly service: string;
+  get(account: string): Promise<string | null>;
+  set(account: string, secret: string): Promise<void>;
+  /** Resolves true when an entry was removed, false when there was none. */
+  delete(account: string): Promise<boolean>;
+  /** Account names only: listing never reads secrets out. */
+  list(): Promise<string[]>;
+}
+
+export type KeychainFailure =
+  | 'no-session-bus'
+  | 'no-secret-service'
+  | 'locked'
+  | 'timeout'
+  | 'not-installed'
+  | 'failed';
+
+/** The keychain cannot be used right now; `hint` tells the user what to install or unlock. */
+export class KeychainUnavailableError extends RolebarError {
+  readonly reason: KeychainFailure;
+  constructor(reason: KeychainFailure, message: string, hint: string, cause?: unknown) {
+    super(`keychain-${reason}`, message, { hint, cause, context: { reason } });
+    this.reason = reason;
+  }
+}
+
+const LINUX_INSTALL_HINT =
+  'Install and start a Secret Service such as GNOME Keyring (sudo apt-get install gnome-keyring) and log in to a desktop session, or run Rolebar inside one.';
+
+export interface KeychainOptions {
+  service?: string;
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  platform?: NodeJS.Platform;
+  /** The keytar module; loaded on first use when not given. */
+  keytar?: KeytarLike;
+}
+
+/**
+ * Opens the OS keychain (macOS Keychain, Windows Credential Manager, a Secret Service on Linux)
+ * through keytar. Every call fails fast with a KeychainUnavailableError rather than hanging
+ * when no Secret Service is reachable, the collection is locked, or the call does not return in time.
+ */
+export function openKeychain(options: KeychainOptions = {}): SecretStore {
+  const service = options.service ?? DEFAULT_KEYCHAIN_SERVICE;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_KEYCHAIN_TIMEOUT_MS;
+  const env = options.env ?? process.env;
+  const platform = options.platform ?? process.platform;
+  let keytar = options.keytar;
+
+  async function call<T>(operation: string, run: (k: KeytarLike) => Promise<T>): Promise<T> {
+    if (platform === 'linux') assertSessionBus(env);
+    keytar ??= loadKeytar();
+    const k = keytar;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new KeychainUnavailableError(
+              'timeout',
+              `The keychain did not answer within ${Math.round(timeoutMs / 1000)} s (${operation}).`,
+              platform === 'linux'
+                ? 'Your login keyring may be locked and waiting on an unlock prompt: unlock it (for example in Seahorse, "Passwords and Keys") and try again.'
+                : 'Unlock your keychain and try again.',
+            ),
+          ),
+        timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([run(k), timeout]);
+    } catch (error) {
+      throw toKeychainError(error, operation, platform);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return {
+    service,
+    get: (account) => call('read', (k) => k.getPassword(service, checkAccount(account))),
+    set: async (account, secret) => {
+      if (secret.length === 0)
+        throw new RolebarError('keychain-empty-secret', 'Refusing to store an empty secret.');
+      return call('write', (k) => k.setPassword(service, checkAccount(account), secret));
+    },
+    delete: (account) => call('delete', (k) => k.deletePassword(service, checkAccount(account))),
+    list: () =>
+      call('list', async (k) => (await k.findCredentials(service)).map((entry) => entry.account).sort()),
+  };
+}
+
+function checkAccount(account: string): string {
+  if (account.length === 0 || account.length > 256 || /[\0\r\n]/.test(account)) {
+    throw new RolebarError(
+      'keychain-bad-account',
+      'A keychain entry name must be 1-256 characters on one line.',
+    );
+  }
+  return account;
+}
+
+/** libsecret reaches the Secret Service over the D-Bus session bus; without one it can only fail or hang. */
+function assertSessionBus(env: NodeJS.ProcessEnv): void {
+  if (env.DBUS_SESSION_BUS_ADDRESS) return;
+  if (env.XDG_RUNTIME_DIR && existsSync(path.join(env.XDG_RUNTIME_DIR, 'bus'))) return;
+  throw new KeychainUnavailableError(
+    'no-session-bus',
+    'No D-Bus session bus is running, so the keychain (Secret Service) cannot be reached.',
+    LINUX_INSTALL_HINT,
+  );
+}
+
+function loadKeytar(): KeytarLike {
+  try {
+    // keytar is a native CommonJS module; loading it lazily keeps start-up fast for commands that never touch secrets.
+    return createRequire(import.meta.url)('keytar') as KeytarLike;
+  } catch (error) {
+    throw new KeychainUnavailableError(
+      'not-installed',
+      'The keychain module (keytar) could not be loaded.',
+      'Reinstall Rolebar; on Linux building it needs libsecret (sudo apt-get install libsecret-1-dev) before npm install.',
+      error,
+    );
+  }
+}
+
+/** Maps libsecret's, Keychain's and Credential Manager's failures to one typed error with advice. */
+function toKeychainError(error: unknown, operation: string, platform: NodeJS.Platform): Error {
+  if (error instanceof RolebarError) return error;
+  const text = error instanceof Error ? error.message : String(error);
+  if (/not provided by any \.service files|ServiceUnknown|org\.freedesktop\.secrets/i.test(text)) {
+    return new KeychainUnavailableError(
+      'no-secret-service',
+      'No Secret Service (keychain daemon) is running on the D-Bus session.',
+      LINUX_INSTALL_HINT,
+      error,
+    );
+  }
+  if (/autolaunch|D-Bus|dbus|Could not connect/i.test(text)) {
+    return new KeychainUnavailableError(
+      'no-session-bus',
+      'The D-Bus session bus could not be reached, so the keychain cannot be used.',
+      LINUX_INSTALL_HINT,
+      error,
+    );
+  }
+  // "Object does not exist at path …/collection/login": the daemon runs but has no unlocked login keyring.
+  if (/locked|dismissed|cancel|prompt|interaction|Object does not exist at path|-128|-25308/i.test(text)) {
+    return new KeychainUnavailableError(
+      'locked',
+      'The keychain is locked, or has no login keyring to store into.',
+      platform === 'linux'
+        ? 'Unlock your login keyring (for example in Seahorse, "Passwords and Keys") and try again.'
+        : 'Unlock your keychain and try again.',
+      error,
+    );
+  }
+  // The OS's own text names the failure, never a secret: keytar does not echo stored values.
+  return new KeychainUnavailableError(
+    'failed',
+    `The keychain refused to ${operation}: ${text}`,
+    'Check that your keychain is unlocked and working, then try again.',
+    error,
+  );
+}

@@ -1,0 +1,371 @@
+import { copyFileSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import Conf, { type Options } from 'conf';
+import { RolebarError } from './errors.js';
+import { settingsDir } from './paths.js';
+
+/**
+ * The settings file's format version. Bump it (semver) and add a migration below whenever the shape changes;
+ * conf records the version a file was last migrated to under `__internal__.migrations.version`.
+ */
+export const SETTINGS_VERSION = '1.0.0';
+
+/** The file name inside the settings folder: `settings.json`. */
+export const SETTINGS_FILE_NAME = 'settings';
+
+export type Theme = 'system' | 'light' | 'dark';
+
+/** What the user chooses in Settings. */
+export interface Preferences {
+  /** Minutes before expiry at which an alert fires, most distant first. */
+  alertThresholdsMin: number[];
+  /** Minutes before expiry at which sessions that need no new MFA code are renewed. */
+  refreshMarginMin: number;
+  /** Seconds after which a copied snippet is cleared from the clipboard, if it is still there; 0 keeps it. */
+  clipboardClearSeconds: number;
+  notifications: boolean;
+  launchAtLogin: boolean;
+  theme: Theme;
+}
+
+/** A record in settings: an identity, a role or a session's metadata. Never a secret (see assertNoSecrets). */
+export interface SettingsRecord {
+  id: string;
+  [field: string]: unknown;
+}
+
+/** Everything the settings file holds. (A type alias, not an interface: conf requires an indexable record.) */
+export type SettingsData = {
+  identities: SettingsRecord[];
+  roles: SettingsRecord[];
+  sessions: SettingsRecord[];
+  preferences: Preferences;
+};
+
+/** The defaults a new file starts from. */
+export const DEFAULT_PREFERENCES: Readonly<Preferences> = Object.freeze({
+  alertThresholdsMin: [15, 5, 1],
+  refreshMarginMin: 10,
+  clipboardClearSeconds: 60,
+  notifications: true,
+  launchAtLogin: false,
+  theme: 'system',
+});
+
+function defaults(): SettingsData {
+  return {
+    identities: [],
+    roles: [],
+    sessions: [],
+    preferences: { ...DEFAULT_PREFERENCES, alertThresholdsMin: [...DEFAULT_PREFERENCES.alertThresholdsMin] },
+  };
+}
+
+const recordList = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['id'],
+    properties: { id: { type: 'string', minLength: 1 } },
+  },
+} as const;
+
+const schema: Options<SettingsData>['schema'] = {
+  identities: recordList,
+  roles: recordList,
+  sessions: recordList,
+  preferences: {
+    type: 'object',
+    additionalProperties: false,
+    required: [
+      'alertThresholdsMin',
+      'refreshMarginMin',
+      'clipboardClearSeconds',
+      'notifications',
+      'launchAtLogin',
+      'theme',
+    ],
+    properties: {
+      alertThresholdsMin: {
+        type: 'array',
+        maxItems: 10,
+        items: { type: 'integer', minimum: 1, maximum: 720 },
+      },
+      refreshMarginMin: { type: 'integer', minimum: 1, maximum: 60 },
+      clipboardClearSeconds: { type: 'integer', minimum: 0, maximum: 3600 },
+      notifications: { type: 'boolean' },
+      launchAtLogin: { type: 'boolean' },
+      theme: { enum: ['system', 'light', 'dark'] },
+    },
+  },
+};
+
+/**
+ * Migrations by the version they bring a file to. Each runs once, in order, on files older than it
+ * (a new file counts as 0.0.0), after a copy of the file was kept aside.
+ * 1.0.0: a new file gets the defaults; files from the 0.x previews get what they lacked, the rest untouched.
+ */
+const migrations: NonNullable<Options<SettingsData>['migrations']> = {
+  '1.0.0': (store) => {
+    const current = store.store as Partial<SettingsData>;
+    store.store = withDefaults(current);
+  },
+};
+
+/** Fills in whatever `data` lacks from the defaults, one level deep for preferences. */
+function withDefaults(data: Partial<SettingsData>): SettingsData {
+  const base = defaults();
+  return { ...base, ...data, preferences: { ...base.preferences, ...(data.preferences ?? {}) } };
+}
+
+/** The few members of conf's / electron-store's class that Rolebar uses: both satisfy it. */
+export interface SettingsStoreLike {
+  readonly path: string;
+  get store(): SettingsData;
+  set store(value: SettingsData);
+}
+
+/** Makes the underlying store: conf under Node (CLI, tests), electron-store in the main process. */
+export type SettingsStoreFactory = (options: Options<SettingsData>) => SettingsStoreLike;
+
+/** conf's options for Rolebar's settings file in `dir`; the main process passes the same ones to electron-store. */
+export function settingsStoreOptions(dir: string, beforeMigration?: () => void): Options<SettingsData> {
+  return {
+    cwd: dir,
+    configName: SETTINGS_FILE_NAME,
+    projectName: 'rolebar',
+    projectVersion: SETTINGS_VERSION,
+    schema,
+    // No `defaults`: conf would write them into a file before validating it. Migrations fill them in instead.
+    migrations,
+    ...(beforeMigration ? { beforeEachMigration: beforeMigration } : {}),
+    clearInvalidConfig: false,
+    configFileMode: 0o600,
+    watch: false,
+  };
+}
+
+/** The settings file cannot be used as it is; it was left in place and a copy kept at `keptAt`. */
+export class SettingsFileError extends RolebarError {
+  readonly keptAt: string;
+  constructor(
+    code: 'settings-corrupt' | 'settings-too-new',
+    message: string,
+    hint: string,
+    keptAt: string,
+    cause?: unknown,
+  ) {
+    super(code, message, { hint, cause, context: { keptAt } });
+    this.keptAt = keptAt;
+  }
+}
+
+/** A value that looks like a secret was about to be written to settings. */
+export class SecretInSettingsError extends RolebarError {
+  constructor(field: string) {
+    super('settings-secret', `Refusing to save "${field}" in settings: secrets belong in the keychain.`, {
+      context: { field },
+    });
+  }
+}
+
+export interface OpenSettingsOptions {
+  /** The settings folder; default settingsDir() (ROLEBAR_HOME or the app's userData folder). */
+  dir?: string;
+  /** Defaults to conf. The main process passes `(o) => new ElectronStore(o)`. */
+  createStore?: SettingsStoreFactory;
+  /** For the name of the copy kept aside. */
+  now?: () => Date;
+}
+
+/** Typed access to Rolebar's settings. Each read sees the file as it is now, so the app and the CLI share it. */
+export interface Settings {
+  readonly path: string;
+  read(): SettingsData;
+  /** Applies `change` to a copy of the current data and saves it whole (validated, atomically, never with a secret). */
+  update(change: (data: SettingsData) => void): SettingsData;
+  preferences(): Preferences;
+  setPreferences(patch: Partial<Preferences>): Preferences;
+}
+
+/**
+ * Opens (creating, or migrating, as needed) the settings file. A file that is not valid JSON, breaks the schema,
+ * or was written by a newer Rolebar is never reset: it stays where it is, a copy is kept beside it, and a
+ * SettingsFileError says so and what to do.
+ */
+export function openSettings(options: OpenSettingsOptions = {}): Settings {
+  const dir = options.dir ?? settingsDir();
+  const createStore: SettingsStoreFactory = options.createStore ?? ((o) => new Conf<SettingsData>(o));
+  const now = options.now ?? (() => new Date());
+  const file = path.join(dir, `${SETTINGS_FILE_NAME}.json`);
+
+  const existed = checkFileBeforeOpening(file, now);
+  let keptBeforeMigrating = false;
+  const beforeMigration = () => {
+    if (existed && !keptBeforeMigrating) keepCopy(file, now, 'before-migration');
+    keptBeforeMigrating = true;
+  };
+  let store: SettingsStoreLike;
+  try {
+    store = createStore(settingsStoreOptions(dir, beforeMigration));
+  } catch (error) {
+    throw corrupt(file, now, error);
+  }
+
+  const read = (): SettingsData => {
+    try {
+      return withDefaults(withoutInternal(store.store));
+    } catch (error) {
+      throw corrupt(file, now, error);
+    }
+  };
+
+  const settings: Settings = {
+    path: store.path,
+    read,
+    update(change) {
+      const data = structuredClone(read());
+      change(data);
+      assertNoSecrets(data);
+      try {
+        store.store = data;
+      } catch (error) {
+        throw new RolebarError(
+          'settings-invalid',
+          `These settings cannot be saved: ${describeConfError(error)}`,
+          {
+            hint: 'Nothing was changed.',
+            cause: error,
+          },
+        );
+      }
+      return read();
+    },
+    preferences: () => read().preferences,
+    setPreferences(patch) {
+      return settings.update((data) => {
+        data.preferences = { ...data.preferences, ...patch };
+      }).preferences;
+    },
+  };
+  return settings;
+}
+
+/**
+ * conf would overwrite a newer file's version mark, so check the file ourselves first.
+ * Returns whether the file exists.
+ */
+function checkFileBeforeOpening(file: string, now: () => Date): boolean {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw new RolebarError('settings-unreadable', `The settings file ${file} cannot be read.`, {
+      hint: 'Check its permissions.',
+      cause: error,
+    });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw corrupt(file, now, error);
+  }
+  const version = fileVersion(parsed);
+  if (version !== undefined && compareVersions(version, SETTINGS_VERSION) > 0) {
+    const keptAt = keepCopy(file, now, 'newer');
+    throw new SettingsFileError(
+      'settings-too-new',
+      `The settings file ${file} was written by a newer Rolebar (settings format ${version}; this one reads ${SETTINGS_VERSION}).`,
+      `Update Rolebar. The file was left unchanged and a copy kept at ${keptAt}.`,
+      keptAt,
+    );
+  }
+  return true;
+}
+
+function corrupt(file: string, now: () => Date, error: unknown): SettingsFileError {
+  if (error instanceof SettingsFileError) return error;
+  const keptAt = keepCopy(file, now, 'corrupt');
+  return new SettingsFileError(
+    'settings-corrupt',
+    `The settings file ${file} is damaged: ${describeConfError(error)}.`,
+    `It was left unchanged and a copy kept at ${keptAt}. Fix it or move it away, then start Rolebar again (a missing file starts fresh).`,
+    keptAt,
+    error,
+  );
+}
+
+function keepCopy(file: string, now: () => Date, why: string): string {
+  const stamp = now()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  const keptAt = `${file}.${why}-${stamp}`;
+  try {
+    copyFileSync(file, keptAt);
+  } catch {
+    // The original stays in place whatever happens; a failed copy only loses the extra safety net.
+  }
+  return keptAt;
+}
+
+function describeConfError(error: unknown): string {
+  if (error instanceof SyntaxError) return 'it is not valid JSON';
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replace(/^Config schema violation: /, 'it breaks the settings schema: ');
+}
+
+function fileVersion(parsed: unknown): string | undefined {
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const internal = (parsed as Record<string, unknown>).__internal__;
+  if (typeof internal !== 'object' || internal === null) return undefined;
+  const migrationsInfo = (internal as Record<string, unknown>).migrations;
+  if (typeof migrationsInfo !== 'object' || migrationsInfo === null) return undefined;
+  const version = (migrationsInfo as Record<string, unknown>).version;
+  return typeof version === 'string' ? version : undefined;
+}
+
+/** Compares two x.y.z versions numerically; anything unparsable counts as 0. */
+export function compareVersions(a: string, b: string): number {
+  const parts = (v: string) => v.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  const [pa, pb] = [parts(a), parts(b)];
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (diff !== 0) return Math.sign(diff);
+  }
+  return 0;
+}
+
+function withoutInternal(data: SettingsData): SettingsData {
+  const { __internal__: _, ...rest } = data as SettingsData & { __internal__?: unknown };
+  return rest as SettingsData;
+}
+
+const SECRET_FIELD = /secret|token|password|private.?key/i;
+/** Shapes of AWS secret access keys (40 base64-ish chars) and session tokens (long base64). */
+const SECRET_VALUE = /^[A-Za-z0-9/+=]{40}$|^[A-Za-z0-9/+=]{100,}$/;
+
+/**
+ * Throws SecretInSettingsError when any field name or string value looks like a secret. A last line of defence:
+ * the code that builds records never puts secrets in them.
+ */
+export function assertNoSecrets(value: unknown, field = 'settings'): void {
+  if (typeof value === 'string') {
+    if (SECRET_VALUE.test(value)) throw new SecretInSettingsError(field);
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) assertNoSecrets(item, `${field}[${i}]`);
+    return;
+  }
+  if (typeof value === 'object' && value !== null) {
+    for (const [key, inner] of Object.entries(value)) {
+      if (SECRET_FIELD.test(key) && inner !== undefined && inner !== null && inner !== '') {
+        throw new SecretInSettingsError(`${field}.${key}`);
+      }
+      assertNoSecrets(inner, `${field}.${key}`);
+    }
+  }
+}

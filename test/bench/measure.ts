@@ -1,0 +1,30 @@
+import { spawnSync } from 'node:child_process';
+
+/** The median of `runs` wall times of `command args`, in milliseconds. */
+export function medianWallMs(
+  command: string,
+  args: string[],
+  runs: number,
+  env: NodeJS.ProcessEnv = process.env,
+): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const result = spawnSync(command, args, { env, stdio: 'ignore' });
+    times.push(performance.now() - started);
+    if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
+  }
+  return median(times);
+}
+
+/** The median of a list of numbers. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/** Prints one figure as an aligned line. */
+export function report(label: string, value: number, unit = 'ms', note = ''): void {
+  console.log(`${label.padEnd(52)} ${value.toFixed(2).padStart(9)} ${unit}${note ? `  ${note}` : ''}`);
+}

@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { type Browser, chromium, type Page } from 'playwright';
+import { type IpcRequests, type RequestChannel, validateArgs } from '../../electron/ipc/contract.js';
+import { CHROMIUM_ARGS, chromiumPath } from './prerequisites.js';
+import { serveFolder } from './static-server.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** What the page's `window.rolebar` calls reach: one function per channel, as in the main process. */
+export type Handlers = {
+  [C in RequestChannel]: (
+    ...args: IpcRequests[C]['args']
+  ) => Promise<IpcRequests[C]['result']> | IpcRequests[C]['result'];
+};
+
+/** A running renderer: Debian's Chromium showing out/renderer, wired to `handlers` like the real preload. */
+export interface RendererSession {
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+let preloadScript: Promise<string> | undefined;
+
+/** Bundles test/support/browser-preload.ts once per process. */
+function browserPreload(): Promise<string> {
+  preloadScript ??= esbuild
+    .build({
+      entryPoints: [path.join(root, 'test/support/browser-preload.ts')],
+      bundle: true,
+      write: false,
+      format: 'iife',
+      platform: 'browser',
+      logLevel: 'silent',
+    })
+    .then((result) => result.outputFiles[0]?.text ?? '');
+  return preloadScript;
+}
+
+/** Opens the built renderer (run `npm run build` first; `npm test` does) in Chromium with `handlers` behind it. */
+export async function openRenderer(
+  handlers: Handlers,
+  options: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } } = {},
+): Promise<RendererSession> {
+  const server = await serveFolder(path.join(root, 'out/renderer'));
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
+  const context = await browser.newContext({
+    colorScheme: options.colorScheme ?? 'light',
+    viewport: options.viewport ?? { width: 420, height: 600 },
+  });
+  // Same checks as the main process: a known channel, arguments of the right shape.
+  await context.exposeBinding('__rolebarInvoke', async (_source, channel: unknown, args: unknown) => {
+    if (typeof channel !== 'string' || !(channel in validateArgs) || !Array.isArray(args)) {
+      throw new Error('refused: unknown channel or malformed arguments');
+    }
+    const name = channel as RequestChannel;
+    const valid = validateArgs[name](args);
+    return (handlers[name] as (...a: unknown[]) => unknown)(...valid);
+  });
+  await context.addInitScript({ content: await browserPreload() });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  return {
+    browser,
+    page,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
