@@ -75,14 +75,16 @@ function isolatedEnv(home: string, runtime: string): NodeJS.ProcessEnv {
 
 async function runStages(): Promise<number> {
   const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
-  const biome = path.join(root, 'node_modules/@biomejs/biome/bin/biome');
+  const eslint = path.join(root, 'node_modules/eslint/bin/eslint.js');
+  const prettier = path.join(root, 'node_modules/prettier/bin/prettier.cjs');
   const stages: Array<[string, string, string[]]> = selected.length
     ? []
     : [
         ['typecheck: electron (Node + Electron main)', process.execPath, [tsc, '-p', 'electron']],
         ['typecheck: renderer (browser)', process.execPath, [tsc, '-p', 'renderer']],
         ['typecheck: test', process.execPath, [tsc, '-p', 'test']],
-        ['lint', process.execPath, [biome, 'check', '--diagnostic-level=warn', '.']],
+        ['lint: eslint', process.execPath, [eslint, '-c', 'build/eslint.config.js', '.']],
+        ['lint: prettier', process.execPath, [prettier, '--check', '--log-level=warn', '.']],
       ];
   stages.push(['build', process.execPath, ['--import', 'tsx', 'build/build.ts']]);
   for (const [name, command, args] of stages) {

@@ -29,12 +29,7 @@ export interface SecretStore {
 }
 
 export type KeychainFailure =
-  | 'no-session-bus'
-  | 'no-secret-service'
-  | 'locked'
-  | 'timeout'
-  | 'not-installed'
-  | 'failed';
+  'no-session-bus' | 'no-secret-service' | 'locked' | 'timeout' | 'not-installed' | 'failed';
 
 /** The keychain cannot be used right now; `hint` tells the user what to install or unlock. */
 export class KeychainUnavailableError extends RolebarError {

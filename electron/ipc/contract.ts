@@ -14,8 +14,7 @@ export interface AppInfo {
 
 /** Expected failures cross IPC as values, never as thrown strings. */
 export type Result<T> =
-  | { ok: true; value: T }
-  | { ok: false; error: { code: string; message: string; hint?: string } };
+  { ok: true; value: T } | { ok: false; error: { code: string; message: string; hint?: string } };
 
 /** Request channels: `invoke` from the renderer, answered by one handler in the main process. */
 export interface IpcRequests {

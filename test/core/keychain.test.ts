@@ -75,72 +75,76 @@ async function keychainCallIn(
   return JSON.parse(stdout.trim().split('\n').pop() ?? '{}');
 }
 
-describe('keychain unreachable: fails fast with advice, never hangs', {
-  skip: process.platform !== 'linux',
-}, () => {
-  it('no D-Bus session bus at all', async () => {
-    const env = {
-      ...process.env,
-      DBUS_SESSION_BUS_ADDRESS: '',
-      XDG_RUNTIME_DIR: '/nonexistent',
-      DISPLAY: '',
-    };
-    const result = await keychainCallIn(env);
-    assert.equal(result.code, 'keychain-no-session-bus');
-    assert.match(result.message, /D-Bus/);
-    assert.match(result.message, /apt-get install gnome-keyring/);
-  });
-
-  it('a session bus address that nothing listens on', async () => {
-    const env = { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' };
-    const result = await keychainCallIn(env);
-    assert.equal(result.code, 'keychain-no-session-bus');
-    assert.ok(result.ms < 4000, `took ${result.ms} ms`);
-  });
-
-  it('a session bus whose keyring has no unlocked login collection', async () => {
-    // A fresh dbus-run-session auto-starts gnome-keyring, which has no login keyring and cannot prompt here.
-    const sandbox = makeSandbox('locked');
-    try {
-      const runtime = path.join(sandbox.dir, 'run');
-      await run('mkdir', ['-m', '700', runtime]);
+describe(
+  'keychain unreachable: fails fast with advice, never hangs',
+  {
+    skip: process.platform !== 'linux',
+  },
+  () => {
+    it('no D-Bus session bus at all', async () => {
       const env = {
-        ...sandbox.env,
+        ...process.env,
         DBUS_SESSION_BUS_ADDRESS: '',
-        XDG_RUNTIME_DIR: runtime,
-        XDG_DATA_HOME: path.join(sandbox.dir, 'data'),
+        XDG_RUNTIME_DIR: '/nonexistent',
         DISPLAY: '',
       };
-      const script = `
+      const result = await keychainCallIn(env);
+      assert.equal(result.code, 'keychain-no-session-bus');
+      assert.match(result.message, /D-Bus/);
+      assert.match(result.message, /apt-get install gnome-keyring/);
+    });
+
+    it('a session bus address that nothing listens on', async () => {
+      const env = { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' };
+      const result = await keychainCallIn(env);
+      assert.equal(result.code, 'keychain-no-session-bus');
+      assert.ok(result.ms < 4000, `took ${result.ms} ms`);
+    });
+
+    it('a session bus whose keyring has no unlocked login collection', async () => {
+      // A fresh dbus-run-session auto-starts gnome-keyring, which has no login keyring and cannot prompt here.
+      const sandbox = makeSandbox('locked');
+      try {
+        const runtime = path.join(sandbox.dir, 'run');
+        await run('mkdir', ['-m', '700', runtime]);
+        const env = {
+          ...sandbox.env,
+          DBUS_SESSION_BUS_ADDRESS: '',
+          XDG_RUNTIME_DIR: runtime,
+          XDG_DATA_HOME: path.join(sandbox.dir, 'data'),
+          DISPLAY: '',
+        };
+        const script = `
         import { openKeychain } from './electron/core/keychain.ts';
         try { await openKeychain({ service: 'rolebar-test-locked', timeoutMs: 4000 }).set('a', 'FAKE'); console.log(JSON.stringify({ code: 'ok' })); }
         catch (error) { console.log(JSON.stringify({ code: error.code, message: error.toUserString() })); }
         process.exit(0);
       `;
-      const { stdout } = await run(
-        'dbus-run-session',
-        ['--', process.execPath, '--import', 'tsx', '--input-type=module', '-e', script],
-        { cwd: root, env, timeout: 20_000 },
-      );
-      const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}');
-      assert.match(result.code, /^keychain-(locked|timeout|no-secret-service)$/);
-      assert.match(result.message, /unlock|Secret Service/i);
-    } finally {
-      sandbox.cleanup();
-    }
-  });
+        const { stdout } = await run(
+          'dbus-run-session',
+          ['--', process.execPath, '--import', 'tsx', '--input-type=module', '-e', script],
+          { cwd: root, env, timeout: 20_000 },
+        );
+        const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}');
+        assert.match(result.code, /^keychain-(locked|timeout|no-secret-service)$/);
+        assert.match(result.message, /unlock|Secret Service/i);
+      } finally {
+        sandbox.cleanup();
+      }
+    });
 
-  it('a keychain that never answers times out with a typed error', async () => {
-    const hung: KeytarLike = {
-      getPassword: () => new Promise(() => {}),
-      setPassword: () => new Promise(() => {}),
-      deletePassword: () => new Promise(() => {}),
-      findCredentials: () => new Promise(() => {}),
-    };
-    const keychain = openKeychain({ service: 'rolebar-test-hung', keytar: hung, timeoutMs: 50 });
-    await assert.rejects(
-      () => keychain.get('anyone'),
-      (error: unknown) => error instanceof KeychainUnavailableError && error.reason === 'timeout',
-    );
-  });
-});
+    it('a keychain that never answers times out with a typed error', async () => {
+      const hung: KeytarLike = {
+        getPassword: () => new Promise(() => {}),
+        setPassword: () => new Promise(() => {}),
+        deletePassword: () => new Promise(() => {}),
+        findCredentials: () => new Promise(() => {}),
+      };
+      const keychain = openKeychain({ service: 'rolebar-test-hung', keytar: hung, timeoutMs: 50 });
+      await assert.rejects(
+        () => keychain.get('anyone'),
+        (error: unknown) => error instanceof KeychainUnavailableError && error.reason === 'timeout',
+      );
+    });
+  },
+);
