@@ -1,0 +1,86 @@
+/** Kinds of one-shot faults the emulator can inject. */
+export type FaultKind = 'throttle' | 'internal-error' | 'drop-connection';
+
+/** Restricts a fault to requests of one Action (e.g. `AssumeRole`, `getSigninToken`); all requests when omitted. */
+export interface FaultMatch {
+  action?: string;
+}
+
+interface CountedFault {
+  kind: FaultKind;
+  remaining: number;
+  action: string | undefined;
+}
+
+interface DelayFault {
+  ms: number;
+  remaining: number;
+  action: string | undefined;
+}
+
+/**
+ * Fault injection for one emulator. Counted faults hit the next N matching requests, in the order they
+ * were added; delays stack on top of whatever else happens. Clock skew lives on the emulator (`setClockOffset`).
+ */
+export class FaultController {
+  private counted: CountedFault[] = [];
+  private delays: DelayFault[] = [];
+
+  private add(kind: FaultKind, count: number, match: FaultMatch | undefined): void {
+    if (!Number.isInteger(count) || count < 1) throw new Error('fault count must be a positive integer');
+    this.counted.push({ kind, remaining: count, action: match?.action });
+  }
+
+  /** The next `count` matching requests get 400 Throttling "Rate exceeded". */
+  throttle(count = 1, match?: FaultMatch): void {
+    this.add('throttle', count, match);
+  }
+
+  /** The next `count` matching requests get 500 InternalFailure. */
+  internalError(count = 1, match?: FaultMatch): void {
+    this.add('internal-error', count, match);
+  }
+
+  /** The next `count` matching requests have their connection destroyed without any response. */
+  dropConnection(count = 1, match?: FaultMatch): void {
+    this.add('drop-connection', count, match);
+  }
+
+  /** Delays the answer to matching requests by `ms` (the next `count` of them, or all until cleared). */
+  delay(ms: number, options: FaultMatch & { count?: number } = {}): void {
+    if (!(ms >= 0)) throw new Error('delay must be >= 0 ms');
+    this.delays.push({ ms, remaining: options.count ?? Number.POSITIVE_INFINITY, action: options.action });
+  }
+
+  /** Removes every pending fault. */
+  clear(): void {
+    this.counted = [];
+    this.delays = [];
+  }
+
+  /** Number of counted faults still pending (delays excluded). */
+  get pending(): number {
+    return this.counted.reduce((n, f) => n + f.remaining, 0);
+  }
+
+  /** @internal Takes the counted fault for a request of `action`, if one matches. */
+  take(action: string | undefined): FaultKind | undefined {
+    const fault = this.counted.find((f) => f.action === undefined || f.action === action);
+    if (!fault) return undefined;
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) this.counted = this.counted.filter((f) => f !== fault);
+    return fault.kind;
+  }
+
+  /** @internal Total delay (ms) for a request of `action`, consuming counted delays. */
+  takeDelay(action: string | undefined): number {
+    let total = 0;
+    for (const d of this.delays) {
+      if (d.action !== undefined && d.action !== action) continue;
+      total += d.ms;
+      d.remaining -= 1;
+    }
+    this.delays = this.delays.filter((d) => d.remaining > 0);
+    return total;
+  }
+}

@@ -1,0 +1,194 @@
+import type { AccessKeySpec, PolicyDocument, PolicyStatement, WorldSpec } from './types.js';
+
+/** Account ids of the seed world. */
+export const SEED_ACCOUNTS = { dev: '111111111111', prod: '222222222222', audit: '333333333333' } as const;
+
+/** Long-term keys of the seed world (all fake: ids end in EXAMPLE, secrets are spelled-out placeholders). */
+export const SEED_KEYS = {
+  alice: {
+    accessKeyId: 'AKIAALICEKEY0EXAMPLE',
+    secretAccessKey: 'alice/FAKE/secret/key/for/tests/EXAMPLE0',
+    status: 'Active',
+  },
+  aliceOld: {
+    accessKeyId: 'AKIAALICEOLD0EXAMPLE',
+    secretAccessKey: 'alice/FAKE/retired/key/for/test/EXAMPLE0',
+    status: 'Inactive',
+  },
+  bob: {
+    accessKeyId: 'AKIABOBKEY000EXAMPLE',
+    secretAccessKey: 'bob/FAKE/inactive/key/for/tests/EXAMPLE0',
+    status: 'Inactive',
+  },
+  carol: {
+    accessKeyId: 'AKIACAROLKEY0EXAMPLE',
+    secretAccessKey: 'carol/FAKE/secret/key/for/tests/EXAMPLE0',
+    status: 'Active',
+  },
+  devRoot: {
+    accessKeyId: 'AKIADEVROOT00EXAMPLE',
+    secretAccessKey: 'root/FAKE/secret/key/for/tests/EXAMPLE00',
+    status: 'Active',
+  },
+} as const satisfies Record<string, AccessKeySpec>;
+
+/** Serial numbers and base32 seeds of the seed world's virtual MFA devices. */
+export const SEED_MFA = {
+  alice: { serial: 'arn:aws:iam::111111111111:mfa/alice', secretBase32: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' },
+} as const;
+
+/** The ExternalId the seed's `partner` role requires. */
+export const SEED_EXTERNAL_ID = 'rolebar-partner-EXAMPLE';
+
+/** Role ARNs of the seed world. */
+export const SEED_ROLES = {
+  ec2Worker: 'arn:aws:iam::111111111111:role/ec2-worker',
+  devDeploy: 'arn:aws:iam::111111111111:role/team/dev-deploy',
+  readonly: 'arn:aws:iam::222222222222:role/readonly',
+  admin: 'arn:aws:iam::222222222222:role/admin',
+  partner: 'arn:aws:iam::222222222222:role/partner',
+  longSession: 'arn:aws:iam::222222222222:role/long-session',
+  deployer: 'arn:aws:iam::222222222222:role/deployer',
+  billing: 'arn:aws:iam::222222222222:role/billing',
+  auditor: 'arn:aws:iam::333333333333:role/auditor',
+} as const;
+
+const DEV_ROOT = 'arn:aws:iam::111111111111:root';
+const ASSUME_AND_TAG = ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'];
+
+function trust(principal: string, extra: Partial<PolicyStatement> = {}): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: ASSUME_AND_TAG, ...extra }],
+  };
+}
+
+function allowAssume(resources: string[], deny: string[] = []): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'AssumeRoles', Effect: 'Allow', Action: ASSUME_AND_TAG, Resource: resources },
+      ...(deny.length > 0
+        ? [{ Sid: 'Never', Effect: 'Deny' as const, Action: 'sts:AssumeRole', Resource: deny }]
+        : []),
+    ],
+  };
+}
+
+/**
+ * A fresh copy of the seed world:
+ * - 111111111111 "dev": alice (active key + MFA device, may GetFederationToken), bob (inactive key), carol (no MFA), root keys;
+ *   roles `ec2-worker` (trusts alice by ARN) and `team/dev-deploy` (trusts the account; carol's policy allows it).
+ * - 222222222222 "prod": `readonly` (trusts dev root), `admin` (MFA required, MFA age < 1 h), `partner` (ExternalId),
+ *   `long-session` (MaxSessionDuration 43200, carol denied by trust), `deployer` (trusts only the `readonly` role),
+ *   `billing` (alice explicitly denied by her own policy).
+ * - 333333333333: `auditor` (trusts only `deployer`: the second hop of a chain).
+ */
+export function seedWorld(): WorldSpec {
+  return {
+    disabledRegions: ['me-south-1'],
+    accounts: [
+      {
+        id: SEED_ACCOUNTS.dev,
+        alias: 'dev',
+        rootAccessKeys: [{ ...SEED_KEYS.devRoot }],
+        users: [
+          {
+            name: 'alice',
+            accessKeys: [{ ...SEED_KEYS.alice }, { ...SEED_KEYS.aliceOld }],
+            mfaDevices: [{ name: 'alice', secretBase32: SEED_MFA.alice.secretBase32 }],
+            policies: [
+              allowAssume(
+                ['arn:aws:iam::222222222222:role/*', 'arn:aws:iam::333333333333:role/*'],
+                [SEED_ROLES.billing],
+              ),
+              {
+                Version: '2012-10-17',
+                Statement: {
+                  Effect: 'Allow',
+                  Action: 'sts:GetFederationToken',
+                  Resource: 'arn:aws:sts::111111111111:federated-user/*',
+                },
+              },
+            ],
+          },
+          { name: 'bob', accessKeys: [{ ...SEED_KEYS.bob }], policies: [allowAssume(['*'])] },
+          {
+            name: 'carol',
+            path: '/contractors/',
+            accessKeys: [{ ...SEED_KEYS.carol }],
+            policies: [
+              allowAssume(['arn:aws:iam::222222222222:role/*', 'arn:aws:iam::111111111111:role/team/*']),
+            ],
+          },
+        ],
+        roles: [
+          {
+            name: 'ec2-worker',
+            description: 'Same-account role trusting alice by ARN (no identity policy needed).',
+            trustPolicy: trust('arn:aws:iam::111111111111:user/alice'),
+          },
+          {
+            name: 'dev-deploy',
+            path: '/team/',
+            description: 'Trusts the account (bare id): callers also need an identity policy.',
+            trustPolicy: trust(SEED_ACCOUNTS.dev),
+          },
+        ],
+      },
+      {
+        id: SEED_ACCOUNTS.prod,
+        alias: 'prod',
+        roles: [
+          {
+            name: 'readonly',
+            maxSessionDuration: 3600,
+            trustPolicy: trust(DEV_ROOT),
+            policies: [allowAssume([SEED_ROLES.deployer, 'arn:aws:iam::333333333333:role/*'])],
+          },
+          {
+            name: 'admin',
+            maxSessionDuration: 7200,
+            trustPolicy: trust(DEV_ROOT, {
+              Condition: {
+                Bool: { 'aws:MultiFactorAuthPresent': 'true' },
+                NumericLessThan: { 'aws:MultiFactorAuthAge': 3600 },
+              },
+            }),
+          },
+          {
+            name: 'partner',
+            trustPolicy: trust(DEV_ROOT, {
+              Condition: { StringEquals: { 'sts:ExternalId': SEED_EXTERNAL_ID } },
+            }),
+          },
+          {
+            name: 'long-session',
+            maxSessionDuration: 43200,
+            trustPolicy: {
+              Version: '2012-10-17',
+              Statement: [
+                { Effect: 'Allow', Principal: { AWS: DEV_ROOT }, Action: ASSUME_AND_TAG },
+                {
+                  Effect: 'Deny',
+                  Principal: { AWS: 'arn:aws:iam::111111111111:user/contractors/carol' },
+                  Action: 'sts:AssumeRole',
+                },
+              ],
+            },
+          },
+          {
+            name: 'deployer',
+            trustPolicy: trust(SEED_ROLES.readonly),
+            policies: [allowAssume(['arn:aws:iam::333333333333:role/*'])],
+          },
+          { name: 'billing', trustPolicy: trust(DEV_ROOT) },
+        ],
+      },
+      {
+        id: SEED_ACCOUNTS.audit,
+        roles: [{ name: 'auditor', trustPolicy: trust(SEED_ROLES.deployer) }],
+      },
+    ],
+  };
+}
