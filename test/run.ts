@@ -67,6 +67,8 @@ function isolatedEnv(home: string, runtime: string): NodeJS.ProcessEnv {
     AWS_CONFIG_FILE: path.join(home, '.aws/config'),
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_PAGER: '',
+    // The SDK's notice about Node.js versions is noise in test output.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     // Playwright must use Debian's Chromium and never fetch a browser of its own.
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
     NO_COLOR: process.env.NO_COLOR ?? '',

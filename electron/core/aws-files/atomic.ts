@@ -1,0 +1,170 @@
+/*
+ * Crash-safe file replacement: a reader (or a process killed half-way through a write) only ever
+ * sees the old file or the new one, never a mix or a truncation.
+ */
+import { randomBytes } from 'node:crypto';
+import { type Stats, promises as fs } from 'node:fs';
+import path from 'node:path';
+
+const isWindows = process.platform === 'win32';
+
+/** Mode for files and backups we create: the AWS CLI's own, owner read/write only. */
+export const PRIVATE_FILE_MODE = 0o600;
+/** Mode for `~/.aws` when we have to create it. */
+export const PRIVATE_DIR_MODE = 0o700;
+
+/** Marker in our temp files' names, so a later write can recognise (and clean) ones a crash left behind. */
+const TEMP_MARK = '.rolebar-tmp-';
+
+/** True when `pid` is a running process on this machine (EPERM means it runs as someone else). */
+export function isProcessAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The real file a write to `file` must change: symlinks are followed (even dangling ones) so that
+ * a linked credentials file is written through to its target and never replaced by a regular file.
+ * Creates the parent folder (mode 0700) when it is missing.
+ */
+export async function resolveWriteTarget(file: string): Promise<string> {
+  let current = path.resolve(file);
+  for (let hops = 0; hops < 40; hops++) {
+    try {
+      return await fs.realpath(current);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    let link: string | undefined;
+    try {
+      link = await fs.readlink(current);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'EINVAL') throw error;
+    }
+    if (link === undefined) {
+      // The file does not exist yet: make its folder, then resolve the folder (it may be a link too).
+      const dir = path.dirname(current);
+      await fs.mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+      return path.join(await fs.realpath(dir), path.basename(current));
+    }
+    current = path.resolve(path.dirname(current), link); // a dangling link: follow it to where the file will be
+  }
+  throw Object.assign(new Error('too many symbolic links'), { code: 'ELOOP' });
+}
+
+/**
+ * The mode a rewrite of a file with `stat` should get: 0600 for a new file; the file's own mode,
+ * unless group or others may access it, in which case 0600 and a warning for the user.
+ */
+export function decideMode(file: string, stat: Stats | undefined): { mode: number; warning?: string } {
+  if (!stat || isWindows) return { mode: PRIVATE_FILE_MODE };
+  const mode = stat.mode & 0o7777;
+  if ((mode & 0o077) === 0) return { mode };
+  return {
+    mode: PRIVATE_FILE_MODE,
+    warning: `${file} was readable by other users (mode ${mode.toString(8).padStart(4, '0')}); Rolebar tightened it to 0600.`,
+  };
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  if (isWindows) return; // directories cannot be opened for fsync there; NTFS journals the rename
+  const handle = await fs.open(dir, 'r');
+  try {
+    await handle.sync();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EISDIR') throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function renameWithRetry(from: string, to: string): Promise<void> {
+  // Windows refuses to replace a file another process has open (an antivirus scan, an editor): retry briefly.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fs.rename(from, to);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (!isWindows || attempt >= 10 || (code !== 'EPERM' && code !== 'EBUSY' && code !== 'EACCES'))
+        throw error;
+      await new Promise((r) => setTimeout(r, 20 * (attempt + 1)));
+    }
+  }
+}
+
+/**
+ * Replaces `target` (a resolved, non-symlink path) with `data`: writes a uniquely named temp file
+ * beside it with `mode`, fsyncs it, renames it over the target and fsyncs the folder. When `owner`
+ * is given (the old file's uid/gid) and differs from ours, ownership is restored if we may.
+ */
+export async function atomicWriteFile(
+  target: string,
+  data: Buffer,
+  mode: number,
+  owner?: { uid: number; gid: number },
+): Promise<void> {
+  const dir = path.dirname(target);
+  const temp = path.join(
+    dir,
+    `.${path.basename(target)}${TEMP_MARK}${process.pid}-${randomBytes(6).toString('hex')}`,
+  );
+  const handle = await fs.open(temp, 'wx', mode);
+  try {
+    try {
+      await handle.chmod(mode); // the umask may have cleared bits of a preserved mode
+      if (owner && !isWindows && (owner.uid !== process.getuid?.() || owner.gid !== process.getgid?.())) {
+        await handle.chown(owner.uid, owner.gid).catch(() => undefined); // only root may; harmless otherwise
+      }
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await renameWithRetry(temp, target);
+  } catch (error) {
+    await fs.rm(temp, { force: true }).catch(() => undefined);
+    throw error;
+  }
+  await fsyncDir(dir);
+}
+
+/** Deletes `target` (used when a sign-out takes back a file we created) and makes that durable. */
+export async function removeFileDurably(target: string): Promise<void> {
+  await fs.rm(target, { force: true });
+  await fsyncDir(path.dirname(target));
+}
+
+/**
+ * Removes temp files a killed writer of `target` left behind: ours by name, whose writer is gone
+ * (dead pid) or which are older than ten minutes. Best effort: call it while holding the lock.
+ */
+export async function cleanStaleTempFiles(target: string): Promise<void> {
+  const dir = path.dirname(target);
+  // Temp files of the target itself and of its backups (`.credentials.rolebar-backup-…rolebar-tmp-…`).
+  const prefix = `.${path.basename(target)}.`;
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const mark = name.lastIndexOf(TEMP_MARK);
+    if (!name.startsWith(prefix) || mark === -1) continue;
+    const pid = Number.parseInt(name.slice(mark + TEMP_MARK.length), 10);
+    const file = path.join(dir, name);
+    try {
+      const stale = !isProcessAlive(pid) || Date.now() - (await fs.stat(file)).mtimeMs > 10 * 60_000;
+      if (stale && pid !== process.pid) await fs.rm(file, { force: true });
+    } catch {
+      // Another cleaner got there first, or it is not ours to remove: leave it.
+    }
+  }
+}

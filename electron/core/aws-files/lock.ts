@@ -1,0 +1,120 @@
+/*
+ * A lock file beside the target (`credentials.rolebar-lock`) serialises read-modify-write between
+ * the app, the CLI and several CLIs, so no writer loses another's update. It is created with
+ * O_EXCL ('wx') and holds "pid host time"; a lock whose process is dead (same host) or that is
+ * older than `staleMs` is broken. Breaking goes through a second, short-lived `.break` lock and
+ * re-checks the lock is the same one judged stale, so two waiters cannot both break it and one
+ * delete the other's fresh lock.
+ */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import { isProcessAlive } from './atomic.js';
+import { AwsFileError } from './errors.js';
+
+/** How long to wait for the lock and when to consider it abandoned. */
+export interface LockOptions {
+  /** Give up (error code 'locked') after this long. Default 12 s: longer than `staleMs`, so an abandoned lock is always broken first. */
+  timeoutMs?: number;
+  /** A lock older than this is abandoned even if its pid looks alive (pids get reused). Default 10 s. */
+  staleMs?: number;
+}
+
+/** Suffix of the lock file next to the file it protects. */
+export const LOCK_SUFFIX = '.rolebar-lock';
+
+interface LockInfo {
+  content: string;
+  ino: number;
+  mtimeMs: number;
+}
+
+async function inspect(file: string): Promise<LockInfo | undefined> {
+  try {
+    const [content, stat] = await Promise.all([fs.readFile(file, 'utf8'), fs.stat(file)]);
+    return { content, ino: stat.ino, mtimeMs: stat.mtimeMs };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function isStale(info: LockInfo, staleMs: number): boolean {
+  const age = Date.now() - info.mtimeMs;
+  if (age > staleMs) return true;
+  const [pid, host] = info.content.split(' ');
+  // A holder writes its line right after creating the file: still empty after 2 s, it died in between.
+  if (!info.content.endsWith('\n')) return age > Math.min(2_000, staleMs);
+  // A pid only means something on the machine that wrote it (home folders can be shared over NFS).
+  return host === os.hostname() && pid !== undefined && /^\d+$/.test(pid) && !isProcessAlive(Number(pid));
+}
+
+async function breakLock(lockPath: string, judged: LockInfo, staleMs: number): Promise<void> {
+  const breaker = `${lockPath}.break`;
+  try {
+    await (await fs.open(breaker, 'wx', 0o600)).close();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const stat = await fs.stat(breaker).catch(() => undefined);
+    if (stat && Date.now() - stat.mtimeMs > staleMs) await fs.rm(breaker, { force: true }); // a breaker that crashed
+    return;
+  }
+  try {
+    const now = await inspect(lockPath);
+    if (now && now.ino === judged.ino && now.content === judged.content)
+      await fs.rm(lockPath, { force: true });
+  } finally {
+    await fs.rm(breaker, { force: true });
+  }
+}
+
+/**
+ * Runs `fn` while holding the lock for `target` (a resolved path), waiting with a short randomised
+ * backoff while someone else holds it. Throws AwsFileError 'locked' on timeout.
+ */
+export async function withFileLock<T>(
+  target: string,
+  fn: () => Promise<T>,
+  options: LockOptions = {},
+): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? 12_000;
+  const staleMs = options.staleMs ?? 10_000;
+  const lockPath = target + LOCK_SUFFIX;
+  const deadline = Date.now() + timeoutMs;
+  const mine = `${process.pid} ${os.hostname()} ${new Date().toISOString()} ${Math.random().toString(36).slice(2)}\n`;
+  let delay = 2;
+  for (;;) {
+    try {
+      const handle = await fs.open(lockPath, 'wx', 0o600);
+      try {
+        await handle.writeFile(mine);
+      } finally {
+        await handle.close();
+      }
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const info = await inspect(lockPath);
+    if (!info) continue; // released between our attempt and the look: try again at once
+    if (isStale(info, staleMs)) {
+      await breakLock(lockPath, info, staleMs);
+      continue;
+    }
+    if (Date.now() >= deadline) {
+      const holder = info.content.split(' ')[0] || 'unknown';
+      throw new AwsFileError('locked', `Another process (pid ${holder}) is updating ${target}.`, {
+        hint: `Try again in a moment. If no Rolebar app or CLI is running, delete ${lockPath}.`,
+        context: { file: target, lock: lockPath, holder },
+      });
+    }
+    await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
+    delay = Math.min(delay * 2, 50);
+  }
+  try {
+    return await fn();
+  } finally {
+    // Remove the lock only if it is still ours (it could have been broken as stale after a long stall).
+    const now = await inspect(lockPath).catch(() => undefined);
+    if (now?.content === mine) await fs.rm(lockPath, { force: true }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,37 @@
+import os from 'node:os';
+import path from 'node:path';
+
+/** Where to look: injected so tests never touch the real `~/.aws`. Defaults to this process's. */
+export interface AwsLocationOptions {
+  env?: NodeJS.ProcessEnv;
+  homedir?: string;
+}
+
+/** The two shared files the AWS CLI and SDKs read. */
+export interface AwsFilePaths {
+  credentials: string;
+  config: string;
+}
+
+function expandHome(p: string, home: string): string {
+  // The AWS CLI expands a leading `~` (and only that) in these variables; so do we.
+  if (p === '~') return home;
+  if (p.startsWith('~/') || p.startsWith('~\\')) return path.join(home, p.slice(2));
+  return p;
+}
+
+/**
+ * Resolves the credentials and config paths exactly as the AWS toolchain does:
+ * `AWS_SHARED_CREDENTIALS_FILE` or `~/.aws/credentials`, `AWS_CONFIG_FILE` or `~/.aws/config`,
+ * with `~` expanded and the result made absolute. Does not touch the file system.
+ */
+export function resolveAwsFilePaths(options: AwsLocationOptions = {}): AwsFilePaths {
+  const env = options.env ?? process.env;
+  const home = options.homedir ?? os.homedir();
+  const pick = (variable: string | undefined, fallback: string): string =>
+    path.resolve(variable ? expandHome(variable, home) : path.join(home, '.aws', fallback));
+  return {
+    credentials: pick(env.AWS_SHARED_CREDENTIALS_FILE, 'credentials'),
+    config: pick(env.AWS_CONFIG_FILE, 'config'),
+  };
+}

@@ -1,0 +1,272 @@
+/*
+ * Writing and removing Rolebar's profiles in the AWS shared files, refusing to damage anything
+ * that is not ours. See README-level notes on each export for the rules.
+ */
+import {
+  type Entry,
+  UNDO_KEY,
+  appendSection,
+  applyEdits,
+  removeSectionText,
+  rewriteSection,
+} from './edit.js';
+import { AwsFileError } from './errors.js';
+import {
+  type PlannedChange,
+  type SharedFileSnapshot,
+  type UpdateOutcome,
+  readSharedFile,
+  updateSharedFile,
+} from './file-update.js';
+import { type IniDocument, type IniSection, sectionRange, sectionValues, toBytes } from './ini.js';
+import type { LockOptions } from './lock.js';
+import { type AwsLocationOptions, resolveAwsFilePaths } from './paths.js';
+import {
+  type AwsFileKind,
+  OWNER_KEY,
+  OWNER_VALUE,
+  assertProfileName,
+  assertValue,
+  findProfileSections,
+  headerFor,
+  holdsLongTermKeys,
+  isOwnedSection,
+} from './sections.js';
+
+/** A session to store as a profile. Values are secrets: they are written, never logged or put in errors. */
+export interface ProfileSession {
+  name: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+  principalArn: string;
+  /** Written to the config file when given. */
+  region?: string;
+}
+
+/** Where the files are, how long to wait for the lock, and whether to overwrite a section that is not ours. */
+export interface WriteProfileOptions extends AwsLocationOptions, LockOptions {
+  /** Overwrite a section we did not write (or that holds long-term keys). A backup is still kept first. */
+  force?: boolean;
+}
+
+/** Where the files are and how long to wait for the lock. */
+export interface RemoveProfileOptions extends AwsLocationOptions, LockOptions {}
+
+/** What a write did. */
+export interface WriteProfileResult {
+  credentialsFile: string;
+  /** Set when a region was written. */
+  configFile?: string;
+  /** Backups made before this change (only on the first change to each file). */
+  backups: string[];
+  /** Things the user should know, e.g. a file's permissions were tightened. */
+  warnings: string[];
+}
+
+/** What a removal did. */
+export interface RemoveProfileResult {
+  removedFromCredentials: boolean;
+  removedFromConfig: boolean;
+  backups: string[];
+  warnings: string[];
+}
+
+const REGION_PATTERN = /^[a-z]{2,}(-[a-z0-9]+)+$/;
+
+function notOwned(
+  kind: AwsFileKind,
+  file: string,
+  name: string,
+  longTerm: boolean,
+  action: 'overwrite' | 'remove',
+): AwsFileError {
+  const why = longTerm ? 'holds long-term access keys' : 'was not written by Rolebar';
+  const hint =
+    action === 'overwrite'
+      ? "Use a different profile name, or confirm replacing it (force, the CLI's --force); a backup of the file is kept first."
+      : 'Rolebar only removes profiles it wrote. Edit the file yourself if you want this one gone.';
+  return new AwsFileError(
+    'not-owned',
+    `Profile "${name}" in ${file} ${why}; Rolebar will not ${action} it.`,
+    {
+      hint,
+      context: { profile: name, file, kind },
+    },
+  );
+}
+
+function duplicated(kind: AwsFileKind, file: string, name: string, count: number): AwsFileError {
+  return new AwsFileError(
+    'duplicate',
+    `Profile "${name}" appears ${count} times in ${file}, so it is unclear which one to change.`,
+    {
+      hint: 'The AWS CLI cannot read a file with duplicate sections either: delete or rename the extra ones, then try again.',
+      context: { profile: name, file, kind, count },
+    },
+  );
+}
+
+/**
+ * Plans writing `entries` into profile `name` of one file. A missing section is appended; our own
+ * section is rewritten in place; someone else's needs `force`. Duplicated sections are refused,
+ * unless every copy is ours: then the first is rewritten and the others deleted (the AWS CLI cannot
+ * read a file with duplicates, so this heals it).
+ */
+function planWrite(kind: AwsFileKind, file: string, name: string, entries: readonly Entry[], force: boolean) {
+  return ({ doc, existed }: SharedFileSnapshot): PlannedChange => {
+    const matches = findProfileSections(doc, kind, name);
+    const [first, ...rest] = matches;
+    if (!first) return { text: appendSection(doc, toBytes(headerFor(kind, name)), entries, existed) };
+    const owned = matches.every((s) => isOwnedSection(doc, s));
+    if (rest.length > 0 && !owned) throw duplicated(kind, file, name, matches.length);
+    if (!owned && !force)
+      throw notOwned(kind, file, name, holdsLongTermKeys(sectionValues(doc, first)), 'overwrite');
+    const edits = [
+      rewriteSection(doc, first, entries),
+      ...rest.map((s) => ({ ...sectionRange(doc, s), text: '' })),
+    ];
+    return { text: applyEdits(doc.text, edits) };
+  };
+}
+
+/** Config keys we manage: a config section holding nothing else is wholly ours to remove. */
+const OUR_CONFIG_KEYS = new Set(['region', OWNER_KEY, UNDO_KEY]);
+
+function onlyOurKeys(doc: IniDocument, section: IniSection): boolean {
+  for (let i = section.header + 1; i <= section.lastContent; i++) {
+    const line = doc.lines[i];
+    if (!line || line.kind === 'blank' || line.kind === 'comment' || line.kind === 'continuation') continue;
+    if (line.kind !== 'key' || line.key === undefined || !OUR_CONFIG_KEYS.has(line.key)) return false;
+  }
+  return true;
+}
+
+/** Plans removing profile `name` from one file; see removeProfile. `undefined` means nothing to do. */
+function planRemove(kind: AwsFileKind, file: string, name: string) {
+  return ({ doc }: SharedFileSnapshot): PlannedChange | undefined => {
+    const matches = findProfileSections(doc, kind, name);
+    const [first, ...rest] = matches;
+    if (!first) return undefined;
+    const owned = matches.every((s) => isOwnedSection(doc, s));
+    if (!owned) {
+      if (kind === 'config') return undefined; // a config section we do not own is simply not part of our sign-out
+      if (rest.length > 0) throw duplicated(kind, file, name, matches.length);
+      throw notOwned(kind, file, name, holdsLongTermKeys(sectionValues(doc, first)), 'remove');
+    }
+    if (rest.length > 0)
+      return {
+        text: applyEdits(
+          doc.text,
+          matches.map((s) => ({ ...sectionRange(doc, s), text: '' })),
+        ),
+      };
+    if (kind === 'config' && !onlyOurKeys(doc, first)) {
+      // A config section we adopted (force) or the user extended: give it back, minus our mark.
+      return { text: applyEdits(doc.text, [rewriteSection(doc, first, [], new Set([OWNER_KEY, UNDO_KEY]))]) };
+    }
+    return removeSectionText(doc, first, sectionValues(doc, first).get(UNDO_KEY));
+  };
+}
+
+function validate(session: ProfileSession): void {
+  assertProfileName(session.name);
+  assertValue('access key id', session.accessKeyId);
+  assertValue('secret access key', session.secretAccessKey);
+  assertValue('session token', session.sessionToken);
+  assertValue('principal ARN', session.principalArn);
+  if (!(session.expiration instanceof Date) || Number.isNaN(session.expiration.getTime())) {
+    throw new AwsFileError(
+      'invalid-input',
+      `The session for profile "${session.name}" has no valid expiry time.`,
+      {
+        hint: 'Sign in again.',
+        context: { profile: session.name },
+      },
+    );
+  }
+  if (session.region !== undefined && !REGION_PATTERN.test(session.region)) {
+    throw new AwsFileError('invalid-input', `"${session.region.slice(0, 32)}" is not an AWS region name.`, {
+      hint: 'Use a region code such as eu-west-1.',
+      context: { profile: session.name },
+    });
+  }
+}
+
+/**
+ * Writes `session` as profile `session.name`: its keys, `x_security_token_expires` (ISO 8601),
+ * `x_principal_arn` and `manager = rolebar` in the credentials file; its region (and the mark) in
+ * `[profile NAME]` / `[default]` of the config file when `region` is given, leaving the other keys
+ * of that config section alone. Only the target section's bytes change. Refuses ('not-owned') to
+ * touch a section we did not write, or one holding long-term keys, unless `force`; refuses
+ * ('duplicate') an ambiguous, duplicated section. Locked, atomic, backed up on the first change.
+ */
+export async function writeProfile(
+  session: ProfileSession,
+  options: WriteProfileOptions = {},
+): Promise<WriteProfileResult> {
+  validate(session);
+  const paths = resolveAwsFilePaths(options);
+  const force = options.force === true;
+  const mark: Entry = [OWNER_KEY, OWNER_VALUE];
+  const credentials: Entry[] = [
+    ['aws_access_key_id', toBytes(session.accessKeyId)],
+    ['aws_secret_access_key', toBytes(session.secretAccessKey)],
+    ['aws_session_token', toBytes(session.sessionToken)],
+    ['x_security_token_expires', session.expiration.toISOString()],
+    ['x_principal_arn', toBytes(session.principalArn)],
+    mark,
+  ];
+  const planCredentials = planWrite('credentials', paths.credentials, session.name, credentials, force);
+  const planConfig =
+    session.region === undefined
+      ? undefined
+      : planWrite('config', paths.config, session.name, [['region', session.region], mark], force);
+
+  // Refuse before changing anything if the config side would refuse (re-checked under its lock).
+  if (planConfig) planConfig(await readSharedFile(paths.config));
+
+  const result: WriteProfileResult = { credentialsFile: paths.credentials, backups: [], warnings: [] };
+  const outcomes = [await updateSharedFile(paths.credentials, planCredentials, options)];
+  if (planConfig) {
+    outcomes.push(await updateSharedFile(paths.config, planConfig, options));
+    result.configFile = paths.config;
+  }
+  for (const o of outcomes) {
+    if (o.backup) result.backups.push(o.backup);
+    result.warnings.push(...o.warnings);
+  }
+  return result;
+}
+
+/**
+ * Signs profile `name` out: removes its credentials section if we wrote it, and its config section
+ * if we wrote that (a config section that also holds others' keys only loses our mark; one we do
+ * not own is left alone). A section we appended, removed while still last in the file, takes the
+ * separator we added with it, so write-then-remove leaves the file byte for byte as before (a file
+ * we created is deleted again). Refuses ('not-owned') to remove a credentials section not ours.
+ */
+export async function removeProfile(
+  name: string,
+  options: RemoveProfileOptions = {},
+): Promise<RemoveProfileResult> {
+  assertProfileName(name);
+  const paths = resolveAwsFilePaths(options);
+  // A missing file has nothing to remove: do not create its folder or a lock just to find that out.
+  const unchanged: UpdateOutcome = { changed: false, warnings: [] };
+  const remove = async (kind: AwsFileKind, file: string): Promise<UpdateOutcome> =>
+    (await readSharedFile(file)).existed
+      ? updateSharedFile(file, planRemove(kind, file, name), options)
+      : unchanged;
+  const credentials = await remove('credentials', paths.credentials);
+  const config = await remove('config', paths.config);
+  const result: RemoveProfileResult = {
+    removedFromCredentials: credentials.changed,
+    removedFromConfig: config.changed,
+    backups: [],
+    warnings: [...credentials.warnings, ...config.warnings],
+  };
+  for (const o of [credentials, config]) if (o.backup) result.backups.push(o.backup);
+  return result;
+}

@@ -1,0 +1,77 @@
+/*
+ * How profile names map to sections, and what makes a section ours, shared by the read and write sides.
+ */
+import { AwsFileError } from './errors.js';
+import { type IniDocument, type IniSection, asciiLower, fromBytes, sectionValues, toBytes } from './ini.js';
+
+/** Which shared file a section lives in: their section headers differ. */
+export type AwsFileKind = 'credentials' | 'config';
+
+/** The ownership mark we put in every section we write. */
+export const OWNER_KEY = 'manager';
+/** Value of the ownership mark. */
+export const OWNER_VALUE = 'rolebar';
+
+/** The header (without brackets) we write for a profile: `name` in credentials, `profile name` or `default` in config. */
+export function headerFor(kind: AwsFileKind, name: string): string {
+  return kind === 'config' && name !== 'default' ? `profile ${name}` : name;
+}
+
+/**
+ * The profile a section header names, as botocore reads it: the exact header text in credentials;
+ * in config, `default` or `profile NAME` (any spacing between the two words). Undefined for other
+ * config sections (`sso-session …`, `services …`).
+ */
+export function profileNameOf(kind: AwsFileKind, header: string): string | undefined {
+  const name = fromBytes(header);
+  if (kind === 'credentials' || name === 'default') return name;
+  const parts = name.split(/[ \t]+/).filter((p) => p !== '');
+  return parts.length === 2 && parts[0] === 'profile' ? parts[1] : undefined;
+}
+
+/** Every section of `doc` that holds profile `name` (more than one means the file is ambiguous). */
+export function findProfileSections(doc: IniDocument, kind: AwsFileKind, name: string): IniSection[] {
+  const exact = toBytes(name);
+  return doc.sections.filter((s) =>
+    kind === 'credentials' ? s.name === exact : profileNameOf(kind, s.name) === name,
+  );
+}
+
+/** True when a section carries long-term keys: an access key without a session token. */
+export function holdsLongTermKeys(values: ReadonlyMap<string, string>): boolean {
+  return values.has('aws_access_key_id') && !values.has('aws_session_token');
+}
+
+/** True when we may rewrite or remove the section without `force`: it has our mark and no long-term keys. */
+export function isOwnedSection(doc: IniDocument, section: IniSection): boolean {
+  const values = sectionValues(doc, section);
+  return asciiLower(values.get(OWNER_KEY) ?? '') === OWNER_VALUE && !holdsLongTermKeys(values);
+}
+
+/** Letters, digits and `_ . - @ + / : ,`: safe in a header, in `profile NAME` (no shlex quoting) and on a command line. */
+const NAME_PATTERN = /^[\p{L}\p{N}_.@+/:,-]{1,128}$/u;
+
+/** Throws 'invalid-input' unless `name` can be written as a profile name. */
+export function assertProfileName(name: string): void {
+  // `DEFAULT` is configparser's defaults section: its keys would leak into every profile.
+  if (!NAME_PATTERN.test(name) || name === 'DEFAULT') {
+    throw new AwsFileError('invalid-input', `"${name.slice(0, 64)}" cannot be used as an AWS profile name.`, {
+      hint: 'Use letters, digits and - _ . @ + / : , only (and not DEFAULT).',
+      context: { profile: name.slice(0, 64) },
+    });
+  }
+}
+
+/** Throws 'invalid-input' unless `value` fits on one line of an INI file. `field` names it; the value is never shown. */
+export function assertValue(field: string, value: string): void {
+  if (value === '' || /[\r\n\0]/.test(value) || value.trim() !== value) {
+    throw new AwsFileError(
+      'invalid-input',
+      `The ${field} to write is empty or contains line breaks or surrounding spaces.`,
+      {
+        hint: 'This is a bug in whatever produced the session; sign in again.',
+        context: { field },
+      },
+    );
+  }
+}

@@ -1,0 +1,205 @@
+import os from 'node:os';
+import {
+  type AssumeContext,
+  type AssumeOptions,
+  type AssumeOutcome,
+  assumeRole,
+  location,
+  mfaSessionExpiry,
+  targetFor,
+} from './assume.js';
+import { readProfileCredentials, removeProfile } from './aws-files/index.js';
+import { RolebarError } from './errors.js';
+import { identityStore, type IdentityStore } from './identities.js';
+import { DEFAULT_KEYCHAIN_SERVICE, openKeychain, type SecretStore } from './keychain.js';
+import { settingsDir } from './paths.js';
+import { type RoleStore, roleStore } from './roles.js';
+import {
+  principalKind,
+  type PrincipalKind,
+  sessionRegistry,
+  type SessionRegistry,
+  userNameOfArn,
+} from './sessions.js';
+import { openSettings, type Settings } from './settings.js';
+import { sourceCredentials } from './source-credentials.js';
+import {
+  type AwsCredentials,
+  CLOCK_SKEW_WARNING_MS,
+  createStsCaller,
+  type StsCaller,
+  type TemporaryCredentials,
+} from './sts/client.js';
+import { resolveStsTarget, type StsTarget } from './sts/endpoints.js';
+
+/** Who GetCallerIdentity says a set of credentials is, and how far the local clock is from AWS's. */
+export interface WhoAmI {
+  account: string;
+  arn: string;
+  userId: string;
+  kind: PrincipalKind;
+  clockOffsetMs: number | undefined;
+  /** True when the local clock is more than 5 minutes off AWS's. */
+  clockSkewed: boolean;
+}
+
+/** Whose identity to ask about: a role's live session, an identity's own credentials, or any `~/.aws` profile. */
+export type WhoAmITarget = { roleId: string } | { identityId: string } | { profile: string; region?: string };
+
+/** What Rolebar's core needs from the outside world; each can be a real-but-isolated one in tests. */
+export interface CoreDeps {
+  settings: Settings;
+  secrets: SecretStore;
+  sts?: StsCaller;
+  env?: NodeJS.ProcessEnv;
+  homedir?: string;
+  now?: () => number;
+}
+
+/** Rolebar's engine: identities, roles, switching, sessions. Shared by the main process, the CLI and the tests. */
+export interface RolebarCore {
+  identities: IdentityStore;
+  roles: RoleStore;
+  sessions: SessionRegistry;
+  assumeRole(roleId: string, options?: AssumeOptions): Promise<AssumeOutcome>;
+  whoAmI(target: WhoAmITarget): Promise<WhoAmI>;
+  /** Removes the role's profile (only what Rolebar wrote) and forgets its session. */
+  signOut(roleId: string): Promise<{ removed: boolean }>;
+  /** A live session's credentials: from memory, else from the profile Rolebar wrote. Undefined when none. */
+  credentialsOf(roleId: string): Promise<TemporaryCredentials | undefined>;
+  /** When the identity's MFA session ends, if one is alive. */
+  mfaSessionExpiry(identityId: string): Promise<Date | undefined>;
+}
+
+/** Builds the core over the given stores. */
+export function createCore(deps: CoreDeps): RolebarCore {
+  const env = deps.env ?? process.env;
+  const identities = identityStore(deps.settings, deps.secrets);
+  const roles = roleStore(deps.settings, identities);
+  const sessions = sessionRegistry(deps.settings);
+  const now = deps.now ?? Date.now;
+  const ctx: AssumeContext = {
+    identities,
+    roles,
+    sessions,
+    secrets: deps.secrets,
+    sts: deps.sts ?? createStsCaller({ now }),
+    env,
+    homedir: deps.homedir,
+    now,
+    memory: new Map(),
+  };
+
+  async function credentialsOf(roleId: string): Promise<TemporaryCredentials | undefined> {
+    const inMemory = ctx.memory.get(roleId);
+    if (inMemory && inMemory.expiration.getTime() > now()) return inMemory;
+    const session = sessions.get(roleId);
+    if (!session) return undefined;
+    const stored = await readProfileCredentials(session.profileName, location(ctx));
+    if (!stored?.sessionToken || stored.expiresAt === undefined) return undefined;
+    const expiration = new Date(stored.expiresAt);
+    if (expiration.getTime() <= now()) return undefined;
+    return {
+      accessKeyId: stored.accessKeyId,
+      secretAccessKey: stored.secretAccessKey,
+      sessionToken: stored.sessionToken,
+      expiration,
+    };
+  }
+
+  async function whoAmI(target: WhoAmITarget): Promise<WhoAmI> {
+    let credentials: AwsCredentials | undefined;
+    let stsTarget: StsTarget;
+    let label: string;
+    if ('roleId' in target) {
+      const { identity, hops } = roles.chain(target.roleId);
+      const role = hops[hops.length - 1];
+      label = role?.label ?? target.roleId;
+      credentials = await credentialsOf(target.roleId);
+      if (!credentials) {
+        throw new RolebarError('no-session', `"${label}" has no active session.`, {
+          hint: 'Switch to it first.',
+        });
+      }
+      stsTarget = targetFor(ctx, identity, role);
+    } else if ('identityId' in target) {
+      const identity = identities.get(target.identityId);
+      label = identity.name;
+      credentials = await sourceCredentials(identity, { identities, env, homedir: deps.homedir });
+      stsTarget = targetFor(ctx, identity);
+    } else {
+      label = target.profile;
+      credentials = await sourceCredentials(
+        {
+          id: `profile:${target.profile}`,
+          kind: 'aws-profile',
+          name: target.profile,
+          profile: target.profile,
+        },
+        { identities, env, homedir: deps.homedir },
+      );
+      stsTarget = resolveStsTarget({ region: target.region }, env);
+    }
+    const answer = await ctx.sts.getCallerIdentity(stsTarget, credentials, {
+      action: 'GetCallerIdentity',
+      accessKeyId: credentials.accessKeyId,
+      source: label,
+    });
+    const { account, arn, userId } = answer.value;
+    if ('identityId' in target) {
+      const identity = identities.get(target.identityId);
+      const userName = userNameOfArn(arn);
+      if (userName && identity.userName !== userName) identities.update(identity.id, { userName });
+    }
+    return {
+      account,
+      arn,
+      userId,
+      kind: principalKind(arn),
+      clockOffsetMs: answer.clockOffsetMs,
+      clockSkewed:
+        answer.clockOffsetMs !== undefined && Math.abs(answer.clockOffsetMs) > CLOCK_SKEW_WARNING_MS,
+    };
+  }
+
+  return {
+    identities,
+    roles,
+    sessions,
+    assumeRole: (roleId, options) => assumeRole(ctx, roleId, options),
+    whoAmI,
+    async signOut(roleId) {
+      const role = roles.get(roleId);
+      const session = sessions.get(roleId);
+      const profile = session?.profileName ?? role.profileName ?? role.label;
+      const result = await removeProfile(profile, location(ctx));
+      ctx.memory.delete(roleId);
+      sessions.remove(roleId);
+      return { removed: result.removedFromCredentials || result.removedFromConfig };
+    },
+    credentialsOf,
+    mfaSessionExpiry: (identityId) => mfaSessionExpiry(ctx, identityId),
+  };
+}
+
+/**
+ * Opens the core the way the CLI does: settings from ROLEBAR_HOME (or the app's folder), the OS keychain under
+ * ROLEBAR_KEYCHAIN_SERVICE (default "Rolebar"), the AWS files from AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE.
+ */
+export function openCore(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<CoreDeps> = {},
+): RolebarCore {
+  const homedir = env.HOME || os.homedir();
+  return createCore({
+    settings:
+      overrides.settings ?? openSettings({ dir: settingsDir({ env, platform: process.platform, homedir }) }),
+    secrets:
+      overrides.secrets ??
+      openKeychain({ service: env.ROLEBAR_KEYCHAIN_SERVICE || DEFAULT_KEYCHAIN_SERVICE, env }),
+    env,
+    homedir,
+    ...(overrides.sts ? { sts: overrides.sts } : {}),
+    ...(overrides.now ? { now: overrides.now } : {}),
+  });
+}

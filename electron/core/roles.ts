@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { RolebarError } from './errors.js';
+import { checkRole, type Identity, profileNameOf, type Role } from './model.js';
+import type { Settings } from './settings.js';
+
+/** A role as the user enters it: everything but the id. */
+export type NewRole = Omit<Role, 'id'>;
+
+/** Roles in settings: validated on the way in, chains checked for missing links and loops. */
+export interface RoleStore {
+  list(): Role[];
+  get(id: string): Role;
+  /** Finds by id, label or profile name. */
+  find(idOrName: string): Role | undefined;
+  add(input: NewRole): Role;
+  update(id: string, changes: Partial<NewRole>): Role;
+  /** Deletes a role. Refused while another role is assumed from it. */
+  remove(id: string): void;
+  /** The identity at the root of a role's chain, then each role from the first hop to this one. */
+  chain(id: string): { identity: Identity; hops: Role[] };
+}
+
+/** Opens the role store over settings; `identities` resolves the chain's root. */
+export function roleStore(
+  settings: Settings,
+  identities: { get(id: string): Identity },
+  newId: () => string = randomUUID,
+): RoleStore {
+  const all = () => settings.read().roles as unknown as Role[];
+
+  function check(role: Role, others: Role[]): Role {
+    const checked = checkRole(role);
+    if (others.some((r) => r.label === checked.label)) {
+      throw new RolebarError('role-exists', `A role labelled "${checked.label}" already exists.`, {
+        hint: 'Choose another label.',
+      });
+    }
+    const profile = profileNameOf(checked);
+    const clash = others.find((r) => profileNameOf(r) === profile);
+    if (clash) {
+      throw new RolebarError(
+        'profile-taken',
+        `The profile "${profile}" is already used by the role "${clash.label}".`,
+        {
+          hint: 'Give one of them another profile name.',
+        },
+      );
+    }
+    if (checked.source.kind === 'identity') identities.get(checked.source.id);
+    else if (![...others, checked].some((r) => r.id === checked.source.id)) {
+      throw new RolebarError('role-not-found', 'The role this one is assumed from does not exist.', {
+        hint: 'Pick an existing role or an identity as the source.',
+      });
+    }
+    return checked;
+  }
+
+  function save(change: (list: Role[]) => void): void {
+    settings.update((data) => change(data.roles as unknown as Role[]));
+  }
+
+  const store: RoleStore = {
+    list: all,
+    get(id) {
+      const role = all().find((r) => r.id === id);
+      if (!role)
+        throw new RolebarError('role-not-found', `No role "${id}".`, {
+          hint: 'List roles to see their labels.',
+        });
+      return role;
+    },
+    find: (key) =>
+      all().find((r) => r.id === key) ??
+      all().find((r) => r.label === key) ??
+      all().find((r) => profileNameOf(r) === key),
+    add(input) {
+      const role = check({ ...input, id: newId() }, all());
+      save((list) => list.push(role));
+      return role;
+    },
+    update(id, changes) {
+      const current = store.get(id);
+      const others = all().filter((r) => r.id !== id);
+      const next = check({ ...current, ...changes, id }, others);
+      // A role's chain must not lead back to itself.
+      chainOf(next, [...others, next], identities);
+      save((list) =>
+        list.splice(
+          list.findIndex((r) => r.id === id),
+          1,
+          next,
+        ),
+      );
+      return next;
+    },
+    remove(id) {
+      const role = store.get(id);
+      const dependants = all().filter((r) => r.source.kind === 'role' && r.source.id === id);
+      if (dependants.length > 0) {
+        throw new RolebarError(
+          'role-in-use',
+          `"${role.label}" is the source of ${dependants.map((r) => `"${r.label}"`).join(', ')}.`,
+          {
+            hint: 'Delete those roles or give them another source first.',
+          },
+        );
+      }
+      save((list) =>
+        list.splice(
+          list.findIndex((r) => r.id === id),
+          1,
+        ),
+      );
+    },
+    chain: (id) => chainOf(store.get(id), all(), identities),
+  };
+  return store;
+}
+
+function chainOf(
+  role: Role,
+  roles: Role[],
+  identities: { get(id: string): Identity },
+): { identity: Identity; hops: Role[] } {
+  const hops: Role[] = [role];
+  const seen = new Set([role.id]);
+  let current = role;
+  while (current.source.kind === 'role') {
+    const sourceId = current.source.id;
+    const parent = roles.find((r) => r.id === sourceId);
+    if (!parent) {
+      throw new RolebarError(
+        'role-not-found',
+        `"${current.label}" is assumed from a role that no longer exists.`,
+        {
+          hint: 'Edit it and pick another source.',
+        },
+      );
+    }
+    if (seen.has(parent.id)) {
+      throw new RolebarError('role-chain-loop', `The chain of "${role.label}" leads back to itself.`, {
+        hint: 'Make one of the roles in the chain start from an identity.',
+      });
+    }
+    seen.add(parent.id);
+    hops.unshift(parent);
+    current = parent;
+  }
+  return { identity: identities.get(current.source.id), hops };
+}

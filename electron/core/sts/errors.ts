@@ -1,0 +1,253 @@
+import { RolebarError } from '../errors.js';
+
+/** Every way an STS call fails that a user can do something about. */
+export type StsFailure =
+  | 'unknown-key'
+  | 'wrong-secret'
+  | 'clock-skew'
+  | 'access-denied'
+  | 'mfa-failed'
+  | 'duration-too-long'
+  | 'chaining-cap'
+  | 'expired-token'
+  | 'region-disabled'
+  | 'throttled'
+  | 'offline'
+  | 'invalid-request'
+  | 'service-error';
+
+/** A failed STS call, with what happened in the user's words and what to do. Never holds a secret. */
+export class StsError extends RolebarError {
+  readonly failure: StsFailure;
+  /** AWS's own error code and message, when AWS answered. */
+  readonly awsCode: string | undefined;
+  readonly awsMessage: string | undefined;
+
+  constructor(
+    failure: StsFailure,
+    message: string,
+    hint: string,
+    details: {
+      awsCode?: string;
+      awsMessage?: string;
+      cause?: unknown;
+      context?: Record<string, string>;
+    } = {},
+  ) {
+    super(`sts-${failure}`, message, {
+      hint,
+      cause: details.cause,
+      context: { ...(details.context ?? {}), ...(details.awsCode ? { awsCode: details.awsCode } : {}) },
+    });
+    this.failure = failure;
+    this.awsCode = details.awsCode;
+    this.awsMessage = details.awsMessage;
+  }
+}
+
+/** What the caller was doing, to name it in the message. */
+export interface StsCallContext {
+  action: 'AssumeRole' | 'GetSessionToken' | 'GetCallerIdentity' | 'GetFederationToken';
+  /** The role being assumed, for AssumeRole. */
+  roleArn?: string;
+  /** The access key id that signed the call (never its secret). */
+  accessKeyId?: string;
+  /** A label for the source: an identity name or a profile. */
+  source?: string;
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ECONNABORTED',
+]);
+
+interface SdkErrorShape {
+  name?: string;
+  code?: string;
+  message?: string;
+  Code?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+/** Turns whatever the SDK threw into an StsError whose message tells the user what to do. */
+export function toStsError(error: unknown, context: StsCallContext): StsError {
+  if (error instanceof StsError) return error;
+  const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
+  const awsCode = (e.Code ?? e.name ?? '').replace(/Exception$/, '');
+  const awsMessage = typeof e.message === 'string' ? e.message : '';
+  const details = { awsCode, awsMessage, cause: error, context: contextStrings(context) };
+  const who = context.source ? ` (${context.source})` : '';
+  const role = context.roleArn ?? 'the role';
+
+  if (isNetworkError(e)) {
+    return new StsError(
+      'offline',
+      `Could not reach AWS STS${who}: ${networkReason(e)}.`,
+      'Check your network connection, VPN or proxy, then try again. Nothing was changed.',
+      { cause: error, context: contextStrings(context) },
+    );
+  }
+  switch (awsCode) {
+    case 'InvalidClientTokenId':
+      return new StsError(
+        'unknown-key',
+        `AWS does not recognise the access key${context.accessKeyId ? ` ${context.accessKeyId}` : ''}${who}: it was deleted, deactivated, or belongs to another partition.`,
+        'Check the key in the IAM console (Users → Security credentials) and rotate it in Rolebar if it changed.',
+        details,
+      );
+    case 'SignatureDoesNotMatch':
+      if (/Signature expired|not yet current/i.test(awsMessage)) {
+        return new StsError(
+          'clock-skew',
+          `AWS refused the request because this computer's clock is off by more than 15 minutes${who}.`,
+          "Set your computer's clock to update automatically (NTP), then try again.",
+          details,
+        );
+      }
+      return new StsError(
+        'wrong-secret',
+        `AWS refused the secret access key${who}: it does not match the access key id.`,
+        'Enter the secret again (rotate the key in Rolebar) — it is shown only once, when the key is created.',
+        details,
+      );
+    case 'ExpiredToken':
+      return new StsError(
+        'expired-token',
+        `The session credentials used${who} have expired.`,
+        'Renew the source session (sign in again, or enter a new MFA code), then try again.',
+        details,
+      );
+    case 'RegionDisabled':
+      return new StsError(
+        'region-disabled',
+        `STS is not activated in this region for the account${who}.`,
+        'Use another region for this identity or role, or ask an administrator to activate STS in this region (IAM → Account settings).',
+        details,
+      );
+    case 'Throttling':
+    case 'ThrottlingException':
+    case 'RequestLimitExceeded':
+      return new StsError(
+        'throttled',
+        'AWS is throttling requests right now; retrying did not help.',
+        'Wait a minute and try again.',
+        details,
+      );
+    case 'ValidationError':
+      if (/role chaining/i.test(awsMessage)) {
+        return new StsError(
+          'chaining-cap',
+          `AWS limits sessions of ${role} to 1 hour because it is assumed with temporary credentials (role chaining).`,
+          'Lower the duration to 3600 seconds or less, or assume the role directly from an IAM user with an MFA code.',
+          details,
+        );
+      }
+      if (/MaxSessionDuration|durationSeconds|DurationSeconds/.test(awsMessage)) {
+        return new StsError(
+          'duration-too-long',
+          `The requested duration is longer than ${role} allows.`,
+          "Lower the duration, or ask an administrator to raise the role's maximum session duration (1–12 hours).",
+          details,
+        );
+      }
+      return new StsError(
+        'invalid-request',
+        `AWS rejected the request: ${awsMessage}`,
+        'Check the role settings.',
+        details,
+      );
+    case 'AccessDenied':
+      if (/MultiFactorAuthentication/i.test(awsMessage)) {
+        return new StsError(
+          'mfa-failed',
+          'The MFA code was not accepted.',
+          'Enter the current 6-digit code from your MFA device (each code works once; wait for the next one if you just used it). Check that the MFA device serial is right.',
+          details,
+        );
+      }
+      if (context.action === 'AssumeRole') {
+        return new StsError(
+          'access-denied',
+          `Not allowed to assume ${role}${who}.`,
+          accessDeniedHint(awsMessage),
+          details,
+        );
+      }
+      return new StsError(
+        'access-denied',
+        `AWS denied ${context.action}${who}: ${awsMessage}`,
+        'Check the identity’s permissions.',
+        details,
+      );
+    case 'MalformedPolicyDocument':
+    case 'PackedPolicyTooLarge':
+      return new StsError(
+        'invalid-request',
+        `AWS rejected the session policy or tags: ${awsMessage}`,
+        'Shorten or fix the session policy and tags.',
+        details,
+      );
+    default: {
+      const status = e.$metadata?.httpStatusCode;
+      if (status !== undefined && status >= 500) {
+        return new StsError(
+          'service-error',
+          'AWS STS had an internal error; retrying did not help.',
+          'Try again in a minute.',
+          details,
+        );
+      }
+      return new StsError(
+        'service-error',
+        `AWS STS failed${awsCode ? ` with ${awsCode}` : ''}${awsMessage ? `: ${awsMessage}` : ''}.`,
+        'Try again; if it keeps failing, check the AWS Health Dashboard.',
+        details,
+      );
+    }
+  }
+}
+
+/** The most likely reasons behind an AssumeRole AccessDenied, in the order people meet them. */
+function accessDeniedHint(awsMessage: string): string {
+  const causes = [
+    "the role's trust policy does not name your user, your account, or the role you come from",
+    'your identity policy does not allow sts:AssumeRole on this role',
+    'the role requires MFA or an external ID that was not given',
+    'the role ARN has a typo (AWS does not say whether a role exists)',
+  ];
+  const said = awsMessage ? ` AWS said: ${awsMessage}` : '';
+  return `Likely causes: ${causes.join('; ')}.${said}`;
+}
+
+function isNetworkError(e: SdkErrorShape): boolean {
+  if (e.code && NETWORK_CODES.has(e.code)) return true;
+  if (e.name === 'TimeoutError' || e.name === 'RequestTimeout' || e.name === 'AbortError') return true;
+  return /socket hang up|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|connect /.test(
+    e.message ?? '',
+  );
+}
+
+function networkReason(e: SdkErrorShape): string {
+  const text = `${e.code ?? ''} ${e.message ?? ''}`;
+  if (/ENOTFOUND|EAI_AGAIN/.test(text))
+    return 'the STS host name could not be resolved (offline or DNS failure)';
+  if (/ECONNREFUSED/.test(text)) return 'the connection was refused';
+  if (/ETIMEDOUT|TimeoutError|RequestTimeout/.test(text) || e.name === 'TimeoutError')
+    return 'the request timed out';
+  return 'the connection was dropped';
+}
+
+function contextStrings(context: StsCallContext): Record<string, string> {
+  const out: Record<string, string> = { action: context.action };
+  if (context.roleArn) out.roleArn = context.roleArn;
+  if (context.accessKeyId) out.accessKeyId = context.accessKeyId;
+  if (context.source) out.source = context.source;
+  return out;
+}

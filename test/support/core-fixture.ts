@@ -1,0 +1,66 @@
+import { createCore, type RolebarCore } from '../../electron/core/core.js';
+import { openKeychain, type SecretStore } from '../../electron/core/keychain.js';
+import { openSettings, type Settings } from '../../electron/core/settings.js';
+import { createStsCaller } from '../../electron/core/sts/client.js';
+import { makeSandbox, type Sandbox } from './sandbox.js';
+import {
+  SEED_KEYS,
+  type StsEmulator,
+  seedWorld,
+  startStsEmulator,
+  type WorldSpec,
+} from './sts-emulator/index.js';
+
+/** A core wired to real parts, all private to one test: the STS emulator, a keychain service, temp files. */
+export interface CoreFixture {
+  emu: StsEmulator;
+  sandbox: Sandbox;
+  settings: Settings;
+  secrets: SecretStore;
+  core: RolebarCore;
+  /** A second core over the same settings, keychain and files: the app and the CLI side by side, or a restart. */
+  reopen(): RolebarCore;
+  close(): Promise<void>;
+}
+
+/** Starts the emulator and builds a core that talks to it through AWS_ENDPOINT_URL_STS, as a user would configure it. */
+export async function startCoreFixture(label: string, world: WorldSpec = seedWorld()): Promise<CoreFixture> {
+  const emu = await startStsEmulator({ world });
+  const sandbox = makeSandbox(label);
+  const env = { ...sandbox.env, AWS_ENDPOINT_URL_STS: emu.endpoint, AWS_REGION: 'us-east-1' };
+  sandbox.env = env;
+  const secrets = openKeychain({ service: sandbox.keychainService, env });
+  const build = () =>
+    createCore({
+      settings: openSettings({ dir: sandbox.rolebarHome }),
+      secrets,
+      env,
+      homedir: sandbox.dir,
+      // Fast retries keep fault-injection tests quick; the backoff itself is the SDK's.
+      sts: createStsCaller({ maxAttempts: 3, requestTimeoutMs: 3_000 }),
+    });
+  const core = build();
+  return {
+    emu,
+    sandbox,
+    settings: openSettings({ dir: sandbox.rolebarHome }),
+    secrets,
+    core,
+    reopen: build,
+    async close() {
+      for (const account of await secrets.list()) await secrets.delete(account);
+      await emu.close();
+      sandbox.cleanup();
+    },
+  };
+}
+
+/** Adds the seed's alice (active key, MFA device) as an identity. */
+export function addAlice(core: RolebarCore, options: { mfa?: boolean } = {}) {
+  return core.identities.addIamUser({
+    name: 'alice@dev',
+    accessKeyId: SEED_KEYS.alice.accessKeyId,
+    secretAccessKey: SEED_KEYS.alice.secretAccessKey,
+    ...(options.mfa === false ? {} : { mfaSerial: 'arn:aws:iam::111111111111:mfa/alice' }),
+  });
+}
