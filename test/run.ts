@@ -8,11 +8,10 @@
  *
  * `npm test -- test/core/keychain.test.ts …` runs only the named test files (still isolated).
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { needsIsolation, runCommand, runIsolated } from './support/isolation.js';
 import { INSTALL_COMMAND, missingPrerequisites } from './support/prerequisites.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,56 +23,8 @@ if (missing.length > 0) {
   process.exit(1);
 }
 
-if (process.platform === 'linux' && process.env.ROLEBAR_TEST_ISOLATED !== '1') {
-  process.exit(await runIsolated());
-}
+if (needsIsolation()) process.exit(await runIsolated(root, 'test/run.ts', process.argv.slice(2)));
 process.exit(await runStages());
-
-/** Re-runs this script inside a private D-Bus session with a private, unlocked keyring and HOME. */
-async function runIsolated(): Promise<number> {
-  const home = mkdtempSync(path.join(os.tmpdir(), 'rolebar-test-home-'));
-  const runtime = path.join(home, 'run');
-  mkdirSync(runtime, { mode: 0o700 });
-  const env = isolatedEnv(home, runtime);
-  const script = [
-    // gnome-keyring reads the new keyring's password on stdin and unlocks (creating) the login collection.
-    'printf rolebar-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null',
-    `exec "${process.execPath}" --import tsx test/run.ts "$@"`,
-  ].join('\n');
-  try {
-    return await run('dbus-run-session', ['--', 'sh', '-c', script, 'sh', ...process.argv.slice(2)], env);
-  } finally {
-    rmSync(home, { recursive: true, force: true });
-  }
-}
-
-function isolatedEnv(home: string, runtime: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    // The caller's AWS identity and session bus must not reach the tests.
-    if (key.startsWith('AWS_') || key.startsWith('DBUS_') || key.startsWith('GNOME_KEYRING')) continue;
-    env[key] = value;
-  }
-  return {
-    ...env,
-    ROLEBAR_TEST_ISOLATED: '1',
-    HOME: home,
-    XDG_RUNTIME_DIR: runtime,
-    XDG_DATA_HOME: path.join(home, '.local/share'),
-    XDG_CONFIG_HOME: path.join(home, '.config'),
-    XDG_CACHE_HOME: path.join(home, '.cache'),
-    ROLEBAR_HOME: path.join(home, 'rolebar'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(home, '.aws/credentials'),
-    AWS_CONFIG_FILE: path.join(home, '.aws/config'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_PAGER: '',
-    // The SDK's notice about Node.js versions is noise in test output.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    // Playwright must use Debian's Chromium and never fetch a browser of its own.
-    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
-    NO_COLOR: process.env.NO_COLOR ?? '',
-  };
-}
 
 async function runStages(): Promise<number> {
   const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
@@ -117,12 +68,5 @@ function findTests(dir: string): string[] {
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, env, stdio: 'inherit' });
-    child.on('error', (error) => {
-      console.error(`could not start ${command}: ${error.message}`);
-      resolve(127);
-    });
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
-  });
+  return runCommand(command, args, env, root);
 }

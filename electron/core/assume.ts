@@ -224,6 +224,7 @@ export async function assumeRole(
     clockOffsetMs: clockOffsetMs ?? 0,
     startedAt: new Date(ctx.now()).toISOString(),
     via,
+    requiresMfa: hops.some((r) => r.mfa),
     ...(region ? { region } : {}),
   };
   ctx.sessions.save(session);

@@ -22,6 +22,7 @@ import {
   userNameOfArn,
 } from './sessions.js';
 import { openSettings, type Settings } from './settings.js';
+import { exportSnippet, type SnippetFormat, unsetSnippet } from './snippets.js';
 import { sourceCredentials } from './source-credentials.js';
 import {
   type AwsCredentials,
@@ -69,6 +70,12 @@ export interface RolebarCore {
   credentialsOf(roleId: string): Promise<TemporaryCredentials | undefined>;
   /** When the identity's MFA session ends, if one is alive. */
   mfaSessionExpiry(identityId: string): Promise<Date | undefined>;
+  /** The export snippet of a role's live session in a shell's format (main process and CLI only: it holds secrets). */
+  exportSnippet(roleId: string, format: SnippetFormat): Promise<string>;
+  /** The snippet that returns a shell to the user's own identity. */
+  unsetSnippet(format: SnippetFormat): string;
+  /** Closes kept connections; the core stays usable and reconnects on the next call. */
+  close(): void;
 }
 
 /** Builds the core over the given stores. */
@@ -179,6 +186,19 @@ export function createCore(deps: CoreDeps): RolebarCore {
     },
     credentialsOf,
     mfaSessionExpiry: (identityId) => mfaSessionExpiry(ctx, identityId),
+    async exportSnippet(roleId, format) {
+      const credentials = await credentialsOf(roleId);
+      if (!credentials) {
+        const role = roles.get(roleId);
+        throw new RolebarError('no-session', `"${role.label}" has no active session to export.`, {
+          hint: 'Switch to it first.',
+        });
+      }
+      const region = sessions.get(roleId)?.region;
+      return exportSnippet(format, { credentials, ...(region ? { region } : {}) });
+    },
+    unsetSnippet,
+    close: () => ctx.sts.close(),
   };
 }
 

@@ -59,6 +59,11 @@ export function identityStore(
   newId: () => string = randomUUID,
 ): IdentityStore {
   const all = () => settings.read().identities as unknown as Identity[];
+  // Secrets read once per process (main-process memory is allowed to hold them); keyed by the key id,
+  // so a rotation made by another process (the CLI beside the app) is never served stale.
+  const secretCache = new Map<string, string>();
+  const cacheKey = (identity: Identity) =>
+    identity.kind === 'iam-user' ? `${identity.id}:${identity.accessKeyId}` : identity.id;
 
   const store: IdentityStore = {
     list: all,
@@ -205,6 +210,8 @@ export function identityStore(
 
     async secretOf(id) {
       const identity = store.get(id);
+      const cached = secretCache.get(cacheKey(identity));
+      if (cached) return cached;
       const secret = await secrets.get(secretAccount(id));
       if (!secret) {
         throw new RolebarError(

@@ -1,4 +1,4 @@
-import { type AwsLocationOptions, resolveAwsFilePaths } from './aws-files/index.js';
+import { type AwsLocationOptions, removePlaintextKeys, resolveAwsFilePaths } from './aws-files/index.js';
 import { readSharedFile } from './aws-files/file-update.js';
 import { type IniDocument, sectionValues } from './aws-files/ini.js';
 import {
@@ -36,6 +36,15 @@ export interface ImportResult {
   identities: Identity[];
   roles: Role[];
   skipped: ImportItem[];
+  /** Profiles whose plaintext keys were removed from the credentials file (only when asked). */
+  keysRemovedFrom: string[];
+  /** The copies of the credentials file kept before keys were removed. */
+  backups: string[];
+}
+
+export interface ImportOptions {
+  /** After the keys are safely in the keychain, remove them from the credentials file (a backup is kept first). */
+  removePlaintextKeys?: boolean;
 }
 
 interface AwsProfile {
@@ -246,12 +255,17 @@ function decide(core: RolebarCore, profiles: Map<string, AwsProfile>): Decision[
 
 /**
  * Imports `~/.aws`: static keys become keychain identities, role_arn profiles become roles (in dependency
- * order, so a role whose source is another role profile is chained to it). The files are not changed.
+ * order, so a role whose source is another role profile is chained to it). The files are not changed unless
+ * `removePlaintextKeys` is asked for, and then only the imported keys' lines go, after a backup.
  */
-export async function applyImport(core: RolebarCore, location: AwsLocationOptions): Promise<ImportResult> {
+export async function applyImport(
+  core: RolebarCore,
+  location: AwsLocationOptions,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
   const { profiles } = await readProfiles(location);
   const decisions = decide(core, profiles);
-  const result: ImportResult = { identities: [], roles: [], skipped: [] };
+  const result: ImportResult = { identities: [], roles: [], skipped: [], keysRemovedFrom: [], backups: [] };
   const sources = new Map<string, RoleSource>();
   const pending = [...decisions];
   // Roles may depend on roles: apply in rounds until nothing more can be resolved.
@@ -283,5 +297,14 @@ export async function applyImport(core: RolebarCore, location: AwsLocationOption
   }
   // Identities may have gained an MFA serial from the roles imported after them.
   result.identities = result.identities.map((i) => core.identities.get(i.id));
+  if (options.removePlaintextKeys) {
+    for (const identity of result.identities) {
+      // Only keys that are now readable from the keychain are removed from the file.
+      if (identity.kind !== 'iam-user' || !(await core.identities.secretOf(identity.id))) continue;
+      const removed = await removePlaintextKeys(identity.name, location);
+      if (removed.removed) result.keysRemovedFrom.push(identity.name);
+      if (removed.backup) result.backups.push(removed.backup);
+    }
+  }
   return result;
 }

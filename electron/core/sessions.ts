@@ -1,3 +1,4 @@
+import type { ClockSession } from './session-clock.js';
 import type { Settings } from './settings.js';
 
 /** How a role's session was obtained: what the user needs to know to renew it. */
@@ -22,6 +23,8 @@ export interface SessionRecord {
   clockOffsetMs: number;
   startedAt: string;
   via: SessionVia;
+  /** Renewing needs an MFA-authenticated caller: a live MFA session or a fresh code. */
+  requiresMfa: boolean;
   region?: string | undefined;
 }
 
@@ -83,4 +86,20 @@ export function partitionOfArn(arn: string): 'aws' | 'aws-cn' | 'aws-us-gov' {
 /** The last part of a user's or session's ARN: `alice` for `…:user/team/alice`. */
 export function userNameOfArn(arn: string): string | undefined {
   return /[:/]([^/:]+)$/.exec(arn)?.[1];
+}
+
+/**
+ * The session clock's view of a session: expiries on the server's clock. A session started from an MFA session
+ * can be renewed without a code while that lasts; one assumed directly with a code always needs a new one.
+ */
+export function clockSessionOf(record: SessionRecord): ClockSession {
+  const expiresAt = Date.parse(record.expiration);
+  const mfaExpiresAt =
+    record.via !== 'mfa-direct' && record.mfaExpiration ? Date.parse(record.mfaExpiration) : undefined;
+  return {
+    expiresAt,
+    requiresMfa: record.requiresMfa,
+    clockOffsetMs: record.clockOffsetMs,
+    ...(mfaExpiresAt === undefined ? {} : { mfaExpiresAt }),
+  };
 }

@@ -239,7 +239,7 @@ export function openSettings(options: OpenSettingsOptions = {}): Settings {
           },
         );
       }
-      return read();
+      return data;
     },
     preferences: () => read().preferences,
     setPreferences(patch) {

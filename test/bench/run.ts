@@ -1,14 +1,17 @@
 /**
  * `npm run bench`: builds, then runs every test/bench/*.bench.ts in its own process, one after another
  * (these machines are noisy: each bench compares figures taken in the same run). Prints; never fails on speed.
+ * Isolated like `npm test` (private keyring and HOME), so benches never touch the user's keychain or ~/.aws.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { needsIsolation, runIsolated } from '../support/isolation.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const only = process.argv.slice(2);
+if (needsIsolation()) process.exit(await runIsolated(root, 'test/bench/run.ts', only));
 
 const build = spawnSync(process.execPath, ['--import', 'tsx', 'build/build.ts'], {
   cwd: root,

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { MfaRequiredError } from '../../electron/core/assume.js';
+import { sessionCountdown } from '../../electron/core/session-clock.js';
+import { clockSessionOf } from '../../electron/core/sessions.js';
 import { RolebarError } from '../../electron/core/errors.js';
 import { addAlice, type CoreFixture, startCoreFixture } from '../support/core-fixture.js';
 import { awsCliPath } from '../support/prerequisites.js';
@@ -199,6 +201,21 @@ describe('assumeRole against the STS emulator', () => {
     assert.ok(backups.length <= 1);
   });
 
+  it('copies the live session as a snippet that bash really evaluates, and its countdown runs', async () => {
+    const role = f.core.roles.find('ec2-worker');
+    assert.ok(role);
+    const snippet = await f.core.exportSnippet(role.id, 'bash');
+    const { stdout } = await run('bash', ['-c', `${snippet}\nprintf '%s' "$AWS_ACCESS_KEY_ID"`], { env: {} });
+    const credentials = await f.core.credentialsOf(role.id);
+    assert.equal(stdout, credentials?.accessKeyId);
+    const session = f.core.sessions.get(role.id);
+    assert.ok(session);
+    const countdown = sessionCountdown(clockSessionOf(session), Date.now());
+    assert.equal(countdown.credentials.state, 'fresh');
+    assert.match(countdown.credentials.text, /^(59|1:00):\d\d/);
+    await expectFailure(f.core.exportSnippet(f.core.roles.find('billing')?.id ?? '', 'bash'), 'no-session');
+  });
+
   it('sessions and their expiry survive a restart; credentials come back from the profile', async () => {
     const role = f.core.roles.find('ec2-worker');
     assert.ok(role);
@@ -380,6 +397,47 @@ describe('failures a user meets', () => {
     assert.ok(carol);
     f.emu.faults.dropConnection(1);
     assert.equal((await f.core.whoAmI({ identityId: carol.id })).kind, 'iam-user');
+  });
+
+  it('a disabled region says how to enable it', async () => {
+    const carol = f.core.identities.find('carol2');
+    assert.ok(carol);
+    f.core.identities.update(carol.id, { region: 'me-south-1' });
+    try {
+      const error = await expectFailure(f.core.whoAmI({ identityId: carol.id }), 'sts-region-disabled');
+      assert.match(error.toUserString(), /activate STS/);
+    } finally {
+      f.core.identities.update(carol.id, { region: null });
+    }
+  });
+
+  it('credentials AWS considers expired give an expired-token error, and nothing is written', async () => {
+    const carol = f.core.identities.find('carol2');
+    assert.ok(carol);
+    const first = f.core.roles.add({
+      label: 'exp-1',
+      roleArn: SEED_ROLES.readonly,
+      source: { kind: 'identity', id: carol.id },
+      mfa: false,
+    });
+    const second = f.core.roles.add({
+      label: 'exp-2',
+      roleArn: SEED_ROLES.deployer,
+      source: { kind: 'role', id: first.id },
+      mfa: false,
+    });
+    await f.core.assumeRole(first.id);
+    // AWS's clock is past the cached hop's expiry while ours is not: the SDK corrects its clock, AWS says expired.
+    f.emu.setClockOffset(61 * 60_000);
+    try {
+      const before = read(f.sandbox.credentialsFile);
+      await expectFailure(f.core.assumeRole(second.id), 'sts-expired-token');
+      assert.equal(read(f.sandbox.credentialsFile), before);
+    } finally {
+      f.emu.setClockOffset(0);
+      f.core.roles.remove(second.id);
+      f.core.roles.remove(first.id);
+    }
   });
 
   it('an identity in use cannot be deleted; deleting one removes its keychain entries', async () => {

@@ -116,6 +116,38 @@ describe('import from ~/.aws', () => {
     assert.match(outcome.session.principalArn, /^arn:aws:sts::222222222222:assumed-role\/readonly\//);
   });
 
+  it('only when asked, removes the imported plaintext keys after a backup, leaving everything else', async () => {
+    const fresh = await startCoreFixture('import-keys');
+    try {
+      mkdirSync(path.dirname(fresh.sandbox.credentialsFile), { recursive: true });
+      writeFileSync(fresh.sandbox.credentialsFile, CREDENTIALS, { mode: 0o600 });
+      const where = location({ env: fresh.sandbox.env, homedir: fresh.sandbox.dir });
+      const result = await applyImport(fresh.core, where, { removePlaintextKeys: true });
+      assert.deepEqual(result.keysRemovedFrom, ['alice']);
+      assert.equal(result.backups.length, 1);
+      assert.equal(
+        readFileSync(result.backups[0] ?? '', 'utf8'),
+        CREDENTIALS,
+        'the backup is the file as it was',
+      );
+      const after = readFileSync(fresh.sandbox.credentialsFile, 'utf8');
+      assert.doesNotMatch(after, /AKIAALICE|alice\/FAKE/);
+      assert.equal(
+        after,
+        CREDENTIALS.replace(/\[alice\]\n(?:aws_[^\n]*\n)+/, ''),
+        'only the alice section went',
+      );
+      const imported = fresh.core.identities.find('alice');
+      assert.ok(imported);
+      assert.equal(
+        (await fresh.core.whoAmI({ identityId: imported.id })).arn,
+        'arn:aws:iam::111111111111:user/alice',
+      );
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('importing again adds nothing twice', async () => {
     const again = await applyImport(f.core, location({ env: f.sandbox.env, homedir: f.sandbox.dir }));
     assert.equal(again.identities.length, 0);

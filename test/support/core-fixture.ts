@@ -30,8 +30,9 @@ export async function startCoreFixture(label: string, world: WorldSpec = seedWor
   const env = { ...sandbox.env, AWS_ENDPOINT_URL_STS: emu.endpoint, AWS_REGION: 'us-east-1' };
   sandbox.env = env;
   const secrets = openKeychain({ service: sandbox.keychainService, env });
-  const build = () =>
-    createCore({
+  const built: RolebarCore[] = [];
+  const build = () => {
+    const core = createCore({
       settings: openSettings({ dir: sandbox.rolebarHome }),
       secrets,
       env,
@@ -39,6 +40,9 @@ export async function startCoreFixture(label: string, world: WorldSpec = seedWor
       // Fast retries keep fault-injection tests quick; the backoff itself is the SDK's.
       sts: createStsCaller({ maxAttempts: 3, requestTimeoutMs: 3_000 }),
     });
+    built.push(core);
+    return core;
+  };
   const core = build();
   return {
     emu,
@@ -48,6 +52,7 @@ export async function startCoreFixture(label: string, world: WorldSpec = seedWor
     core,
     reopen: build,
     async close() {
+      for (const c of built) c.close();
       for (const account of await secrets.list()) await secrets.delete(account);
       await emu.close();
       sandbox.cleanup();

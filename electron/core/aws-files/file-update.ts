@@ -77,11 +77,19 @@ function timestamp(date: Date): string {
  * first: the first change we ever make is preceded by one, and if the user deletes the backups the
  * next change makes a fresh one. Returns the new backup's path, if one was made.
  */
-export async function ensureBackup(target: string, data: Buffer): Promise<string | undefined> {
+export async function ensureBackup(
+  target: string,
+  data: Buffer,
+  always = false,
+): Promise<string | undefined> {
   const dir = path.dirname(target);
   const prefix = path.basename(target) + BACKUP_INFIX;
-  if ((await fs.readdir(dir)).some((name) => name.startsWith(prefix))) return undefined;
-  const backup = path.join(dir, prefix + timestamp(new Date()));
+  const existing = await fs.readdir(dir);
+  if (!always && existing.some((name) => name.startsWith(prefix))) return undefined;
+  let backup = path.join(dir, prefix + timestamp(new Date()));
+  // Two deliberate backups within one second must not overwrite each other.
+  for (let n = 2; existing.includes(path.basename(backup)); n++)
+    backup = path.join(dir, `${prefix}${timestamp(new Date())}-${n}`);
   await atomicWriteFile(backup, data, PRIVATE_FILE_MODE);
   return backup;
 }
@@ -93,7 +101,7 @@ export async function ensureBackup(target: string, data: Buffer): Promise<string
 export async function updateSharedFile(
   file: string,
   plan: (snapshot: SharedFileSnapshot) => PlannedChange | undefined,
-  lockOptions: LockOptions = {},
+  lockOptions: LockOptions & { alwaysBackup?: boolean } = {},
 ): Promise<UpdateOutcome> {
   let target: string;
   try {
@@ -111,7 +119,10 @@ export async function updateSharedFile(
         if (!change || (change.text === text && !change.deleteFile && raw))
           return { changed: false, warnings: [] };
         const warnings: string[] = [];
-        const backup = raw && raw.data.length > 0 ? await ensureBackup(target, raw.data) : undefined;
+        const backup =
+          raw && raw.data.length > 0
+            ? await ensureBackup(target, raw.data, lockOptions.alwaysBackup)
+            : undefined;
         await cleanStaleTempFiles(target);
         if (change.deleteFile) {
           await removeFileDurably(target);

@@ -9,7 +9,9 @@ export {
   type RemoveProfileResult,
   type WriteProfileOptions,
   type WriteProfileResult,
+  removePlaintextKeys,
   removeProfile,
+  type RemoveKeysResult,
   writeProfile,
 } from './profiles.js';
 export {

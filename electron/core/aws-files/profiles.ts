@@ -270,3 +270,41 @@ export async function removeProfile(
   for (const o of [credentials, config]) if (o.backup) result.backups.push(o.backup);
   return result;
 }
+
+/** What removing plaintext keys did. */
+export interface RemoveKeysResult {
+  removed: boolean;
+  /** The copy of the file as it was, always made before this change. */
+  backup?: string;
+}
+
+const KEY_LINES = new Set(['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token']);
+
+/**
+ * Removes the long-term keys of `[name]` from the credentials file, after an import moved them to the keychain,
+ * and only because the user asked. A backup of the whole file is always made first. The section's other keys
+ * stay; a section left empty is removed. Every other byte of the file is kept.
+ */
+export async function removePlaintextKeys(
+  name: string,
+  options: RemoveProfileOptions = {},
+): Promise<RemoveKeysResult> {
+  assertProfileName(name);
+  const file = resolveAwsFilePaths(options).credentials;
+  const outcome = await updateSharedFile(
+    file,
+    ({ doc }) => {
+      const matches = findProfileSections(doc, 'credentials', name);
+      const [first, ...rest] = matches;
+      if (!first) return undefined;
+      if (rest.length > 0) throw duplicated('credentials', file, name, matches.length);
+      const values = sectionValues(doc, first);
+      if (!holdsLongTermKeys(values)) return undefined;
+      const others = [...values.keys()].filter((key) => !KEY_LINES.has(key));
+      if (others.length === 0) return { text: removeSectionText(doc, first, undefined).text };
+      return { text: applyEdits(doc.text, [rewriteSection(doc, first, [], KEY_LINES)]) };
+    },
+    { ...options, alwaysBackup: true },
+  );
+  return outcome.backup ? { removed: outcome.changed, backup: outcome.backup } : { removed: outcome.changed };
+}

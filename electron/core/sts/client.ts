@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type {
   AssumeRoleCommandInput,
   GetCallerIdentityCommandOutput,
@@ -69,6 +70,20 @@ export interface StsCaller {
     credentials: AwsCredentials,
     context: StsCallContext,
   ): Promise<StsAnswer<CallerIdentity>>;
+  /** Closes kept connections (the CLI calls it before exiting; tests when they finish). */
+  close(): void;
+}
+
+/** The SDK's deserialize-step middleware, reduced to what the clock reader touches. */
+type ClockMiddleware = (
+  next: (args: unknown) => Promise<{ response: unknown }>,
+) => (args: unknown) => Promise<{ response: unknown }>;
+
+/** A command's middleware stack, reduced to the one call we make on it. */
+interface Watchable {
+  middlewareStack: {
+    add(middleware: ClockMiddleware, options: { step: 'deserialize'; priority: 'low'; name: string }): void;
+  };
 }
 
 type StsModule = typeof StsSdk;
@@ -85,13 +100,29 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
   const maxAttempts = options.maxAttempts ?? 3;
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
 
-  async function send<T>(
-    target: StsTarget,
-    credentials: AwsCredentials,
-    context: StsCallContext,
-    run: (client: STSClient, sts: StsModule, abortSignal: AbortSignal) => Promise<T>,
-  ): Promise<StsAnswer<T>> {
-    const sts = await loadSts();
+  // Clients are kept per (endpoint, region, credentials), so a switch reuses the connection and the SDK's setup.
+  const clients = new Map<string, STSClient>();
+  const MAX_CLIENTS = 16;
+
+  function clientFor(sts: StsModule, target: StsTarget, credentials: AwsCredentials): STSClient {
+    // A digest of everything the client signs with: a corrected secret must never reuse the old client.
+    const key = createHash('sha256')
+      .update(
+        [
+          target.endpoint,
+          target.region,
+          credentials.accessKeyId,
+          credentials.secretAccessKey,
+          credentials.sessionToken ?? '',
+        ].join('\n'),
+      )
+      .digest('hex');
+    const cached = clients.get(key);
+    if (cached) {
+      clients.delete(key);
+      clients.set(key, cached);
+      return cached;
+    }
     const client = new sts.STSClient({
       region: target.region,
       endpoint: target.endpoint,
@@ -101,40 +132,70 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
         ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
       },
       maxAttempts,
-      requestHandler: { requestTimeout: requestTimeoutMs, connectionTimeout: requestTimeoutMs },
+      requestHandler: {
+        requestTimeout: requestTimeoutMs,
+        connectionTimeout: requestTimeoutMs,
+        throwOnRequestTimeout: true,
+      },
     });
+    clients.set(key, client);
+    if (clients.size > MAX_CLIENTS) {
+      const [oldestKey, oldest] = clients.entries().next().value as [string, STSClient];
+      clients.delete(oldestKey);
+      oldest.destroy();
+    }
+    return client;
+  }
+
+  async function send<T>(
+    target: StsTarget,
+    credentials: AwsCredentials,
+    context: StsCallContext,
+    run: (
+      client: STSClient,
+      sts: StsModule,
+      watch: <C extends object>(command: C) => C,
+      options: { abortSignal: AbortSignal },
+    ) => Promise<T>,
+  ): Promise<StsAnswer<T>> {
+    const sts = await loadSts();
+    const client = clientFor(sts, target, credentials);
     let serverDate: number | undefined;
     let receivedAt = 0;
-    // Read the raw Date header of every answer, errors included, before the SDK deserialises it.
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        const result = await next(args);
-        const headers = (result.response as { headers?: Record<string, string> }).headers;
-        receivedAt = now();
-        const date = headers?.date ? Date.parse(headers.date) : Number.NaN;
-        if (!Number.isNaN(date)) serverDate = date;
-        return result;
-      },
-      { step: 'deserialize', priority: 'low', name: 'rolebarServerClock' },
-    );
     // One deadline for the whole call, retries included: a silent endpoint must not hang a switch.
     const abort = new AbortController();
     const deadline = setTimeout(() => abort.abort(), requestTimeoutMs * maxAttempts);
+    // Read the raw Date header of every answer to this command, errors included, before the SDK deserialises it.
+    const clockReader: ClockMiddleware = (next) => async (args) => {
+      const result = await next(args);
+      const headers = (result.response as { headers?: Record<string, string> }).headers;
+      receivedAt = now();
+      const date = headers?.date ? Date.parse(headers.date) : Number.NaN;
+      if (!Number.isNaN(date)) serverDate = date;
+      return result;
+    };
+    const watch = <C extends object>(command: C): C => {
+      (command as unknown as Watchable).middlewareStack.add(clockReader, {
+        step: 'deserialize',
+        priority: 'low',
+        name: 'rolebarServerClock',
+      });
+      return command;
+    };
     try {
-      const value = await run(client, sts, abort.signal);
+      const value = await run(client, sts, watch, { abortSignal: abort.signal });
       return { value, clockOffsetMs: serverDate === undefined ? undefined : serverDate - receivedAt };
     } catch (error) {
       throw toStsError(error, context);
     } finally {
       clearTimeout(deadline);
-      client.destroy();
     }
   }
 
   return {
     assumeRole: (target, credentials, input, context) =>
-      send(target, credentials, context, async (client, sts, abortSignal) => {
-        const out = await client.send(new sts.AssumeRoleCommand(input), { abortSignal });
+      send(target, credentials, context, async (client, sts, watch, options) => {
+        const out = await client.send(watch(new sts.AssumeRoleCommand(input)), options);
         return {
           credentials: temporary(out.Credentials, 'AssumeRole'),
           assumedRoleArn: out.AssumedRoleUser?.Arn ?? '',
@@ -142,15 +203,19 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
         };
       }),
     getSessionToken: (target, credentials, input, context) =>
-      send(target, credentials, context, async (client, sts, abortSignal) =>
+      send(target, credentials, context, async (client, sts, watch, options) =>
         temporary(
-          (await client.send(new sts.GetSessionTokenCommand(input), { abortSignal })).Credentials,
+          (await client.send(watch(new sts.GetSessionTokenCommand(input)), options)).Credentials,
           'GetSessionToken',
         ),
       ),
+    close() {
+      for (const client of clients.values()) client.destroy();
+      clients.clear();
+    },
     getCallerIdentity: (target, credentials, context) =>
-      send(target, credentials, context, async (client, sts, abortSignal) =>
-        callerIdentity(await client.send(new sts.GetCallerIdentityCommand({}), { abortSignal })),
+      send(target, credentials, context, async (client, sts, watch, options) =>
+        callerIdentity(await client.send(watch(new sts.GetCallerIdentityCommand({})), options)),
       ),
   };
 }
