@@ -1,8 +1,10 @@
 /**
- * The one IPC contract between the renderer and the main process. Every request channel is listed here
- * with its arguments and result; the preload, the main-process handlers and the renderer all derive their
- * types from this map, so nothing is kept in sync by hand. Plain types only: no Electron import.
+ * The one IPC contract between the renderer and the main process. Every request channel is listed here with
+ * its run-time argument check and its result type; the preload, the main-process handlers, the service layer
+ * and the renderer all derive their types from this file, so nothing is kept in sync by hand.
+ * Plain types and validators only: no Electron import. Nothing here ever carries a secret key or session token.
  */
+import { args, bool, int, list, nullable, object, oneOf, optional, str } from './validate.js';
 
 /** What the window shows about the running app. */
 export interface AppInfo {
@@ -16,26 +18,235 @@ export interface AppInfo {
 export type Result<T> =
   { ok: true; value: T } | { ok: false; error: { code: string; message: string; hint?: string } };
 
-/** Request channels: `invoke` from the renderer, answered by one handler in the main process. */
-export interface IpcRequests {
-  'app:get-info': { args: []; result: AppInfo };
+/** An identity as the window sees it: never its secret. */
+export interface IdentityView {
+  id: string;
+  name: string;
+  kind: 'iam-user' | 'aws-profile' | 'credential-source';
+  /** The access key id (not secret) of an IAM user identity. */
+  accessKeyId?: string;
+  profile?: string;
+  source?: string;
+  userName?: string;
+  mfaSerial?: string;
+  region?: string;
+  /** When this identity's MFA session ends (ISO 8601), if one is alive: its MFA roles need no code until then. */
+  mfaSessionExpiresAt?: string;
 }
 
-export type RequestChannel = keyof IpcRequests;
+/** A role as the window sees it. */
+export interface RoleView {
+  id: string;
+  label: string;
+  roleArn?: string;
+  roleName?: string;
+  source: { kind: 'identity' | 'role'; id: string };
+  sessionName?: string;
+  externalId?: string;
+  mfa: boolean;
+  durationSeconds?: number;
+  region?: string;
+  profileName: string;
+  /** The account the role is in, when known (from its ARN or its last session). */
+  accountId?: string;
+  /** What the role list groups by: the account (with its alias when known) or the source. */
+  group: string;
+}
+
+/** An active session as the window sees it: when it ends and who it is, never its credentials. */
+export interface SessionView {
+  roleId: string;
+  profileName: string;
+  principalArn: string;
+  accountId: string;
+  expiration: string;
+  mfaExpiration?: string;
+  clockOffsetMs: number;
+  via: 'direct' | 'mfa-session' | 'mfa-direct' | 'chained';
+  requiresMfa: boolean;
+  startedAt: string;
+  region?: string;
+}
+
+export type Theme = 'system' | 'light' | 'dark';
+
+/** The user's preferences (mirrors electron/core/settings.ts). */
+export interface PreferencesView {
+  alertThresholdsMin: number[];
+  refreshMarginMin: number;
+  clipboardClearSeconds: number;
+  notifications: boolean;
+  launchAtLogin: boolean;
+  theme: Theme;
+}
+
+/** Everything the window draws, pushed on every change. */
+export interface AppState {
+  app: AppInfo;
+  identities: IdentityView[];
+  roles: RoleView[];
+  sessions: SessionView[];
+  /** The role switched to last whose session is still alive. */
+  activeRoleId?: string;
+  preferences: PreferencesView;
+}
+
+/** Who a session is, from GetCallerIdentity. */
+export interface WhoAmIView {
+  account: string;
+  arn: string;
+  userId: string;
+  kind: 'iam-user' | 'assumed-role' | 'root' | 'federated-user' | 'unknown';
+  clockSkewed: boolean;
+  clockOffsetMs?: number;
+}
+
+/** What a switch did. */
+export interface SwitchOutcome {
+  session: SessionView;
+  notices: string[];
+}
+
+/** One line of an import preview. */
+export interface ImportItemView {
+  action: 'add-identity' | 'add-role' | 'skip';
+  profile: string;
+  detail: string;
+}
+
+export const SNIPPET_FORMAT_IDS = ['bash', 'fish', 'powershell', 'cmd', 'dotenv', 'json'] as const;
+export type SnippetFormatId = (typeof SNIPPET_FORMAT_IDS)[number];
+
+const id = str({ min: 1, max: 128 });
+const name = str({ min: 1, max: 128 });
+const region = str({ min: 1, max: 32 });
+const region_ = nullable(region);
+
+/** Run-time checks of each request's arguments; the argument types below are derived from them. */
+export const requestArgs = {
+  'app:get-info': args(),
+  'state:get': args(),
+  'identity:add': args(
+    object({
+      name,
+      accessKeyId: str({ min: 16, max: 128 }),
+      secretAccessKey: str({ min: 16, max: 128 }),
+      mfaSerial: optional(str({ min: 9, max: 256 })),
+      region: optional(region),
+    }),
+  ),
+  'identity:update': args(
+    object({
+      id,
+      name: optional(name),
+      mfaSerial: optional(nullable(str({ min: 9, max: 256 }))),
+      region: optional(region_),
+    }),
+  ),
+  'identity:rotate-keys': args(
+    object({ id, accessKeyId: str({ min: 16, max: 128 }), secretAccessKey: str({ min: 16, max: 128 }) }),
+  ),
+  'identity:remove': args(object({ id })),
+  'identity:whoami': args(object({ id })),
+  'role:add': args(
+    object({
+      label: name,
+      roleArn: optional(str({ min: 20, max: 2048 })),
+      roleName: optional(str({ min: 1, max: 512 })),
+      source: object({ kind: oneOf('identity', 'role'), id }),
+      sessionName: optional(str({ min: 2, max: 64 })),
+      externalId: optional(str({ min: 2, max: 1224 })),
+      mfa: bool,
+      durationSeconds: optional(int(900, 43_200)),
+      region: optional(region),
+      profileName: optional(str({ min: 1, max: 128 })),
+    }),
+  ),
+  'role:update': args(
+    object({
+      id,
+      changes: object({
+        label: optional(name),
+        roleArn: optional(str({ min: 20, max: 2048 })),
+        roleName: optional(str({ min: 1, max: 512 })),
+        source: optional(object({ kind: oneOf('identity', 'role'), id })),
+        sessionName: optional(str({ min: 2, max: 64 })),
+        externalId: optional(str({ min: 2, max: 1224 })),
+        mfa: optional(bool),
+        durationSeconds: optional(int(900, 43_200)),
+        region: optional(region),
+        profileName: optional(str({ min: 1, max: 128 })),
+      }),
+    }),
+  ),
+  'role:remove': args(object({ id })),
+  'role:switch': args(
+    object({ roleId: id, mfaCode: optional(str({ min: 6, max: 12 })), force: optional(bool) }),
+  ),
+  'session:sign-out': args(object({ roleId: id })),
+  'session:whoami': args(object({ roleId: id })),
+  'snippet:copy': args(object({ roleId: id, format: oneOf(...SNIPPET_FORMAT_IDS) })),
+  'snippet:copy-unset': args(object({ format: oneOf('bash', 'fish', 'powershell', 'cmd', 'dotenv') })),
+  'import:preview': args(),
+  'import:apply': args(object({ removePlaintextKeys: bool })),
+  'preferences:set': args(
+    object({
+      alertThresholdsMin: optional(list(int(1, 720), 10)),
+      refreshMarginMin: optional(int(1, 60)),
+      clipboardClearSeconds: optional(int(0, 3600)),
+      notifications: optional(bool),
+      launchAtLogin: optional(bool),
+      theme: optional(oneOf('system', 'light', 'dark')),
+    }),
+  ),
+} as const;
+
+export type RequestChannel = keyof typeof requestArgs;
+
+/** Each channel's checked arguments. */
+export type RequestArgs<C extends RequestChannel> = ReturnType<(typeof requestArgs)[C]>;
+
+/** Each channel's result. */
+export interface RequestResults {
+  'app:get-info': AppInfo;
+  'state:get': AppState;
+  'identity:add': Result<IdentityView>;
+  'identity:update': Result<IdentityView>;
+  'identity:rotate-keys': Result<IdentityView>;
+  'identity:remove': Result<null>;
+  'identity:whoami': Result<WhoAmIView>;
+  'role:add': Result<RoleView>;
+  'role:update': Result<RoleView>;
+  'role:remove': Result<null>;
+  'role:switch': Result<SwitchOutcome>;
+  'session:sign-out': Result<null>;
+  'session:whoami': Result<WhoAmIView>;
+  'snippet:copy': Result<{ clearsInSeconds: number }>;
+  'snippet:copy-unset': Result<{ clearsInSeconds: number }>;
+  'import:preview': Result<ImportItemView[]>;
+  'import:apply': Result<{ identities: number; roles: number; keysRemovedFrom: string[] }>;
+  'preferences:set': Result<PreferencesView>;
+}
 
 /** The renderer-side call the preload wraps: one typed `invoke` per channel. */
 export type Invoke = <C extends RequestChannel>(
   channel: C,
-  ...args: IpcRequests[C]['args']
-) => Promise<IpcRequests[C]['result']>;
+  ...args: RequestArgs<C>
+) => Promise<RequestResults[C]>;
 
-/** Checks a channel's arguments at run time: the renderer is untrusted. Returns the typed args or throws. */
-export type ArgsValidator<C extends RequestChannel> = (args: readonly unknown[]) => IpcRequests[C]['args'];
-
-/** Run-time shape checks for every channel, used by the main process before a handler runs. */
-export const validateArgs: { [C in RequestChannel]: ArgsValidator<C> } = {
-  'app:get-info': (args) => {
-    if (args.length !== 0) throw new TypeError('app:get-info takes no arguments');
-    return [];
-  },
+/** What answers every request: the service layer implements it, the main process and the browser tests route to it. */
+export type RequestHandlers = {
+  [C in RequestChannel]: (...args: RequestArgs<C>) => Promise<RequestResults[C]> | RequestResults[C];
 };
+
+/** Events the main process pushes to the window (state on change, not polled). */
+export interface EventPayloads {
+  'state:changed': AppState;
+}
+export type EventChannel = keyof EventPayloads;
+
+/** The renderer-side subscription the preload wraps; returns an unsubscribe function. */
+export type Subscribe = <E extends EventChannel>(
+  channel: E,
+  listener: (payload: EventPayloads[E]) => void,
+) => () => void;

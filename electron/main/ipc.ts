@@ -1,31 +1,43 @@
 import { type IpcMainInvokeEvent, ipcMain, type WebContents } from 'electron';
-import { type IpcRequests, type RequestChannel, validateArgs } from '../ipc/contract.js';
-
-/** A main-process handler for one channel, typed by the contract. */
-export type Handler<C extends RequestChannel> = (
-  ...args: IpcRequests[C]['args']
-) => IpcRequests[C]['result'] | Promise<IpcRequests[C]['result']>;
+import {
+  type EventChannel,
+  type EventPayloads,
+  type RequestChannel,
+  type RequestHandlers,
+  requestArgs,
+} from '../ipc/contract.js';
 
 /**
- * Registers a typed handler that answers only our own window's main frame, loaded from our own file,
- * and only with arguments that pass the contract's run-time check.
+ * Registers every request channel of the contract: each answers only our own window's main frame, loaded
+ * from our own file, and only with arguments that pass the contract's run-time check. A refused call throws
+ * in the renderer with a short reason and never reaches the handler.
  */
-export function handle<C extends RequestChannel>(
-  channel: C,
+export function registerHandlers(
+  handlers: RequestHandlers,
   isTrustedSender: (sender: WebContents) => boolean,
-  handler: Handler<C>,
 ): void {
-  ipcMain.handle(channel, (event: IpcMainInvokeEvent, ...raw: unknown[]) => {
-    const frame = event.senderFrame;
-    if (
-      !frame ||
-      frame !== event.sender.mainFrame ||
-      !isTrustedSender(event.sender) ||
-      !frame.url.startsWith('file://')
-    ) {
-      throw new Error(`Refused ${channel}: untrusted sender`);
-    }
-    const args = validateArgs[channel](raw);
-    return handler(...args);
-  });
+  for (const channel of Object.keys(requestArgs) as RequestChannel[]) {
+    ipcMain.handle(channel, (event: IpcMainInvokeEvent, ...raw: unknown[]) => {
+      const frame = event.senderFrame;
+      if (
+        !frame ||
+        frame !== event.sender.mainFrame ||
+        !isTrustedSender(event.sender) ||
+        !frame.url.startsWith('file://')
+      ) {
+        throw new Error(`Refused ${channel}: untrusted sender`);
+      }
+      const checked = requestArgs[channel](raw) as unknown as never[];
+      return (handlers[channel] as (...a: never[]) => unknown)(...checked);
+    });
+  }
+}
+
+/** Sends an event of the contract to a window. */
+export function sendEvent<E extends EventChannel>(
+  contents: WebContents,
+  channel: E,
+  payload: EventPayloads[E],
+): void {
+  if (!contents.isDestroyed()) contents.send(channel, payload);
 }

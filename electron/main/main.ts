@@ -1,9 +1,15 @@
-// The Electron main process: thin glue between Electron and the plain-Node core in electron/core.
+// The Electron main process: thin glue between Electron and the plain-Node core and service layer.
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, type BrowserWindow, session } from 'electron';
-import { APP_NAME } from '../core/paths.js';
-import { handle } from './ipc.js';
+import { app, type BrowserWindow, clipboard, session } from 'electron';
+import ElectronStore from 'electron-store';
+import { createCore } from '../core/core.js';
+import { DEFAULT_KEYCHAIN_SERVICE, openKeychain } from '../core/keychain.js';
+import { APP_NAME, settingsDir } from '../core/paths.js';
+import { openSettings, type SettingsData } from '../core/settings.js';
+import { createRolebarService } from '../service/service.js';
+import { registerHandlers, sendEvent } from './ipc.js';
 import { createMainWindow } from './window.js';
 
 const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,14 +40,29 @@ if (!app.requestSingleInstanceLock()) {
     session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
     session.defaultSession.setPermissionCheckHandler(() => false);
 
-    const isTrustedSender = (sender: Electron.WebContents) =>
-      mainWindow !== undefined && sender === mainWindow.webContents;
-    handle('app:get-info', isTrustedSender, () => ({
-      name: APP_NAME,
-      version: app.getVersion(),
-      platform: process.platform,
-      demo,
-    }));
+    const env = process.env;
+    // The same folder the CLI uses (ROLEBAR_HOME, else userData), through electron-store.
+    const settings = openSettings({
+      dir: settingsDir(),
+      createStore: (options) => new ElectronStore<SettingsData>(options),
+    });
+    const core = createCore({
+      settings,
+      secrets: openKeychain({ service: env.ROLEBAR_KEYCHAIN_SERVICE || DEFAULT_KEYCHAIN_SERVICE }),
+      env,
+      homedir: os.homedir(),
+    });
+    const service = createRolebarService({
+      core,
+      settings,
+      clipboard,
+      app: { name: APP_NAME, version: app.getVersion(), platform: process.platform, demo },
+      location: { env, homedir: os.homedir() },
+      onStateChanged: (state) => {
+        if (mainWindow) sendEvent(mainWindow.webContents, 'state:changed', state);
+      },
+    });
+    registerHandlers(service, (sender) => mainWindow !== undefined && sender === mainWindow.webContents);
 
     mainWindow = createMainWindow(outDir);
     mainWindow.on('closed', () => {

@@ -1,13 +1,34 @@
-import type { Invoke } from '../ipc/contract.js';
+import type { Invoke, RequestArgs, Subscribe } from '../ipc/contract.js';
+
+type Arg<C extends Parameters<Invoke>[0]> = RequestArgs<C>[0];
 
 /**
  * The object the page sees as `window.rolebar`: one named function per operation, never a generic
- * `invoke(channel)`. Built from an `invoke` so that the preload (over ipcRenderer) and the browser tests
- * (over Playwright's exposeBinding) expose exactly the same API.
+ * `invoke(channel)`. Built from an `invoke` and a `subscribe` so that the preload (over ipcRenderer) and the
+ * browser tests (over Playwright's exposeBinding) expose exactly the same API.
  */
-export function createRolebarApi(invoke: Invoke) {
+export function createRolebarApi(invoke: Invoke, subscribe: Subscribe) {
   return {
     getAppInfo: () => invoke('app:get-info'),
+    getState: () => invoke('state:get'),
+    onStateChanged: (listener: Parameters<typeof subscribe<'state:changed'>>[1]) =>
+      subscribe('state:changed', listener),
+    addIdentity: (input: Arg<'identity:add'>) => invoke('identity:add', input),
+    updateIdentity: (input: Arg<'identity:update'>) => invoke('identity:update', input),
+    rotateIdentityKeys: (input: Arg<'identity:rotate-keys'>) => invoke('identity:rotate-keys', input),
+    removeIdentity: (input: Arg<'identity:remove'>) => invoke('identity:remove', input),
+    whoAmIIdentity: (input: Arg<'identity:whoami'>) => invoke('identity:whoami', input),
+    addRole: (input: Arg<'role:add'>) => invoke('role:add', input),
+    updateRole: (input: Arg<'role:update'>) => invoke('role:update', input),
+    removeRole: (input: Arg<'role:remove'>) => invoke('role:remove', input),
+    switchRole: (input: Arg<'role:switch'>) => invoke('role:switch', input),
+    signOut: (input: Arg<'session:sign-out'>) => invoke('session:sign-out', input),
+    whoAmI: (input: Arg<'session:whoami'>) => invoke('session:whoami', input),
+    copySnippet: (input: Arg<'snippet:copy'>) => invoke('snippet:copy', input),
+    copyUnsetSnippet: (input: Arg<'snippet:copy-unset'>) => invoke('snippet:copy-unset', input),
+    previewImport: () => invoke('import:preview'),
+    applyImport: (input: Arg<'import:apply'>) => invoke('import:apply', input),
+    setPreferences: (input: Arg<'preferences:set'>) => invoke('preferences:set', input),
   };
 }
 

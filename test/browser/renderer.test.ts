@@ -3,23 +3,27 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openRenderer, type RendererSession } from '../support/browser.js';
+import { type ServiceFixture, startServiceFixture } from '../support/service-fixture.js';
 
 const screenshots = path.resolve('test-results/screenshots');
 
-describe('renderer in Chromium', () => {
+describe('renderer in Chromium, bound to the real service layer', () => {
+  let f: ServiceFixture;
   let session: RendererSession;
   const errors: string[] = [];
   before(async () => {
     mkdirSync(screenshots, { recursive: true });
-    session = await openRenderer({
-      'app:get-info': () => ({ name: 'Rolebar', version: '0.1.0', platform: 'linux', demo: true }),
-    });
+    f = await startServiceFixture('browser', { demo: true });
+    session = await openRenderer(f.service);
     session.page.on('pageerror', (error) => errors.push(error.message));
     session.page.on('console', (message) => {
       if (message.type() === 'error') errors.push(message.text());
     });
   });
-  after(() => session.close());
+  after(async () => {
+    await session.close();
+    await f.close();
+  });
 
   it('shows what the main process answers through window.rolebar', async () => {
     await session.page.getByText('Rolebar 0.1.0 (demo) on linux').waitFor();
@@ -28,7 +32,23 @@ describe('renderer in Chromium', () => {
 
   it('exposes only named functions, never a generic invoke', async () => {
     const keys = await session.page.evaluate(() => Object.keys(window.rolebar));
-    assert.deepEqual(keys, ['getAppInfo']);
+    assert.ok(keys.length > 10);
+    assert.ok(!keys.some((key) => /^(invoke|send|on|emit)$/.test(key)), keys.join(', '));
+  });
+
+  it('refuses malformed arguments before they reach the service', async () => {
+    const refused = await session.page.evaluate(async () => {
+      try {
+        await (window.rolebar.switchRole as (x: unknown) => Promise<unknown>)({
+          roleId: 'x',
+          extra: 'field',
+        });
+        return 'accepted';
+      } catch (error) {
+        return String(error);
+      }
+    });
+    assert.match(refused, /unknown field/);
   });
 
   it('runs under its strict CSP with no errors', async () => {

@@ -2,23 +2,27 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { type Browser, chromium, type Page } from 'playwright';
-import { type IpcRequests, type RequestChannel, validateArgs } from '../../electron/ipc/contract.js';
+import {
+  type EventChannel,
+  type EventPayloads,
+  type RequestChannel,
+  type RequestHandlers,
+  requestArgs,
+} from '../../electron/ipc/contract.js';
 import { CHROMIUM_ARGS, chromiumPath } from './prerequisites.js';
 import { serveFolder } from './static-server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** What the page's `window.rolebar` calls reach: one function per channel, as in the main process. */
-export type Handlers = {
-  [C in RequestChannel]: (
-    ...args: IpcRequests[C]['args']
-  ) => Promise<IpcRequests[C]['result']> | IpcRequests[C]['result'];
-};
+export type Handlers = RequestHandlers;
 
 /** A running renderer: Debian's Chromium showing out/renderer, wired to `handlers` like the real preload. */
 export interface RendererSession {
   browser: Browser;
   page: Page;
+  /** Pushes an event to the page, as the main process does with webContents.send. */
+  emit<E extends EventChannel>(channel: E, payload: EventPayloads[E]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -56,12 +60,12 @@ export async function openRenderer(
   });
   // Same checks as the main process: a known channel, arguments of the right shape.
   await context.exposeBinding('__rolebarInvoke', async (_source, channel: unknown, args: unknown) => {
-    if (typeof channel !== 'string' || !(channel in validateArgs) || !Array.isArray(args)) {
+    if (typeof channel !== 'string' || !(channel in requestArgs) || !Array.isArray(args)) {
       throw new Error('refused: unknown channel or malformed arguments');
     }
     const name = channel as RequestChannel;
-    const valid = validateArgs[name](args);
-    return (handlers[name] as (...a: unknown[]) => unknown)(...valid);
+    const valid = requestArgs[name](args) as unknown as never[];
+    return (handlers[name] as (...a: never[]) => unknown)(...valid);
   });
   await context.addInitScript({ content: await browserPreload() });
   const page = await context.newPage();
@@ -69,6 +73,9 @@ export async function openRenderer(
   return {
     browser,
     page,
+    emit: async (channel, payload) => {
+      await page.evaluate(([c, p]) => window.__rolebarEmit(c, p), [channel, payload] as const);
+    },
     close: async () => {
       await browser.close();
       await server.close();

@@ -1,0 +1,104 @@
+/**
+ * Tiny run-time checks for IPC payloads: the renderer is untrusted, so every argument is checked for shape
+ * before a handler sees it. Each validator returns the typed value or throws a TypeError naming the field.
+ * Plain TypeScript, no dependencies, shared by the main process and the tests.
+ */
+
+/** Checks an unknown value and returns it typed, or throws. */
+export type Validator<T> = (value: unknown, path?: string) => T;
+
+function fail(path: string, expected: string): never {
+  throw new TypeError(`${path || 'argument'} must be ${expected}`);
+}
+
+/** A string of `min`..`max` characters on one line unless `multiline`. */
+export function str(options: { min?: number; max?: number; multiline?: boolean } = {}): Validator<string> {
+  const { min = 0, max = 4096, multiline = false } = options;
+  return (value, path = '') => {
+    if (typeof value !== 'string') fail(path, 'a string');
+    if (value.length < min || value.length > max) fail(path, `${min}–${max} characters`);
+    if (!multiline && /[\r\n\0]/.test(value)) fail(path, 'one line');
+    return value;
+  };
+}
+
+/** A whole number in [min, max]. */
+export function int(min: number, max: number): Validator<number> {
+  return (value, path = '') => {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      fail(path, `a whole number from ${min} to ${max}`);
+    }
+    return value;
+  };
+}
+
+/** true or false. */
+export const bool: Validator<boolean> = (value, path = '') => {
+  if (typeof value !== 'boolean') fail(path, 'true or false');
+  return value;
+};
+
+/** One of the given strings. */
+export function oneOf<const T extends string>(...options: T[]): Validator<T> {
+  return (value, path = '') => {
+    if (typeof value !== 'string' || !(options as string[]).includes(value))
+      fail(path, `one of ${options.join(', ')}`);
+    return value as T;
+  };
+}
+
+/** The value may be absent (undefined). */
+export function optional<T>(inner: Validator<T>): Validator<T | undefined> {
+  return (value, path) => (value === undefined ? undefined : inner(value, path));
+}
+
+/** The value may be null (meaning "clear this field"). */
+export function nullable<T>(inner: Validator<T>): Validator<T | null> {
+  return (value, path) => (value === null ? null : inner(value, path));
+}
+
+/** A list of at most `max` items. */
+export function list<T>(item: Validator<T>, max = 100): Validator<T[]> {
+  return (value, path = '') => {
+    if (!Array.isArray(value) || value.length > max) fail(path, `a list of at most ${max} items`);
+    return value.map((v, i) => item(v, `${path}[${i}]`));
+  };
+}
+
+type Shape = Record<string, Validator<unknown>>;
+type FromShape<S extends Shape> = {
+  [K in keyof S as undefined extends ReturnType<S[K]> ? never : K]: ReturnType<S[K]>;
+} & {
+  [K in keyof S as undefined extends ReturnType<S[K]> ? K : never]?: ReturnType<S[K]>;
+};
+
+/** A plain object with exactly these fields (unknown fields are refused, so nothing unexpected reaches a handler). */
+export function object<S extends Shape>(shape: S): Validator<FromShape<S>> {
+  return (value, path = '') => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'an object');
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      if (!(key in shape)) fail(`${path ? `${path}.` : ''}${key}`, 'absent (unknown field)');
+    }
+    const out: Record<string, unknown> = {};
+    for (const [key, check] of Object.entries(shape)) {
+      const checked = check(record[key], `${path ? `${path}.` : ''}${key}`);
+      if (checked !== undefined) out[key] = checked;
+    }
+    return out as FromShape<S>;
+  };
+}
+
+/** Checks an argument list of exactly these validators. */
+export function args<const V extends readonly Validator<unknown>[]>(
+  ...validators: V
+): (raw: readonly unknown[]) => { [I in keyof V]: ReturnType<V[I]> } {
+  return (raw) => {
+    if (raw.length !== validators.length) {
+      throw new TypeError(`expected ${validators.length} argument(s), got ${raw.length}`);
+    }
+    return validators.map((check, i) => check(raw[i], `argument ${i + 1}`)) as {
+      [I in keyof V]: ReturnType<V[I]>;
+    };
+  };
+}

@@ -1,0 +1,160 @@
+import type {
+  AppInfo,
+  AppState,
+  PreferencesView,
+  RequestArgs,
+  RequestChannel,
+  RequestHandlers,
+  Result,
+} from '../ipc/contract.js';
+import type { AwsLocationOptions } from '../core/aws-files/index.js';
+import type { RolebarCore } from '../core/core.js';
+import { serializeError } from '../core/errors.js';
+import { applyImport, planImport } from '../core/import.js';
+import type { Role } from '../core/model.js';
+import type { Settings } from '../core/settings.js';
+import { type ClipboardLike, createSecretClipboard, realTimers, type Timers } from './clipboard.js';
+import { identityView, roleView, sessionView } from './views.js';
+
+/** What the service works with; the main process passes Electron's clipboard, tests a stand-in. */
+export interface ServiceDeps {
+  core: RolebarCore;
+  settings: Settings;
+  clipboard: ClipboardLike;
+  app: AppInfo;
+  location: AwsLocationOptions;
+  now?: () => number;
+  timers?: Timers;
+  /** Called with the new state after every change (the main process pushes it to the window and the tray). */
+  onStateChanged?: (state: AppState) => void;
+}
+
+/** The service layer: every IPC request's handler, plain Node, returning expected failures as values. */
+export interface RolebarService extends RequestHandlers {
+  /** The current state (also what `state:get` answers). */
+  state(): Promise<AppState>;
+  /** Recomputes and pushes the state, e.g. after resume from sleep or a change made by the CLI. */
+  publish(): Promise<void>;
+}
+
+/** Builds the service over the core. Secrets go only to the clipboard and the credentials file, never out of here. */
+export function createRolebarService(deps: ServiceDeps): RolebarService {
+  const { core, settings } = deps;
+  const now = deps.now ?? Date.now;
+  const clipboard = createSecretClipboard(deps.clipboard, deps.timers ?? realTimers);
+
+  async function state(): Promise<AppState> {
+    const identities = core.identities.list();
+    const roles = core.roles.list();
+    const sessions = core.sessions.list();
+    const names = new Map<string, string>([
+      ...identities.map((i) => [i.id, i.name] as const),
+      ...roles.map((r) => [r.id, r.label] as const),
+    ]);
+    const live = sessions.filter((s) => Date.parse(s.expiration) > now());
+    const active = live.sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt))[0];
+    const view: AppState = {
+      app: deps.app,
+      identities: await Promise.all(
+        identities.map(async (i) => identityView(i, await core.mfaSessionExpiry(i.id))),
+      ),
+      roles: roles.map((r: Role) =>
+        roleView(
+          r,
+          sessions.find((s) => s.roleId === r.id),
+          names.get(r.source.id) ?? '?',
+        ),
+      ),
+      sessions: sessions.map(sessionView),
+      preferences: settings.preferences() as PreferencesView,
+    };
+    if (active) view.activeRoleId = active.roleId;
+    return view;
+  }
+
+  async function publish(): Promise<void> {
+    deps.onStateChanged?.(await state());
+  }
+
+  /** Runs an operation, turning expected failures into `{ ok: false }` and publishing the state after changes. */
+  async function attempt<T>(operation: () => Promise<T> | T, changes: boolean): Promise<Result<T>> {
+    try {
+      const value = await operation();
+      if (changes) await publish();
+      return { ok: true, value };
+    } catch (error) {
+      return { ok: false, error: serializeError(error) };
+    }
+  }
+
+  type Arg<C extends RequestChannel> = RequestArgs<C>[0];
+  const clearSeconds = () => settings.preferences().clipboardClearSeconds;
+
+  return {
+    state,
+    publish,
+    'app:get-info': () => deps.app,
+    'state:get': state,
+    'identity:add': (input: Arg<'identity:add'>) =>
+      attempt(async () => identityView(await core.identities.addIamUser(input)), true),
+    'identity:update': ({ id, ...changes }: Arg<'identity:update'>) =>
+      attempt(() => identityView(core.identities.update(id, changes)), true),
+    'identity:rotate-keys': ({ id, ...keys }: Arg<'identity:rotate-keys'>) =>
+      attempt(async () => identityView(await core.identities.rotateKeys(id, keys)), true),
+    'identity:remove': ({ id }: Arg<'identity:remove'>) =>
+      attempt(async () => {
+        await core.identities.remove(id);
+        return null;
+      }, true),
+    'identity:whoami': ({ id }: Arg<'identity:whoami'>) =>
+      attempt(() => core.whoAmI({ identityId: id }), false),
+    'role:add': (input: Arg<'role:add'>) =>
+      attempt(() => {
+        const role = core.roles.add(input);
+        return roleView(role, undefined, '');
+      }, true),
+    'role:update': ({ id, changes }: Arg<'role:update'>) =>
+      attempt(() => roleView(core.roles.update(id, changes), core.sessions.get(id), ''), true),
+    'role:remove': ({ id }: Arg<'role:remove'>) =>
+      attempt(async () => {
+        if (core.sessions.get(id)) await core.signOut(id);
+        core.roles.remove(id);
+        return null;
+      }, true),
+    'role:switch': ({ roleId, mfaCode, force }: Arg<'role:switch'>) =>
+      attempt(async () => {
+        const outcome = await core.assumeRole(roleId, { mfaCode, force });
+        return { session: sessionView(outcome.session), notices: outcome.notices };
+      }, true),
+    'session:sign-out': ({ roleId }: Arg<'session:sign-out'>) =>
+      attempt(async () => {
+        await core.signOut(roleId);
+        return null;
+      }, true),
+    'session:whoami': ({ roleId }: Arg<'session:whoami'>) => attempt(() => core.whoAmI({ roleId }), false),
+    'snippet:copy': ({ roleId, format }: Arg<'snippet:copy'>) =>
+      attempt(
+        async () => ({
+          clearsInSeconds: await clipboard.copy(await core.exportSnippet(roleId, format), clearSeconds()),
+        }),
+        false,
+      ),
+    'snippet:copy-unset': ({ format }: Arg<'snippet:copy-unset'>) =>
+      attempt(
+        async () => ({ clearsInSeconds: await clipboard.copy(core.unsetSnippet(format), clearSeconds()) }),
+        false,
+      ),
+    'import:preview': () => attempt(async () => (await planImport(core, deps.location)).items, false),
+    'import:apply': ({ removePlaintextKeys }: Arg<'import:apply'>) =>
+      attempt(async () => {
+        const result = await applyImport(core, deps.location, { removePlaintextKeys });
+        return {
+          identities: result.identities.length,
+          roles: result.roles.length,
+          keysRemovedFrom: result.keysRemovedFrom,
+        };
+      }, true),
+    'preferences:set': (patch: Arg<'preferences:set'>) =>
+      attempt(() => settings.setPreferences(patch) as PreferencesView, true),
+  };
+}

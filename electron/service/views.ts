@@ -1,0 +1,61 @@
+import type { IdentityView, RoleView, SessionView } from '../ipc/contract.js';
+import type { Identity, Role } from '../core/model.js';
+import { profileNameOf } from '../core/model.js';
+import type { SessionRecord } from '../core/sessions.js';
+
+/** An identity without anything secret: what the window may see. */
+export function identityView(identity: Identity, mfaSessionExpiresAt?: Date): IdentityView {
+  const view: IdentityView = { id: identity.id, name: identity.name, kind: identity.kind };
+  if (identity.kind === 'iam-user') view.accessKeyId = identity.accessKeyId;
+  if (identity.kind === 'aws-profile') view.profile = identity.profile;
+  if (identity.kind === 'credential-source') view.source = identity.source;
+  if (identity.userName) view.userName = identity.userName;
+  if (identity.mfaSerial) view.mfaSerial = identity.mfaSerial;
+  if (identity.region) view.region = identity.region;
+  if (mfaSessionExpiresAt) view.mfaSessionExpiresAt = mfaSessionExpiresAt.toISOString();
+  return view;
+}
+
+/** A role with what the list groups by: its account, else its source's name. */
+export function roleView(role: Role, session: SessionRecord | undefined, sourceName: string): RoleView {
+  const accountId = /^arn:[\w-]+:iam::(\d{12}):role\//.exec(role.roleArn ?? '')?.[1] ?? session?.accountId;
+  const view: RoleView = {
+    id: role.id,
+    label: role.label,
+    source: { kind: role.source.kind, id: role.source.id },
+    mfa: role.mfa,
+    profileName: profileNameOf(role),
+    group: accountId ? `Account ${accountId}` : `From ${sourceName}`,
+  };
+  for (const key of [
+    'roleArn',
+    'roleName',
+    'sessionName',
+    'externalId',
+    'durationSeconds',
+    'region',
+  ] as const) {
+    const value = role[key];
+    if (value !== undefined) (view as unknown as Record<string, unknown>)[key] = value;
+  }
+  if (accountId) view.accountId = accountId;
+  return view;
+}
+
+/** A session's when and who: never its credentials (the record holds none). */
+export function sessionView(record: SessionRecord): SessionView {
+  const view: SessionView = {
+    roleId: record.roleId,
+    profileName: record.profileName,
+    principalArn: record.principalArn,
+    accountId: record.accountId,
+    expiration: record.expiration,
+    clockOffsetMs: record.clockOffsetMs,
+    via: record.via,
+    requiresMfa: record.requiresMfa,
+    startedAt: record.startedAt,
+  };
+  if (record.mfaExpiration) view.mfaExpiration = record.mfaExpiration;
+  if (record.region) view.region = record.region;
+  return view;
+}

@@ -1,0 +1,68 @@
+import { location } from '../../electron/core/assume.js';
+import { createRolebarService, type RolebarService } from '../../electron/service/service.js';
+import type { AppState } from '../../electron/ipc/contract.js';
+import type { ClipboardLike, Timers } from '../../electron/service/clipboard.js';
+import { type CoreFixture, startCoreFixture } from './core-fixture.js';
+
+/** A clipboard that lives in memory: the one stand-in the service needs outside Electron. */
+export function memoryClipboard(): ClipboardLike & { text: string } {
+  const board = {
+    text: '',
+    writeText(value: string) {
+      board.text = value;
+    },
+    readText() {
+      return board.text;
+    },
+  };
+  return board;
+}
+
+/** Timers the test fires by hand. */
+export function manualTimers(): Timers & { fireAll(): void; pending(): number } {
+  const timers = new Map<number, () => void>();
+  let next = 1;
+  return {
+    setTimeout: (fn) => {
+      timers.set(next, fn);
+      return next++;
+    },
+    clearTimeout: (handle) => void timers.delete(handle as number),
+    fireAll: () => {
+      const due = [...timers.values()];
+      timers.clear();
+      for (const fn of due) fn();
+    },
+    pending: () => timers.size,
+  };
+}
+
+/** The real service layer over a core fixture (emulator, isolated keychain, temp files). */
+export interface ServiceFixture extends CoreFixture {
+  service: RolebarService;
+  clipboard: ClipboardLike & { text: string };
+  timers: ReturnType<typeof manualTimers>;
+  /** Every state the service pushed, newest last. */
+  pushed: AppState[];
+}
+
+/** Starts the emulator and the service the IPC handlers call, with a memory clipboard and manual timers. */
+export async function startServiceFixture(
+  label: string,
+  options: { demo?: boolean } = {},
+): Promise<ServiceFixture> {
+  const core = await startCoreFixture(label);
+  const clipboard = memoryClipboard();
+  const timers = manualTimers();
+  const pushed: AppState[] = [];
+  const service = createRolebarService({
+    core: core.core,
+    settings: core.settings,
+    clipboard,
+    timers,
+    app: { name: 'Rolebar', version: '0.1.0', platform: 'linux', demo: options.demo ?? false },
+    location: location({ env: core.sandbox.env, homedir: core.sandbox.dir }),
+    onStateChanged: (state) => pushed.push(state),
+  });
+  return { ...core, service, clipboard, timers, pushed };
+}
