@@ -56,7 +56,9 @@ const builds: esbuild.BuildOptions[] = [
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    external: nodeExternals,
+    // The AWS SDK is only ever import()ed when a call goes to the network: left out of the bundle, the cached
+    // paths (credential-process above all) never parse its megabytes; node_modules provides it when needed.
+    external: [...nodeExternals, '@aws-sdk/*', '@smithy/*'],
     banner: {
       js: "#!/usr/bin/env node\nimport { createRequire as __rolebarRequire } from 'node:module'; const require = __rolebarRequire(import.meta.url);",
     },

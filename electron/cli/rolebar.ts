@@ -1,32 +1,113 @@
-// The `rolebar` command line. Kept to plain Node and lazy imports so that it starts fast.
+// The `rolebar` command line. The entry knows only command names: each command group is imported when it
+// runs, so `rolebar credential-process` with a cached session never loads settings validation or the AWS SDK.
 import { createRequire } from 'node:module';
+import { type Command, commandHelp, parseCommand, UsageError } from './args.js';
+import { errorLine, exitCodeOf, processIo } from './output.js';
 
-const usage = `Usage: rolebar <command> [options]
+type Loader = () => Promise<{ commands: Record<string, Command> }>;
 
-Commands:
-  version          print Rolebar's version
-  help             show this help
+const info: Loader = () => import('./commands/info.js');
+const sessions: Loader = () => import('./commands/session.js');
 
-Run 'rolebar <command> --help' for a command's options.`;
+/** Every command (groups list their subcommands in their own help), in help order. */
+const COMMANDS: Array<[name: string, summary: string, load: Loader]> = [
+  ['whoami', 'who a session is: account, ARN, user id', info],
+  ['status', 'identities, roles and active sessions with time left', info],
+  [
+    'identity',
+    'add, list, rotate or remove IAM user keys (kept in the keychain)',
+    () => import('./commands/identity.js'),
+  ],
+  ['role', 'add, list or remove roles', () => import('./commands/role.js')],
+  ['assume', 'assume a role (or a chain of roles) and write its profile', sessions],
+  ['export', 'print export lines of a role session for a shell or docker', sessions],
+  ['unset', 'print the lines that return a shell to your own identity', sessions],
+  ['exec', 'run one command with a role session in its environment', sessions],
+  [
+    'credential-process',
+    'credentials for the AWS config `credential_process` setting',
+    () => import('./commands/credential-process.js'),
+  ],
+  [
+    'setup-profile',
+    'write a credential_process profile into the AWS config file',
+    () => import('./commands/setup-profile.js'),
+  ],
+  ['console', 'open (or print) the AWS console signed in as a role', () => import('./commands/console.js')],
+  ['import', 'import keys and roles from ~/.aws', () => import('./commands/import.js')],
+  ['version', "print Rolebar's version", async () => ({ commands: {} })],
+  ['help', 'show this help, or a command’s', async () => ({ commands: {} })],
+];
+
+const GROUPS = new Set(['identity', 'role']);
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map(([name]) => name.length)) + 2;
+  return [
+    'Usage: rolebar <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map(([name, summary]) => `  ${name.padEnd(width)}${summary}`),
+    '',
+    "Run 'rolebar <command> --help' for a command's options.",
+    'Exit codes: 0 ok, 1 AWS or user error, 2 usage error.',
+  ].join('\n');
+}
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    console.log(usage);
-    return command === undefined ? 2 : 0;
+  const io = processIo();
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    io.err(errorLine(error));
+    return exitCodeOf(error);
   }
-  if (command === 'version' || command === '--version') {
-    if (rest.length > 0) return usageError(`'version' takes no arguments`);
-    console.log(readVersion());
-    return 0;
-  }
-  return usageError(`unknown command '${command}'`);
 }
 
-function usageError(message: string): number {
-  console.error(`rolebar: ${message}. Run 'rolebar help'.`);
-  return 2;
+async function dispatch(argv: string[], io: ReturnType<typeof processIo>): Promise<number> {
+  const [word, ...rest] = argv;
+  if (word === undefined) {
+    io.err(usage());
+    return 2;
+  }
+  if (word === 'help' || word === '--help' || word === '-h') {
+    if (rest.length === 0) {
+      io.out(usage());
+      return 0;
+    }
+    return dispatch([...rest, '--help'], io);
+  }
+  if (word === 'version' || word === '--version' || word === '-V') {
+    if (rest.length > 0) throw new UsageError(`'version' takes no arguments`);
+    io.out(readVersion());
+    return 0;
+  }
+  const entry = COMMANDS.find(([name]) => name === word);
+  if (!entry) throw new UsageError(`unknown command '${word}'`);
+  const { commands } = await entry[2]();
+  let name = word;
+  let args = rest;
+  if (GROUPS.has(word)) {
+    const [sub, ...subArgs] = rest;
+    if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+      const list = Object.values(commands).map(
+        (c) => `  rolebar ${c.spec.synopsis}\n      ${c.spec.summary}`,
+      );
+      (sub === undefined ? io.err : io.out)([`Usage: rolebar ${word} <command>`, '', ...list].join('\n'));
+      return sub === undefined ? 2 : 0;
+    }
+    name = `${word} ${sub}`;
+    args = subArgs;
+  }
+  const command = commands[name];
+  if (!command) throw new UsageError(`unknown command '${name}'`);
+  const parsed = parseCommand(command.spec, args);
+  if (parsed.help) {
+    io.out(commandHelp(command.spec));
+    return 0;
+  }
+  return command.run(parsed, io);
 }
 
 function readVersion(): string {
@@ -35,4 +116,9 @@ function readVersion(): string {
   return pkg.version;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// The SDK warns about Node versions on stderr; the CLI's stderr is for the user's own messages.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= '1';
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
+// Kept sockets are closed by each command; this is a safety net that never delays a normal exit.
+setTimeout(() => process.exit(code), 3_000).unref();

@@ -188,7 +188,8 @@ export async function assumeRole(
     assumedRoleArn = answer.value.assumedRoleArn;
     clockOffsetMs = answer.clockOffsetMs ?? clockOffsetMs;
     caller = undefined;
-    ctx.memory.set(role.id, answer.value.credentials);
+    // The final hop is remembered only once its profile is written: a failed switch leaves no trace.
+    if (!last) ctx.memory.set(role.id, answer.value.credentials);
   }
 
   const role = hops[hops.length - 1] as Role;
@@ -228,6 +229,7 @@ export async function assumeRole(
     ...(region ? { region } : {}),
   };
   ctx.sessions.save(session);
+  ctx.memory.set(role.id, finalCredentials);
   return { session, credentials: finalCredentials, notices, written };
 }
 

@@ -12,6 +12,8 @@ export {
   removePlaintextKeys,
   removeProfile,
   type RemoveKeysResult,
+  writeConfigProfile,
+  type WriteConfigProfileResult,
   writeProfile,
 } from './profiles.js';
 export {

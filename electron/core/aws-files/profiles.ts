@@ -308,3 +308,44 @@ export async function removePlaintextKeys(
   );
   return outcome.backup ? { removed: outcome.changed, backup: outcome.backup } : { removed: outcome.changed };
 }
+
+/** What writing a config-only profile did. */
+export interface WriteConfigProfileResult {
+  configFile: string;
+  /** Backups made before this change (only on the first change to the file). */
+  backups: string[];
+  warnings: string[];
+}
+
+/**
+ * Writes `entries` (such as `credential_process`) into the config file's `[profile NAME]` (`[default]`), with
+ * Rolebar's mark, leaving the section's other keys alone. The same rules as writeProfile: a section Rolebar did
+ * not write needs `force`; locked, atomic, backed up on the first change. Keys are lowercase `[a-z0-9_]`; values
+ * fit on one line. Removing the profile later (removeProfile) gives back a section the user extended, minus the mark.
+ */
+export async function writeConfigProfile(
+  name: string,
+  entries: Readonly<Record<string, string>>,
+  options: WriteProfileOptions = {},
+): Promise<WriteConfigProfileResult> {
+  assertProfileName(name);
+  const list: Entry[] = [];
+  for (const [key, value] of Object.entries(entries)) {
+    if (!/^[a-z][a-z0-9_]{0,63}$/.test(key) || key === OWNER_KEY || key === UNDO_KEY) {
+      throw new AwsFileError('invalid-input', `"${key.slice(0, 64)}" cannot be written as a config key.`, {
+        hint: 'Use lowercase letters, digits and _.',
+        context: { profile: name },
+      });
+    }
+    assertValue(key, value);
+    list.push([key, toBytes(value)]);
+  }
+  list.push([OWNER_KEY, OWNER_VALUE]);
+  const file = resolveAwsFilePaths(options).config;
+  const outcome = await updateSharedFile(
+    file,
+    planWrite('config', file, name, list, options.force === true),
+    options,
+  );
+  return { configFile: file, backups: outcome.backup ? [outcome.backup] : [], warnings: outcome.warnings };
+}

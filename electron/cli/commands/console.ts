@@ -1,0 +1,68 @@
+// `rolebar console ROLE`: the AWS console, signed in as the role, in the browser (or the URL with --print).
+import { spawn } from 'node:child_process';
+import { consoleSessionDuration, consoleSigninUrl } from '../../core/console-url.js';
+import { partitionOfArn } from '../../core/sessions.js';
+import { type Command, flag, integerOption, stringOption } from '../args.js';
+import { findRole, liveSession, withCore } from '../context.js';
+import { withSpinner } from '../output.js';
+
+/** Opens a URL we built in the default browser, without a shell. */
+function openInBrowser(url: string): void {
+  const [command, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]]
+        : ['xdg-open', [url]];
+  const child = spawn(command, args as string[], { stdio: 'ignore', detached: true });
+  child.on('error', () => undefined);
+  child.unref();
+}
+
+const consoleCommand: Command = {
+  spec: {
+    name: 'console',
+    summary:
+      'Opens the AWS console signed in as the role (assuming it first when needed). With --print, prints the sign-in URL instead: it signs anyone in who has it, so keep it to yourself.',
+    synopsis: 'console ROLE [--print] [--duration SECONDS] [--mfa-code CODE]',
+    options: {
+      print: { type: 'boolean', help: 'print the URL instead of opening a browser' },
+      duration: {
+        type: 'string',
+        value: 'SECONDS',
+        help: 'console session length, 900–43200 (chains: < 3600)',
+      },
+      'mfa-code': { type: 'string', value: 'CODE', help: 'the current MFA code, when one is needed' },
+    },
+    positionals: [1, 1],
+  },
+  run: (args, io) =>
+    withCore(io, async (core) => {
+      const role = findRole(core, args.positionals[0] as string);
+      const live = await liveSession(core, io, role, { mfaCode: stringOption(args, 'mfa-code') }, 60_000);
+      const session = core.sessions.get(role.id);
+      const chained = session?.via === 'chained' || session?.via === 'mfa-session';
+      const requested = integerOption(args, 'duration');
+      if (consoleSessionDuration(requested, chained).capped) {
+        io.err('rolebar: console sessions from role chaining last under 1 hour: asked for 3599 seconds.');
+      }
+      const url = await withSpinner(io, 'Signing in…', () =>
+        consoleSigninUrl(live.credentials, {
+          partition: partitionOfArn(session?.principalArn ?? role.roleArn ?? ''),
+          chained,
+          sessionDurationSeconds: requested,
+          region: live.region,
+          env: io.env,
+        }),
+      );
+      if (flag(args, 'print')) io.out(url);
+      else {
+        openInBrowser(url);
+        io.err(`rolebar: opened the console as ${session?.principalArn ?? role.label}.`);
+      }
+      return 0;
+    }),
+};
+
+/** `console`. */
+export const commands: Record<string, Command> = { console: consoleCommand };

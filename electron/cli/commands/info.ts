@@ -1,0 +1,161 @@
+// `rolebar whoami` and `rolebar status`: who a session is, and everything Rolebar knows, with time left.
+import type { RolebarCore, WhoAmITarget } from '../../core/core.js';
+import { type Role, profileNameOf } from '../../core/model.js';
+import { formatRemaining } from '../../core/session-clock.js';
+import type { SessionRecord } from '../../core/sessions.js';
+import { type Command, flag, stringOption } from '../args.js';
+import { type Io, paint, printJson, table, withSpinner } from '../output.js';
+import { describeExpiry, withCore } from '../context.js';
+
+const json = { type: 'boolean', help: 'print JSON' } as const;
+
+/** Active sessions (not yet expired on AWS's clock), most recently started first. */
+function activeSessions(core: RolebarCore): SessionRecord[] {
+  return core.sessions
+    .list()
+    .filter((s) => Date.parse(s.expiration) > Date.now() + s.clockOffsetMs)
+    .sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt));
+}
+
+function roleLabel(core: RolebarCore, roleId: string): string {
+  return core.roles.find(roleId)?.label ?? roleId;
+}
+
+const whoami: Command = {
+  spec: {
+    name: 'whoami',
+    summary:
+      'Asks AWS who a session is: account, ARN, user id and kind. Without --profile: the most recently started active Rolebar session.',
+    synopsis: 'whoami [--profile PROFILE] [--json]',
+    options: {
+      profile: { type: 'string', value: 'PROFILE', help: 'a Rolebar role profile or any ~/.aws profile' },
+      json,
+    },
+    positionals: [0, 0],
+  },
+  run: (args, io) =>
+    withCore(io, async (core) => {
+      const profile = stringOption(args, 'profile');
+      let target: WhoAmITarget;
+      if (profile !== undefined) {
+        const role = core.roles.list().find((r) => profileNameOf(r) === profile);
+        target = role && core.sessions.get(role.id) ? { roleId: role.id } : { profile };
+      } else {
+        const latest = activeSessions(core)[0];
+        if (!latest) {
+          if (flag(args, 'json')) printJson(io, null);
+          else io.out("No active session. Run 'rolebar assume ROLE' to start one.");
+          return 0;
+        }
+        target = { roleId: latest.roleId };
+      }
+      const who = await withSpinner(io, 'Asking AWS…', () => core.whoAmI(target));
+      if (flag(args, 'json')) {
+        printJson(io, { account: who.account, arn: who.arn, userId: who.userId, kind: who.kind });
+      } else {
+        io.out(table(['Account', 'ARN', 'UserId', 'Kind'], [[who.account, who.arn, who.userId, who.kind]]));
+      }
+      if (who.clockSkewed) {
+        io.err(
+          `rolebar: this computer's clock is off AWS's by ${Math.round(Math.abs(who.clockOffsetMs ?? 0) / 60_000)} minutes; turn on automatic time.`,
+        );
+      }
+      return 0;
+    }),
+};
+
+function roleTarget(role: Role): string {
+  return role.roleArn ?? `role name ${role.roleName ?? ''}`;
+}
+
+const status: Command = {
+  spec: {
+    name: 'status',
+    summary: 'Lists identities, roles and active sessions with the time they have left.',
+    synopsis: 'status [--json]',
+    options: { json },
+    positionals: [0, 0],
+  },
+  run: (args, io) =>
+    withCore(io, async (core) => {
+      const identities = core.identities.list();
+      const roles = core.roles.list();
+      const sessions = activeSessions(core);
+      const mfaUntil = new Map<string, Date | undefined>();
+      for (const identity of identities) {
+        if (identity.mfaSerial) mfaUntil.set(identity.id, await core.mfaSessionExpiry(identity.id));
+      }
+      const sourceName = (role: Role) =>
+        role.source.kind === 'identity'
+          ? (core.identities.find(role.source.id)?.name ?? '?')
+          : roleLabel(core, role.source.id);
+      if (flag(args, 'json')) {
+        printJson(io, {
+          identities: identities.map((i) => ({
+            ...i,
+            ...(mfaUntil.get(i.id) ? { mfaSessionExpiration: mfaUntil.get(i.id)?.toISOString() } : {}),
+          })),
+          roles: roles.map((r) => ({ ...r, profile: profileNameOf(r) })),
+          sessions: sessions.map((s) => ({
+            ...s,
+            role: roleLabel(core, s.roleId),
+            secondsLeft: Math.max(
+              0,
+              Math.floor((Date.parse(s.expiration) - Date.now() - s.clockOffsetMs) / 1000),
+            ),
+          })),
+        });
+        return 0;
+      }
+      printSection(io, 'Identities', identities.length, () =>
+        table(
+          ['NAME', 'KIND', 'KEY', 'MFA'],
+          identities.map((i) => [
+            i.name,
+            i.kind,
+            i.kind === 'iam-user'
+              ? i.accessKeyId
+              : i.kind === 'aws-profile'
+                ? `profile ${i.profile}`
+                : i.source,
+            i.mfaSerial
+              ? mfaUntil.get(i.id)
+                ? `session until ${describeExpiry(mfaUntil.get(i.id) as Date)}`
+                : 'yes'
+              : '-',
+          ]),
+        ),
+      );
+      printSection(io, 'Roles', roles.length, () =>
+        table(
+          ['LABEL', 'ROLE', 'FROM', 'PROFILE', 'MFA'],
+          roles.map((r) => [r.label, roleTarget(r), sourceName(r), profileNameOf(r), r.mfa ? 'yes' : '-']),
+        ),
+      );
+      printSection(io, 'Active sessions', sessions.length, () =>
+        table(
+          ['ROLE', 'PROFILE', 'PRINCIPAL', 'LEFT'],
+          sessions.map((s) => {
+            const left = Date.parse(s.expiration) - Date.now() - s.clockOffsetMs;
+            const text = formatRemaining(left);
+            const style = left < 5 * 60_000 ? 'red' : left < 15 * 60_000 ? 'yellow' : 'green';
+            return [
+              roleLabel(core, s.roleId),
+              s.profileName,
+              s.principalArn,
+              paint(io.colourOut, style, text),
+            ];
+          }),
+        ),
+      );
+      return 0;
+    }),
+};
+
+function printSection(io: Io, title: string, count: number, body: () => string): void {
+  io.out(paint(io.colourOut, 'bold', `${title} (${count})`));
+  io.out(count === 0 ? '  none' : body().replace(/^/gm, '  '));
+}
+
+/** `whoami` and `status`. */
+export const commands: Record<string, Command> = { whoami, status };

@@ -1,0 +1,143 @@
+// `rolebar role add|rm|list`: roles assumed from an identity or from another role (a chain).
+import type { RolebarCore } from '../../core/core.js';
+import { RolebarError } from '../../core/errors.js';
+import { profileNameOf, type RoleSource } from '../../core/model.js';
+import { type Command, flag, integerOption, requiredOption, stringOption, UsageError } from '../args.js';
+import { findRole, withCore } from '../context.js';
+import { printJson, table } from '../output.js';
+
+/** The source named by `--source`: an identity's name, or a role's label (a chain); both matching is ambiguous. */
+export function sourceOf(core: RolebarCore, name: string): RoleSource {
+  const identity = core.identities.find(name);
+  const role = core.roles.find(name);
+  if (identity && role) {
+    throw new RolebarError('ambiguous-source', `"${name}" is both an identity and a role.`, {
+      hint: 'Rename one of them, or pass the id shown by --json.',
+    });
+  }
+  if (identity) return { kind: 'identity', id: identity.id };
+  if (role) return { kind: 'role', id: role.id };
+  throw new RolebarError('source-not-found', `No identity or role "${name}" to assume from.`, {
+    hint: "'rolebar status' lists both.",
+  });
+}
+
+const add: Command = {
+  spec: {
+    name: 'role add',
+    summary: 'Adds a role, assumed from an identity or from another role (role chaining).',
+    synopsis: 'role add NAME (--role-arn ARN | --role-name NAME) --source IDENTITY_OR_ROLE [options]',
+    options: {
+      'role-arn': {
+        type: 'string',
+        value: 'ARN',
+        help: 'the role ARN (arn:aws:iam::123456789012:role/Name)',
+      },
+      'role-name': { type: 'string', value: 'NAME', help: "a role name, looked up in the source's account" },
+      source: { type: 'string', value: 'NAME', help: 'the identity or role it is assumed from' },
+      'external-id': { type: 'string', value: 'ID', help: 'the external ID the role asks for' },
+      mfa: { type: 'boolean', help: "assuming it needs an MFA code (the identity's device)" },
+      duration: {
+        type: 'string',
+        value: 'SECONDS',
+        help: 'session length, 900–43200 (chains: at most 3600)',
+      },
+      'session-name': { type: 'string', value: 'NAME', help: 'role session name (default rolebar-USER)' },
+      profile: { type: 'string', value: 'PROFILE', help: 'the ~/.aws profile to write (default: NAME)' },
+      region: { type: 'string', value: 'REGION', help: 'region for STS and for the profile' },
+    },
+    positionals: [1, 1],
+    details:
+      'Examples:\n' +
+      '  rolebar role add prod-ro --role-arn arn:aws:iam::222222222222:role/readonly --source alice\n' +
+      '  rolebar role add deployer --role-arn arn:aws:iam::222222222222:role/deployer --source prod-ro\n' +
+      '  rolebar role add admin --role-arn arn:aws:iam::222222222222:role/admin --source alice --mfa',
+  },
+  run: (args, io) =>
+    withCore(io, async (core) => {
+      const roleArn = stringOption(args, 'role-arn');
+      const roleName = stringOption(args, 'role-name');
+      if ((roleArn === undefined) === (roleName === undefined)) {
+        throw new UsageError("'role add' needs exactly one of --role-arn and --role-name");
+      }
+      const source = sourceOf(core, requiredOption(args, 'source', 'role add'));
+      const optional = {
+        externalId: stringOption(args, 'external-id'),
+        durationSeconds: integerOption(args, 'duration'),
+        sessionName: stringOption(args, 'session-name'),
+        profileName: stringOption(args, 'profile'),
+        region: stringOption(args, 'region'),
+      };
+      const role = core.roles.add({
+        label: args.positionals[0] as string,
+        ...(roleArn ? { roleArn } : { roleName }),
+        source,
+        mfa: flag(args, 'mfa'),
+        ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+      });
+      io.out(`Added role "${role.label}" (profile ${profileNameOf(role)}).`);
+      return 0;
+    }),
+};
+
+const rm: Command = {
+  spec: {
+    name: 'role rm',
+    summary: 'Removes a role, signing its session out first (its profile goes too, if Rolebar wrote it).',
+    synopsis: 'role rm NAME',
+    options: {},
+    positionals: [1, 1],
+  },
+  run: (args, io) =>
+    withCore(io, async (core) => {
+      const role = findRole(core, args.positionals[0] as string);
+      // Refuse before signing out when other roles depend on it.
+      const dependants = core.roles.list().filter((r) => r.source.kind === 'role' && r.source.id === role.id);
+      if (dependants.length === 0 && core.sessions.get(role.id)) await core.signOut(role.id);
+      core.roles.remove(role.id);
+      io.out(`Removed role "${role.label}".`);
+      return 0;
+    }),
+};
+
+const list: Command = {
+  spec: {
+    name: 'role list',
+    summary: 'Lists roles.',
+    synopsis: 'role list [--json]',
+    options: { json: { type: 'boolean', help: 'print JSON' } },
+    positionals: [0, 0],
+  },
+  run: (args, io) =>
+    withCore(io, async (core) => {
+      const roles = core.roles.list();
+      const from = (source: RoleSource) =>
+        source.kind === 'identity'
+          ? (core.identities.find(source.id)?.name ?? '?')
+          : (core.roles.find(source.id)?.label ?? '?');
+      if (flag(args, 'json'))
+        printJson(
+          io,
+          roles.map((r) => ({ ...r, profile: profileNameOf(r) })),
+        );
+      else if (roles.length === 0) io.out("No roles. Add one with 'rolebar role add'.");
+      else {
+        io.out(
+          table(
+            ['LABEL', 'ROLE', 'FROM', 'PROFILE', 'MFA'],
+            roles.map((r) => [
+              r.label,
+              r.roleArn ?? `name ${r.roleName ?? ''}`,
+              from(r.source),
+              profileNameOf(r),
+              r.mfa ? 'yes' : '-',
+            ]),
+          ),
+        );
+      }
+      return 0;
+    }),
+};
+
+/** The `role` group. */
+export const commands: Record<string, Command> = { 'role add': add, 'role rm': rm, 'role list': list };

@@ -1,0 +1,216 @@
+// `rolebar assume|export|unset|exec`: start a session, hand it to a shell, docker or one command.
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { RolebarError } from '../../core/errors.js';
+import { profileNameOf } from '../../core/model.js';
+import { exportSnippet, type SnippetFormat, unsetSnippet } from '../../core/snippets.js';
+import { type Command, flag, stringOption, UsageError } from '../args.js';
+import { assumeWithMfa, describeExpiry, findRole, liveSession, withCore } from '../context.js';
+import { forget, resolveChain } from '../hops.js';
+import { paint, printJson } from '../output.js';
+import { sourceOf } from './role.js';
+
+const mfaOptions = {
+  'mfa-code': { type: 'string', value: 'CODE', help: 'the current 6-digit MFA code, when one is needed' },
+  force: { type: 'boolean', help: 'overwrite a profile section Rolebar did not write (a backup is kept)' },
+} as const;
+
+/** Sessions handed out by export/exec are renewed when they have less than this left. */
+const EXPORT_MARGIN_MS = 5 * 60_000;
+
+const FORMATS = ['bash', 'zsh', 'fish', 'powershell', 'cmd', 'dotenv', 'json'] as const;
+
+function formatOf(value: string | undefined): SnippetFormat {
+  const format = value ?? 'bash';
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${format}'`);
+  }
+  // zsh reads bash's export lines as they are.
+  return (format === 'zsh' ? 'bash' : format) as SnippetFormat;
+}
+
+const assume: Command = {
+  spec: {
+    name: 'assume',
+    summary:
+      "Assumes a role and writes its session as the role's profile in ~/.aws/credentials. Several roles make a chain, each assumed from the one before; a role ARN or name you have not added becomes a saved role assumed from the previous hop (or from --source, default your only identity).",
+    synopsis: 'assume ROLE [ROLE...] [--mfa-code CODE] [--force] [--source IDENTITY] [--json]',
+    options: {
+      ...mfaOptions,
+      source: { type: 'string', value: 'NAME', help: 'what an ad-hoc first hop is assumed from' },
+      json: { type: 'boolean', help: 'print the session (no secrets) as JSON' },
+    },
+    positionals: [1, Infinity],
+    details:
+      'Examples:\n' +
+      '  rolebar assume prod-ro\n' +
+      '  rolebar assume ec2-worker                       # a role name in your account\n' +
+      '  rolebar assume prod-ro arn:aws:iam::222222222222:role/deployer arn:aws:iam::333333333333:role/auditor\n' +
+      '  rolebar assume admin --mfa-code 123456',
+  },
+  run: (args, io) =>
+    withCore(io, async (core) => {
+      const sourceName = stringOption(args, 'source');
+      const source = sourceName === undefined ? undefined : sourceOf(core, sourceName);
+      const { role, created } = resolveChain(core, args.positionals, source);
+      let outcome;
+      try {
+        outcome = await assumeWithMfa(core, io, role, {
+          mfaCode: stringOption(args, 'mfa-code'),
+          force: flag(args, 'force'),
+        });
+      } catch (error) {
+        forget(core, created);
+        if (created.length > 0 && error instanceof RolebarError) {
+          throw new RolebarError(error.code, error.message, {
+            hint: `${error.hint ?? ''} (Not one of your roles, "${created.map((r) => r.roleArn ?? r.roleName).join('", "')}" was tried as given; 'rolebar role list' shows yours.)`.trim(),
+          });
+        }
+        throw error;
+      }
+      const { session } = outcome;
+      if (flag(args, 'json')) printJson(io, { ...session, role: role.label });
+      else {
+        io.out(
+          `${paint(io.colourOut, 'green', '✔')} ${session.principalArn} → profile ${paint(io.colourOut, 'bold', session.profileName)}, until ${describeExpiry(session.expiration, session.clockOffsetMs)}`,
+        );
+      }
+      return 0;
+    }),
+};
+
+const exportCommand: Command = {
+  spec: {
+    name: 'export',
+    summary:
+      "Prints the export lines of a role's live session (assuming it first when it has none or it ends within 5 minutes).",
+    synopsis: `export ROLE [--format ${FORMATS.join('|')}] [--mfa-code CODE]`,
+    options: {
+      format: { type: 'string', value: 'FORMAT', help: `one of ${FORMATS.join(', ')} (default bash)` },
+      ...mfaOptions,
+    },
+    positionals: [1, 1],
+    details:
+      'Examples:\n' +
+      '  eval "$(rolebar export prod-ro)"\n' +
+      '  rolebar export prod-ro --format fish | source\n' +
+      '  docker run --env-file <(rolebar export prod-ro --format dotenv) amazon/aws-cli sts get-caller-identity',
+  },
+  run: (args, io) => {
+    const format = formatOf(stringOption(args, 'format'));
+    return withCore(io, async (core) => {
+      const role = findRole(core, args.positionals[0] as string);
+      const live = await liveSession(core, io, role, choiceOf(args), EXPORT_MARGIN_MS);
+      io.out(exportSnippet(format, { credentials: live.credentials, region: live.region }));
+      return 0;
+    });
+  },
+};
+
+const unset: Command = {
+  spec: {
+    name: 'unset',
+    summary: 'Prints the lines that remove the exported session from a shell.',
+    synopsis: 'unset [--format bash|zsh|fish|powershell|cmd|dotenv]',
+    options: { format: { type: 'string', value: 'FORMAT', help: 'the shell (default bash)' } },
+    positionals: [0, 0],
+    details: 'Example:\n  eval "$(rolebar unset)"',
+  },
+  run: async (args, io) => {
+    const format = formatOf(stringOption(args, 'format'));
+    if (format === 'json') throw new UsageError("'unset' has no json format");
+    io.out(unsetSnippet(format));
+    return 0;
+  },
+};
+
+/** The child's environment: the session's keys, with AWS_PROFILE removed so that SDKs use the keys. */
+function childEnv(
+  base: NodeJS.ProcessEnv,
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: Date },
+  region: string | undefined,
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base };
+  for (const name of [
+    'AWS_PROFILE',
+    'AWS_DEFAULT_PROFILE',
+    'AWS_SECURITY_TOKEN',
+    'AWS_CREDENTIAL_EXPIRATION',
+  ]) {
+    delete env[name];
+  }
+  env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
+  env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
+  env.AWS_SESSION_TOKEN = credentials.sessionToken;
+  env.AWS_CREDENTIAL_EXPIRATION = credentials.expiration.toISOString();
+  if (region) {
+    env.AWS_REGION = region;
+    env.AWS_DEFAULT_REGION = region;
+  }
+  return env;
+}
+
+const exec: Command = {
+  spec: {
+    name: 'exec',
+    summary:
+      "Runs one command with a role's session in its environment (AWS_ACCESS_KEY_ID, …; AWS_PROFILE removed). Its exit code is passed through; a signal gives 128+n.",
+    synopsis: 'exec ROLE [--mfa-code CODE] -- COMMAND [ARGS...]',
+    options: mfaOptions,
+    positionals: [1, 1],
+    details:
+      'Examples:\n' + '  rolebar exec prod-ro -- aws s3 ls\n' + '  rolebar exec prod-ro -- terraform plan',
+  },
+  run: async (args, io) => {
+    const [command, ...commandArgs] = args.rest;
+    if (command === undefined)
+      throw new UsageError("'exec' needs a command after --: rolebar exec ROLE -- COMMAND");
+    const { credentials, region, label } = await withCore(io, async (core) => {
+      const role = findRole(core, args.positionals[0] as string);
+      const live = await liveSession(core, io, role, choiceOf(args), EXPORT_MARGIN_MS);
+      return { ...live, label: profileNameOf(role) };
+    });
+    const child = spawn(command, commandArgs, {
+      stdio: 'inherit',
+      env: childEnv(io.env, credentials, region),
+    });
+    // The terminal sends Ctrl-C to the whole process group: let the child decide, and report what it did.
+    const ignore = () => undefined;
+    process.on('SIGINT', ignore);
+    process.on('SIGTERM', ignore);
+    try {
+      return await new Promise<number>((resolve, reject) => {
+        child.on('error', (error: NodeJS.ErrnoException) =>
+          reject(
+            new RolebarError(
+              'exec-failed',
+              `Could not run "${command}" as ${label}: ${error.code ?? error.name}.`,
+              {
+                hint:
+                  error.code === 'ENOENT' ? 'Check the command name and your PATH.' : 'Check the command.',
+              },
+            ),
+          ),
+        );
+        child.on('exit', (code, signal) =>
+          resolve(signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1)),
+        );
+      });
+    } finally {
+      process.off('SIGINT', ignore);
+      process.off('SIGTERM', ignore);
+    }
+  },
+};
+
+function choiceOf(args: Parameters<Command['run']>[0]) {
+  return { mfaCode: stringOption(args, 'mfa-code'), force: flag(args, 'force') };
+}
+
+/** `assume`, `export`, `unset`, `exec`. */
+export const commands: Record<string, Command> = {
+  assume,
+  export: exportCommand,
+  unset,
+  exec,
+};

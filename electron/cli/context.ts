@@ -1,0 +1,127 @@
+// What the commands share: opening the core, finding roles and identities by name, and assuming with the
+// CLI's MFA rules (a prompt on a terminal, a clear failure otherwise).
+import { type AssumeOutcome, MfaRequiredError } from '../core/assume.js';
+import { openCore, type RolebarCore } from '../core/core.js';
+import { RolebarError } from '../core/errors.js';
+import type { Identity, Role } from '../core/model.js';
+import type { TemporaryCredentials } from '../core/sts/client.js';
+import { type Io, paint, withSpinner } from './output.js';
+import { promptHidden } from './prompt.js';
+
+/** Opens the core over the user's settings, keychain and AWS files, runs `work`, and closes kept sockets. */
+export async function withCore<T>(io: Io, work: (core: RolebarCore) => Promise<T>): Promise<T> {
+  const core = openCore(io.env);
+  try {
+    return await work(core);
+  } finally {
+    core.close();
+  }
+}
+
+/** The AWS files' location, as the core's writers and readers take it. */
+export function awsLocation(io: Io): { env: NodeJS.ProcessEnv; homedir?: string } {
+  return io.env.HOME ? { env: io.env, homedir: io.env.HOME } : { env: io.env };
+}
+
+/** A role by id, label or profile name, or by its ARN when exactly one role has it. */
+export function findRole(core: RolebarCore, key: string): Role {
+  const role =
+    core.roles.find(key) ??
+    (() => {
+      const byArn = core.roles.list().filter((r) => r.roleArn === key);
+      return byArn.length === 1 ? byArn[0] : undefined;
+    })();
+  if (!role) {
+    throw new RolebarError('role-not-found', `No role "${key}".`, {
+      hint: "'rolebar role list' shows your roles; 'rolebar role add' adds one.",
+    });
+  }
+  return role;
+}
+
+/** An identity by id or name. */
+export function findIdentity(core: RolebarCore, key: string): Identity {
+  const identity = core.identities.find(key);
+  if (!identity) {
+    throw new RolebarError('identity-not-found', `No identity "${key}".`, {
+      hint: "'rolebar identity list' shows your identities.",
+    });
+  }
+  return identity;
+}
+
+/** What the CLI may do when a code is needed. */
+export interface MfaChoice {
+  mfaCode?: string | undefined;
+  force?: boolean | undefined;
+  /** Never prompt, even on a terminal (credential-process). */
+  noPrompt?: boolean;
+}
+
+/**
+ * Assumes a role; when a code is needed and none was given, asks for it on a terminal, else fails with a line
+ * that says how to pass one. Notices go to stderr.
+ */
+export async function assumeWithMfa(
+  core: RolebarCore,
+  io: Io,
+  role: Role,
+  choice: MfaChoice = {},
+): Promise<AssumeOutcome> {
+  const attempt = (mfaCode: string | undefined) =>
+    withSpinner(io, `Assuming ${role.label}…`, () =>
+      core.assumeRole(role.id, { mfaCode, force: choice.force === true }),
+    );
+  let outcome: AssumeOutcome;
+  try {
+    outcome = await attempt(choice.mfaCode);
+  } catch (error) {
+    if (!(error instanceof MfaRequiredError) || choice.mfaCode !== undefined) throw error;
+    if (choice.noPrompt || !io.interactive) {
+      throw new RolebarError('mfa-required', error.message, {
+        hint: `Pass --mfa-code with the current 6-digit code of ${error.serial} (stdin is not a terminal, so Rolebar cannot ask).`,
+      });
+    }
+    const code = await promptHidden(`MFA code for ${error.serial}: `);
+    outcome = await attempt(code);
+  }
+  for (const notice of outcome.notices) io.err(paint(io.colourErr, 'dim', `rolebar: ${notice}`));
+  return outcome;
+}
+
+/** A live session's credentials and region, plus the outcome when a new session was assumed for it. */
+export interface LiveSession {
+  credentials: TemporaryCredentials;
+  region: string | undefined;
+  assumed: AssumeOutcome | undefined;
+}
+
+/**
+ * The role's session if it has more than `marginMs` left on AWS's clock, else a new one (same MFA rules as
+ * `assume`).
+ */
+export async function liveSession(
+  core: RolebarCore,
+  io: Io,
+  role: Role,
+  choice: MfaChoice,
+  marginMs: number,
+): Promise<LiveSession> {
+  const record = core.sessions.get(role.id);
+  const credentials = record ? await core.credentialsOf(role.id) : undefined;
+  if (record && credentials) {
+    const left = credentials.expiration.getTime() - (Date.now() + record.clockOffsetMs);
+    if (left > marginMs) return { credentials, region: record.region, assumed: undefined };
+  }
+  const assumed = await assumeWithMfa(core, io, role, choice);
+  return { credentials: assumed.credentials, region: assumed.session.region, assumed };
+}
+
+/** `14:32 UTC (59:58 left)`: an expiry for a person. */
+export function describeExpiry(expiration: string | Date, clockOffsetMs = 0): string {
+  const at = typeof expiration === 'string' ? new Date(expiration) : expiration;
+  const left = at.getTime() - (Date.now() + clockOffsetMs);
+  const minutes = Math.max(0, Math.floor(left / 60_000));
+  const text = minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
+  return `${at.toISOString().slice(11, 16)} UTC (${left > 0 ? `${text} left` : 'expired'})`;
+}

@@ -1,0 +1,107 @@
+// Runs the BUILT `rolebar` (out/cli/rolebar.mjs) against the STS emulator, a private keychain service and
+// temporary files, as a user would: through argv, stdin, the environment and exit codes.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openKeychain } from '../../electron/core/keychain.js';
+import { makeSandbox, type Sandbox } from '../support/sandbox.js';
+import { SEED_KEYS, seedWorld, type StsEmulator, startStsEmulator } from '../support/sts-emulator/index.js';
+
+/** The built CLI. */
+export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../out/cli/rolebar.mjs');
+
+/** What one run of the CLI did. */
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A CLI world: emulator, sandbox, and a runner with that environment. */
+export interface CliWorld {
+  emu: StsEmulator;
+  sandbox: Sandbox;
+  env: NodeJS.ProcessEnv;
+  rolebar(args: string[], options?: { input?: string; env?: NodeJS.ProcessEnv }): Promise<CliRun>;
+  /** Runs any program with the world's environment. */
+  run(
+    command: string,
+    args: string[],
+    options?: { input?: string; env?: NodeJS.ProcessEnv },
+  ): Promise<CliRun>;
+  /** The bytes of the settings, credentials and config files (undefined when missing). */
+  files(): Record<string, string | undefined>;
+  close(): Promise<void>;
+}
+
+/** Runs a program to completion, feeding `input` on stdin (closed at once when absent: never a TTY). */
+export function runProgram(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  input?: string,
+): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+/** Starts the emulator and a sandbox whose environment points the CLI at both. */
+export async function startCliWorld(label: string): Promise<CliWorld> {
+  const emu = await startStsEmulator({ world: seedWorld() });
+  const sandbox = makeSandbox(label);
+  const env: NodeJS.ProcessEnv = {
+    ...sandbox.env,
+    AWS_ENDPOINT_URL_STS: emu.endpoint,
+    AWS_REGION: 'us-east-1',
+    ROLEBAR_FEDERATION_ENDPOINT: emu.federationEndpoint,
+    NO_COLOR: '1',
+  };
+  delete env.AWS_PROFILE;
+  const world: CliWorld = {
+    emu,
+    sandbox,
+    env,
+    rolebar: (args, options = {}) =>
+      runProgram(process.execPath, [CLI, ...args], { ...env, ...options.env }, options.input),
+    run: (command, args, options = {}) =>
+      runProgram(command, args, { ...env, ...options.env }, options.input),
+    files: () => {
+      const read = (file: string) => (existsSync(file) ? readFileSync(file, 'latin1') : undefined);
+      return {
+        settings: read(path.join(sandbox.rolebarHome, 'settings.json')),
+        credentials: read(sandbox.credentialsFile),
+        config: read(sandbox.configFile),
+      };
+    },
+    async close() {
+      const secrets = openKeychain({ service: sandbox.keychainService, env });
+      for (const account of await secrets.list()) await secrets.delete(account);
+      await emu.close();
+      sandbox.cleanup();
+    },
+  };
+  return world;
+}
+
+/** Adds the seed's alice through the CLI, her secret on stdin. */
+export function addAlice(world: CliWorld, extra: string[] = []): Promise<CliRun> {
+  return world.rolebar(
+    ['identity', 'add', 'alice', '--access-key-id', SEED_KEYS.alice.accessKeyId, ...extra],
+    { input: `${SEED_KEYS.alice.secretAccessKey}\n` },
+  );
+}
+
+/** A failure message for a run, without its stdout (which may hold credentials). */
+export function explain(run: CliRun): string {
+  return `exit ${run.code}${run.signal ? ` (${run.signal})` : ''}; stderr: ${run.stderr.trim()}`;
+}
