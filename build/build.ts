@@ -6,7 +6,7 @@
  * - out/renderer/           the page: index.html, renderer.js, styles.css
  * Usage: tsx build/build.ts [--watch] [--minify]
  */
-import { cp, mkdir, rm } from 'node:fs/promises';
+import { chmod, cp, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -78,6 +78,8 @@ const builds: esbuild.BuildOptions[] = [
 export async function buildAll(): Promise<string> {
   await rm(out, { recursive: true, force: true });
   await Promise.all(builds.map((options) => esbuild.build(options)));
+  // The `rolebar` bin runs through its shebang once npm links it.
+  await chmod(path.join(out, 'cli/rolebar.mjs'), 0o755);
   await mkdir(path.join(out, 'renderer'), { recursive: true });
   await cp(path.join(root, 'renderer/index.html'), path.join(out, 'renderer/index.html'));
   await cp(path.join(root, 'renderer/styles.css'), path.join(out, 'renderer/styles.css'));
