@@ -1,6 +1,6 @@
 /**
  * `npm test`: checks what the suite needs, isolates it, then runs every stage in order:
- * typecheck, lint, build, and every test file (unit, integration, browser) with node's test runner.
+ * typecheck, lint (ESLint, Prettier, electronegativity), build, and every test file (unit, integration, browser) with node's test runner.
  *
  * Isolation: on Linux the whole run moves into its own D-Bus session with its own gnome-keyring, unlocked
  * with a throwaway password, and a temporary HOME; AWS_* variables from the caller's shell are dropped and the
@@ -38,6 +38,8 @@ async function runStages(): Promise<number> {
         ['typecheck: test', process.execPath, [tsc, '-p', 'test']],
         ['lint: eslint', process.execPath, [eslint, '-c', 'build/eslint.config.js', '.']],
         ['lint: prettier', process.execPath, [prettier, '--check', '--log-level=warn', '.']],
+        // Doyensec's Electron security linter over our main process, preload and page (see the script).
+        ['lint: electronegativity', process.execPath, ['--import', 'tsx', 'build/security-lint.ts']],
       ];
   stages.push(['build', process.execPath, ['--import', 'tsx', 'build/build.ts']]);
   for (const [name, command, args] of stages) {

@@ -57,6 +57,8 @@ export interface Role {
   region?: string | undefined;
   /** The credentials-file profile the session is written under; default: the label. */
   profileName?: string | undefined;
+  /** False turns off this role's expiry and refresh notifications (absent: on). */
+  notify?: boolean | undefined;
 }
 
 /** The parts of a role ARN. */

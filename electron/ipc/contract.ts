@@ -12,6 +12,8 @@ export interface AppInfo {
   version: string;
   platform: string;
   demo: boolean;
+  /** Demo mode only: the current code of the demo's fake MFA device (changes every 30 s). */
+  demoMfaHint?: string;
 }
 
 /** Expected failures cross IPC as values, never as thrown strings. */
@@ -51,6 +53,8 @@ export interface RoleView {
   accountId?: string;
   /** What the role list groups by: the account (with its alias when known) or the source. */
   group: string;
+  /** False when the user turned this role's notifications off (absent: on). */
+  notify?: boolean;
 }
 
 /** An active session as the window sees it: when it ends and who it is, never its credentials. */
@@ -160,6 +164,7 @@ export const requestArgs = {
       durationSeconds: optional(int(900, 43_200)),
       region: optional(region),
       profileName: optional(str({ min: 1, max: 128 })),
+      notify: optional(bool),
     }),
   ),
   'role:update': args(
@@ -176,6 +181,7 @@ export const requestArgs = {
         durationSeconds: optional(int(900, 43_200)),
         region: optional(region),
         profileName: optional(str({ min: 1, max: 128 })),
+        notify: optional(bool),
       }),
     }),
   ),
@@ -242,6 +248,8 @@ export type RequestHandlers = {
 /** Events the main process pushes to the window (state on change, not polled). */
 export interface EventPayloads {
   'state:changed': AppState;
+  /** The tray switched to a role that needs an MFA code: the window opens and asks for it. */
+  'ui:prompt-mfa': { roleId: string };
 }
 export type EventChannel = keyof EventPayloads;
 

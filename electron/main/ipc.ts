@@ -6,25 +6,21 @@ import {
   type RequestHandlers,
   requestArgs,
 } from '../ipc/contract.js';
+import { isTrustedFrame } from './trust.js';
 
 /**
- * Registers every request channel of the contract: each answers only our own window's main frame, loaded
- * from our own file, and only with arguments that pass the contract's run-time check. A refused call throws
+ * Registers every request channel of the contract: each answers only our own window's main frame, showing our
+ * own page (`pageUrl`), and only with arguments that pass the contract's run-time check. A refused call throws
  * in the renderer with a short reason and never reaches the handler.
  */
 export function registerHandlers(
   handlers: RequestHandlers,
   isTrustedSender: (sender: WebContents) => boolean,
+  pageUrl: string,
 ): void {
   for (const channel of Object.keys(requestArgs) as RequestChannel[]) {
     ipcMain.handle(channel, (event: IpcMainInvokeEvent, ...raw: unknown[]) => {
-      const frame = event.senderFrame;
-      if (
-        !frame ||
-        frame !== event.sender.mainFrame ||
-        !isTrustedSender(event.sender) ||
-        !frame.url.startsWith('file://')
-      ) {
+      if (!isTrustedFrame(event, isTrustedSender, pageUrl)) {
         throw new Error(`Refused ${channel}: untrusted sender`);
       }
       const checked = requestArgs[channel](raw) as unknown as never[];

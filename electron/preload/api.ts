@@ -13,6 +13,9 @@ export function createRolebarApi(invoke: Invoke, subscribe: Subscribe) {
     getState: () => invoke('state:get'),
     onStateChanged: (listener: Parameters<typeof subscribe<'state:changed'>>[1]) =>
       subscribe('state:changed', listener),
+    /** The tray asks the window to prompt for an MFA code, then switch to `roleId`. */
+    onPromptMfa: (listener: Parameters<typeof subscribe<'ui:prompt-mfa'>>[1]) =>
+      subscribe('ui:prompt-mfa', listener),
     addIdentity: (input: Arg<'identity:add'>) => invoke('identity:add', input),
     updateIdentity: (input: Arg<'identity:update'>) => invoke('identity:update', input),
     rotateIdentityKeys: (input: Arg<'identity:rotate-keys'>) => invoke('identity:rotate-keys', input),

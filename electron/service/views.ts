@@ -34,6 +34,7 @@ export function roleView(role: Role, session: SessionRecord | undefined, sourceN
     'externalId',
     'durationSeconds',
     'region',
+    'notify',
   ] as const) {
     const value = role[key];
     if (value !== undefined) (view as unknown as Record<string, unknown>)[key] = value;

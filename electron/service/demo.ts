@@ -1,0 +1,150 @@
+// Demo mode (`npm start -- --demo`, or ROLEBAR_DEMO=1): the app against the bundled STS emulator, with a seeded
+// identity and roles, in a temporary folder, with secrets in memory. Nothing touches the user's keychain, settings
+// or ~/.aws. Plain Node, so the tests seed it and switch roles through the service exactly as the app does.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { RolebarCore } from '../core/core.js';
+import type { SecretStore } from '../core/keychain.js';
+import {
+  SEED_KEYS,
+  SEED_MFA,
+  SEED_ROLES,
+  seedWorld,
+  startStsEmulator,
+  type StsEmulator,
+} from '../../test/support/sts-emulator/index.js';
+import type { Timers } from './clipboard.js';
+
+/** A secret store that lives and dies with the process: the demo's stand-in for the OS keychain. */
+export function memorySecretStore(service = 'Rolebar-demo'): SecretStore {
+  const secrets = new Map<string, string>();
+  return {
+    service,
+    get: async (account) => secrets.get(account) ?? null,
+    set: async (account, secret) => void secrets.set(account, secret),
+    delete: async (account) => secrets.delete(account),
+    list: async () => [...secrets.keys()],
+  };
+}
+
+/** A running demo: the emulator, the temporary folder, and the environment the app must run with. */
+export interface Demo {
+  emulator: StsEmulator;
+  /** The temporary folder everything lives in. */
+  dir: string;
+  /** The settings folder (what ROLEBAR_HOME points at). */
+  home: string;
+  /** Variables to set on the process: settings folder, AWS files, STS and sign-in endpoints. */
+  env: Record<string, string>;
+  secrets: SecretStore;
+  /** The demo MFA device's current code (a fake device: showing it is the point of the demo). */
+  mfaCode(at?: number): string;
+  /** Stops the emulator and removes the folder. */
+  close(): Promise<void>;
+}
+
+/** Starts the emulator and makes the temporary folder; call before opening settings and the core. */
+export async function startDemo(options: { tmpdir?: string } = {}): Promise<Demo> {
+  const dir = mkdtempSync(path.join(options.tmpdir ?? os.tmpdir(), 'rolebar-demo-'));
+  const home = path.join(dir, 'rolebar');
+  mkdirSync(path.join(dir, '.aws'), { recursive: true });
+  mkdirSync(home, { recursive: true });
+  const emulator = await startStsEmulator({ world: seedWorld() });
+  return {
+    emulator,
+    dir,
+    home,
+    env: {
+      ROLEBAR_HOME: home,
+      AWS_SHARED_CREDENTIALS_FILE: path.join(dir, '.aws', 'credentials'),
+      AWS_CONFIG_FILE: path.join(dir, '.aws', 'config'),
+      AWS_ENDPOINT_URL_STS: emulator.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      ROLEBAR_FEDERATION_ENDPOINT: emulator.federationEndpoint,
+    },
+    secrets: memorySecretStore(),
+    mfaCode: (at) => emulator.totp(SEED_MFA.alice.serial, at),
+    async close() {
+      await emulator.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The seeded roles' ids. */
+export interface DemoRoles {
+  aliceId: string;
+  /** Plain: alice's keys alone assume it. */
+  worker: string;
+  /** Needs MFA (prod admin). */
+  admin: string;
+  /** The first hop of a chain, and the role assumed from it. */
+  readonly: string;
+  deployer: string;
+}
+
+/** Adds alice (keys and MFA device) and four roles: plain, MFA, and a two-hop chain. Idempotent. */
+export async function seedDemo(core: RolebarCore): Promise<DemoRoles> {
+  const alice =
+    core.identities.list().find((i) => i.name === 'alice (demo)') ??
+    (await core.identities.addIamUser({
+      name: 'alice (demo)',
+      accessKeyId: SEED_KEYS.alice.accessKeyId,
+      secretAccessKey: SEED_KEYS.alice.secretAccessKey,
+      mfaSerial: SEED_MFA.alice.serial,
+    }));
+  const role = (label: string, input: Parameters<RolebarCore['roles']['add']>[0]) =>
+    (core.roles.find(label) ?? core.roles.add(input)).id;
+  const fromAlice = { kind: 'identity' as const, id: alice.id };
+  const worker = role('dev worker', {
+    label: 'dev worker',
+    roleArn: SEED_ROLES.ec2Worker,
+    source: fromAlice,
+    mfa: false,
+  });
+  const admin = role('prod admin', {
+    label: 'prod admin',
+    roleArn: SEED_ROLES.admin,
+    source: fromAlice,
+    mfa: true,
+  });
+  const readonly = role('prod readonly', {
+    label: 'prod readonly',
+    roleArn: SEED_ROLES.readonly,
+    source: fromAlice,
+    mfa: false,
+  });
+  const deployer = role('prod deployer', {
+    label: 'prod deployer',
+    roleArn: SEED_ROLES.deployer,
+    source: { kind: 'role', id: readonly },
+    mfa: false,
+  });
+  return { aliceId: alice.id, worker, admin, readonly, deployer };
+}
+
+/**
+ * Calls `onCode` with the demo MFA code now and at every 30-second TOTP step (one timer for the next step,
+ * not a poll); returns a function that stops it.
+ */
+export function watchDemoMfaCode(
+  demo: Pick<Demo, 'mfaCode'>,
+  onCode: (code: string) => void,
+  clock: { now: () => number; timers: Timers },
+): () => void {
+  let handle: unknown;
+  let stopped = false;
+  const tick = () => {
+    if (stopped) return;
+    const t = clock.now();
+    onCode(demo.mfaCode(t));
+    handle = clock.timers.setTimeout(tick, 30_000 - (t % 30_000) + 50);
+  };
+  tick();
+  return () => {
+    stopped = true;
+    if (handle !== undefined) clock.timers.clearTimeout(handle);
+  };
+}
