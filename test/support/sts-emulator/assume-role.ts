@@ -13,7 +13,7 @@ import { evaluatePolicies, type PolicyContext, type PrincipalInfo } from './poli
 import type { Caller } from './sessions.js';
 import type { PolicyDocument } from './types.js';
 import { readTags, Validator } from './validation.js';
-import { parseRoleArn, type Role } from './world.js';
+import { parseRoleArn, type Role, rolePolicies } from './world.js';
 import type { XmlObject } from './xml.js';
 
 /** AWS's message when a chained role session asks for more than one hour. */
@@ -63,6 +63,8 @@ function requestContext(ctx: ActionContext, req: AssumeRequest): PolicyContext {
     ['sts:rolesessionname', req.sessionName],
   ]);
   if (caller.type === 'user' && caller.user) c.set('aws:username', caller.user.name);
+  // Full precision: "revoke older sessions" compares this to a time with milliseconds.
+  if (caller.session) c.set('aws:tokenissuetime', new Date(caller.session.issuedAt).toISOString());
   // Long-term keys carry no MFA key at all; temporary credentials say true/false.
   if (req.mfaAt !== undefined) {
     c.set('aws:multifactorauthpresent', 'true');
@@ -82,7 +84,7 @@ function requestContext(ctx: ActionContext, req: AssumeRequest): PolicyContext {
 }
 
 function identityPolicies(caller: Caller): PolicyDocument[] {
-  if (caller.session?.role) return caller.session.role.policies;
+  if (caller.session?.role) return rolePolicies(caller.session.role);
   return caller.user?.policies ?? [];
 }
 

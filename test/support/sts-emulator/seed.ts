@@ -63,6 +63,21 @@ function trust(principal: string, extra: Partial<PolicyStatement> = {}): PolicyD
   };
 }
 
+/** IAM permissions on the roles of one account (IAM acts only in the caller's own account). */
+function allowIam(accountId: string, actions: string[]): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: {
+      Sid: 'IamOnRoles',
+      Effect: 'Allow',
+      Action: actions,
+      Resource: `arn:aws:iam::${accountId}:role/*`,
+    },
+  };
+}
+
+const IAM_READ = ['iam:ListRoles', 'iam:GetRole'];
+
 function allowAssume(resources: string[], deny: string[] = []): PolicyDocument {
   return {
     Version: '2012-10-17',
@@ -77,9 +92,11 @@ function allowAssume(resources: string[], deny: string[] = []): PolicyDocument {
 
 /**
  * A fresh copy of the seed world:
- * - 111111111111 "dev": alice (active key + MFA device, may GetFederationToken), bob (inactive key), carol (no MFA), root keys;
+ * - 111111111111 "dev": alice (active key + MFA device, may GetFederationToken and list/read the dev roles),
+ *   bob (inactive key), carol (no MFA, no IAM permissions), root keys;
  *   roles `ec2-worker` (trusts alice by ARN) and `team/dev-deploy` (trusts the account; carol's policy allows it).
- * - 222222222222 "prod": `readonly` (trusts dev root), `admin` (MFA required, MFA age < 1 h), `partner` (ExternalId),
+ * - 222222222222 "prod": `readonly` (trusts dev root; may list/read prod roles), `admin` (MFA required, MFA age < 1 h;
+ *   may also PutRolePolicy, e.g. to revoke sessions), `partner` (ExternalId),
  *   `long-session` (MaxSessionDuration 43200, carol denied by trust), `deployer` (trusts only the `readonly` role),
  *   `billing` (alice explicitly denied by her own policy).
  * - 333333333333: `auditor` (trusts only `deployer`: the second hop of a chain).
@@ -110,6 +127,7 @@ export function seedWorld(): WorldSpec {
                   Resource: 'arn:aws:sts::111111111111:federated-user/*',
                 },
               },
+              allowIam(SEED_ACCOUNTS.dev, IAM_READ),
             ],
           },
           { name: 'bob', accessKeys: [{ ...SEED_KEYS.bob }], policies: [allowAssume(['*'])] },
@@ -144,7 +162,10 @@ export function seedWorld(): WorldSpec {
             name: 'readonly',
             maxSessionDuration: 3600,
             trustPolicy: trust(DEV_ROOT),
-            policies: [allowAssume([SEED_ROLES.deployer, 'arn:aws:iam::333333333333:role/*'])],
+            policies: [
+              allowAssume([SEED_ROLES.deployer, 'arn:aws:iam::333333333333:role/*']),
+              allowIam(SEED_ACCOUNTS.prod, IAM_READ),
+            ],
           },
           {
             name: 'admin',
@@ -155,6 +176,7 @@ export function seedWorld(): WorldSpec {
                 NumericLessThan: { 'aws:MultiFactorAuthAge': 3600 },
               },
             }),
+            policies: [allowIam(SEED_ACCOUNTS.prod, [...IAM_READ, 'iam:PutRolePolicy'])],
           },
           {
             name: 'partner',

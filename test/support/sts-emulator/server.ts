@@ -6,6 +6,7 @@ import { type Clock, systemClock } from './clock.js';
 import { StsError, stsErrors } from './errors.js';
 import { FaultController } from './faults.js';
 import { FederationEndpoint } from './federation.js';
+import { IAM_ACTIONS } from './iam.js';
 import { type Caller, callerFromKey, callerFromSession, SessionStore, secretEquals } from './sessions.js';
 import {
   checkSigV4Envelope,
@@ -18,7 +19,7 @@ import {
 import { totp } from './totp.js';
 import type { WorldSpec } from './types.js';
 import { buildWorld, World } from './world.js';
-import { errorXml, STS_API_VERSION, successXml } from './xml.js';
+import { errorXml, IAM_API_VERSION, IAM_XMLNS, STS_API_VERSION, STS_XMLNS, successXml } from './xml.js';
 
 /** Options of {@link startStsEmulator}. */
 export interface StsEmulatorOptions {
@@ -83,14 +84,30 @@ export interface StsEmulator {
   close(): Promise<void>;
 }
 
+/** The service a request is for: IAM when it names IAM's API version (or, without one, an IAM action). */
+export type EmulatedService = 'sts' | 'iam';
+
+function serviceOf(params: ReadonlyMap<string, string>): EmulatedService {
+  const version = params.get('Version');
+  if (version === IAM_API_VERSION) return 'iam';
+  return version === undefined && IAM_ACTIONS.has(params.get('Action') ?? '') ? 'iam' : 'sts';
+}
+
 function authenticate(
   world: World,
   sessions: SessionStore,
   auth: SigV4Auth,
   raw: RawHttpRequest,
   now: number,
+  service: EmulatedService,
 ): Caller {
-  checkSigV4Envelope(auth, now);
+  checkSigV4Envelope(auth, now, service);
+  // IAM is global: its requests are signed for us-east-1 in the aws partition.
+  if (service === 'iam' && auth.region !== 'us-east-1') {
+    throw stsErrors.signatureDoesNotMatch(
+      `Credential should be scoped to a valid region, not '${auth.region}'. `,
+    );
+  }
   let caller: Caller;
   let secret: string;
   if (auth.accessKeyId.startsWith('ASIA')) {
@@ -110,7 +127,8 @@ function authenticate(
   }
   verifySigV4Signature(raw, auth, secret);
   if (caller.session && now >= caller.session.expiresAt) throw stsErrors.expiredToken();
-  if (world.disabledRegions.has(auth.region)) throw stsErrors.regionDisabled(caller.accountId);
+  if (service === 'sts' && world.disabledRegions.has(auth.region))
+    throw stsErrors.regionDisabled(caller.accountId);
   return caller;
 }
 
@@ -196,6 +214,8 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
     }
     const action = params.get('Action');
     entry.action = action;
+    const service = path === '/federation' ? 'sts' : serviceOf(params);
+    const xmlns = service === 'iam' ? IAM_XMLNS : STS_XMLNS;
     const delay = faults.takeDelay(action);
     if (delay > 0) await sleep(delay);
     if (closed) return;
@@ -213,7 +233,7 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
     }
     const sendError = (error: StsError): void => {
       finish(error.status, error.code);
-      send(res, error.status, { 'Content-Type': 'text/xml' }, errorXml(error, requestId), requestId);
+      send(res, error.status, { 'Content-Type': 'text/xml' }, errorXml(error, requestId, xmlns), requestId);
     };
     if (fault === 'throttle') return sendError(stsErrors.throttling());
     if (fault === 'internal-error') return sendError(stsErrors.internalFailure());
@@ -237,16 +257,17 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
       if (auth === undefined) throw stsErrors.missingAuthenticationToken();
       entry.accessKeyId = auth.accessKeyId;
       entry.region = auth.region;
-      const caller = authenticate(world, sessions, auth, raw, entry.at);
+      const caller = authenticate(world, sessions, auth, raw, entry.at, service);
       entry.principalArn = caller.arn;
       if (action === undefined) throw stsErrors.missingAction();
       const version = params.get('Version');
-      const handler = ACTIONS.get(action);
-      if (!handler || version !== STS_API_VERSION)
+      const handler = service === 'iam' ? IAM_ACTIONS.get(action) : ACTIONS.get(action);
+      if (!handler || version !== (service === 'iam' ? IAM_API_VERSION : STS_API_VERSION))
         throw stsErrors.invalidAction(action, version ?? 'NO_VERSION_SPECIFIED');
       const result = handler({ world, sessions, now: entry.at, caller, params, region: auth.region });
       finish(200, 'OK');
-      send(res, 200, { 'Content-Type': 'text/xml' }, successXml(action, result, requestId), requestId);
+      const answer = successXml(action, result, requestId, xmlns);
+      send(res, 200, { 'Content-Type': 'text/xml' }, answer, requestId);
     } catch (error) {
       sendError(error instanceof StsError ? error : stsErrors.internalFailure());
     }

@@ -73,6 +73,10 @@ export interface RoleSpec {
   trustPolicy: PolicyDocument;
   /** Identity policies of the role (what its sessions may do, e.g. chain further). */
   policies?: PolicyDocument[];
+  /** Inline policies by name, as `iam put-role-policy` leaves them (enforced on the role's sessions too). */
+  inlinePolicies?: Record<string, PolicyDocument>;
+  /** ISO 8601 creation time shown by GetRole/ListRoles (default 2024-01-01T00:00:00Z). */
+  createDate?: string;
 }
 
 /** An AWS account. */

@@ -34,6 +34,16 @@ export interface Role {
   maxSessionDuration: number;
   trustPolicy: PolicyDocument;
   policies: PolicyDocument[];
+  description: string | undefined;
+  /** ISO 8601 creation time. */
+  createDate: string;
+  /** Inline policies by name (PutRolePolicy replaces one of the same name). */
+  inlinePolicies: Map<string, PolicyDocument>;
+}
+
+/** Every identity policy of a role: attached ones and inline ones (what its sessions are held to). */
+export function rolePolicies(role: Role): PolicyDocument[] {
+  return [...role.policies, ...role.inlinePolicies.values()];
 }
 
 /** A virtual MFA device and its replay-protection state. */
@@ -96,6 +106,11 @@ function checkPolicy(doc: PolicyDocument, where: string): PolicyDocument {
       throw new Error(`world: statement without Action in ${where}`);
   }
   return structuredClone(doc);
+}
+
+function checkDate(iso: string, where: string): string {
+  if (Number.isNaN(Date.parse(iso))) throw new Error(`world: createDate of ${where} is not an ISO date`);
+  return iso;
 }
 
 /**
@@ -173,6 +188,14 @@ export class World {
           maxSessionDuration: max,
           trustPolicy: checkPolicy(r.trustPolicy, `trust policy of ${arn}`),
           policies: (r.policies ?? []).map((p) => checkPolicy(p, arn)),
+          description: r.description,
+          createDate: checkDate(r.createDate ?? '2024-01-01T00:00:00Z', arn),
+          inlinePolicies: new Map(
+            Object.entries(r.inlinePolicies ?? {}).map(([name, p]) => [
+              name,
+              checkPolicy(p, `${arn} ${name}`),
+            ]),
+          ),
         });
       }
     }

@@ -1,0 +1,222 @@
+import { RolebarError } from '../errors.js';
+
+/** Every way an IAM call fails that a user can do something about. */
+export type IamFailure =
+  | 'access-denied'
+  | 'no-such-role'
+  | 'unknown-key'
+  | 'wrong-secret'
+  | 'clock-skew'
+  | 'expired-token'
+  | 'throttled'
+  | 'offline'
+  | 'invalid-request'
+  | 'malformed-policy'
+  | 'limit-exceeded'
+  | 'wrong-account'
+  | 'service-error';
+
+/** The IAM Query actions Rolebar makes. */
+export type IamAction = 'ListRoles' | 'GetRole' | 'PutRolePolicy';
+
+/** A failed IAM call (code `iam-<failure>`), with what happened in the user's words and what to do. Never holds a secret. */
+export class IamError extends RolebarError {
+  readonly failure: IamFailure;
+  /** AWS's own error code and message, when AWS answered. */
+  readonly awsCode: string | undefined;
+  readonly awsMessage: string | undefined;
+
+  constructor(
+    failure: IamFailure,
+    message: string,
+    hint: string,
+    details: {
+      awsCode?: string;
+      awsMessage?: string;
+      cause?: unknown;
+      context?: Record<string, string>;
+    } = {},
+  ) {
+    super(`iam-${failure}`, message, {
+      hint,
+      cause: details.cause,
+      context: { ...(details.context ?? {}), ...(details.awsCode ? { awsCode: details.awsCode } : {}) },
+    });
+    this.failure = failure;
+    this.awsCode = details.awsCode;
+    this.awsMessage = details.awsMessage;
+  }
+}
+
+/** What the caller was doing, to name it in the message. */
+export interface IamCallContext {
+  action: IamAction;
+  /** The account the credentials belong to (IAM only acts there), when known. */
+  accountId?: string | undefined;
+  roleName?: string | undefined;
+  /** The access key id that signed the call (never its secret). */
+  accessKeyId?: string | undefined;
+  /** A label for the credentials: an identity name or a role label. */
+  source?: string | undefined;
+}
+
+/** How a call failed, as the client saw it: an AWS error answer, or a network failure. */
+export interface IamFault {
+  status?: number | undefined;
+  awsCode?: string | undefined;
+  awsMessage?: string | undefined;
+  /** A Node network error code (ECONNREFUSED…) or `timeout`. */
+  networkCode?: string | undefined;
+  cause?: unknown;
+}
+
+/** Turns a failed IAM call into an IamError whose message tells the user what to do. */
+export function toIamError(fault: IamFault, context: IamCallContext): IamError {
+  const awsCode = fault.awsCode ?? '';
+  const awsMessage = fault.awsMessage ?? '';
+  const details = { awsCode, awsMessage, cause: fault.cause, context: contextStrings(context) };
+  const who = context.source ? ` (${context.source})` : '';
+  const account = context.accountId ?? /arn:[\w-]+:iam::(\d{12}):/.exec(awsMessage)?.[1] ?? 'this account';
+  const role = context.roleName ?? 'the role';
+
+  if (fault.networkCode !== undefined) {
+    return new IamError(
+      'offline',
+      `Could not reach AWS IAM${who}: ${networkReason(fault.networkCode)}.`,
+      'Check your network connection, VPN or proxy (or AWS_ENDPOINT_URL_IAM), then try again. Nothing was changed.',
+      { cause: fault.cause, context: contextStrings(context) },
+    );
+  }
+  switch (awsCode) {
+    case 'AccessDenied':
+    case 'AccessDeniedException':
+      return accessDenied(context.action, account, role, awsMessage, details);
+    case 'NoSuchEntity':
+      return new IamError(
+        'no-such-role',
+        `There is no role named ${role} in account ${account}.`,
+        'Check the spelling, and the account: IAM only sees the account of the credentials used.',
+        details,
+      );
+    case 'InvalidClientTokenId':
+      return new IamError(
+        'unknown-key',
+        `AWS does not recognise the access key${context.accessKeyId ? ` ${context.accessKeyId}` : ''}${who}: it was deleted, deactivated, or belongs to another partition.`,
+        'Check the key in the IAM console (Users → Security credentials) and rotate it in Rolebar if it changed.',
+        details,
+      );
+    case 'SignatureDoesNotMatch':
+      if (/Signature expired|not yet current/i.test(awsMessage)) {
+        return new IamError(
+          'clock-skew',
+          `AWS refused the request because this computer's clock is off by more than 15 minutes${who}.`,
+          "Set your computer's clock to update automatically (NTP), then try again.",
+          details,
+        );
+      }
+      return new IamError(
+        'wrong-secret',
+        `AWS refused the signature${who}: the secret access key does not match the access key id.`,
+        'Enter the secret again (rotate the key in Rolebar).',
+        details,
+      );
+    case 'ExpiredToken':
+      return new IamError(
+        'expired-token',
+        `The session credentials used${who} have expired.`,
+        'Switch to the role again (or renew the MFA session), then try again.',
+        details,
+      );
+    case 'Throttling':
+    case 'ThrottlingException':
+      return new IamError(
+        'throttled',
+        'AWS IAM is throttling requests right now; retrying did not help.',
+        'Wait a minute and try again.',
+        details,
+      );
+    case 'MalformedPolicyDocument':
+      return new IamError(
+        'malformed-policy',
+        `IAM refused the policy document: ${awsMessage}`,
+        'This is a bug in Rolebar if it wrote the policy; please report it.',
+        details,
+      );
+    case 'LimitExceeded':
+      return new IamError(
+        'limit-exceeded',
+        `The role ${role} has no room for another inline policy: ${awsMessage}`,
+        'Delete an inline policy it no longer needs, then try again. Nothing was changed.',
+        details,
+      );
+    case 'ValidationError':
+      return new IamError(
+        'invalid-request',
+        `IAM rejected the request: ${awsMessage}`,
+        'Check the role name.',
+        details,
+      );
+    default:
+      return new IamError(
+        'service-error',
+        fault.status !== undefined && fault.status >= 500
+          ? 'AWS IAM had an internal error; retrying did not help.'
+          : `AWS IAM failed${awsCode ? ` with ${awsCode}` : ''}${awsMessage ? `: ${awsMessage}` : ''}.`,
+        'Try again in a minute; if it keeps failing, check the AWS Health Dashboard.',
+        details,
+      );
+  }
+}
+
+function accessDenied(
+  action: IamAction,
+  account: string,
+  role: string,
+  awsMessage: string,
+  details: ConstructorParameters<typeof IamError>[3],
+): IamError {
+  // A Deny that applies to everything is almost always "revoke older sessions" on the role we come from.
+  const revoked = /explicit deny/i.test(awsMessage)
+    ? ' An explicit deny applies to these credentials: if their role’s sessions were revoked, switch to it again for a fresh session.'
+    : '';
+  switch (action) {
+    case 'ListRoles':
+      return new IamError(
+        'access-denied',
+        `You may not list roles in account ${account} (iam:ListRoles).`,
+        `Type the role ARN or name instead.${revoked}`,
+        details,
+      );
+    case 'GetRole':
+      return new IamError(
+        'access-denied',
+        `You may not read the role ${role} in account ${account} (iam:GetRole).`,
+        `Type the role ARN instead.${revoked}`,
+        details,
+      );
+    case 'PutRolePolicy':
+      return new IamError(
+        'access-denied',
+        `You may not change the policies of the role ${role} in account ${account} (iam:PutRolePolicy); nothing was changed.`,
+        `Use credentials of account ${account} that allow iam:PutRolePolicy on the role (an administrator role), or ask an administrator of that account to revoke the sessions (IAM console → Roles → ${role} → Revoke sessions).${revoked}`,
+        details,
+      );
+  }
+}
+
+function networkReason(code: string): string {
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return 'the IAM host name could not be resolved (offline or DNS failure)';
+  if (code === 'ECONNREFUSED') return 'the connection was refused';
+  if (code === 'timeout' || code === 'ETIMEDOUT') return 'the request timed out';
+  return 'the connection was dropped';
+}
+
+function contextStrings(context: IamCallContext): Record<string, string> {
+  const out: Record<string, string> = { action: context.action };
+  if (context.accountId) out.accountId = context.accountId;
+  if (context.roleName) out.roleName = context.roleName;
+  if (context.accessKeyId) out.accessKeyId = context.accessKeyId;
+  if (context.source) out.source = context.source;
+  return out;
+}
