@@ -8,6 +8,12 @@ type Loader = () => Promise<{ commands: Record<string, Command> }>;
 
 const info: Loader = () => import('./commands/info.js');
 const sessions: Loader = () => import('./commands/session.js');
+const iam = () => import('./commands/iam.js');
+/** The `role` group: its own commands plus `role discover`, which lives with the other IAM commands. */
+const roles: Loader = async () => {
+  const [own, found] = await Promise.all([import('./commands/role.js'), iam()]);
+  return { commands: { ...own.commands, 'role discover': found.roleDiscover } };
+};
 
 /** Every command (groups list their subcommands in their own help), in help order. */
 const COMMANDS: Array<[name: string, summary: string, load: Loader]> = [
@@ -18,7 +24,7 @@ const COMMANDS: Array<[name: string, summary: string, load: Loader]> = [
     'add, list, rotate or remove IAM user keys (kept in the keychain)',
     () => import('./commands/identity.js'),
   ],
-  ['role', 'add, list or remove roles', () => import('./commands/role.js')],
+  ['role', 'add, list, remove or discover roles', roles],
   ['assume', 'assume a role (or a chain of roles) and write its profile', sessions],
   ['export', 'print export lines of a role session for a shell or docker', sessions],
   ['unset', 'print the lines that return a shell to your own identity', sessions],
@@ -34,6 +40,8 @@ const COMMANDS: Array<[name: string, summary: string, load: Loader]> = [
     () => import('./commands/setup-profile.js'),
   ],
   ['console', 'open (or print) the AWS console signed in as a role', () => import('./commands/console.js')],
+  ['policy', 'print the trust and permission policies that let you assume a role', iam],
+  ['revoke', "revoke a role's older sessions (everyone's)", iam],
   ['import', 'import keys and roles from ~/.aws', () => import('./commands/import.js')],
   ['version', "print Rolebar's version", async () => ({ commands: {} })],
   ['help', 'show this help, or a command’s', async () => ({ commands: {} })],

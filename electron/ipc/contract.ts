@@ -4,7 +4,7 @@
  * and the renderer all derive their types from this file, so nothing is kept in sync by hand.
  * Plain types and validators only: no Electron import. Nothing here ever carries a secret key or session token.
  */
-import { args, bool, int, list, nullable, object, oneOf, optional, str } from './validate.js';
+import { args, bool, int, list, nullable, object, oneOf, optional, str, type Validator } from './validate.js';
 
 /** What the window shows about the running app. */
 export interface AppInfo {
@@ -118,6 +118,81 @@ export interface ImportItemView {
   detail: string;
 }
 
+/** Whose credentials an IAM call uses: an identity's own keys, or a role's live session. */
+export type CredentialsFromView = { identityId: string } | { roleId: string };
+
+/** A discovered role, ready to add: exactly what `role:add` takes. */
+export type RoleDraft = RequestArgs<'role:add'>[0];
+
+/** One role of a discovered account and what its trust policy says about the would-be assumer. No secrets. */
+export interface DiscoveredRoleView {
+  roleName: string;
+  arn: string;
+  path: string;
+  description?: string;
+  maxSessionDuration: number;
+  /** `likely`: the trust policy names you; `if-allowed`: your own permissions must allow it too; `no`. */
+  canAssume: 'likely' | 'if-allowed' | 'no';
+  /** One sentence in the user's words. */
+  reason: string;
+  needsIdentityPolicy: boolean;
+  mfa: boolean;
+  mfaMaxAgeSeconds?: number;
+  externalId?: string;
+  /** Conditions Rolebar cannot satisfy or check for you, e.g. `aws:SourceIp (IpAddress)`. */
+  otherConditions: string[];
+  /** Pass to `role:add` as it is (absent when it cannot be assumed). */
+  draft?: RoleDraft;
+  /** A configured role with the same ARN, if any. */
+  existingRoleId?: string;
+}
+
+/** What `iam:discover` found: the listed account's roles, the assumable ones first. */
+export interface DiscoveryView {
+  /** The account whose roles were listed. */
+  accountId: string;
+  /** Who would assume them (a user ARN or an assumed-role ARN). */
+  principalArn: string;
+  roles: DiscoveredRoleView[];
+}
+
+/** Where one of the two policies goes and who applies it. */
+export interface PolicyPlacementView {
+  document: 'trust' | 'permission';
+  attachTo: string;
+  accountId: string;
+  /** False when the other document alone already grants access (same account, exact principal). */
+  required: boolean;
+  instruction: string;
+  /** The AWS CLI command an administrator runs (the document saved as trust-policy.json / permission-policy.json). */
+  command: string;
+}
+
+/** The trust policy a role needs and the permission policy its assumer needs, pretty-printed JSON. */
+export interface RolePoliciesView {
+  trustPolicy: string;
+  permissionPolicy: string;
+  permissionPolicyName: string;
+  crossAccount: boolean;
+  placements: PolicyPlacementView[];
+  /** Several lines: who applies which, where. */
+  explanation: string;
+}
+
+/** What the window shows before a revoke, word for word. */
+export interface RevokePreviewView {
+  roleArn: string;
+  text: string;
+}
+
+/** What a revoke did. */
+export interface RevokeOutcomeView {
+  roleArn: string;
+  policyName: string;
+  /** Sessions issued before this instant (ISO 8601) are denied. */
+  revokedBefore: string;
+}
+
 export const SNIPPET_FORMAT_IDS = ['bash', 'fish', 'powershell', 'cmd', 'dotenv', 'json'] as const;
 export type SnippetFormatId = (typeof SNIPPET_FORMAT_IDS)[number];
 
@@ -125,6 +200,20 @@ const id = str({ min: 1, max: 128 });
 const name = str({ min: 1, max: 128 });
 const region = str({ min: 1, max: 32 });
 const region_ = nullable(region);
+const roleArn = str({ min: 20, max: 2048 });
+const externalId = str({ min: 2, max: 1224 });
+
+/** `{ identityId }` or `{ roleId }`, exactly one. */
+const credentialsFrom: Validator<CredentialsFromView> = (value, path) =>
+  typeof value === 'object' && value !== null && 'roleId' in value
+    ? object({ roleId: id })(value, path)
+    : object({ identityId: id })(value, path);
+
+/** The literal `true`: the window confirmed what it showed. */
+const confirmed: Validator<true> = (value, path = '') => {
+  if (value !== true) throw new TypeError(`${path || 'argument'} must be true`);
+  return value;
+};
 
 /** Run-time checks of each request's arguments; the argument types below are derived from them. */
 export const requestArgs = {
@@ -205,6 +294,14 @@ export const requestArgs = {
       theme: optional(oneOf('system', 'light', 'dark')),
     }),
   ),
+  'iam:discover': args(object({ using: credentialsFrom, assumeAs: optional(credentialsFrom) })),
+  'iam:policies': args(
+    object({ roleArn, forSource: credentialsFrom, mfa: optional(bool), externalId: optional(externalId) }),
+  ),
+  'iam:revoke-preview': args(object({ roleId: optional(id), roleArn: optional(roleArn) })),
+  'iam:revoke': args(
+    object({ roleId: optional(id), roleArn: optional(roleArn), using: credentialsFrom, confirm: confirmed }),
+  ),
 } as const;
 
 export type RequestChannel = keyof typeof requestArgs;
@@ -232,6 +329,10 @@ export interface RequestResults {
   'import:preview': Result<ImportItemView[]>;
   'import:apply': Result<{ identities: number; roles: number; keysRemovedFrom: string[] }>;
   'preferences:set': Result<PreferencesView>;
+  'iam:discover': Result<DiscoveryView>;
+  'iam:policies': Result<RolePoliciesView>;
+  'iam:revoke-preview': Result<RevokePreviewView>;
+  'iam:revoke': Result<RevokeOutcomeView>;
 }
 
 /** The renderer-side call the preload wraps: one typed `invoke` per channel. */

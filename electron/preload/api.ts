@@ -32,6 +32,14 @@ export function createRolebarApi(invoke: Invoke, subscribe: Subscribe) {
     previewImport: () => invoke('import:preview'),
     applyImport: (input: Arg<'import:apply'>) => invoke('import:apply', input),
     setPreferences: (input: Arg<'preferences:set'>) => invoke('preferences:set', input),
+    /** Lists the roles of an account and which ones this identity or role can probably assume (with drafts for addRole). */
+    discoverRoles: (input: Arg<'iam:discover'>) => invoke('iam:discover', input),
+    /** The trust and permission policies a role needs for an identity or role, with who applies which. */
+    rolePolicies: (input: Arg<'iam:policies'>) => invoke('iam:policies', input),
+    /** The exact text to show before revoking a role's older sessions. */
+    previewRevoke: (input: Arg<'iam:revoke-preview'>) => invoke('iam:revoke-preview', input),
+    /** Revokes every session of a role issued before now (the IAM console's "Revoke active sessions"). */
+    revokeOlderSessions: (input: Arg<'iam:revoke'>) => invoke('iam:revoke', input),
   };
 }
 

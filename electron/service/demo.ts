@@ -60,6 +60,8 @@ export async function startDemo(options: { tmpdir?: string } = {}): Promise<Demo
       AWS_SHARED_CREDENTIALS_FILE: path.join(dir, '.aws', 'credentials'),
       AWS_CONFIG_FILE: path.join(dir, '.aws', 'config'),
       AWS_ENDPOINT_URL_STS: emulator.endpoint,
+      // The emulator also answers IAM (role discovery, revoke), so the demo never reaches real AWS.
+      AWS_ENDPOINT_URL_IAM: emulator.endpoint,
       AWS_REGION: 'us-east-1',
       AWS_EC2_METADATA_DISABLED: 'true',
       ROLEBAR_FEDERATION_ENDPOINT: emulator.federationEndpoint,

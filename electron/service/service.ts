@@ -14,6 +14,7 @@ import { applyImport, planImport } from '../core/import.js';
 import type { Role } from '../core/model.js';
 import type { Settings } from '../core/settings.js';
 import { type ClipboardLike, createSecretClipboard, realTimers, type Timers } from './clipboard.js';
+import { iamHandlers } from './iam.js';
 import { identityView, roleView, sessionView } from './views.js';
 
 /** What the service works with; the main process passes Electron's clipboard, tests a stand-in. */
@@ -156,5 +157,6 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
       }, true),
     'preferences:set': (patch: Arg<'preferences:set'>) =>
       attempt(() => settings.setPreferences(patch) as PreferencesView, true),
+    ...iamHandlers({ core, location: deps.location, now, attempt }),
   };
 }
