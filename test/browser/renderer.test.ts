@@ -25,8 +25,8 @@ describe('renderer in Chromium, bound to the real service layer', () => {
     await f.close();
   });
 
-  it('shows what the main process answers through window.rolebar', async () => {
-    await session.page.getByText('Rolebar 0.1.0 (demo) on linux').waitFor();
+  it('draws the state the main process answers through window.rolebar', async () => {
+    await session.page.getByRole('heading', { name: 'Add your IAM user keys or import ~/.aws' }).waitFor();
     await session.page.screenshot({ path: path.join(screenshots, 'start-light.png') });
   });
 

@@ -1,0 +1,78 @@
+/** What the user's clicks do: calls through window.rolebar, with outcomes recorded in the store. */
+import type { SnippetFormatId } from '../../electron/ipc/contract.js';
+import { toast } from './dom.js';
+import type { Store } from './store.js';
+import { openMfaDialog } from './views/dialogs.js';
+
+/** Switches to a role; asks for an MFA code only when the main process says one is needed. */
+export async function switchRole(store: Store, roleId: string, mfaCode?: string): Promise<void> {
+  if (store.ui.switching) return;
+  store.setUi({ switching: roleId, rowMessage: undefined });
+  const result = await store.api.switchRole(mfaCode ? { roleId, mfaCode } : { roleId });
+  store.setUi({ switching: undefined });
+  if (result.ok) {
+    const lines = result.value.notices.length
+      ? result.value.notices
+      : [`Switched. Profile "${result.value.session.profileName}" is ready.`];
+    store.setUi({ rowMessage: { roleId, kind: 'ok', lines } });
+  } else if (result.error.code === 'mfa-required') {
+    promptMfa(store, roleId);
+  } else {
+    store.setUi({
+      rowMessage: { roleId, kind: 'error', lines: [result.error.message], hint: result.error.hint },
+    });
+    if (result.error.code.startsWith('keychain-')) store.setUi({ banner: result.error });
+  }
+}
+
+/** Opens the MFA prompt for a role; the dialog keeps asking until a code works or the user cancels. */
+export function promptMfa(store: Store, roleId: string): void {
+  const role = store.state?.roles.find((r) => r.id === roleId);
+  if (!role) return;
+  openMfaDialog(role.label, async (code) => {
+    const result = await store.api.switchRole({ roleId, mfaCode: code });
+    if (!result.ok) return result.error;
+    const lines = result.value.notices.length
+      ? result.value.notices
+      : [`Switched. Profile "${result.value.session.profileName}" is ready.`];
+    store.setUi({ rowMessage: { roleId, kind: 'ok', lines } });
+    return undefined;
+  });
+}
+
+/** Copies a session's snippet: the main process writes the clipboard, the page only hears how long it stays. */
+export async function copySnippet(store: Store, roleId: string, format: SnippetFormatId): Promise<void> {
+  const result = await store.api.copySnippet({ roleId, format });
+  if (result.ok) toast(copiedText(result.value.clearsInSeconds));
+  else toast(`Not copied: ${result.error.message}`);
+}
+
+/** Copies the snippet that returns a shell to the user's own identity. */
+export async function copyUnset(store: Store, format: SnippetFormatId): Promise<void> {
+  if (format === 'json') return;
+  const result = await store.api.copyUnsetSnippet({ format });
+  if (result.ok) toast(copiedText(result.value.clearsInSeconds));
+  else toast(`Not copied: ${result.error.message}`);
+}
+
+function copiedText(seconds: number): string {
+  return seconds > 0 ? `Copied — clears in ${seconds} s` : 'Copied';
+}
+
+/** Asks who the active session is (GetCallerIdentity), to show account, ARN and warnings. */
+export async function refreshWhoAmI(store: Store, roleId: string, key: string): Promise<void> {
+  if (asking === key) return;
+  asking = key;
+  const result = await store.api.whoAmI({ roleId });
+  asking = '';
+  if (store.state?.activeRoleId !== roleId) return;
+  store.setUi({ whoAmI: result.ok ? { key, view: result.value } : { key, error: result.error } });
+}
+let asking = '';
+
+/** Ends a session: removes its profile. */
+export async function signOut(store: Store, roleId: string): Promise<void> {
+  const result = await store.api.signOut({ roleId });
+  if (result.ok) toast('Signed out. The profile was removed.');
+  else toast(`Not signed out: ${result.error.message}`);
+}

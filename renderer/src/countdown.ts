@@ -1,0 +1,106 @@
+/**
+ * Live session clocks. Each clock element is bound to a session; one ticker updates them all, only while the
+ * window is visible, waking exactly when a displayed second changes (no polling, no work when hidden).
+ * The arithmetic is the core's own pure sessionCountdown, so the tray, the CLI and the window agree.
+ */
+import type { SessionView } from '../../electron/ipc/contract.js';
+import {
+  type ClockSession,
+  type ClockSettings,
+  DEFAULT_CLOCK_SETTINGS,
+  sessionCountdown,
+} from '../../electron/core/session-clock.js';
+
+interface Binding {
+  el: HTMLElement;
+  session: ClockSession;
+  which: 'credentials' | 'mfa';
+}
+
+const bindings = new Set<Binding>();
+let settings: ClockSettings = DEFAULT_CLOCK_SETTINGS;
+let timer = 0;
+let now: () => number = () => Date.now();
+
+/** The clock inputs of a session as the window sees it. */
+export function clockSessionOf(session: SessionView): ClockSession {
+  return {
+    expiresAt: Date.parse(session.expiration),
+    mfaExpiresAt: session.mfaExpiration ? Date.parse(session.mfaExpiration) : undefined,
+    requiresMfa: session.requiresMfa,
+    clockOffsetMs: session.clockOffsetMs,
+  };
+}
+
+/** A `role=timer` element showing one clock of `session`, kept live by the ticker. */
+export function clockElement(session: ClockSession, which: 'credentials' | 'mfa'): HTMLElement {
+  const el = document.createElement('span');
+  el.setAttribute('role', 'timer');
+  el.className = 'clock';
+  const binding = { el, session, which };
+  bindings.add(binding);
+  const remaining = paint(binding, now());
+  if (!timer && remaining > 0) arm(remaining % 1000 || 1000);
+  return el;
+}
+
+/** Forgets every clock (before the list they live in is drawn again). */
+export function resetClocks(): void {
+  bindings.clear();
+}
+
+/** The alert thresholds the clock colours follow (the user's preferences). */
+export function setClockSettings(next: ClockSettings): void {
+  settings = next;
+}
+
+/** Starts following the page's visibility; call once. `clock` is for tests and benches. */
+export function startTicker(clock: () => number = () => Date.now()): void {
+  now = clock;
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') {
+      update();
+      schedule();
+    } else stop();
+  });
+}
+
+function paint(binding: Binding, at: number): number {
+  const reading = sessionCountdown(binding.session, at, settings)[binding.which];
+  if (!reading) return Infinity;
+  if (binding.el.textContent !== reading.text) binding.el.textContent = reading.text;
+  const cls = `clock clock-${reading.state}`;
+  if (binding.el.className !== cls) binding.el.className = cls;
+  return reading.remainingMs;
+}
+
+/** Repaints every bound clock; returns ms until the soonest displayed second changes. */
+function update(): number {
+  const at = now();
+  let next = Infinity;
+  for (const binding of bindings) {
+    const remaining = paint(binding, at);
+    // The text rounds up to the second, so it changes when `remaining` crosses a multiple of 1000.
+    if (remaining > 0) next = Math.min(next, remaining % 1000 || 1000);
+  }
+  return next;
+}
+
+function schedule(): void {
+  if (timer) return;
+  const delay = update();
+  if (delay !== Infinity) arm(delay);
+}
+
+function arm(delay: number): void {
+  if (document.visibilityState !== 'visible') return;
+  timer = window.setTimeout(() => {
+    timer = 0;
+    schedule();
+  }, delay + 5);
+}
+
+function stop(): void {
+  window.clearTimeout(timer);
+  timer = 0;
+}

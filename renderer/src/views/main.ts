@@ -1,0 +1,373 @@
+/** The main screen: who you are, the active session's clock and snippets, and the role list. */
+import type { AppState, RoleView, SessionView, SnippetFormatId } from '../../../electron/ipc/contract.js';
+import { SNIPPET_MENU } from '../snippet-labels.js';
+import { copySnippet, copyUnset, refreshWhoAmI, signOut, switchRole } from '../actions.js';
+import { clockElement, clockSessionOf, resetClocks } from '../countdown.js';
+import { errorBlock, h, icon } from '../dom.js';
+import type { Store } from '../store.js';
+import { screenHeader } from './shell.js';
+
+const KIND_LABEL = {
+  'iam-user': 'IAM user',
+  'assumed-role': 'Assumed role',
+  root: 'Root user',
+  'federated-user': 'Federated user',
+  unknown: 'Unknown',
+} as const;
+
+const VIA_LABEL = {
+  direct: 'Direct',
+  'mfa-session': 'Via MFA session',
+  'mfa-direct': 'With MFA code',
+  chained: 'Chained',
+} as const;
+
+/** The snippet format the copy menu shows first (remembered for the window's life). */
+let lastFormat: SnippetFormatId = 'bash';
+
+/** Draws the main screen into `root`, keeping the filter box (and its focus) across redraws. */
+export function renderMain(root: HTMLElement, store: Store, filterBox: HTMLInputElement): void {
+  const state = store.state;
+  resetClocks();
+  const nav = h(
+    'div',
+    { class: 'header-actions' },
+    iconButton('users', 'Identities and roles', () => store.go({ name: 'manage' })),
+    iconButton('gear', 'Settings', () => store.go({ name: 'settings' })),
+  );
+  const parts: Array<HTMLElement | null> = [screenHeader('Rolebar', nav)];
+  if (store.ui.banner) parts.push(h('div', { class: 'banner' }, errorBlock(store.ui.banner)));
+  if (state?.app.demo) {
+    const hint = state.app.demoMfaHint ? ` Current MFA code: ${state.app.demoMfaHint}.` : '';
+    parts.push(
+      h(
+        'p',
+        { class: 'muted pad' },
+        `Demo mode: a local STS stands in for AWS.${hint} The code is also in the tray menu.`,
+      ),
+    );
+  }
+  if (!state) {
+    parts.push(h('p', { class: 'muted pad' }, 'Loading…'));
+  } else if (state.identities.length === 0) {
+    parts.push(emptyState(store, 'no-identity'));
+  } else {
+    const active = state.sessions.find((s) => s.roleId === state.activeRoleId);
+    parts.push(active ? activeCard(store, state, active) : noSessionCard(state));
+    parts.push(state.roles.length ? roleSection(store, state, filterBox) : emptyState(store, 'no-role'));
+  }
+  root.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
+}
+
+function iconButton(name: Parameters<typeof icon>[0], label: string, onclick: () => void): HTMLElement {
+  return h(
+    'button',
+    { type: 'button', class: 'icon-button', 'aria-label': label, title: label, onclick },
+    icon(name),
+  );
+}
+
+function emptyState(store: Store, kind: 'no-identity' | 'no-role'): HTMLElement {
+  const first = kind === 'no-identity';
+  return h(
+    'section',
+    { class: 'empty', 'aria-labelledby': 'empty-title' },
+    h('div', { class: 'empty-icon' }, icon('lock')),
+    h(
+      'h2',
+      { id: 'empty-title' },
+      first ? 'Add your IAM user keys or import ~/.aws' : 'Add a role to switch to',
+    ),
+    h(
+      'p',
+      { class: 'muted' },
+      first
+        ? 'Rolebar keeps your access keys in the system keychain, not in a plaintext file, and assumes roles with them in one click.'
+        : 'A role is an ARN (or a name) to assume from one of your identities, with MFA, an external ID or a chain if it needs them.',
+    ),
+    h(
+      'div',
+      { class: 'actions' },
+      first
+        ? h(
+            'button',
+            { type: 'button', class: 'primary', onclick: () => store.go({ name: 'identity' }) },
+            'Add IAM user keys',
+          )
+        : h(
+            'button',
+            { type: 'button', class: 'primary', onclick: () => store.go({ name: 'role' }) },
+            'Add a role',
+          ),
+      h(
+        'button',
+        { type: 'button', class: 'secondary', onclick: () => store.go({ name: 'import' }) },
+        'Import ~/.aws',
+      ),
+    ),
+  );
+}
+
+function noSessionCard(state: AppState): HTMLElement {
+  const identity = state.identities[0];
+  return h(
+    'section',
+    { class: 'card idle', 'aria-label': 'Current identity' },
+    h('p', { class: 'card-title' }, 'No active role session'),
+    h(
+      'p',
+      { class: 'muted' },
+      identity
+        ? `Your shell uses your own credentials. Pick a role below to switch${state.identities.length > 1 ? '' : ` as ${identity.name}`}.`
+        : '',
+    ),
+  );
+}
+
+function activeCard(store: Store, state: AppState, session: SessionView): HTMLElement {
+  const role = state.roles.find((r) => r.id === session.roleId);
+  const clocks = clockSessionOf(session);
+  const key = `${session.roleId}@${session.startedAt}`;
+  const who = store.ui.whoAmI?.key === key ? store.ui.whoAmI : undefined;
+  if (!who) void refreshWhoAmI(store, session.roleId, key);
+  const formats = h(
+    'select',
+    { id: 'snippet-format', 'aria-label': 'Snippet format' },
+    ...SNIPPET_MENU.map((f) => h('option', { value: f.id, selected: f.id === lastFormat }, f.label)),
+  );
+  formats.addEventListener('change', () => (lastFormat = formats.value as SnippetFormatId));
+  const warnings: HTMLElement[] = [];
+  if (who?.view?.clockSkewed) {
+    const minutes = Math.round(Math.abs(who.view.clockOffsetMs ?? 0) / 60_000);
+    warnings.push(
+      warning(
+        `Your clock is off by about ${minutes} min.`,
+        'Countdowns use AWS time; fix the system clock (NTP) to avoid signature errors.',
+      ),
+    );
+  }
+  if (who?.error) {
+    const revoked = /^sts-(unknown-key|expired-token|wrong-secret)$/.test(who.error.code);
+    warnings.push(
+      warning(
+        revoked ? 'These credentials no longer work.' : who.error.message,
+        revoked ? (who.error.hint ?? 'Switch again.') : who.error.hint,
+      ),
+    );
+  }
+  return h(
+    'section',
+    { class: 'card active', 'aria-labelledby': 'active-title' },
+    h(
+      'div',
+      { class: 'card-head' },
+      h(
+        'div',
+        {},
+        h('h2', { id: 'active-title', class: 'card-title' }, role?.label ?? session.profileName),
+        h(
+          'p',
+          { class: 'muted small' },
+          `Profile `,
+          h('code', {}, session.profileName),
+          ` · ${VIA_LABEL[session.via]}`,
+        ),
+      ),
+      h(
+        'div',
+        { class: 'clocks' },
+        h('span', { class: 'clock-label' }, 'Session'),
+        clockElement(clocks, 'credentials'),
+        clocks.mfaExpiresAt !== undefined ? h('span', { class: 'clock-label' }, 'MFA') : null,
+        clocks.mfaExpiresAt !== undefined ? clockElement(clocks, 'mfa') : null,
+      ),
+    ),
+    whoList(session, who?.view),
+    ...warnings,
+    h(
+      'div',
+      { class: 'copy-row' },
+      formats,
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'primary',
+          onclick: () => void copySnippet(store, session.roleId, lastFormat),
+        },
+        icon('copy'),
+        'Copy export',
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary',
+          onclick: () => void copyUnset(store, lastFormat === 'json' ? 'bash' : lastFormat),
+        },
+        'Copy unset',
+      ),
+      h(
+        'button',
+        { type: 'button', class: 'link', onclick: () => void signOut(store, session.roleId) },
+        'Sign out',
+      ),
+    ),
+  );
+}
+
+function warning(message: string, hint: string | undefined): HTMLElement {
+  return h(
+    'div',
+    { class: 'warning', role: 'alert' },
+    icon('warn'),
+    h('div', {}, h('p', {}, message), hint ? h('p', { class: 'small' }, hint) : null),
+  );
+}
+
+function whoList(
+  session: SessionView,
+  who: { account: string; arn: string; userId: string; kind: keyof typeof KIND_LABEL } | undefined,
+): HTMLElement {
+  const row = (term: string, value: string) => [h('dt', {}, term), h('dd', {}, value)];
+  return h(
+    'dl',
+    { class: 'who', 'aria-label': 'Who am I' },
+    ...row('Account', who?.account ?? session.accountId),
+    ...row('ARN', who?.arn ?? session.principalArn),
+    ...row('User ID', who?.userId ?? '…'),
+    ...row('Kind', who ? KIND_LABEL[who.kind] : '…'),
+  );
+}
+
+function roleSection(store: Store, state: AppState, filterBox: HTMLInputElement): HTMLElement {
+  const groups = new Map<string, RoleView[]>();
+  for (const role of state.roles) groups.set(role.group, [...(groups.get(role.group) ?? []), role]);
+  const list = h('div', { class: 'role-groups', id: 'role-list' });
+  for (const [group, roles] of groups) {
+    const headingId = `group-${[...groups.keys()].indexOf(group)}`;
+    list.append(
+      h(
+        'section',
+        { class: 'group', 'aria-labelledby': headingId },
+        h('h3', { id: headingId }, group),
+        h('ul', { class: 'roles' }, ...roles.map((role) => roleRow(store, state, role))),
+      ),
+    );
+  }
+  const count = h('p', { class: 'visually-hidden', 'aria-live': 'polite', id: 'filter-count' });
+  const section = h(
+    'section',
+    { class: 'role-section', 'aria-labelledby': 'roles-title' },
+    h('h2', { id: 'roles-title', class: 'section-title' }, 'Roles'),
+    h('div', { class: 'filter' }, icon('search'), filterBox),
+    list,
+    h('p', { class: 'muted pad no-match', hidden: true }, 'No role matches.'),
+    count,
+  );
+  applyFilter(section, store.ui.filter, false);
+  list.addEventListener('keydown', (event) => onListKey(event, section, filterBox));
+  return section;
+}
+
+function roleRow(store: Store, state: AppState, role: RoleView): HTMLElement {
+  const session = state.sessions.find((s) => s.roleId === role.id);
+  const live = session && Date.parse(session.expiration) + session.clockOffsetMs > Date.now();
+  const switching = store.ui.switching === role.id;
+  const message = store.ui.rowMessage?.roleId === role.id ? store.ui.rowMessage : undefined;
+  const badges = [
+    role.mfa ? h('span', { class: 'badge' }, 'MFA') : null,
+    role.source.kind === 'role' ? h('span', { class: 'badge' }, 'chained') : null,
+    role.id === state.activeRoleId ? h('span', { class: 'badge badge-active' }, 'active') : null,
+  ];
+  // The clock sits beside the button, not in it: a name that changed every second would be read out again.
+  const side = switching
+    ? h('span', { class: 'spinner', role: 'status', 'aria-label': 'Switching' })
+    : live && session
+      ? clockElement(clockSessionOf(session), 'credentials')
+      : h('span', { class: 'switch-hint', 'aria-hidden': 'true' }, 'Switch');
+  const button = h(
+    'button',
+    {
+      type: 'button',
+      class: 'role-switch',
+      'data-role-id': role.id,
+      'aria-busy': switching ? 'true' : undefined,
+      disabled: Boolean(store.ui.switching) && !switching,
+      onclick: () => void switchRole(store, role.id),
+    },
+    h('span', { class: 'visually-hidden' }, 'Switch to '),
+    h(
+      'span',
+      { class: 'role-text' },
+      h('span', { class: 'role-label' }, role.label),
+      h('span', { class: 'role-sub' }, role.profileName, ...badges),
+    ),
+  );
+  const li = h(
+    'li',
+    {
+      class: 'role',
+      'data-search':
+        `${role.label} ${role.profileName} ${role.roleArn ?? role.roleName ?? ''} ${role.group}`.toLowerCase(),
+    },
+    button,
+    h('span', { class: 'role-side' }, side),
+  );
+  if (message) {
+    li.append(
+      message.kind === 'ok'
+        ? h('div', { class: 'row-ok', role: 'status' }, ...message.lines.map((line) => h('p', {}, line)))
+        : errorBlock({ message: message.lines.join(' '), hint: message.hint }),
+    );
+  }
+  return li;
+}
+
+/** Hides roles (and empty groups) that do not contain the filter text. */
+export function applyFilter(section: HTMLElement, text: string, announce = true): void {
+  const needle = text.trim().toLowerCase();
+  let shown = 0;
+  for (const group of section.querySelectorAll<HTMLElement>('.group')) {
+    let inGroup = 0;
+    for (const row of group.querySelectorAll<HTMLElement>('li.role')) {
+      const match = !needle || (row.dataset.search ?? '').includes(needle);
+      row.hidden = !match;
+      if (match) inGroup++;
+    }
+    group.hidden = inGroup === 0;
+    shown += inGroup;
+  }
+  const none = section.querySelector<HTMLElement>('.no-match');
+  if (none) none.hidden = shown > 0;
+  const count = section.querySelector('#filter-count');
+  if (count && announce) count.textContent = needle ? `${shown} role${shown === 1 ? '' : 's'} shown` : '';
+}
+
+/** Visible role buttons in order. */
+export function visibleRoleButtons(root: ParentNode): HTMLButtonElement[] {
+  return [...root.querySelectorAll<HTMLButtonElement>('li.role:not([hidden]) .role-switch')].filter(
+    (b) => !b.closest('[hidden]'),
+  );
+}
+
+function onListKey(event: KeyboardEvent, section: HTMLElement, filterBox: HTMLInputElement): void {
+  const buttons = visibleRoleButtons(section);
+  const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
+  const move = (to: number) => {
+    event.preventDefault();
+    buttons[Math.max(0, Math.min(buttons.length - 1, to))]?.focus();
+  };
+  if (event.key === 'ArrowDown') move(at + 1);
+  else if (event.key === 'ArrowUp') {
+    if (at <= 0) {
+      event.preventDefault();
+      filterBox.focus();
+    } else move(at - 1);
+  } else if (event.key === 'Home') move(0);
+  else if (event.key === 'End') move(buttons.length - 1);
+  else if (event.key === 'Escape') {
+    event.preventDefault();
+    filterBox.focus();
+  }
+}

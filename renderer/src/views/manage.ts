@@ -1,0 +1,115 @@
+/** Identities and roles: add, edit, remove; import from ~/.aws. */
+import { h } from '../dom.js';
+import type { Store } from '../store.js';
+import { confirmDialog } from './dialogs.js';
+import { screenHeader, section } from './shell.js';
+import { toast } from '../dom.js';
+
+/** Draws the manage screen. */
+export function renderManage(root: HTMLElement, store: Store): void {
+  const state = store.state;
+  if (!state) return;
+  const back = () => store.go({ name: 'main' });
+  const identities = h(
+    'ul',
+    { class: 'items' },
+    ...state.identities.map((identity) =>
+      item(
+        identity.name,
+        [
+          identity.accessKeyId ?? identity.profile ?? identity.source ?? identity.kind,
+          identity.mfaSerial ? 'MFA' : '',
+        ]
+          .filter(Boolean)
+          .join(' · '),
+        () => store.go({ name: 'identity', id: identity.id }),
+        async () => {
+          const uses = state.roles.filter(
+            (r) => r.source.kind === 'identity' && r.source.id === identity.id,
+          ).length;
+          const ok = await confirmDialog(
+            `Remove “${identity.name}”?`,
+            `Its keys are deleted from the keychain.${uses ? ` ${uses} role${uses === 1 ? '' : 's'} use it.` : ''}`,
+            'Remove identity',
+          );
+          if (!ok) return;
+          const result = await store.api.removeIdentity({ id: identity.id });
+          toast(result.ok ? `Removed ${identity.name}.` : `Not removed: ${result.error.message}`);
+        },
+      ),
+    ),
+  );
+  const roles = h(
+    'ul',
+    { class: 'items' },
+    ...state.roles.map((role) =>
+      item(
+        role.label,
+        role.roleArn ?? role.roleName ?? '',
+        () => store.go({ name: 'role', id: role.id }),
+        async () => {
+          const ok = await confirmDialog(
+            `Remove “${role.label}”?`,
+            `Its session ends and the profile “${role.profileName}” is removed from ~/.aws/credentials.`,
+            'Remove role',
+          );
+          if (!ok) return;
+          const result = await store.api.removeRole({ id: role.id });
+          toast(result.ok ? `Removed ${role.label}.` : `Not removed: ${result.error.message}`);
+        },
+      ),
+    ),
+  );
+  const button = (label: string, onclick: () => void, cls = 'secondary') =>
+    h('button', { type: 'button', class: cls, onclick }, label);
+  root.replaceChildren(
+    screenHeader('Identities and roles', null, back),
+    section(
+      'identities-title',
+      'Identities',
+      state.identities.length ? identities : h('p', { class: 'muted' }, 'No identity yet.'),
+      h(
+        'div',
+        { class: 'actions start' },
+        button('Add IAM user keys', () => store.go({ name: 'identity' }), 'primary'),
+        button('Import ~/.aws', () => store.go({ name: 'import' })),
+      ),
+    ),
+    section(
+      'roles-manage-title',
+      'Roles',
+      state.roles.length ? roles : h('p', { class: 'muted' }, 'No role yet.'),
+      h(
+        'div',
+        { class: 'actions start' },
+        state.identities.length
+          ? button('Add a role', () => store.go({ name: 'role' }), 'primary')
+          : h('p', { class: 'hint' }, 'Add an identity first: a role is assumed from one.'),
+      ),
+    ),
+  );
+}
+
+function item(title: string, detail: string, edit: () => void, remove: () => Promise<void>): HTMLElement {
+  return h(
+    'li',
+    { class: 'item' },
+    h(
+      'div',
+      { class: 'item-text' },
+      h('span', { class: 'item-title' }, title),
+      h('span', { class: 'item-detail' }, detail),
+    ),
+    h('button', { type: 'button', class: 'link', 'aria-label': `Edit ${title}`, onclick: edit }, 'Edit'),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'link danger-text',
+        'aria-label': `Remove ${title}`,
+        onclick: () => void remove(),
+      },
+      'Remove',
+    ),
+  );
+}

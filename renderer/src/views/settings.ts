@@ -1,0 +1,89 @@
+/** Preferences, saved as they change; the theme applies at once. */
+import type { PreferencesView, Theme } from '../../../electron/ipc/contract.js';
+import { h } from '../dom.js';
+import { checkboxField, type Field, selectField, showFormError, textField } from '../forms.js';
+import type { Store } from '../store.js';
+import { checks, parseThresholds } from '../validation.js';
+import { screenHeader, section } from './shell.js';
+
+/** Draws the settings screen. */
+export function renderSettings(root: HTMLElement, store: Store): void {
+  const prefs = store.state?.preferences;
+  if (!prefs) return;
+  const errorSlot = h('div', { class: 'form-error' });
+  const status = h('p', { class: 'muted small saved', role: 'status' });
+  const save = async (patch: Partial<PreferencesView>) => {
+    const result = await store.api.setPreferences(patch);
+    showFormError(errorSlot, result.ok ? undefined : result.error);
+    status.textContent = result.ok ? 'Saved.' : '';
+  };
+  const onChange = (field: Field, patch: () => Partial<PreferencesView>) =>
+    field.input.addEventListener('change', () => {
+      if (field.validate()) void save(patch());
+    });
+
+  const thresholds = textField({
+    label: 'Alert before expiry (minutes)',
+    name: 'thresholds',
+    value: prefs.alertThresholdsMin.join(', '),
+    check: checks.thresholds,
+    hint: 'Comma-separated, e.g. 15, 5, 1. The countdown turns amber at the first and red at the last.',
+  });
+  onChange(thresholds, () => ({ alertThresholdsMin: parseThresholds(thresholds.value()) }));
+  const margin = textField({
+    label: 'Auto-refresh margin (minutes)',
+    name: 'refresh-margin',
+    type: 'number',
+    value: String(prefs.refreshMarginMin),
+    check: checks.intIn(1, 60, 'minutes'),
+    hint: 'Sessions that need no MFA code are renewed this long before they expire (1–60).',
+    attrs: { min: 1, max: 60, inputmode: 'numeric' },
+  });
+  onChange(margin, () => ({ refreshMarginMin: Number(margin.value()) }));
+  const clipboard = textField({
+    label: 'Clear copied snippets after (seconds)',
+    name: 'clipboard-clear',
+    type: 'number',
+    value: String(prefs.clipboardClearSeconds),
+    check: checks.intIn(0, 3600, 'seconds'),
+    hint: '0 keeps them. Only cleared if the clipboard still holds the snippet.',
+    attrs: { min: 0, max: 3600, inputmode: 'numeric' },
+  });
+  onChange(clipboard, () => ({ clipboardClearSeconds: Number(clipboard.value()) }));
+  const theme = selectField({
+    label: 'Theme',
+    name: 'theme',
+    value: prefs.theme,
+    choices: [
+      { value: 'system', label: 'Same as the system' },
+      { value: 'light', label: 'Light' },
+      { value: 'dark', label: 'Dark' },
+    ],
+  });
+  onChange(theme, () => ({ theme: theme.value() as Theme }));
+  const notifications = checkboxField({
+    label: 'Notify before sessions expire',
+    name: 'notifications',
+    checked: prefs.notifications,
+  });
+  notifications.input.addEventListener(
+    'change',
+    () => void save({ notifications: notifications.input.checked }),
+  );
+  const login = checkboxField({
+    label: 'Start Rolebar when I log in',
+    name: 'launch-at-login',
+    checked: prefs.launchAtLogin,
+  });
+  login.input.addEventListener('change', () => void save({ launchAtLogin: login.input.checked }));
+
+  root.replaceChildren(
+    screenHeader('Settings', null, () => store.go({ name: 'main' })),
+    section('alerts-title', 'Sessions', thresholds.row, margin.row, notifications.row),
+    section('clipboard-title', 'Clipboard', clipboard.row),
+    section('app-title', 'App', theme.row, login.row),
+    errorSlot,
+    status,
+  );
+  thresholds.input.focus();
+}
