@@ -48,3 +48,38 @@ export function serializeError(error: unknown): SerializedError {
   const name = error instanceof Error ? error.name : typeof error;
   return { code: 'internal', message: `Unexpected ${name}. See the log for details.` };
 }
+
+/** Where a failed AWS call came from, for its `code` prefix (`sts-…`, `iam-…`). */
+export type AwsService = 'sts' | 'iam';
+
+/**
+ * A failed AWS call: `failure` in Rolebar's words (the code is `<service>-<failure>`), plus AWS's own code and
+ * message when AWS answered. Names, ARNs and codes only: never a secret.
+ */
+export class AwsCallError<F extends string> extends RolebarError {
+  readonly failure: F;
+  readonly awsCode: string | undefined;
+  readonly awsMessage: string | undefined;
+
+  constructor(
+    service: AwsService,
+    failure: F,
+    message: string,
+    hint: string,
+    details: {
+      awsCode?: string;
+      awsMessage?: string;
+      cause?: unknown;
+      context?: Record<string, string>;
+    } = {},
+  ) {
+    super(`${service}-${failure}`, message, {
+      hint,
+      cause: details.cause,
+      context: { ...(details.context ?? {}), ...(details.awsCode ? { awsCode: details.awsCode } : {}) },
+    });
+    this.failure = failure;
+    this.awsCode = details.awsCode;
+    this.awsMessage = details.awsMessage;
+  }
+}

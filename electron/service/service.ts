@@ -12,10 +12,15 @@ import type { RolebarCore } from '../core/core.js';
 import { serializeError } from '../core/errors.js';
 import { applyImport, planImport } from '../core/import.js';
 import type { Role } from '../core/model.js';
-import type { Settings } from '../core/settings.js';
+import type { Preferences, Settings } from '../core/settings.js';
 import { type ClipboardLike, createSecretClipboard, realTimers, type Timers } from './clipboard.js';
 import { iamHandlers } from './iam.js';
 import { identityView, roleView, sessionView } from './views.js';
+
+// The contract's PreferencesView is browser-safe, so it cannot import settings' Preferences: check they match.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const preferencesInSync: Same<PreferencesView, Preferences> = true;
+void preferencesInSync;
 
 /** What the service works with; the main process passes Electron's clipboard, tests a stand-in. */
 export interface ServiceDeps {
@@ -67,7 +72,7 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
         ),
       ),
       sessions: sessions.map(sessionView),
-      preferences: settings.preferences() as PreferencesView,
+      preferences: settings.preferences(),
     };
     if (active) view.activeRoleId = active.roleId;
     return view;
@@ -155,8 +160,7 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
           keysRemovedFrom: result.keysRemovedFrom,
         };
       }, true),
-    'preferences:set': (patch: Arg<'preferences:set'>) =>
-      attempt(() => settings.setPreferences(patch) as PreferencesView, true),
+    'preferences:set': (patch: Arg<'preferences:set'>) => attempt(() => settings.setPreferences(patch), true),
     ...iamHandlers({ core, location: deps.location, now, attempt }),
   };
 }

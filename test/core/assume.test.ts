@@ -7,10 +7,10 @@ import { promisify } from 'node:util';
 import { MfaRequiredError } from '../../electron/core/assume.js';
 import { sessionCountdown } from '../../electron/core/session-clock.js';
 import { clockSessionOf } from '../../electron/core/sessions.js';
-import { RolebarError } from '../../electron/core/errors.js';
 import { addAlice, type CoreFixture, startCoreFixture } from '../support/core-fixture.js';
 import { awsCliPath } from '../support/prerequisites.js';
 import { SEED_EXTERNAL_ID, SEED_KEYS, SEED_MFA, SEED_ROLES } from '../support/sts-emulator/index.js';
+import { expectFailure } from '../support/assertions.js';
 
 const run = promisify(execFile);
 
@@ -19,17 +19,6 @@ const USER_FILE = `# my keys\n[default]\naws_access_key_id = AKIAUSERDEFAULTFAKE
 
 function read(file: string): string | undefined {
   return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
-}
-
-async function expectFailure(promise: Promise<unknown>, code: string): Promise<RolebarError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof RolebarError, `expected a RolebarError, got ${String(error)}`);
-    assert.equal(error.code, code, error.toUserString());
-    return error;
-  }
-  assert.fail(`expected ${code}`);
 }
 
 describe('assumeRole against the STS emulator', () => {

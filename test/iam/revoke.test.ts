@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { RolebarError } from '../../electron/core/errors.js';
 import { createIamTools, type IamTools, REVOKE_POLICY_NAME } from '../../electron/core/iam/index.js';
 import { addAlice, type CoreFixture, startCoreFixture } from '../support/core-fixture.js';
 import { SEED_KEYS, SEED_MFA, SEED_ROLES } from '../support/sts-emulator/index.js';
-
-async function expectFailure(promise: Promise<unknown>, code: string): Promise<RolebarError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof RolebarError, `expected a RolebarError, got ${String(error)}`);
-    assert.equal(error.code, code, error.toUserString());
-    return error;
-  }
-  assert.fail(`expected ${code}`);
-}
+import { expectFailure } from '../support/assertions.js';
 
 describe('revoking a role’s older sessions (the console’s "Revoke active sessions")', () => {
   let f: CoreFixture;

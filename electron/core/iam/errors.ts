@@ -1,4 +1,4 @@
-import { RolebarError } from '../errors.js';
+import { AwsCallError } from '../errors.js';
 
 /** Every way an IAM call fails that a user can do something about. */
 export type IamFailure =
@@ -20,12 +20,7 @@ export type IamFailure =
 export type IamAction = 'ListRoles' | 'GetRole' | 'PutRolePolicy';
 
 /** A failed IAM call (code `iam-<failure>`), with what happened in the user's words and what to do. Never holds a secret. */
-export class IamError extends RolebarError {
-  readonly failure: IamFailure;
-  /** AWS's own error code and message, when AWS answered. */
-  readonly awsCode: string | undefined;
-  readonly awsMessage: string | undefined;
-
+export class IamError extends AwsCallError<IamFailure> {
   constructor(
     failure: IamFailure,
     message: string,
@@ -37,14 +32,7 @@ export class IamError extends RolebarError {
       context?: Record<string, string>;
     } = {},
   ) {
-    super(`iam-${failure}`, message, {
-      hint,
-      cause: details.cause,
-      context: { ...(details.context ?? {}), ...(details.awsCode ? { awsCode: details.awsCode } : {}) },
-    });
-    this.failure = failure;
-    this.awsCode = details.awsCode;
-    this.awsMessage = details.awsMessage;
+    super('iam', failure, message, hint, details);
   }
 }
 

@@ -1,4 +1,4 @@
-import { RolebarError } from '../errors.js';
+import { AwsCallError } from '../errors.js';
 
 /** Every way an STS call fails that a user can do something about. */
 export type StsFailure =
@@ -17,12 +17,7 @@ export type StsFailure =
   | 'service-error';
 
 /** A failed STS call, with what happened in the user's words and what to do. Never holds a secret. */
-export class StsError extends RolebarError {
-  readonly failure: StsFailure;
-  /** AWS's own error code and message, when AWS answered. */
-  readonly awsCode: string | undefined;
-  readonly awsMessage: string | undefined;
-
+export class StsError extends AwsCallError<StsFailure> {
   constructor(
     failure: StsFailure,
     message: string,
@@ -34,14 +29,7 @@ export class StsError extends RolebarError {
       context?: Record<string, string>;
     } = {},
   ) {
-    super(`sts-${failure}`, message, {
-      hint,
-      cause: details.cause,
-      context: { ...(details.context ?? {}), ...(details.awsCode ? { awsCode: details.awsCode } : {}) },
-    });
-    this.failure = failure;
-    this.awsCode = details.awsCode;
-    this.awsMessage = details.awsMessage;
+    super('sts', failure, message, hint, details);
   }
 }
 
