@@ -298,11 +298,17 @@ export async function applyImport(
   // Identities may have gained an MFA serial from the roles imported after them.
   result.identities = result.identities.map((i) => core.identities.get(i.id));
   if (options.removePlaintextKeys) {
-    for (const identity of result.identities) {
-      // Only keys that are now readable from the keychain are removed from the file.
-      if (identity.kind !== 'iam-user' || !(await core.identities.secretOf(identity.id))) continue;
-      const removed = await removePlaintextKeys(identity.name, location);
-      if (removed.removed) result.keysRemovedFrom.push(identity.name);
+    // Every profile whose keys Rolebar now holds — imported just now or by an earlier import — loses its
+    // plaintext copy, but only when the keychain has exactly the same key pair.
+    for (const p of profiles.values()) {
+      const keyId = p.credentials.get('aws_access_key_id');
+      const secret = p.credentials.get('aws_secret_access_key');
+      if (!keyId || !secret || p.credentials.get('aws_session_token')) continue;
+      const identity = core.identities.find(p.name);
+      if (identity?.kind !== 'iam-user' || identity.accessKeyId !== keyId) continue;
+      if ((await core.identities.secretOf(identity.id)) !== secret) continue;
+      const removed = await removePlaintextKeys(p.name, location);
+      if (removed.removed) result.keysRemovedFrom.push(p.name);
       if (removed.backup) result.backups.push(removed.backup);
     }
   }
