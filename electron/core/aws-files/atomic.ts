@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type Stats, promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
 const isWindows = process.platform === 'win32';
@@ -99,14 +100,28 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
   }
 }
 
+/** Writes every segment in order with as few system calls as the OS allows (writev may write less than asked). */
+async function writeAll(handle: FileHandle, segments: readonly Buffer[]): Promise<void> {
+  let rest = segments.filter((s) => s.length > 0);
+  while (rest.length > 0) {
+    let written = (await handle.writev(rest)).bytesWritten;
+    if (written === 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
+    let i = 0;
+    for (; i < rest.length && written >= (rest[i]?.length ?? 0); i++) written -= rest[i]?.length ?? 0;
+    rest = rest.slice(i);
+    if (rest[0] && written > 0) rest[0] = rest[0].subarray(written);
+  }
+}
+
 /**
- * Replaces `target` (a resolved, non-symlink path) with `data`: writes a uniquely named temp file
+ * Replaces `target` (a resolved, non-symlink path) with `data` (the concatenation of its segments:
+ * a large file is written from views of the old one, never copied whole): writes a uniquely named temp file
  * beside it with `mode`, fsyncs it, renames it over the target and fsyncs the folder. When `owner`
  * is given (the old file's uid/gid) and differs from ours, ownership is restored if we may.
  */
 export async function atomicWriteFile(
   target: string,
-  data: Buffer,
+  data: readonly Buffer[],
   mode: number,
   owner?: { uid: number; gid: number },
 ): Promise<void> {
@@ -122,7 +137,7 @@ export async function atomicWriteFile(
       if (owner && !isWindows && (owner.uid !== process.getuid?.() || owner.gid !== process.getgid?.())) {
         await handle.chown(owner.uid, owner.gid).catch(() => undefined); // only root may; harmless otherwise
       }
-      await handle.writeFile(data);
+      await writeAll(handle, data);
       await handle.sync();
     } finally {
       await handle.close();
@@ -144,14 +159,15 @@ export async function removeFileDurably(target: string): Promise<void> {
 /**
  * Removes temp files a killed writer of `target` left behind: ours by name, whose writer is gone
  * (dead pid) or which are older than ten minutes. Best effort: call it while holding the lock.
+ * `listing` is the folder's names when the caller has just read them (saves a second readdir).
  */
-export async function cleanStaleTempFiles(target: string): Promise<void> {
+export async function cleanStaleTempFiles(target: string, listing?: readonly string[]): Promise<void> {
   const dir = path.dirname(target);
   // Temp files of the target itself and of its backups (`.credentials.rolebar-backup-…rolebar-tmp-…`).
   const prefix = `.${path.basename(target)}.`;
-  let names: string[];
+  let names: readonly string[];
   try {
-    names = await fs.readdir(dir);
+    names = listing ?? (await fs.readdir(dir));
   } catch {
     return;
   }

@@ -3,7 +3,8 @@
  * (plus, for an append, the separator before it) and copies everything else through, so comments,
  * CRLF, a BOM, odd spacing and unknown sections of the user's file survive byte for byte.
  */
-import { type IniDocument, type IniSection, sectionRange } from './ini.js';
+import { BOM, type IniDocument, type IniSection, sectionRange } from './ini.js';
+import { fileEol, isBlankLine, lineStartBefore } from './scan.js';
 
 /** A key and its value, both byte strings (see ini.ts); keys are lowercase ASCII. */
 export type Entry = readonly [key: string, value: string];
@@ -22,17 +23,9 @@ export interface TextEdit {
   text: string;
 }
 
-/** Applies non-overlapping edits (in any order) to `text`. Linear. */
-export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const sorted = [...edits].sort((a, b) => a.start - b.start);
-  const out: string[] = [];
-  let pos = 0;
-  for (const e of sorted) {
-    out.push(text.slice(pos, e.start), e.text);
-    pos = e.end;
-  }
-  out.push(text.slice(pos));
-  return out.join('');
+/** Moves an edit made on an opened section (see scan.ts) to file offsets. */
+export function shiftEdit(edit: TextEdit, base: number): TextEdit {
+  return { start: edit.start + base, end: edit.end + base, text: edit.text };
 }
 
 /**
@@ -98,67 +91,69 @@ export function rewriteSection(
 }
 
 /**
- * Appends a new section at the end of the file. When the file does not end on a blank line we add
- * one (and first end the user's last line if it lacks a line break); what we added is recorded in
- * the section under UNDO_KEY so `removeSectionText` can take it back exactly.
+ * Appends a new section at the end of the file (`data`, its raw bytes). When the file does not end
+ * on a blank line we add one (and first end the user's last line if it lacks a line break); what we
+ * added is recorded in the section under UNDO_KEY so `removeSection` can take it back exactly.
  */
 export function appendSection(
-  doc: IniDocument,
+  data: Buffer,
   header: string,
   set: readonly Entry[],
   fileExisted: boolean,
-): string {
-  const { text, eol } = doc;
+): TextEdit {
+  const eol = fileEol(data);
+  const n = data.length;
   let separator = '';
   let undo: string | undefined;
   if (!fileExisted) {
     undo = 'delete-file';
-  } else if (text.length === 0 || text === '\xEF\xBB\xBF') {
+  } else if (n === 0 || (n === BOM.length && data.toString('latin1') === BOM)) {
     // Nothing to separate from.
-  } else if (!text.endsWith('\n')) {
+  } else if (data[n - 1] !== 10) {
     separator = eol + eol;
     undo = 'strip-eol-eol';
-  } else {
-    const last = doc.lines[doc.lines.length - 1];
-    if (last && last.kind !== 'blank') {
-      separator = eol;
-      undo = 'strip-eol';
-    }
+  } else if (!isBlankLine(data, lineStartBefore(data, n), n)) {
+    separator = eol;
+    undo = 'strip-eol';
   }
   const entries: Entry[] = undo === undefined ? [...set] : [...set, [UNDO_KEY, undo]];
-  return text + separator + `[${header}]${eol}` + entries.map(([k, v]) => `${k} = ${v}${eol}`).join('');
+  const body = `[${header}]${eol}` + entries.map(([k, v]) => `${k} = ${v}${eol}`).join('');
+  return { start: n, end: n, text: separator + body };
 }
 
-function stripOneEol(s: string): string | undefined {
-  if (s.endsWith('\r\n')) return s.slice(0, -2);
-  if (s.endsWith('\n')) return s.slice(0, -1);
+/** Where `data[0, end)` ends once one trailing line break is taken off, or undefined if it has none. */
+function stripOneEol(data: Buffer, end: number): number | undefined {
+  if (end >= 2 && data[end - 2] === 13 && data[end - 1] === 10) return end - 2;
+  if (end >= 1 && data[end - 1] === 10) return end - 1;
   return undefined;
 }
 
 /**
- * Removes a section (header through last content line). When it is the last thing in the file and
- * carries an UNDO_KEY, the separator we added before it is removed too, restoring the file exactly
- * as it was before the append; `deleteFile` says the file is now empty and was created by us.
+ * Removes a section: `range` is its sectionRange in file offsets, `headerLine` where its header line
+ * starts. When it is the last thing in the file and carries an UNDO_KEY, the separator we added
+ * before it is removed too, restoring the file exactly as it was before the append; `deleteFile`
+ * says the file is now empty and was created by us.
  */
-export function removeSectionText(
-  doc: IniDocument,
-  section: IniSection,
+export function removeSection(
+  data: Buffer,
+  range: { start: number; end: number },
+  headerLine: number,
   undo: string | undefined,
-): { text: string; deleteFile: boolean } {
-  const { text } = doc;
-  const range = sectionRange(doc, section);
-  let before = text.slice(0, range.start);
-  const after = text.slice(range.end);
-  if (after.length === 0 && undo !== undefined) {
-    if (undo === 'delete-file' && before.length === 0) return { text: '', deleteFile: true };
+): { edit: TextEdit; deleteFile: boolean } {
+  let cut = range.start;
+  if (range.end === data.length && undo !== undefined) {
+    if (undo === 'delete-file' && cut === 0)
+      return { edit: { start: 0, end: range.end, text: '' }, deleteFile: true };
     const steps = undo === 'strip-eol' ? 1 : undo === 'strip-eol-eol' ? 2 : 0;
-    let candidate: string | undefined = before;
-    for (let i = 0; i < steps && candidate !== undefined; i++) candidate = stripOneEol(candidate);
-    if (candidate !== undefined) before = candidate;
-  } else if (after.length > 0 && (undo === 'strip-eol' || undo === 'strip-eol-eol')) {
+    let candidate: number | undefined = cut;
+    for (let i = 0; i < steps && candidate !== undefined; i++) candidate = stripOneEol(data, candidate);
+    if (candidate !== undefined) cut = candidate;
+  } else if (range.end < data.length && (undo === 'strip-eol' || undo === 'strip-eol-eol')) {
     // In the middle of the file (something was appended after us): drop the blank line we added, keep the rest.
-    const prev = doc.lines[section.header - 1];
-    if (prev?.kind === 'blank') before = text.slice(0, prev.start);
+    if (headerLine > 0) {
+      const prev = lineStartBefore(data, headerLine);
+      if (isBlankLine(data, prev, headerLine)) cut = prev;
+    }
   }
-  return { text: before + after, deleteFile: false };
+  return { edit: { start: cut, end: range.end, text: '' }, deleteFile: false };
 }

@@ -111,8 +111,12 @@ export function parseIni(text: string): IniDocument {
       hasKey = false;
       let bodyEnd = contentEnd;
       while (bodyEnd > bodyStart && isSpace(text.charCodeAt(bodyEnd - 1))) bodyEnd--;
-      const close = first === 91 /* [ */ ? text.lastIndexOf(']', bodyEnd - 1) : -1;
-      if (close >= bodyStart + 2) {
+      // The last `]` at least two bytes after `[`; a bounded scan (lastIndexOf could run back through earlier lines).
+      let close = -1;
+      if (first === 91 /* [ */)
+        for (let c = bodyEnd - 1; c >= bodyStart + 2 && close === -1; c--)
+          if (text.charCodeAt(c) === 93) close = c;
+      if (close !== -1) {
         line.kind = 'header';
         if (current) current.next = lines.length;
         current = {

@@ -114,7 +114,8 @@ export async function withFileLock<T>(
     return await fn();
   } finally {
     // Remove the lock only if it is still ours (it could have been broken as stale after a long stall).
-    const now = await inspect(lockPath).catch(() => undefined);
-    if (now?.content === mine) await fs.rm(lockPath, { force: true }).catch(() => undefined);
+    // Our line is unique (pid, host, time, random), so its content alone tells; no stat needed.
+    const now = await fs.readFile(lockPath, 'utf8').catch(() => undefined);
+    if (now === mine) await fs.rm(lockPath, { force: true }).catch(() => undefined);
   }
 }

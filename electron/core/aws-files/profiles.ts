@@ -2,25 +2,19 @@
  * Writing and removing Rolebar's profiles in the AWS shared files, refusing to damage anything
  * that is not ours. See README-level notes on each export for the rules.
  */
-import {
-  type Entry,
-  UNDO_KEY,
-  appendSection,
-  applyEdits,
-  removeSectionText,
-  rewriteSection,
-} from './edit.js';
+import { type Entry, UNDO_KEY, appendSection, removeSection, rewriteSection, shiftEdit } from './edit.js';
 import { AwsFileError } from './errors.js';
 import {
   type PlannedChange,
-  type SharedFileSnapshot,
+  type SharedFileView,
   type UpdateOutcome,
-  readSharedFile,
+  readSharedFileView,
   updateSharedFile,
 } from './file-update.js';
 import { type IniDocument, type IniSection, sectionRange, sectionValues, toBytes } from './ini.js';
 import type { LockOptions } from './lock.js';
 import { type AwsLocationOptions, resolveAwsFilePaths } from './paths.js';
+import { type OpenedSection, openSection } from './scan.js';
 import {
   type AwsFileKind,
   OWNER_KEY,
@@ -115,20 +109,33 @@ function duplicated(kind: AwsFileKind, file: string, name: string, count: number
  * read a file with duplicates, so this heals it).
  */
 function planWrite(kind: AwsFileKind, file: string, name: string, entries: readonly Entry[], force: boolean) {
-  return ({ doc, existed }: SharedFileSnapshot): PlannedChange => {
-    const matches = findProfileSections(doc, kind, name);
+  return ({ data, existed, sections }: SharedFileView): PlannedChange => {
+    // Only the sections holding the profile are parsed (see scan.ts): the rest of the file is copied through.
+    const matches = findProfileSections(sections, kind, name).map((span) => openSection(data, span));
     const [first, ...rest] = matches;
-    if (!first) return { text: appendSection(doc, toBytes(headerFor(kind, name)), entries, existed) };
-    const owned = matches.every((s) => isOwnedSection(doc, s));
+    if (!first) return { edits: [appendSection(data, toBytes(headerFor(kind, name)), entries, existed)] };
+    const owned = matches.every((o) => isOwnedSection(o.doc, o.section));
     if (rest.length > 0 && !owned) throw duplicated(kind, file, name, matches.length);
     if (!owned && !force)
-      throw notOwned(kind, file, name, holdsLongTermKeys(sectionValues(doc, first)), 'overwrite');
-    const edits = [
-      rewriteSection(doc, first, entries),
-      ...rest.map((s) => ({ ...sectionRange(doc, s), text: '' })),
-    ];
-    return { text: applyEdits(doc.text, edits) };
+      throw notOwned(
+        kind,
+        file,
+        name,
+        holdsLongTermKeys(sectionValues(first.doc, first.section)),
+        'overwrite',
+      );
+    return {
+      edits: [
+        shiftEdit(rewriteSection(first.doc, first.section, entries), first.base),
+        ...rest.map(cutSection),
+      ],
+    };
   };
+}
+
+/** The edit deleting an opened section (header through last content line), in file offsets. */
+function cutSection(o: OpenedSection): { start: number; end: number; text: string } {
+  return shiftEdit({ ...sectionRange(o.doc, o.section), text: '' }, o.base);
 }
 
 /** Config keys we manage: a config section holding nothing else is wholly ours to remove. */
@@ -145,29 +152,31 @@ function onlyOurKeys(doc: IniDocument, section: IniSection): boolean {
 
 /** Plans removing profile `name` from one file; see removeProfile. `undefined` means nothing to do. */
 function planRemove(kind: AwsFileKind, file: string, name: string) {
-  return ({ doc }: SharedFileSnapshot): PlannedChange | undefined => {
-    const matches = findProfileSections(doc, kind, name);
+  return ({ data, sections }: SharedFileView): PlannedChange | undefined => {
+    const matches = findProfileSections(sections, kind, name).map((span) => openSection(data, span));
     const [first, ...rest] = matches;
     if (!first) return undefined;
-    const owned = matches.every((s) => isOwnedSection(doc, s));
+    const owned = matches.every((o) => isOwnedSection(o.doc, o.section));
     if (!owned) {
       if (kind === 'config') return undefined; // a config section we do not own is simply not part of our sign-out
       if (rest.length > 0) throw duplicated(kind, file, name, matches.length);
-      throw notOwned(kind, file, name, holdsLongTermKeys(sectionValues(doc, first)), 'remove');
+      throw notOwned(kind, file, name, holdsLongTermKeys(sectionValues(first.doc, first.section)), 'remove');
     }
-    if (rest.length > 0)
-      return {
-        text: applyEdits(
-          doc.text,
-          matches.map((s) => ({ ...sectionRange(doc, s), text: '' })),
-        ),
-      };
-    if (kind === 'config' && !onlyOurKeys(doc, first)) {
+    if (rest.length > 0) return { edits: matches.map(cutSection) };
+    if (kind === 'config' && !onlyOurKeys(first.doc, first.section)) {
       // A config section we adopted (force) or the user extended: give it back, minus our mark.
-      return { text: applyEdits(doc.text, [rewriteSection(doc, first, [], new Set([OWNER_KEY, UNDO_KEY]))]) };
+      const edit = rewriteSection(first.doc, first.section, [], new Set([OWNER_KEY, UNDO_KEY]));
+      return { edits: [shiftEdit(edit, first.base)] };
     }
-    return removeSectionText(doc, first, sectionValues(doc, first).get(UNDO_KEY));
+    return removeWhole(data, first);
   };
+}
+
+/** Removes an opened section, taking back the separator an append added (see removeSection). */
+function removeWhole(data: Buffer, o: OpenedSection): PlannedChange {
+  const undo = sectionValues(o.doc, o.section).get(UNDO_KEY);
+  const { edit, deleteFile } = removeSection(data, cutSection(o), o.base, undo);
+  return deleteFile ? { edits: [], deleteFile } : { edits: [edit] };
 }
 
 function validate(session: ProfileSession): void {
@@ -225,7 +234,7 @@ export async function writeProfile(
       : planWrite('config', paths.config, session.name, [['region', session.region], mark], force);
 
   // Refuse before changing anything if the config side would refuse (re-checked under its lock).
-  if (planConfig) planConfig(await readSharedFile(paths.config));
+  if (planConfig) planConfig(await readSharedFileView(paths.config));
 
   const result: WriteProfileResult = { credentialsFile: paths.credentials, backups: [], warnings: [] };
   const outcomes = [await updateSharedFile(paths.credentials, planCredentials, options)];
@@ -256,7 +265,7 @@ export async function removeProfile(
   // A missing file has nothing to remove: do not create its folder or a lock just to find that out.
   const unchanged: UpdateOutcome = { changed: false, warnings: [] };
   const remove = async (kind: AwsFileKind, file: string): Promise<UpdateOutcome> =>
-    (await readSharedFile(file)).existed
+    (await readSharedFileView(file)).existed
       ? updateSharedFile(file, planRemove(kind, file, name), options)
       : unchanged;
   const credentials = await remove('credentials', paths.credentials);
@@ -293,16 +302,18 @@ export async function removePlaintextKeys(
   const file = resolveAwsFilePaths(options).credentials;
   const outcome = await updateSharedFile(
     file,
-    ({ doc }) => {
-      const matches = findProfileSections(doc, 'credentials', name);
-      const [first, ...rest] = matches;
-      if (!first) return undefined;
+    ({ data, sections }) => {
+      const matches = findProfileSections(sections, 'credentials', name);
+      const [span, ...rest] = matches;
+      if (!span) return undefined;
       if (rest.length > 0) throw duplicated('credentials', file, name, matches.length);
-      const values = sectionValues(doc, first);
+      const first = openSection(data, span);
+      const values = sectionValues(first.doc, first.section);
       if (!holdsLongTermKeys(values)) return undefined;
       const others = [...values.keys()].filter((key) => !KEY_LINES.has(key));
-      if (others.length === 0) return { text: removeSectionText(doc, first, undefined).text };
-      return { text: applyEdits(doc.text, [rewriteSection(doc, first, [], KEY_LINES)]) };
+      if (others.length === 0)
+        return { edits: [removeSection(data, cutSection(first), first.base, undefined).edit] };
+      return { edits: [shiftEdit(rewriteSection(first.doc, first.section, [], KEY_LINES), first.base)] };
     },
     { ...options, alwaysBackup: true },
   );

@@ -51,8 +51,8 @@ function profileNames(doc: IniDocument, kind: AwsFileKind): string[] {
 }
 
 function summarize(name: string, credentials: IniDocument, config: IniDocument): ProfileSummary | undefined {
-  const inCredentials = findProfileSections(credentials, 'credentials', name);
-  const inConfig = findProfileSections(config, 'config', name);
+  const inCredentials = findProfileSections(credentials.sections, 'credentials', name);
+  const inConfig = findProfileSections(config.sections, 'config', name);
   const cred = inCredentials[0];
   const conf = inConfig[0];
   if (!cred && !conf) return undefined;
@@ -115,7 +115,7 @@ export async function readProfileCredentials(
 ): Promise<ProfileCredentials | undefined> {
   const file = resolveAwsFilePaths(options).credentials;
   const { doc } = await readSharedFile(file);
-  const sections = findProfileSections(doc, 'credentials', name);
+  const sections = findProfileSections(doc.sections, 'credentials', name);
   if (sections.length > 1) {
     throw new AwsFileError('duplicate', `Profile "${name}" appears ${sections.length} times in ${file}.`, {
       hint: 'Delete or rename the extra sections, then try again.',

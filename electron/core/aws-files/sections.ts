@@ -23,16 +23,21 @@ export function headerFor(kind: AwsFileKind, name: string): string {
  * config sections (`sso-session …`, `services …`).
  */
 export function profileNameOf(kind: AwsFileKind, header: string): string | undefined {
-  const name = fromBytes(header);
+  // Decoding allocates; most headers are ASCII, where the byte string already is the text.
+  const name = /[\x80-\xff]/.test(header) ? fromBytes(header) : header;
   if (kind === 'credentials' || name === 'default') return name;
   const parts = name.split(/[ \t]+/).filter((p) => p !== '');
   return parts.length === 2 && parts[0] === 'profile' ? parts[1] : undefined;
 }
 
-/** Every section of `doc` that holds profile `name` (more than one means the file is ambiguous). */
-export function findProfileSections(doc: IniDocument, kind: AwsFileKind, name: string): IniSection[] {
+/** Every section (of a parsed document, or spans from the scan) that holds profile `name`; more than one means the file is ambiguous. */
+export function findProfileSections<S extends { name: string }>(
+  sections: readonly S[],
+  kind: AwsFileKind,
+  name: string,
+): S[] {
   const exact = toBytes(name);
-  return doc.sections.filter((s) =>
+  return sections.filter((s) =>
     kind === 'credentials' ? s.name === exact : profileNameOf(kind, s.name) === name,
   );
 }
