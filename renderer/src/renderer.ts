@@ -9,6 +9,7 @@ import { h } from './dom.js';
 import { type Screen, Store } from './store.js';
 import { promptMfa, switchRole } from './actions.js';
 import { renderIdentityForm } from './views/identity-form.js';
+import { renderDiscover } from './views/discover.js';
 import { renderImport } from './views/import.js';
 import { applyFilter, renderMain, visibleRoleButtons } from './views/main.js';
 import { renderManage } from './views/manage.js';
@@ -87,6 +88,9 @@ function render(): void {
       break;
     case 'import':
       renderImport(root, store);
+      break;
+    case 'discover':
+      renderDiscover(root, store);
       break;
     case 'settings':
       renderSettings(root, store);

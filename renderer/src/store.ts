@@ -9,6 +9,7 @@ export type Screen =
   | { name: 'identity'; id?: string }
   | { name: 'role'; id?: string }
   | { name: 'import' }
+  | { name: 'discover' }
   | { name: 'settings' };
 
 export interface UiError {

@@ -27,7 +27,13 @@ export interface CoreFixture {
 export async function startCoreFixture(label: string, world: WorldSpec = seedWorld()): Promise<CoreFixture> {
   const emu = await startStsEmulator({ world });
   const sandbox = makeSandbox(label);
-  const env = { ...sandbox.env, AWS_ENDPOINT_URL_STS: emu.endpoint, AWS_REGION: 'us-east-1' };
+  // IAM is served on the same endpoint, as the AWS tools configure it (AWS_ENDPOINT_URL_IAM).
+  const env = {
+    ...sandbox.env,
+    AWS_ENDPOINT_URL_STS: emu.endpoint,
+    AWS_ENDPOINT_URL_IAM: emu.endpoint,
+    AWS_REGION: 'us-east-1',
+  };
   sandbox.env = env;
   const secrets = openKeychain({ service: sandbox.keychainService, env });
   const built: RolebarCore[] = [];

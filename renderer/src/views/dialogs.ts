@@ -3,7 +3,8 @@ import { errorBlock, h, uid } from '../dom.js';
 import type { UiError } from '../store.js';
 import { checks } from '../validation.js';
 
-function modal(labelledBy: string, ...content: HTMLElement[]): HTMLDialogElement {
+/** Opens a modal dialog labelled by `labelledBy`; it removes itself once closed. */
+export function modal(labelledBy: string, ...content: HTMLElement[]): HTMLDialogElement {
   const dialog = h('dialog', { 'aria-labelledby': labelledBy }, ...content);
   dialog.addEventListener('close', () => dialog.remove());
   document.body.append(dialog);

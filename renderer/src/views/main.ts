@@ -99,6 +99,13 @@ function emptyState(store: Store, kind: 'no-identity' | 'no-role'): HTMLElement 
             { type: 'button', class: 'primary', onclick: () => store.go({ name: 'role' }) },
             'Add a role',
           ),
+      first
+        ? null
+        : h(
+            'button',
+            { type: 'button', class: 'secondary', onclick: () => store.go({ name: 'discover' }) },
+            'Find roles',
+          ),
       h(
         'button',
         { type: 'button', class: 'secondary', onclick: () => store.go({ name: 'import' }) },

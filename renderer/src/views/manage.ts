@@ -2,6 +2,7 @@
 import { h } from '../dom.js';
 import type { Store } from '../store.js';
 import { confirmDialog } from './dialogs.js';
+import { openPolicyDialog, openRevokeDialog, policyRequestOf } from './iam-dialogs.js';
 import { screenHeader, section } from './shell.js';
 import { toast } from '../dom.js';
 
@@ -57,6 +58,32 @@ export function renderManage(root: HTMLElement, store: Store): void {
           const result = await store.api.removeRole({ id: role.id });
           toast(result.ok ? `Removed ${role.label}.` : `Not removed: ${result.error.message}`);
         },
+        [
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'link',
+              'aria-label': `Policies for ${role.label}`,
+              onclick: () => {
+                const request = policyRequestOf(role);
+                if (request) openPolicyDialog(store, role.label, request);
+                else toast(`“${role.label}” has only a role name: switch to it once, or give it its ARN.`);
+              },
+            },
+            'Policies',
+          ),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'link danger-text',
+              'aria-label': `Revoke older sessions of ${role.label}`,
+              onclick: () => void openRevokeDialog(store, role),
+            },
+            'Revoke older sessions',
+          ),
+        ],
       ),
     ),
   );
@@ -85,15 +112,22 @@ export function renderManage(root: HTMLElement, store: Store): void {
         state.identities.length
           ? button('Add a role', () => store.go({ name: 'role' }), 'primary')
           : h('p', { class: 'hint' }, 'Add an identity first: a role is assumed from one.'),
+        state.identities.length ? button('Find roles', () => store.go({ name: 'discover' })) : null,
       ),
     ),
   );
 }
 
-function item(title: string, detail: string, edit: () => void, remove: () => Promise<void>): HTMLElement {
+function item(
+  title: string,
+  detail: string,
+  edit: () => void,
+  remove: () => Promise<void>,
+  more: HTMLElement[] = [],
+): HTMLElement {
   return h(
     'li',
-    { class: 'item' },
+    { class: more.length ? 'item item-wrap' : 'item' },
     h(
       'div',
       { class: 'item-text' },
@@ -111,5 +145,6 @@ function item(title: string, detail: string, edit: () => void, remove: () => Pro
       },
       'Remove',
     ),
+    more.length ? h('div', { class: 'item-more' }, ...more) : null,
   );
 }

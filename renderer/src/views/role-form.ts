@@ -12,6 +12,8 @@ import {
 } from '../forms.js';
 import type { Store } from '../store.js';
 import { checks, MAX_ROLE_DURATION_SECONDS, MIN_DURATION_SECONDS } from '../validation.js';
+import { credentialsFrom } from './credentials.js';
+import { configuredRoleArn, openPolicyDialog } from './iam-dialogs.js';
 import { screenHeader } from './shell.js';
 
 /** Draws the role form: new when `id` is absent, else edit. */
@@ -91,6 +93,29 @@ export function renderRoleForm(root: HTMLElement, store: Store, id?: string): vo
   const fields: Field[] = [label, arn, source, externalId, duration, sessionName, profile, region];
   const errorSlot = h('div', { class: 'form-error' });
   const save = h('button', { type: 'submit', class: 'primary' }, existing ? 'Save' : 'Add role');
+  // The policy helper for what the form says now (the ARN, the source, MFA, the external ID), saved or not.
+  const policies = h('button', { type: 'button', class: 'secondary' }, 'Policies…');
+  policies.addEventListener('click', () => {
+    if (!arn.validate() || !source.value()) return arn.input.focus();
+    const target = arn.value();
+    const roleArn = target.startsWith('arn:')
+      ? target
+      : existing && configuredRoleArn({ ...existing, roleArn: undefined, roleName: target });
+    if (!roleArn) {
+      return showFormError(errorSlot, {
+        code: 'invalid-input',
+        message: 'The policy helper needs the role’s account.',
+        hint: 'Type the full ARN: arn:aws:iam::<account>:role/<name>.',
+      });
+    }
+    showFormError(errorSlot, undefined);
+    openPolicyDialog(store, label.value() || target, {
+      roleArn,
+      forSource: credentialsFrom(source.value()),
+      mfa: mfa.input.checked,
+      externalId: externalId.value() || undefined,
+    });
+  });
   const details = h(
     'details',
     {
@@ -115,7 +140,7 @@ export function renderRoleForm(root: HTMLElement, store: Store, id?: string): vo
     profile.row,
     details,
     errorSlot,
-    h('div', { class: 'actions' }, save),
+    h('div', { class: 'actions' }, policies, save),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
