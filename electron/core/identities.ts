@@ -204,6 +204,7 @@ export function identityStore(
           1,
         ),
       );
+      secretCache.delete(cacheKey(identity));
       await secrets.delete(secretAccount(id));
       await secrets.delete(mfaSessionAccount(id));
     },
@@ -222,6 +223,7 @@ export function identityStore(
           },
         );
       }
+      secretCache.set(cacheKey(identity), secret);
       return secret;
     },
   };
