@@ -1,3 +1,4 @@
+import { credentialFailure, networkReason } from '../aws-failures.js';
 import { AwsCallError } from '../errors.js';
 
 /** Every way an IAM call fails that a user can do something about. */
@@ -75,6 +76,8 @@ export function toIamError(fault: IamFault, context: IamCallContext): IamError {
       { cause: fault.cause, context: contextStrings(context) },
     );
   }
+  const common = credentialFailure(awsCode, awsMessage, who, context.accessKeyId);
+  if (common) return new IamError(common.failure, common.message, common.hint, details);
   switch (awsCode) {
     case 'AccessDenied':
     case 'AccessDeniedException':
@@ -84,43 +87,6 @@ export function toIamError(fault: IamFault, context: IamCallContext): IamError {
         'no-such-role',
         `There is no role named ${role} in account ${account}.`,
         'Check the spelling, and the account: IAM only sees the account of the credentials used.',
-        details,
-      );
-    case 'InvalidClientTokenId':
-      return new IamError(
-        'unknown-key',
-        `AWS does not recognise the access key${context.accessKeyId ? ` ${context.accessKeyId}` : ''}${who}: it was deleted, deactivated, or belongs to another partition.`,
-        'Check the key in the IAM console (Users → Security credentials) and rotate it in Rolebar if it changed.',
-        details,
-      );
-    case 'SignatureDoesNotMatch':
-      if (/Signature expired|not yet current/i.test(awsMessage)) {
-        return new IamError(
-          'clock-skew',
-          `AWS refused the request because this computer's clock is off by more than 15 minutes${who}.`,
-          "Set your computer's clock to update automatically (NTP), then try again.",
-          details,
-        );
-      }
-      return new IamError(
-        'wrong-secret',
-        `AWS refused the signature${who}: the secret access key does not match the access key id.`,
-        'Enter the secret again (rotate the key in Rolebar).',
-        details,
-      );
-    case 'ExpiredToken':
-      return new IamError(
-        'expired-token',
-        `The session credentials used${who} have expired.`,
-        'Switch to the role again (or renew the MFA session), then try again.',
-        details,
-      );
-    case 'Throttling':
-    case 'ThrottlingException':
-      return new IamError(
-        'throttled',
-        'AWS IAM is throttling requests right now; retrying did not help.',
-        'Wait a minute and try again.',
         details,
       );
     case 'MalformedPolicyDocument':
@@ -190,14 +156,6 @@ function accessDenied(
         details,
       );
   }
-}
-
-function networkReason(code: string): string {
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
-    return 'the IAM host name could not be resolved (offline or DNS failure)';
-  if (code === 'ECONNREFUSED') return 'the connection was refused';
-  if (code === 'timeout' || code === 'ETIMEDOUT') return 'the request timed out';
-  return 'the connection was dropped';
 }
 
 function contextStrings(context: IamCallContext): Record<string, string> {

@@ -1,3 +1,4 @@
+import { credentialFailure, networkReason } from '../aws-failures.js';
 import { AwsCallError } from '../errors.js';
 
 /** Every way an STS call fails that a user can do something about. */
@@ -77,55 +78,19 @@ export function toStsError(error: unknown, context: StsCallContext): StsError {
   if (isNetworkError(e)) {
     return new StsError(
       'offline',
-      `Could not reach AWS STS${who}: ${networkReason(e)}.`,
+      `Could not reach AWS STS${who}: ${networkReason(sdkNetworkCode(e))}.`,
       'Check your network connection, VPN or proxy, then try again. Nothing was changed.',
       { cause: error, context: contextStrings(context) },
     );
   }
+  const common = credentialFailure(awsCode, awsMessage, who, context.accessKeyId);
+  if (common) return new StsError(common.failure, common.message, common.hint, details);
   switch (awsCode) {
-    case 'InvalidClientTokenId':
-      return new StsError(
-        'unknown-key',
-        `AWS does not recognise the access key${context.accessKeyId ? ` ${context.accessKeyId}` : ''}${who}: it was deleted, deactivated, or belongs to another partition.`,
-        'Check the key in the IAM console (Users → Security credentials) and rotate it in Rolebar if it changed.',
-        details,
-      );
-    case 'SignatureDoesNotMatch':
-      if (/Signature expired|not yet current/i.test(awsMessage)) {
-        return new StsError(
-          'clock-skew',
-          `AWS refused the request because this computer's clock is off by more than 15 minutes${who}.`,
-          "Set your computer's clock to update automatically (NTP), then try again.",
-          details,
-        );
-      }
-      return new StsError(
-        'wrong-secret',
-        `AWS refused the secret access key${who}: it does not match the access key id.`,
-        'Enter the secret again (rotate the key in Rolebar) — it is shown only once, when the key is created.',
-        details,
-      );
-    case 'ExpiredToken':
-      return new StsError(
-        'expired-token',
-        `The session credentials used${who} have expired.`,
-        'Renew the source session (sign in again, or enter a new MFA code), then try again.',
-        details,
-      );
     case 'RegionDisabled':
       return new StsError(
         'region-disabled',
         `STS is not activated in this region for the account${who}.`,
         'Use another region for this identity or role, or ask an administrator to activate STS in this region (IAM → Account settings).',
-        details,
-      );
-    case 'Throttling':
-    case 'ThrottlingException':
-    case 'RequestLimitExceeded':
-      return new StsError(
-        'throttled',
-        'AWS is throttling requests right now; retrying did not help.',
-        'Wait a minute and try again.',
         details,
       );
     case 'ValidationError':
@@ -222,14 +187,13 @@ function isNetworkError(e: SdkErrorShape): boolean {
   );
 }
 
-function networkReason(e: SdkErrorShape): string {
-  const text = `${e.code ?? ''} ${e.message ?? ''}`;
-  if (/ENOTFOUND|EAI_AGAIN/.test(text))
-    return 'the STS host name could not be resolved (offline or DNS failure)';
-  if (/ECONNREFUSED/.test(text)) return 'the connection was refused';
-  if (/ETIMEDOUT|TimeoutError|RequestTimeout/.test(text) || e.name === 'TimeoutError')
-    return 'the request timed out';
-  return 'the connection was dropped';
+/** The network error code an SDK failure carries, in its code, name or message. */
+function sdkNetworkCode(e: SdkErrorShape): string {
+  const text = `${e.code ?? ''} ${e.name ?? ''} ${e.message ?? ''}`;
+  return (
+    /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|TimeoutError|RequestTimeout|AbortError/.exec(text)?.[0] ??
+    'dropped'
+  );
 }
 
 function contextStrings(context: StsCallContext): Record<string, string> {
