@@ -1,3 +1,4 @@
+import type { Identity } from '../core/model.js';
 // Output helpers: colour only on a terminal (never with NO_COLOR), one-line errors, tables, a spinner.
 import { UsageError } from './args.js';
 
@@ -99,4 +100,10 @@ export async function withSpinner<T>(io: Io, label: string, work: () => Promise<
     clearInterval(timer);
     process.stderr.write(`\r\u001b[2K`);
   }
+}
+
+/** What the KEY column shows for an identity: its access key id, its profile, or its credential source. */
+export function identityKey(identity: Identity): string {
+  if (identity.kind === 'iam-user') return identity.accessKeyId;
+  return identity.kind === 'aws-profile' ? `profile ${identity.profile}` : identity.source;
 }

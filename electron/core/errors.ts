@@ -52,6 +52,14 @@ export function serializeError(error: unknown): SerializedError {
 /** Where a failed AWS call came from, for its `code` prefix (`sts-…`, `iam-…`). */
 export type AwsService = 'sts' | 'iam';
 
+/** AWS's own words and what else an AwsCallError carries besides its message and hint. */
+export interface AwsErrorDetails {
+  awsCode?: string;
+  awsMessage?: string;
+  cause?: unknown;
+  context?: Record<string, string>;
+}
+
 /**
  * A failed AWS call: `failure` in Rolebar's words (the code is `<service>-<failure>`), plus AWS's own code and
  * message when AWS answered. Names, ARNs and codes only: never a secret.
@@ -61,18 +69,7 @@ export class AwsCallError<F extends string> extends RolebarError {
   readonly awsCode: string | undefined;
   readonly awsMessage: string | undefined;
 
-  constructor(
-    service: AwsService,
-    failure: F,
-    message: string,
-    hint: string,
-    details: {
-      awsCode?: string;
-      awsMessage?: string;
-      cause?: unknown;
-      context?: Record<string, string>;
-    } = {},
-  ) {
+  constructor(service: AwsService, failure: F, message: string, hint: string, details: AwsErrorDetails = {}) {
     super(`${service}-${failure}`, message, {
       hint,
       cause: details.cause,

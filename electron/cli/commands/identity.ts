@@ -1,7 +1,7 @@
 // `rolebar identity add|rm|rotate|list`: IAM user keys, the secret in the keychain, never on the command line.
 import { type Command, flag, requiredOption, stringOption } from '../args.js';
 import { findIdentity, withCore } from '../context.js';
-import { printJson, table } from '../output.js';
+import { identityKey, printJson, table } from '../output.js';
 import { readSecret } from '../prompt.js';
 
 const SECRET_NOTE =
@@ -95,17 +95,7 @@ const list: Command = {
         io.out(
           table(
             ['NAME', 'KIND', 'KEY', 'MFA SERIAL', 'REGION'],
-            identities.map((i) => [
-              i.name,
-              i.kind,
-              i.kind === 'iam-user'
-                ? i.accessKeyId
-                : i.kind === 'aws-profile'
-                  ? `profile ${i.profile}`
-                  : i.source,
-              i.mfaSerial ?? '-',
-              i.region ?? '-',
-            ]),
+            identities.map((i) => [i.name, i.kind, identityKey(i), i.mfaSerial ?? '-', i.region ?? '-']),
           ),
         );
       }

@@ -4,7 +4,7 @@ import { type Role, profileNameOf } from '../../core/model.js';
 import { formatRemaining } from '../../core/session-clock.js';
 import type { SessionRecord } from '../../core/sessions.js';
 import { type Command, flag, stringOption } from '../args.js';
-import { type Io, paint, printJson, table, withSpinner } from '../output.js';
+import { identityKey, type Io, paint, printJson, table, withSpinner } from '../output.js';
 import { describeExpiry, withCore } from '../context.js';
 
 const json = { type: 'boolean', help: 'print JSON' } as const;
@@ -113,11 +113,7 @@ const status: Command = {
           identities.map((i) => [
             i.name,
             i.kind,
-            i.kind === 'iam-user'
-              ? i.accessKeyId
-              : i.kind === 'aws-profile'
-                ? `profile ${i.profile}`
-                : i.source,
+            identityKey(i),
             i.mfaSerial
               ? mfaUntil.get(i.id)
                 ? `session until ${describeExpiry(mfaUntil.get(i.id) as Date)}`

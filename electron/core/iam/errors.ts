@@ -1,5 +1,5 @@
 import { credentialFailure, networkReason } from '../aws-failures.js';
-import { AwsCallError } from '../errors.js';
+import { AwsCallError, type AwsErrorDetails } from '../errors.js';
 
 /** Every way an IAM call fails that a user can do something about. */
 export type IamFailure =
@@ -22,17 +22,7 @@ export type IamAction = 'ListRoles' | 'GetRole' | 'PutRolePolicy';
 
 /** A failed IAM call (code `iam-<failure>`), with what happened in the user's words and what to do. Never holds a secret. */
 export class IamError extends AwsCallError<IamFailure> {
-  constructor(
-    failure: IamFailure,
-    message: string,
-    hint: string,
-    details: {
-      awsCode?: string;
-      awsMessage?: string;
-      cause?: unknown;
-      context?: Record<string, string>;
-    } = {},
-  ) {
+  constructor(failure: IamFailure, message: string, hint: string, details: AwsErrorDetails = {}) {
     super('iam', failure, message, hint, details);
   }
 }

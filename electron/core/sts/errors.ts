@@ -1,5 +1,5 @@
 import { credentialFailure, networkReason } from '../aws-failures.js';
-import { AwsCallError } from '../errors.js';
+import { AwsCallError, type AwsErrorDetails } from '../errors.js';
 
 /** Every way an STS call fails that a user can do something about. */
 export type StsFailure =
@@ -19,17 +19,7 @@ export type StsFailure =
 
 /** A failed STS call, with what happened in the user's words and what to do. Never holds a secret. */
 export class StsError extends AwsCallError<StsFailure> {
-  constructor(
-    failure: StsFailure,
-    message: string,
-    hint: string,
-    details: {
-      awsCode?: string;
-      awsMessage?: string;
-      cause?: unknown;
-      context?: Record<string, string>;
-    } = {},
-  ) {
+  constructor(failure: StsFailure, message: string, hint: string, details: AwsErrorDetails = {}) {
     super('sts', failure, message, hint, details);
   }
 }
