@@ -13,7 +13,7 @@ import {
   seedWorld,
   startStsEmulator,
   type StsEmulator,
-} from '../../test/support/sts-emulator/index.js';
+} from '../emulator/index.js';
 import type { Timers } from './clipboard.js';
 
 /** A secret store that lives and dies with the process: the demo's stand-in for the OS keychain. */

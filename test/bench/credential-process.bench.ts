@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { openKeychain } from '../../electron/core/keychain.js';
 import { awsCliPath } from '../support/prerequisites.js';
 import { makeSandbox } from '../support/sandbox.js';
-import { SEED_KEYS, SEED_ROLES, seedWorld, startStsEmulator } from '../support/sts-emulator/index.js';
+import { SEED_KEYS, SEED_ROLES, seedWorld, startStsEmulator } from '../../electron/emulator/index.js';
 import { medianWallMs, report } from './measure.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -4,7 +4,7 @@
 // Budget: under 5 ms median.
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { addAlice, startCoreFixture } from '../support/core-fixture.js';
-import { SEED_KEYS, SEED_ROLES } from '../support/sts-emulator/index.js';
+import { SEED_KEYS, SEED_ROLES } from '../../electron/emulator/index.js';
 import { median, report } from './measure.js';
 
 const RUNS = 41;

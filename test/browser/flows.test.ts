@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright';
 import { openRenderer, type RendererSession } from '../support/browser.js';
 import { type ServiceFixture, startServiceFixture } from '../support/service-fixture.js';
-import { SEED_KEYS, SEED_MFA, SEED_ROLES } from '../support/sts-emulator/index.js';
+import { SEED_KEYS, SEED_MFA, SEED_ROLES } from '../../electron/emulator/index.js';
 import { checkScreen, recordingHandlers } from './helpers.js';
 
 describe('the window, driven like a user, over the real service', () => {

@@ -8,7 +8,7 @@ import { REVOKE_POLICY_NAME } from '../../electron/core/iam/index.js';
 import { openRenderer, type RendererSession } from '../support/browser.js';
 import { addAlice } from '../support/core-fixture.js';
 import { type ServiceFixture, startServiceFixture } from '../support/service-fixture.js';
-import { SEED_KEYS, SEED_MFA, SEED_ROLES } from '../support/sts-emulator/index.js';
+import { SEED_KEYS, SEED_MFA, SEED_ROLES } from '../../electron/emulator/index.js';
 import { checkScreen, recordingHandlers } from './helpers.js';
 
 const ALICE_ARN = 'arn:aws:iam::111111111111:user/alice';

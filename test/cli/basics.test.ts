@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { openKeychain } from '../../electron/core/keychain.js';
-import { SEED_KEYS, SEED_ROLES } from '../support/sts-emulator/index.js';
+import { SEED_KEYS, SEED_ROLES } from '../../electron/emulator/index.js';
 import { addAlice, type CliWorld, explain, startCliWorld } from './helpers.js';
 
 const COMMANDS = [

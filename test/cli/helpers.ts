@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openKeychain } from '../../electron/core/keychain.js';
 import { makeSandbox, type Sandbox } from '../support/sandbox.js';
-import { SEED_KEYS, seedWorld, type StsEmulator, startStsEmulator } from '../support/sts-emulator/index.js';
+import { SEED_KEYS, seedWorld, type StsEmulator, startStsEmulator } from '../../electron/emulator/index.js';
 
 /** The built CLI. */
 export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../out/cli/rolebar.mjs');

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { REVOKE_POLICY_NAME } from '../../electron/core/iam/index.js';
-import { SEED_KEYS, SEED_MFA, SEED_ROLES } from '../support/sts-emulator/index.js';
+import { SEED_KEYS, SEED_MFA, SEED_ROLES } from '../../electron/emulator/index.js';
 import { addAlice, type CliRun, type CliWorld, explain, startCliWorld } from './helpers.js';
 
 const ALICE_ARN = 'arn:aws:iam::111111111111:user/alice';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SEED_KEYS, SEED_ROLES } from '../support/sts-emulator/index.js';
+import { SEED_KEYS, SEED_ROLES } from '../../electron/emulator/index.js';
 import { type CliWorld, explain, startCliWorld } from './helpers.js';
 
 const CREDENTIALS = `[alice]\naws_access_key_id = ${SEED_KEYS.alice.accessKeyId}\naws_secret_access_key = ${SEED_KEYS.alice.secretAccessKey}\n`;

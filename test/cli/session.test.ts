@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { awsCliPath } from '../support/prerequisites.js';
-import { SEED_KEYS, SEED_MFA, SEED_ROLES } from '../support/sts-emulator/index.js';
+import { SEED_KEYS, SEED_MFA, SEED_ROLES } from '../../electron/emulator/index.js';
 import { addAlice, CLI, type CliWorld, explain, startCliWorld } from './helpers.js';
 
 const READONLY_ARN = 'arn:aws:sts::222222222222:assumed-role/readonly/rolebar-alice';

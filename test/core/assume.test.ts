@@ -9,7 +9,7 @@ import { sessionCountdown } from '../../electron/core/session-clock.js';
 import { clockSessionOf } from '../../electron/core/sessions.js';
 import { addAlice, type CoreFixture, startCoreFixture } from '../support/core-fixture.js';
 import { awsCliPath } from '../support/prerequisites.js';
-import { SEED_EXTERNAL_ID, SEED_KEYS, SEED_MFA, SEED_ROLES } from '../support/sts-emulator/index.js';
+import { SEED_EXTERNAL_ID, SEED_KEYS, SEED_MFA, SEED_ROLES } from '../../electron/emulator/index.js';
 import { expectFailure } from '../support/assertions.js';
 
 const run = promisify(execFile);

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { location } from '../../electron/core/assume.js';
 import { applyImport, planImport } from '../../electron/core/import.js';
 import { type CoreFixture, startCoreFixture } from '../support/core-fixture.js';
-import { SEED_KEYS, SEED_ROLES } from '../support/sts-emulator/index.js';
+import { SEED_KEYS, SEED_ROLES } from '../../electron/emulator/index.js';
 
 const CREDENTIALS = [
   '# keys I should not keep in plaintext',

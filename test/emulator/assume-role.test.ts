@@ -13,7 +13,7 @@ import {
   SEED_ROLES,
   type StsEmulator,
   seedWorld,
-} from '../support/sts-emulator/index.js';
+} from '../../electron/emulator/index.js';
 import {
   alice,
   bob,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
-import { type ManualClock, SEED_MFA, SEED_ROLES, type StsEmulator } from '../support/sts-emulator/index.js';
+import { type ManualClock, SEED_MFA, SEED_ROLES, type StsEmulator } from '../../electron/emulator/index.js';
 import {
   AwsCliSandbox,
   alice,

@@ -8,7 +8,7 @@ import {
   type StsEmulator,
   seedWorld,
   startStsEmulator,
-} from '../support/sts-emulator/index.js';
+} from '../../electron/emulator/index.js';
 import { alice, type Creds, credsOf, expectStsError, sdk, signedPost, startManual } from './helpers.js';
 
 const whoami = (emu: StsEmulator, c: Creds, maxAttempts = 1) =>

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AssumeRoleCommand, GetFederationTokenCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
-import { type ManualClock, SEED_ROLES, type StsEmulator } from '../support/sts-emulator/index.js';
+import { type ManualClock, SEED_ROLES, type StsEmulator } from '../../electron/emulator/index.js';
 import { alice, type Creds, credsOf, sdk, startManual } from './helpers.js';
 
 const CONSOLE = 'https://console.aws.amazon.com/console/home?region=us-east-1';

@@ -15,7 +15,7 @@ import {
   signRequest,
   startStsEmulator,
   type WorldSpec,
-} from '../support/sts-emulator/index.js';
+} from '../../electron/emulator/index.js';
 
 // The SDK prints a Node-version notice on stderr; it is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

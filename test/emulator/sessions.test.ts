@@ -7,7 +7,7 @@ import {
   type GetFederationTokenCommandInput,
   GetSessionTokenCommand,
 } from '@aws-sdk/client-sts';
-import { type ManualClock, SEED_MFA, SEED_ROLES, type StsEmulator } from '../support/sts-emulator/index.js';
+import { type ManualClock, SEED_MFA, SEED_ROLES, type StsEmulator } from '../../electron/emulator/index.js';
 import { alice, type Creds, carol, credsOf, devRoot, expectStsError, sdk, startManual } from './helpers.js';
 
 const whoami = (emu: StsEmulator, c: Creds) => sdk(emu, c).send(new GetCallerIdentityCommand({}));

@@ -1,20 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { toAmzDate } from '../support/sts-emulator/clock.js';
+import { toAmzDate } from '../../electron/emulator/clock.js';
 import {
   SEED_ROLES,
   SIGNATURE_MISMATCH_MESSAGE,
   type StsEmulator,
   signRequest,
-} from '../support/sts-emulator/index.js';
+} from '../../electron/emulator/index.js';
 import {
   computeSignature,
   parseSigV4,
   presignRequest,
   signingKey,
   uriEncode,
-} from '../support/sts-emulator/sigv4.js';
+} from '../../electron/emulator/sigv4.js';
 import {
   alice,
   bob,

@@ -7,9 +7,9 @@ import {
   matchPrincipal,
   parsePolicyDocument,
   wildcardMatch,
-} from '../support/sts-emulator/policy.js';
-import { base32Decode, base32Encode, matchTotpStep, totp, totpStep } from '../support/sts-emulator/totp.js';
-import type { PolicyDocument } from '../support/sts-emulator/types.js';
+} from '../../electron/emulator/policy.js';
+import { base32Decode, base32Encode, matchTotpStep, totp, totpStep } from '../../electron/emulator/totp.js';
+import type { PolicyDocument } from '../../electron/emulator/types.js';
 
 describe('TOTP (RFC 6238, SHA-1, 30 s, 6 digits)', () => {
   // RFC 6238 appendix B, SHA-1 seed "12345678901234567890"; AWS uses the last 6 digits.

@@ -10,8 +10,8 @@ import {
   seedWorld,
   startStsEmulator,
   type WorldSpec,
-} from '../support/sts-emulator/index.js';
-import { FAKE_KEY_ID_PATTERN, FAKE_KEY_MARKERS } from '../support/sts-emulator/world.js';
+} from '../../electron/emulator/index.js';
+import { FAKE_KEY_ID_PATTERN, FAKE_KEY_MARKERS } from '../../electron/emulator/world.js';
 import { sdk } from './helpers.js';
 
 describe('seed world', () => {

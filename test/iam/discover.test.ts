@@ -9,7 +9,7 @@ import {
   resolveIamTarget,
 } from '../../electron/core/iam/index.js';
 import { addAlice, type CoreFixture, startCoreFixture } from '../support/core-fixture.js';
-import { SEED_EXTERNAL_ID, SEED_KEYS, SEED_ROLES } from '../support/sts-emulator/index.js';
+import { SEED_EXTERNAL_ID, SEED_KEYS, SEED_ROLES } from '../../electron/emulator/index.js';
 
 async function expectIamFailure(promise: Promise<unknown>, code: string): Promise<RolebarError> {
   try {

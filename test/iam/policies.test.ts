@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { RolebarError } from '../../electron/core/errors.js';
 import { createIamTools, type IamTools, type RolePolicies } from '../../electron/core/iam/index.js';
 import { type CoreFixture, startCoreFixture } from '../support/core-fixture.js';
-import type { PolicyDocument, WorldSpec } from '../support/sts-emulator/index.js';
+import type { PolicyDocument, WorldSpec } from '../../electron/emulator/index.js';
 
 const DANA = {
   accessKeyId: 'AKIADANAKEY00EXAMPLE',

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { createIamTools, type IamTools, REVOKE_POLICY_NAME } from '../../electron/core/iam/index.js';
 import { addAlice, type CoreFixture, startCoreFixture } from '../support/core-fixture.js';
-import { SEED_KEYS, SEED_MFA, SEED_ROLES } from '../support/sts-emulator/index.js';
+import { SEED_KEYS, SEED_MFA, SEED_ROLES } from '../../electron/emulator/index.js';
 import { expectFailure } from '../support/assertions.js';
 
 describe('revoking a role’s older sessions (the console’s "Revoke active sessions")', () => {

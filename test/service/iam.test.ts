@@ -7,7 +7,7 @@ import { requestArgs } from '../../electron/ipc/contract.js';
 import { createRolebarService, type RolebarService } from '../../electron/service/service.js';
 import { addAlice, type CoreFixture, startCoreFixture } from '../support/core-fixture.js';
 import { manualTimers, memoryClipboard } from '../support/service-fixture.js';
-import { SEED_EXTERNAL_ID, SEED_KEYS, SEED_MFA, SEED_ROLES } from '../support/sts-emulator/index.js';
+import { SEED_EXTERNAL_ID, SEED_KEYS, SEED_MFA, SEED_ROLES } from '../../electron/emulator/index.js';
 
 const ALICE_ARN = 'arn:aws:iam::111111111111:user/alice';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { addAlice } from '../support/core-fixture.js';
 import { type ServiceFixture, startServiceFixture } from '../support/service-fixture.js';
-import { SEED_KEYS, SEED_MFA, SEED_ROLES } from '../support/sts-emulator/index.js';
+import { SEED_KEYS, SEED_MFA, SEED_ROLES } from '../../electron/emulator/index.js';
 
 describe('the service layer the IPC handlers call', () => {
   let f: ServiceFixture;

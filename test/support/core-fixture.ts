@@ -9,7 +9,7 @@ import {
   seedWorld,
   startStsEmulator,
   type WorldSpec,
-} from './sts-emulator/index.js';
+} from '../../electron/emulator/index.js';
 
 /** A core wired to real parts, all private to one test: the STS emulator, a keychain service, temp files. */
 export interface CoreFixture {
