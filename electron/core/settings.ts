@@ -1,8 +1,15 @@
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import Conf, { type Options } from 'conf';
 import { RolebarError } from './errors.js';
 import { settingsDir } from './paths.js';
+import {
+  cleanStaleSettingsTemps,
+  prepareSettingsDir,
+  readSettingsText,
+  watchSettingsFile,
+} from './settings-file.js';
+import { withSettingsLock } from './settings-lock.js';
 
 /**
  * The settings file's format version. Bump it (semver) and add a migration below whenever the shape changes;
@@ -40,6 +47,8 @@ export type SettingsData = {
   roles: SettingsRecord[];
   sessions: SettingsRecord[];
   preferences: Preferences;
+  /** Keychain changes in flight (see secret-journal.ts): present only while one is, or was cut short. */
+  secretIntents?: SettingsRecord[];
 };
 
 /** The defaults a new file starts from. */
@@ -74,6 +83,7 @@ const schema: Options<SettingsData>['schema'] = {
   identities: recordList,
   roles: recordList,
   sessions: recordList,
+  secretIntents: recordList,
   preferences: {
     type: 'object',
     additionalProperties: false,
@@ -182,16 +192,24 @@ export interface OpenSettingsOptions {
 export interface Settings {
   readonly path: string;
   read(): SettingsData;
-  /** Applies `change` to a copy of the current data and saves it whole (validated, atomically, never with a secret). */
+  /**
+   * Under the settings lock (shared by every process), re-reads the file, applies `change` to a copy and saves it
+   * whole (validated, atomically, never with a secret). A throw from `change` saves nothing.
+   */
   update(change: (data: SettingsData) => void): SettingsData;
+  /** Calls `onChange` soon after any process changed the file. Returns the function that stops watching. */
+  watch(onChange: () => void): () => void;
   preferences(): Preferences;
   setPreferences(patch: Partial<Preferences>): Preferences;
 }
 
 /**
- * Opens (creating, or migrating, as needed) the settings file. A file that is not valid JSON, breaks the schema,
- * or was written by a newer Rolebar is never reset: it stays where it is, a copy is kept beside it, and a
- * SettingsFileError says so and what to do.
+ * Opens (creating, or migrating, as needed) the settings file. A file that is not a JSON object, breaks the
+ * schema, or was written by a newer Rolebar is never reset: it stays where it is, a copy is kept beside it, and a
+ * SettingsFileError says so and what to do. A folder, FIFO, socket or device at its path is refused untouched.
+ *
+ * conf stays the store (its schema, migrations and atomic writer), but it has no cross-process lock, so every
+ * write it makes (migrations included) runs inside withSettingsLock, after re-reading the file.
  */
 export function openSettings(options: OpenSettingsOptions = {}): Settings {
   const dir = options.dir ?? settingsDir();
@@ -199,21 +217,27 @@ export function openSettings(options: OpenSettingsOptions = {}): Settings {
   const now = options.now ?? (() => new Date());
   const file = path.join(dir, `${SETTINGS_FILE_NAME}.json`);
 
-  const existed = checkFileBeforeOpening(file, now);
-  let keptBeforeMigrating = false;
-  const beforeMigration = () => {
-    if (existed && !keptBeforeMigrating) keepCopy(file, now, 'before-migration');
-    keptBeforeMigrating = true;
-  };
-  let store: SettingsStoreLike;
-  try {
-    store = createStore(settingsStoreOptions(dir, beforeMigration));
-  } catch (error) {
-    throw corrupt(file, now, error);
-  }
+  prepareSettingsDir(dir);
+  const store = withSettingsLock(file, () => {
+    const existed = checkFileBeforeOpening(file, now);
+    cleanStaleSettingsTemps(file);
+    let keptBeforeMigrating = false;
+    const beforeMigration = () => {
+      if (existed && !keptBeforeMigrating) keepCopy(file, now, 'before-migration');
+      keptBeforeMigrating = true;
+    };
+    try {
+      return createStore(settingsStoreOptions(dir, beforeMigration));
+    } catch (error) {
+      throw corrupt(file, now, error);
+    }
+  });
 
   const read = (): SettingsData => {
     try {
+      // Checked here first: conf would read a FIFO forever, and turns `null` or `[]` into an empty store.
+      const text = readSettingsText(file);
+      if (text !== undefined) parseSettingsObject(text);
       return withDefaults(withoutInternal(store.store));
     } catch (error) {
       throw corrupt(file, now, error);
@@ -224,23 +248,26 @@ export function openSettings(options: OpenSettingsOptions = {}): Settings {
     path: store.path,
     read,
     update(change) {
-      const data = structuredClone(read());
-      change(data);
-      assertNoSecrets(data);
-      try {
-        store.store = data;
-      } catch (error) {
-        throw new RolebarError(
-          'settings-invalid',
-          `These settings cannot be saved: ${describeConfError(error)}`,
-          {
-            hint: 'Nothing was changed.',
-            cause: error,
-          },
-        );
-      }
-      return data;
+      return withSettingsLock(file, () => {
+        const data = structuredClone(read());
+        change(data);
+        assertNoSecrets(data);
+        try {
+          store.store = data;
+        } catch (error) {
+          throw new RolebarError(
+            'settings-invalid',
+            `These settings cannot be saved: ${describeConfError(error)}`,
+            {
+              hint: 'Nothing was changed.',
+              cause: error,
+            },
+          );
+        }
+        return data;
+      });
     },
+    watch: (onChange) => watchSettingsFile(file, onChange),
     preferences: () => read().preferences,
     setPreferences(patch) {
       return settings.update((data) => {
@@ -256,19 +283,11 @@ export function openSettings(options: OpenSettingsOptions = {}): Settings {
  * Returns whether the file exists.
  */
 function checkFileBeforeOpening(file: string, now: () => Date): boolean {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw new RolebarError('settings-unreadable', `The settings file ${file} cannot be read.`, {
-      hint: 'Check its permissions.',
-      cause: error,
-    });
-  }
+  const text = readSettingsText(file);
+  if (text === undefined) return false;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseSettingsObject(text);
   } catch (error) {
     throw corrupt(file, now, error);
   }
@@ -285,8 +304,21 @@ function checkFileBeforeOpening(file: string, now: () => Date): boolean {
   return true;
 }
 
-function corrupt(file: string, now: () => Date, error: unknown): SettingsFileError {
-  if (error instanceof SettingsFileError) return error;
+/** The file's JSON, refused unless it is an object: `null`, `[]` or `3` is damage, not an empty settings file. */
+function parseSettingsObject(text: string): Record<string, unknown> {
+  const parsed: unknown = JSON.parse(text);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new NotAnObjectError(parsed === null ? 'null' : Array.isArray(parsed) ? 'a list' : typeof parsed);
+  }
+  return { ...parsed };
+}
+
+class NotAnObjectError extends Error {}
+NotAnObjectError.prototype.name = 'NotAnObjectError';
+
+function corrupt(file: string, now: () => Date, error: unknown): RolebarError {
+  // Our own errors (a FIFO at the path, a newer file) already say what to do; copying a FIFO would hang.
+  if (error instanceof RolebarError) return error;
   const keptAt = keepCopy(file, now, 'corrupt');
   return new SettingsFileError(
     'settings-corrupt',
@@ -313,6 +345,7 @@ function keepCopy(file: string, now: () => Date, why: string): string {
 
 function describeConfError(error: unknown): string {
   if (error instanceof SyntaxError) return 'it is not valid JSON';
+  if (error instanceof NotAnObjectError) return `it holds ${error.message}, not a settings object`;
   const text = error instanceof Error ? error.message : String(error);
   return text.replace(/^Config schema violation: /, 'it breaks the settings schema: ');
 }
