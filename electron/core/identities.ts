@@ -2,13 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { RolebarError } from './errors.js';
 import type { SecretStore } from './keychain.js';
 import { CREDENTIAL_SOURCES, type CredentialSourceName, checkMfaSerial, type Identity } from './model.js';
-import type { Settings } from './settings.js';
+import {
+  commitIntent,
+  dropIntent,
+  findSecretOrphans,
+  intentIsLive,
+  intentsOf,
+  mfaSessionAccount,
+  newIntent,
+  recordIntent,
+  secretAccount,
+  type SecretOrphans,
+  settleInterrupted,
+  stagedSecretAccount,
+} from './secret-journal.js';
+import type { Settings, SettingsData } from './settings.js';
 import { checkRegion } from './sts/endpoints.js';
 
-/** The keychain entry holding an IAM user identity's secret access key. */
-export const secretAccount = (identityId: string) => `iam-user:${identityId}`;
-/** The keychain entry holding an identity's current MFA session (GetSessionToken credentials, as JSON). */
-export const mfaSessionAccount = (identityId: string) => `mfa-session:${identityId}`;
+export { mfaSessionAccount, secretAccount, type SecretOrphans } from './secret-journal.js';
 
 /** What the user types to add an IAM user identity. The secret goes to the keychain only. */
 export interface NewIamUser {
@@ -50,6 +61,12 @@ export interface IdentityStore {
   remove(id: string): Promise<void>;
   /** The secret access key of an IAM user identity, from the keychain. */
   secretOf(id: string): Promise<string>;
+  /** Finishes or undoes identity changes a killed process left half-done (see secret-journal.ts). */
+  settle(): Promise<void>;
+  /** After settling: keychain entries without an identity, and IAM users without their secret. */
+  orphans(): Promise<SecretOrphans>;
+  /** Deletes the orphaned keychain entries (found again first); returns their names. */
+  removeOrphans(): Promise<string[]>;
 }
 
 /** Opens the identity store over settings and the keychain. */
@@ -83,13 +100,22 @@ export function identityStore(
         ...optional(input),
       };
       checkSecret(input.secretAccessKey);
-      assertUniqueName(all(), identity.name);
-      await secrets.set(secretAccount(identity.id), input.secretAccessKey);
+      await store.settle();
+      // The intent first: if this process dies after the keychain write, the next one removes the secret.
+      const intent = newIntent('add', identity.id);
+      settings.update((data) => {
+        assertNameFree(data, identity.name);
+        recordIntent(data, intent);
+      });
       try {
-        save((list) => list.push(identity));
+        await secrets.set(secretAccount(identity.id), input.secretAccessKey);
+        settings.update((data) => {
+          assertNameFree(data, identity.name); // another process may have taken it meanwhile
+          data.identities.push({ ...identity });
+          dropIntent(data, intent.id);
+        });
       } catch (error) {
-        // Settings refused: take the secret back out so nothing is left half-added.
-        await secrets.delete(secretAccount(identity.id)).catch(() => false);
+        await undoIntent(intent.id, [secretAccount(identity.id)]);
         throw error;
       }
       return identity;
@@ -108,8 +134,7 @@ export function identityStore(
         profile: input.profile,
         ...optional(input),
       };
-      assertUniqueName(all(), identity.name);
-      save((list) => list.push(identity));
+      addRecord(identity);
       return identity;
     },
 
@@ -126,35 +151,36 @@ export function identityStore(
         source: input.source,
         ...optional(input),
       };
-      assertUniqueName(all(), identity.name);
-      save((list) => list.push(identity));
+      addRecord(identity);
       return identity;
     },
 
     update(id, changes) {
-      const current = store.get(id);
-      const next: Record<string, unknown> = { ...current };
-      if (changes.name !== undefined) {
-        next.name = checkName(changes.name);
-        assertUniqueName(
-          all().filter((i) => i.id !== id),
-          next.name as string,
-        );
-      }
+      store.get(id); // a clear error for an unknown id before anything else
+      const name = changes.name === undefined ? undefined : checkName(changes.name);
+      const fields: Record<string, string | null> = {};
       for (const field of ['mfaSerial', 'region', 'endpoint'] as const) {
         const value = changes[field];
-        if (value === null) delete next[field];
-        else if (value !== undefined) next[field] = checkField(field, value);
+        if (value !== undefined) fields[field] = value === null ? null : checkField(field, value);
       }
-      if (changes.userName !== undefined) next.userName = changes.userName;
-      save((list) =>
-        list.splice(
-          list.findIndex((i) => i.id === id),
-          1,
-          next as unknown as Identity,
-        ),
-      );
-      return next as unknown as Identity;
+      // Read, change and write the record inside the lock, so a concurrent change to another field survives.
+      settings.update((data) => {
+        const index = data.identities.findIndex((i) => i.id === id);
+        const current = data.identities[index];
+        if (!current) throw notFound(id);
+        const next = { ...current };
+        if (name !== undefined) {
+          assertNameFree(data, name, id);
+          next.name = name;
+        }
+        for (const [field, value] of Object.entries(fields)) {
+          if (value === null) delete next[field];
+          else next[field] = value;
+        }
+        if (changes.userName !== undefined) next.userName = changes.userName;
+        data.identities[index] = next;
+      });
+      return store.get(id);
     },
 
     async rotateKeys(id, keys) {
@@ -166,54 +192,78 @@ export function identityStore(
       }
       const accessKeyId = checkAccessKeyId(keys.accessKeyId);
       checkSecret(keys.secretAccessKey);
-      const oldSecret = await store.secretOf(id);
-      await secrets.set(secretAccount(id), keys.secretAccessKey);
+      await store.settle();
+      // The new secret waits in a staging entry until settings name the new key (the commit); a process killed
+      // before the commit leaves the old pair, one killed after it is completed by the next process.
+      const intent = newIntent('rotate', id);
+      settings.update((data) => {
+        const busy = intentsOf(data).some((i) => i.identityId === id && intentIsLive(i));
+        if (busy) throw identityBusy(current.name);
+        if (!data.identities.some((i) => i.id === id)) throw notFound(id);
+        recordIntent(data, intent);
+      });
       try {
-        save((list) => {
-          const index = list.findIndex((i) => i.id === id);
-          list[index] = { ...current, accessKeyId };
+        await secrets.set(stagedSecretAccount(id), keys.secretAccessKey);
+        settings.update((data) => {
+          const index = data.identities.findIndex((i) => i.id === id);
+          const record = data.identities[index];
+          if (!record) throw notFound(id);
+          data.identities[index] = { ...record, accessKeyId };
+          commitIntent(data, intent.id);
         });
       } catch (error) {
-        await secrets.set(secretAccount(id), oldSecret);
+        await undoIntent(intent.id, [stagedSecretAccount(id)]);
         throw error;
       }
+      await secrets.set(secretAccount(id), keys.secretAccessKey);
+      await secrets.delete(stagedSecretAccount(id));
       // Sessions made with the old key are still valid on AWS, but a cached MFA session is the old key's.
       await secrets.delete(mfaSessionAccount(id)).catch(() => false);
+      settings.update((data) => dropIntent(data, intent.id));
       return store.get(id);
     },
 
     async remove(id) {
       const identity = store.get(id);
-      const users = (
-        settings.read().roles as Array<{ label?: unknown; source?: { kind?: unknown; id?: unknown } }>
-      )
-        .filter((role) => role.source?.kind === 'identity' && role.source.id === id)
-        .map((role) => `"${String(role.label)}"`);
-      if (users.length > 0) {
-        throw new RolebarError(
-          'identity-in-use',
-          `"${identity.name}" is the source of ${users.join(', ')}.`,
-          {
-            hint: 'Delete those roles or give them another source first.',
-          },
-        );
-      }
-      save((list) =>
-        list.splice(
-          list.findIndex((i) => i.id === id),
-          1,
-        ),
-      );
+      await store.settle();
+      const intent = newIntent('remove', id);
+      // Checked and removed in one locked update: a role added meanwhile by another process is seen.
+      settings.update((data) => {
+        const users = (data.roles as Array<{ label?: unknown; source?: { kind?: unknown; id?: unknown } }>)
+          .filter((role) => role.source?.kind === 'identity' && role.source.id === id)
+          .map((role) => `"${String(role.label)}"`);
+        if (users.length > 0) {
+          throw new RolebarError(
+            'identity-in-use',
+            `"${identity.name}" is the source of ${users.join(', ')}.`,
+            {
+              hint: 'Delete those roles or give them another source first.',
+            },
+          );
+        }
+        const index = data.identities.findIndex((i) => i.id === id);
+        if (index === -1) throw notFound(id);
+        data.identities.splice(index, 1);
+        recordIntent(data, intent);
+      });
       secretCache.delete(cacheKey(identity));
+      // If these fail or the process dies, the intent stays and the next process deletes the leftovers.
       await secrets.delete(secretAccount(id));
       await secrets.delete(mfaSessionAccount(id));
+      settings.update((data) => dropIntent(data, intent.id));
     },
 
     async secretOf(id) {
       const identity = store.get(id);
       const cached = secretCache.get(cacheKey(identity));
       if (cached) return cached;
-      const secret = await secrets.get(secretAccount(id));
+      // Mid-rotation (committed, not finished) settings already name the new key; its secret is still staged.
+      const staged = intentsOf(settings.read()).some(
+        (i) => i.identityId === id && i.op === 'rotate' && i.phase === 'committed',
+      );
+      const secret =
+        (staged ? await secrets.get(stagedSecretAccount(id)) : null) ??
+        (await secrets.get(secretAccount(id)));
       if (!secret) {
         throw new RolebarError(
           'identity-secret-missing',
@@ -226,12 +276,38 @@ export function identityStore(
       secretCache.set(cacheKey(identity), secret);
       return secret;
     },
+
+    async settle() {
+      await settleInterrupted(settings, secrets);
+    },
+
+    async orphans() {
+      await store.settle();
+      return findSecretOrphans(settings, secrets);
+    },
+
+    async removeOrphans() {
+      const { accounts } = await store.orphans();
+      for (const account of accounts) await secrets.delete(account);
+      return accounts;
+    },
   };
 
-  function save(change: (list: Identity[]) => void): void {
+  /** Takes back the keychain side of a failed change, then forgets its intent (kept if the keychain failed too). */
+  async function undoIntent(intentId: string, accounts: string[]): Promise<void> {
+    try {
+      for (const account of accounts) await secrets.delete(account);
+    } catch {
+      return; // the intent stays: once this process has exited, the next one finishes the undo
+    }
+    settings.update((data) => dropIntent(data, intentId));
+  }
+
+  /** Adds an identity that needs no secret, its name checked inside the lock (two processes may pick the same). */
+  function addRecord(identity: Identity): void {
     settings.update((data) => {
-      const list = data.identities as unknown as Identity[];
-      change(list);
+      assertNameFree(data, identity.name);
+      data.identities.push({ ...identity });
     });
   }
 
@@ -274,8 +350,15 @@ function checkName(name: string): string {
   return trimmed;
 }
 
-function assertUniqueName(list: Identity[], name: string): void {
-  if (list.some((identity) => identity.name === name)) {
+function assertNameFree(data: SettingsData, name: string, exceptId?: string): void {
+  assertUniqueName(
+    data.identities.filter((identity) => identity.id !== exceptId).map((identity) => identity.name),
+    name,
+  );
+}
+
+function assertUniqueName(names: unknown[], name: string): void {
+  if (names.includes(name)) {
     throw new RolebarError('identity-exists', `An identity named "${name}" already exists.`, {
       hint: 'Choose another name.',
     });
@@ -304,6 +387,12 @@ function checkSecret(secret: string): void {
       hint: 'A secret access key has 40 characters, without spaces; copy it again from where you saved it.',
     });
   }
+}
+
+function identityBusy(name: string): RolebarError {
+  return new RolebarError('identity-busy', `Another Rolebar process is changing the keys of "${name}".`, {
+    hint: 'Try again in a moment.',
+  });
 }
 
 function notFound(id: string): RolebarError {
