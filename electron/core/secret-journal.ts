@@ -46,7 +46,7 @@ function parseIntent(record: SettingsRecord): SecretIntent | undefined {
 
 /** The intents recorded in `data` (records that do not parse are not ours to act on, and are skipped). */
 export function intentsOf(data: SettingsData): SecretIntent[] {
-  return (data.secretIntents ?? []).flatMap((record) => parseIntent(record) ?? []);
+  return (data.keychainIntents ?? []).flatMap((record) => parseIntent(record) ?? []);
 }
 
 /** A new intent of this process. */
@@ -64,19 +64,19 @@ export function newIntent(op: SecretIntent['op'], identityId: string, now = Date
 
 /** Records `intent` in `data` (call inside Settings.update). */
 export function recordIntent(data: SettingsData, intent: SecretIntent): void {
-  data.secretIntents = [...(data.secretIntents ?? []), { ...intent }];
+  data.keychainIntents = [...(data.keychainIntents ?? []), { ...intent }];
 }
 
 /** Removes an intent from `data` (call inside Settings.update); the key goes when the list empties. */
 export function dropIntent(data: SettingsData, intentId: string): void {
-  const rest = (data.secretIntents ?? []).filter((record) => record.id !== intentId);
-  if (rest.length > 0) data.secretIntents = rest;
-  else delete data.secretIntents;
+  const rest = (data.keychainIntents ?? []).filter((record) => record.id !== intentId);
+  if (rest.length > 0) data.keychainIntents = rest;
+  else delete data.keychainIntents;
 }
 
 /** Marks a rotation committed: settings now name the new key, whose secret waits in stagedSecretAccount. */
 export function commitIntent(data: SettingsData, intentId: string): void {
-  data.secretIntents = (data.secretIntents ?? []).map((record) =>
+  data.keychainIntents = (data.keychainIntents ?? []).map((record) =>
     record.id === intentId ? { ...record, phase: 'committed' } : record,
   );
 }

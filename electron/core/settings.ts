@@ -48,7 +48,7 @@ export type SettingsData = {
   sessions: SettingsRecord[];
   preferences: Preferences;
   /** Keychain changes in flight (see secret-journal.ts): present only while one is, or was cut short. */
-  secretIntents?: SettingsRecord[];
+  keychainIntents?: SettingsRecord[];
 };
 
 /** The defaults a new file starts from. */
@@ -83,7 +83,7 @@ const schema: Options<SettingsData>['schema'] = {
   identities: recordList,
   roles: recordList,
   sessions: recordList,
-  secretIntents: recordList,
+  keychainIntents: recordList,
   preferences: {
     type: 'object',
     additionalProperties: false,

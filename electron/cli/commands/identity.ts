@@ -1,4 +1,4 @@
-// `rolebar identity add|rm|rotate|list`: IAM user keys, the secret in the keychain, never on the command line.
+// `rolebar identity add|rm|rotate|list|orphans`: IAM user keys, the secret in the keychain, never on the command line.
 import { type Command, flag, requiredOption, stringOption } from '../args.js';
 import { findIdentity, withCore } from '../context.js';
 import { identityKey, printJson, table } from '../output.js';
@@ -103,10 +103,47 @@ const list: Command = {
     }),
 };
 
+const orphans: Command = {
+  spec: {
+    name: 'identity orphans',
+    summary: 'Lists keychain entries that belong to no identity, and identities missing their secret.',
+    synopsis: 'identity orphans [--remove] [--json]',
+    options: {
+      remove: { type: 'boolean', help: 'delete the orphaned keychain entries' },
+      json: { type: 'boolean', help: 'print JSON' },
+    },
+    positionals: [0, 0],
+    details:
+      'Changes cut short (a killed process) are finished or undone first. Entries are listed by name only;\n' +
+      'their secrets are never read. An identity missing its secret needs "rolebar identity rotate".',
+  },
+  run: (args, io) =>
+    withCore(io, async (core) => {
+      const found = await core.identities.orphans();
+      const removed = flag(args, 'remove') ? await core.identities.removeOrphans() : [];
+      const missing = found.identitiesWithoutSecret.map((id) => core.identities.find(id)?.name ?? id);
+      if (flag(args, 'json')) {
+        printJson(io, { orphanedEntries: found.accounts, removed, identitiesWithoutSecret: missing });
+        return 0;
+      }
+      if (found.accounts.length === 0) io.out('No orphaned keychain entries.');
+      else if (removed.length > 0) io.out(`Removed ${removed.length} orphaned keychain entries:`);
+      else io.out(`${found.accounts.length} orphaned keychain entries (remove them with --remove):`);
+      for (const account of removed.length > 0 ? removed : found.accounts) io.out(`  ${account}`);
+      for (const name of missing) {
+        io.out(
+          `Identity "${name}" has no secret in the keychain: enter it again with 'rolebar identity rotate'.`,
+        );
+      }
+      return 0;
+    }),
+};
+
 /** The `identity` group. */
 export const commands: Record<string, Command> = {
   'identity add': add,
   'identity rm': rm,
   'identity rotate': rotate,
   'identity list': list,
+  'identity orphans': orphans,
 };
