@@ -119,9 +119,13 @@ const DEBOUNCE_MS = 60;
 /**
  * Calls `onChange` (debounced) whenever the file's content changes, whoever wrote it. Watches the folder, not the
  * file: every writer replaces the file by renaming a temp over it, which a watch on the file itself would lose.
- * The watch never keeps the process alive. Returns the function that stops it.
+ * Changes `isOwnWrite` recognises are not reported. The watch never keeps the process alive. Returns the function that stops it.
  */
-export function watchSettingsFile(file: string, onChange: () => void): () => void {
+export function watchSettingsFile(
+  file: string,
+  onChange: () => void,
+  isOwnWrite: (text: string | undefined) => boolean = () => false,
+): () => void {
   const name = path.basename(file);
   const readQuietly = () => {
     try {
@@ -135,9 +139,9 @@ export function watchSettingsFile(file: string, onChange: () => void): () => voi
   const settle = () => {
     timer = undefined;
     const now = readQuietly();
-    if (now === last) return; // our own write seen again, or a touch without a change
+    if (now === last) return; // a touch without a change
     last = now;
-    onChange();
+    if (!isOwnWrite(now)) onChange(); // the writer in this process already said so itself
   };
   let watcher: ReturnType<typeof watch> | undefined;
   try {
@@ -155,4 +159,26 @@ export function watchSettingsFile(file: string, onChange: () => void): () => voi
     if (timer) clearTimeout(timer);
     watcher?.close();
   };
+}
+
+/** The format version recorded in a parsed settings file (conf's `__internal__.migrations.version`). */
+export function fileVersion(parsed: unknown): string | undefined {
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const internal = (parsed as Record<string, unknown>).__internal__;
+  if (typeof internal !== 'object' || internal === null) return undefined;
+  const migrationsInfo = (internal as Record<string, unknown>).migrations;
+  if (typeof migrationsInfo !== 'object' || migrationsInfo === null) return undefined;
+  const version = (migrationsInfo as Record<string, unknown>).version;
+  return typeof version === 'string' ? version : undefined;
+}
+
+/** Compares two x.y.z versions numerically; anything unparsable counts as 0. */
+export function compareVersions(a: string, b: string): number {
+  const parts = (v: string) => v.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  const [pa, pb] = [parts(a), parts(b)];
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (diff !== 0) return Math.sign(diff);
+  }
+  return 0;
 }

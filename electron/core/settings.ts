@@ -5,11 +5,15 @@ import { RolebarError } from './errors.js';
 import { settingsDir } from './paths.js';
 import {
   cleanStaleSettingsTemps,
+  compareVersions,
+  fileVersion,
   prepareSettingsDir,
   readSettingsText,
   watchSettingsFile,
 } from './settings-file.js';
 import { withSettingsLock } from './settings-lock.js';
+
+export { compareVersions } from './settings-file.js';
 
 /**
  * The settings file's format version. Bump it (semver) and add a migration below whenever the shape changes;
@@ -233,6 +237,8 @@ export function openSettings(options: OpenSettingsOptions = {}): Settings {
     }
   });
 
+  /** The file's text just after this opener's last write: the watch does not report our own changes back. */
+  let ownText: string | undefined;
   const read = (): SettingsData => {
     try {
       // Checked here first: conf would read a FIFO forever, and turns `null` or `[]` into an empty store.
@@ -264,10 +270,11 @@ export function openSettings(options: OpenSettingsOptions = {}): Settings {
             },
           );
         }
+        ownText = readSettingsText(file);
         return data;
       });
     },
-    watch: (onChange) => watchSettingsFile(file, onChange),
+    watch: (onChange) => watchSettingsFile(file, onChange, (text) => text === ownText),
     preferences: () => read().preferences,
     setPreferences(patch) {
       return settings.update((data) => {
@@ -348,27 +355,6 @@ function describeConfError(error: unknown): string {
   if (error instanceof NotAnObjectError) return `it holds ${error.message}, not a settings object`;
   const text = error instanceof Error ? error.message : String(error);
   return text.replace(/^Config schema violation: /, 'it breaks the settings schema: ');
-}
-
-function fileVersion(parsed: unknown): string | undefined {
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const internal = (parsed as Record<string, unknown>).__internal__;
-  if (typeof internal !== 'object' || internal === null) return undefined;
-  const migrationsInfo = (internal as Record<string, unknown>).migrations;
-  if (typeof migrationsInfo !== 'object' || migrationsInfo === null) return undefined;
-  const version = (migrationsInfo as Record<string, unknown>).version;
-  return typeof version === 'string' ? version : undefined;
-}
-
-/** Compares two x.y.z versions numerically; anything unparsable counts as 0. */
-export function compareVersions(a: string, b: string): number {
-  const parts = (v: string) => v.split('.').map((n) => Number.parseInt(n, 10) || 0);
-  const [pa, pb] = [parts(a), parts(b)];
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (diff !== 0) return Math.sign(diff);
-  }
-  return 0;
 }
 
 function withoutInternal(data: SettingsData): SettingsData {

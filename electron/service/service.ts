@@ -41,6 +41,8 @@ export interface RolebarService extends RequestHandlers {
   state(): Promise<AppState>;
   /** Recomputes and pushes the state, e.g. after resume from sleep or a change made by the CLI. */
   publish(): Promise<void>;
+  /** Stops watching the settings file for other processes' changes. */
+  close(): void;
 }
 
 /** Builds the service over the core. Secrets go only to the clipboard and the credentials file, never out of here. */
@@ -82,6 +84,11 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
     deps.onStateChanged?.(await state());
   }
 
+  // A change another process made (the CLI beside the app) reaches the window and the tray as ours do.
+  const stopWatching = deps.onStateChanged
+    ? settings.watch(() => void publish().catch(() => undefined))
+    : () => undefined;
+
   /** Runs an operation, turning expected failures into `{ ok: false }` and publishing the state after changes. */
   async function attempt<T>(operation: () => Promise<T> | T, changes: boolean): Promise<Result<T>> {
     try {
@@ -99,6 +106,7 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
   return {
     state,
     publish,
+    close: stopWatching,
     'app:get-info': () => deps.app,
     'state:get': state,
     'identity:add': (input: Arg<'identity:add'>) =>
