@@ -64,5 +64,9 @@ export async function startServiceFixture(
     location: location({ env: core.sandbox.env, homedir: core.sandbox.dir }),
     onStateChanged: (state) => pushed.push(state),
   });
-  return { ...core, service, clipboard, timers, pushed };
+  const close = async () => {
+    service.close();
+    await core.close();
+  };
+  return { ...core, service, clipboard, timers, pushed, close };
 }

@@ -1,0 +1,149 @@
+// The settings file as a file: a private folder whatever the umask, nothing but a regular file accepted at its
+// path (refused at once, never replaced), non-object JSON refused, stale temp files and locks cleaned.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { openSettings, SettingsFileError } from '../../electron/core/settings.js';
+import { makeSandbox, type Sandbox } from '../support/sandbox.js';
+
+const SETTINGS_MODULE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../electron/core/settings.ts',
+);
+
+/**
+ * Opens settings in `dir` in a child process: a FIFO must not hang this test process if the refusal breaks.
+ * Reports how long openSettings itself took, so the bound excludes Node's start-up on a loaded machine.
+ */
+function openInChild(dir: string): { ok: boolean; code?: string; message?: string; ms: number } {
+  const script = `
+    const { openSettings } = await import(${JSON.stringify(SETTINGS_MODULE)});
+    const started = performance.now();
+    try {
+      openSettings({ dir: ${JSON.stringify(dir)} }).read();
+      console.log(JSON.stringify({ ok: true, ms: performance.now() - started }));
+    } catch (error) {
+      console.log(JSON.stringify({ ok: false, code: error.code, message: error.message, ms: performance.now() - started }));
+    }`;
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(child.signal, null, `the child was killed (hung?): ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}');
+}
+
+describe('the settings file on disk', () => {
+  let sandbox: Sandbox;
+  let file: string;
+  beforeEach(() => {
+    sandbox = makeSandbox('settings-file');
+    file = path.join(sandbox.rolebarHome, 'settings.json');
+  });
+  afterEach(() => sandbox.cleanup());
+
+  it('creates the folder 0700 and the file 0600 even under umask 000', () => {
+    const dir = path.join(sandbox.dir, 'fresh', 'Rolebar');
+    const previous = process.umask(0);
+    try {
+      openSettings({ dir }).setPreferences({ theme: 'dark' });
+    } finally {
+      process.umask(previous);
+    }
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    assert.equal(statSync(path.join(dir, 'settings.json')).mode & 0o777, 0o600);
+  });
+
+  for (const kind of ['folder', 'FIFO', 'socket', 'device'] as const) {
+    it(`a ${kind} at the settings path is refused within 2 s and left as it was`, async () => {
+      let server: Server | undefined;
+      if (kind === 'folder') mkdirSync(file);
+      if (kind === 'FIFO') spawnSync('mkfifo', [file]);
+      if (kind === 'device') symlinkSync('/dev/zero', file);
+      if (kind === 'socket') {
+        const listening = createServer();
+        server = listening;
+        await new Promise<void>((resolve) => listening.listen(file, resolve));
+      }
+      try {
+        const before = lstatSync(file);
+        const result = openInChild(sandbox.rolebarHome);
+        assert.equal(result.ok, false);
+        assert.equal(result.code, 'settings-not-a-file');
+        assert.match(
+          result.message ?? '',
+          /is (a folder|a named pipe \(FIFO\)|a socket|a device), not a file/,
+        );
+        assert.ok(result.ms < 2_000, `refused after ${Math.round(result.ms)} ms`);
+        const after = lstatSync(file);
+        assert.equal(after.ino, before.ino, 'never replaced');
+        assert.equal(after.mode, before.mode);
+      } finally {
+        server?.close();
+      }
+    });
+  }
+
+  for (const [name, text] of [
+    ['null', 'null'],
+    ['[]', '[]'],
+    ['a number', '3'],
+  ] as const) {
+    it(`a settings file holding ${name} is refused as damaged, never reset to defaults`, () => {
+      writeFileSync(file, text);
+      assert.throws(
+        () => openSettings({ dir: sandbox.rolebarHome }),
+        (error: unknown) =>
+          error instanceof SettingsFileError &&
+          error.code === 'settings-corrupt' &&
+          /not a settings object/.test(error.message),
+      );
+      assert.equal(readFileSync(file, 'utf8'), text);
+    });
+  }
+
+  it('a file that turns into null after opening is refused on the next read, and kept', () => {
+    const settings = openSettings({ dir: sandbox.rolebarHome });
+    writeFileSync(file, 'null');
+    assert.throws(() => settings.read(), /not a settings object/);
+    assert.throws(() => settings.setPreferences({ theme: 'dark' }), /not a settings object/);
+    assert.equal(readFileSync(file, 'utf8'), 'null');
+  });
+
+  it('removes temp files a killed writer left, and keeps a fresh one', () => {
+    openSettings({ dir: sandbox.rolebarHome });
+    const stale = `${file}.tmp-1764000000abc123`;
+    const fresh = `${file}.tmp-1764000001def456`;
+    writeFileSync(stale, '{"half":');
+    writeFileSync(fresh, '{"half":');
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(stale, anHourAgo, anHourAgo);
+    openSettings({ dir: sandbox.rolebarHome });
+    assert.equal(existsSync(stale), false, 'stale temp removed');
+    assert.equal(existsSync(fresh), true, 'a temp that may be in use is left alone');
+  });
+
+  it('breaks a lock left by a dead process instead of waiting on it', () => {
+    openSettings({ dir: sandbox.rolebarHome });
+    const dead = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' });
+    writeFileSync(`${file}.rolebar-lock`, `${dead.stdout.trim()} ${os.hostname()} 2026-11-28T00:00:00Z x\n`);
+    const settings = openSettings({ dir: sandbox.rolebarHome });
+    settings.setPreferences({ theme: 'light' });
+    assert.equal(settings.preferences().theme, 'light');
+    assert.equal(existsSync(`${file}.rolebar-lock`), false);
+  });
+});
