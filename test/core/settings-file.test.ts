@@ -1,7 +1,8 @@
 // The settings file as a file: a private folder whatever the umask, nothing but a regular file accepted at its
 // path (refused at once, never replaced), non-object JSON refused, stale temp files and locks cleaned.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import {
   existsSync,
   lstatSync,
@@ -26,10 +27,13 @@ const SETTINGS_MODULE = path.resolve(
 );
 
 /**
- * Opens settings in `dir` in a child process: a FIFO must not hang this test process if the refusal breaks.
- * Reports how long openSettings itself took, so the bound excludes Node's start-up on a loaded machine.
+ * Opens settings in `dir` in a child process: if the refusal broke, a FIFO would hang this test process and a
+ * device could fill its memory, so the child is killed after 10 s. Reports how long openSettings itself took,
+ * so the 2 s bound excludes Node's start-up on a loaded machine.
  */
-function openInChild(dir: string): { ok: boolean; code?: string; message?: string; ms: number } {
+async function openInChild(
+  dir: string,
+): Promise<{ ok: boolean; code?: string; message?: string; ms: number }> {
   const script = `
     const { openSettings } = await import(${JSON.stringify(SETTINGS_MODULE)});
     const started = performance.now();
@@ -39,12 +43,19 @@ function openInChild(dir: string): { ok: boolean; code?: string; message?: strin
     } catch (error) {
       console.log(JSON.stringify({ ok: false, code: error.code, message: error.message, ms: performance.now() - started }));
     }`;
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    encoding: 'utf8',
-    timeout: 60_000,
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  assert.equal(child.signal, null, `the child was killed (hung?): ${child.stderr}`);
-  return JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}');
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  try {
+    const [, signal] = await once(child, 'close');
+    assert.equal(signal, null, 'the child hung and was killed');
+  } finally {
+    clearTimeout(killer);
+  }
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '{}');
 }
 
 describe('the settings file on disk', () => {
@@ -81,7 +92,7 @@ describe('the settings file on disk', () => {
       }
       try {
         const before = lstatSync(file);
-        const result = openInChild(sandbox.rolebarHome);
+        const result = await openInChild(sandbox.rolebarHome);
         assert.equal(result.ok, false);
         assert.equal(result.code, 'settings-not-a-file');
         assert.match(
