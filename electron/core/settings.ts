@@ -201,11 +201,17 @@ export interface Settings {
    * whole (validated, atomically, never with a secret). A throw from `change` saves nothing.
    */
   update(change: (data: SettingsData) => void): SettingsData;
-  /** Calls `onChange` soon after any process changed the file. Returns the function that stops watching. */
+  /** Calls `onChange` soon after another process changed the file. Returns the function that stops watching. */
   watch(onChange: () => void): () => void;
   preferences(): Preferences;
   setPreferences(patch: Partial<Preferences>): Preferences;
 }
+
+/**
+ * The file's text just after this process last wrote it, by path: a watch reports other processes' changes only
+ * (whoever wrote in this process, the service among them, publishes its own change itself).
+ */
+const ownTexts = new Map<string, string | undefined>();
 
 /**
  * Opens (creating, or migrating, as needed) the settings file. A file that is not a JSON object, breaks the
@@ -237,8 +243,6 @@ export function openSettings(options: OpenSettingsOptions = {}): Settings {
     }
   });
 
-  /** The file's text just after this opener's last write: the watch does not report our own changes back. */
-  let ownText: string | undefined;
   const read = (): SettingsData => {
     try {
       // Checked here first: conf would read a FIFO forever, and turns `null` or `[]` into an empty store.
@@ -270,11 +274,11 @@ export function openSettings(options: OpenSettingsOptions = {}): Settings {
             },
           );
         }
-        ownText = readSettingsText(file);
+        ownTexts.set(file, readSettingsText(file));
         return data;
       });
     },
-    watch: (onChange) => watchSettingsFile(file, onChange, (text) => text === ownText),
+    watch: (onChange) => watchSettingsFile(file, onChange, (text) => text === ownTexts.get(file)),
     preferences: () => read().preferences,
     setPreferences(patch) {
       return settings.update((data) => {
