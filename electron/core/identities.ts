@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { RolebarError } from './errors.js';
 import type { SecretStore } from './keychain.js';
-import { CREDENTIAL_SOURCES, type CredentialSourceName, checkMfaSerial, type Identity } from './model.js';
+import {
+  CREDENTIAL_SOURCES,
+  type CredentialSourceName,
+  checkField,
+  checkMfaSerial,
+  checkProfileName,
+  type Identity,
+} from './model.js';
+import * as fields from './rules/fields.js';
+import { parseIdentityRecord, parseRecordList, parseRoleRecord } from './rules/records.js';
 import type { Settings } from './settings.js';
 import { checkRegion } from './sts/endpoints.js';
 
@@ -58,7 +67,8 @@ export function identityStore(
   secrets: SecretStore,
   newId: () => string = randomUUID,
 ): IdentityStore {
-  const all = () => settings.read().identities as unknown as Identity[];
+  const parse = (raw: unknown) => parseRecordList(raw, settings.path, 'identities', parseIdentityRecord);
+  const all = () => parse(settings.read().identities);
   // Secrets read once per process (main-process memory is allowed to hold them); keyed by the key id,
   // so a rotation made by another process (the CLI beside the app) is never served stale.
   const secretCache = new Map<string, string>();
@@ -82,9 +92,9 @@ export function identityStore(
         accessKeyId: checkAccessKeyId(input.accessKeyId),
         ...optional(input),
       };
-      checkSecret(input.secretAccessKey);
+      const secret = checkSecret(input.secretAccessKey);
       assertUniqueName(all(), identity.name);
-      await secrets.set(secretAccount(identity.id), input.secretAccessKey);
+      await secrets.set(secretAccount(identity.id), secret);
       try {
         save((list) => list.push(identity));
       } catch (error) {
@@ -96,16 +106,11 @@ export function identityStore(
     },
 
     addProfileSource(input) {
-      if (!/^[\w.@+-]{1,128}$/.test(input.profile)) {
-        throw new RolebarError('invalid-input', `"${input.profile}" is not a profile name.`, {
-          hint: 'Use the name in brackets in ~/.aws/credentials or ~/.aws/config.',
-        });
-      }
       const identity: Identity = {
         id: newId(),
         kind: 'aws-profile',
         name: checkName(input.name),
-        profile: input.profile,
+        profile: checkProfileName(input.profile),
         ...optional(input),
       };
       assertUniqueName(all(), identity.name);
@@ -133,28 +138,28 @@ export function identityStore(
 
     update(id, changes) {
       const current = store.get(id);
-      const next: Record<string, unknown> = { ...current };
+      const next: Identity = { ...current };
       if (changes.name !== undefined) {
         next.name = checkName(changes.name);
         assertUniqueName(
           all().filter((i) => i.id !== id),
-          next.name as string,
+          next.name,
         );
       }
       for (const field of ['mfaSerial', 'region', 'endpoint'] as const) {
         const value = changes[field];
         if (value === null) delete next[field];
-        else if (value !== undefined) next[field] = checkField(field, value);
+        else if (value !== undefined) next[field] = checkIdentityField(field, value);
       }
       if (changes.userName !== undefined) next.userName = changes.userName;
       save((list) =>
         list.splice(
           list.findIndex((i) => i.id === id),
           1,
-          next as unknown as Identity,
+          next,
         ),
       );
-      return next as unknown as Identity;
+      return next;
     },
 
     async rotateKeys(id, keys) {
@@ -165,9 +170,9 @@ export function identityStore(
         });
       }
       const accessKeyId = checkAccessKeyId(keys.accessKeyId);
-      checkSecret(keys.secretAccessKey);
+      const secret = checkSecret(keys.secretAccessKey);
       const oldSecret = await store.secretOf(id);
-      await secrets.set(secretAccount(id), keys.secretAccessKey);
+      await secrets.set(secretAccount(id), secret);
       try {
         save((list) => {
           const index = list.findIndex((i) => i.id === id);
@@ -184,11 +189,9 @@ export function identityStore(
 
     async remove(id) {
       const identity = store.get(id);
-      const users = (
-        settings.read().roles as Array<{ label?: unknown; source?: { kind?: unknown; id?: unknown } }>
-      )
-        .filter((role) => role.source?.kind === 'identity' && role.source.id === id)
-        .map((role) => `"${String(role.label)}"`);
+      const users = parseRecordList(settings.read().roles, settings.path, 'roles', parseRoleRecord)
+        .filter((role) => role.source.kind === 'identity' && role.source.id === id)
+        .map((role) => `"${role.label}"`);
       if (users.length > 0) {
         throw new RolebarError(
           'identity-in-use',
@@ -230,8 +233,9 @@ export function identityStore(
 
   function save(change: (list: Identity[]) => void): void {
     settings.update((data) => {
-      const list = data.identities as unknown as Identity[];
+      const list = parse(data.identities);
       change(list);
+      data.identities = list.map((identity) => ({ ...identity }));
     });
   }
 
@@ -246,11 +250,11 @@ function optional(input: {
   return {
     ...(input.mfaSerial ? { mfaSerial: checkMfaSerial(input.mfaSerial) } : {}),
     ...(input.region ? { region: checkRegion(input.region) } : {}),
-    ...(input.endpoint ? { endpoint: checkField('endpoint', input.endpoint) } : {}),
+    ...(input.endpoint ? { endpoint: checkIdentityField('endpoint', input.endpoint) } : {}),
   };
 }
 
-function checkField(field: 'mfaSerial' | 'region' | 'endpoint', value: string): string {
+function checkIdentityField(field: 'mfaSerial' | 'region' | 'endpoint', value: string): string {
   if (field === 'mfaSerial') return checkMfaSerial(value);
   if (field === 'region') return checkRegion(value);
   try {
@@ -265,13 +269,7 @@ function checkField(field: 'mfaSerial' | 'region' | 'endpoint', value: string): 
 }
 
 function checkName(name: string): string {
-  const trimmed = name.trim();
-  if (!trimmed || trimmed.length > 64) {
-    throw new RolebarError('invalid-input', 'An identity needs a name of 1–64 characters.', {
-      hint: 'For example "alice@dev".',
-    });
-  }
-  return trimmed;
+  return checkField(fields.identityName, name);
 }
 
 function assertUniqueName(list: Identity[], name: string): void {
@@ -282,28 +280,14 @@ function assertUniqueName(list: Identity[], name: string): void {
   }
 }
 
-/** Long-term access key ids start AKIA; 16–128 upper-case letters and digits in all. */
+/** Long-term access key ids (AKIA…), by the rule in rules/fields.ts. */
 function checkAccessKeyId(value: string): string {
-  const id = value.trim();
-  if (!/^[A-Z0-9]{16,128}$/.test(id)) {
-    throw new RolebarError('invalid-input', 'That is not an access key id.', {
-      hint: 'An access key id has 20 upper-case letters and digits and starts with AKIA, as the IAM console shows it.',
-    });
-  }
-  if (id.startsWith('ASIA')) {
-    throw new RolebarError('invalid-input', 'That access key id belongs to temporary credentials.', {
-      hint: 'Rolebar stores long-term IAM user keys (AKIA…); temporary ones expire and need a session token.',
-    });
-  }
-  return id;
+  return checkField(fields.accessKeyId, value);
 }
 
-function checkSecret(secret: string): void {
-  if (!/^\S{16,128}$/.test(secret)) {
-    throw new RolebarError('invalid-input', 'That does not look like a secret access key.', {
-      hint: 'A secret access key has 40 characters, without spaces; copy it again from where you saved it.',
-    });
-  }
+/** The secret is checked by its rule and stored as it was checked. Its messages never show it. */
+function checkSecret(secret: string): string {
+  return checkField(fields.secretAccessKey, secret);
 }
 
 function notFound(id: string): RolebarError {

@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { RolebarError } from '../../core/errors.js';
 import { profileNameOf } from '../../core/model.js';
-import { exportSnippet, type SnippetFormat, unsetSnippet } from '../../core/snippets.js';
+import { isSnippetFormat, SNIPPET_FORMAT_IDS, type SnippetFormat } from '../../core/rules/snippet-formats.js';
+import { exportSnippet, unsetSnippet } from '../../core/snippets.js';
 import { type Command, flag, stringOption, UsageError } from '../args.js';
 import { assumeWithMfa, describeExpiry, findRole, liveSession, withCore } from '../context.js';
 import { forget, resolveChain } from '../hops.js';
@@ -18,15 +19,15 @@ const mfaOptions = {
 /** Sessions handed out by export/exec are renewed when they have less than this left. */
 const EXPORT_MARGIN_MS = 5 * 60_000;
 
-const FORMATS = ['bash', 'zsh', 'fish', 'powershell', 'cmd', 'dotenv', 'json'] as const;
+/** The snippet formats, plus `zsh`, which reads bash's export lines as they are. */
+const FORMATS = ['bash', 'zsh', ...SNIPPET_FORMAT_IDS.filter((id) => id !== 'bash')];
 
 function formatOf(value: string | undefined): SnippetFormat {
-  const format = value ?? 'bash';
-  if (!(FORMATS as readonly string[]).includes(format)) {
+  const format = value === 'zsh' ? 'bash' : (value ?? 'bash');
+  if (!isSnippetFormat(format)) {
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${format}'`);
   }
-  // zsh reads bash's export lines as they are.
-  return (format === 'zsh' ? 'bash' : format) as SnippetFormat;
+  return format;
 }
 
 const assume: Command = {
