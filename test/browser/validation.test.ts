@@ -76,7 +76,13 @@ describe('the window refuses exactly what the core refuses, in the same words', 
           core(() =>
             v.trim().startsWith('arn:')
               ? model.parseRoleArn(v)
-              : model.roleArnFromName('aws', '123456789012', v),
+              : model.checkRole({
+                  id: 'r',
+                  label: 'x',
+                  roleName: v,
+                  source: { kind: 'identity', id: 'i' },
+                  mfa: false,
+                }),
           ),
         ),
       ),
