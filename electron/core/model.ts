@@ -1,6 +1,12 @@
 import { RolebarError } from './errors.js';
 import * as fields from './rules/fields.js';
-import { applyRule, derivedProfileProblem, profileNameFromLabel, ROLE_ARN, type TextRule } from './rules/fields.js';
+import {
+  applyRule,
+  derivedProfileProblem,
+  profileNameFromLabel,
+  ROLE_ARN,
+  type TextRule,
+} from './rules/fields.js';
 import { durationSeconds, rangeProblem } from './rules/limits.js';
 import type { Partition } from './sts/endpoints.js';
 
@@ -110,7 +116,10 @@ export function roleArnFromName(partition: Partition, accountId: string, roleNam
 }
 
 /** Checks a role session name or source identity: 2–64 of `[\w+=,.@-]`. */
-export function checkSessionName(value: string, field: 'session name' | 'source identity' = 'session name'): string {
+export function checkSessionName(
+  value: string,
+  field: 'session name' | 'source identity' = 'session name',
+): string {
   return checkField(field === 'session name' ? fields.sessionName : fields.sourceIdentity, value);
 }
 

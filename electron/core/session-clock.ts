@@ -27,7 +27,10 @@ export const DEFAULT_CLOCK_SETTINGS: ClockSettings = Object.freeze({
 export const MAX_ALERT_THRESHOLD_MIN = alertThresholdMin.max;
 export { MAX_ALERT_THRESHOLDS };
 /** Accepted range of refreshMarginMin, inclusive. */
-export const REFRESH_MARGIN_RANGE_MIN = Object.freeze({ min: refreshMarginMin.min, max: refreshMarginMin.max });
+export const REFRESH_MARGIN_RANGE_MIN = Object.freeze({
+  min: refreshMarginMin.min,
+  max: refreshMarginMin.max,
+});
 /**
  * How long an MFA session must still be valid after a refresh starts for the refresh to be
  * planned without a new code: covers the STS round trip, retries and a little clock error.

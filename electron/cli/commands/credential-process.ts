@@ -29,7 +29,8 @@ function readSettingsLight(env: NodeJS.ProcessEnv): { roles: Role[]; sessions: S
       'settings.json',
     );
     const data: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    if (typeof data !== 'object' || data === null || !('roles' in data) || !('sessions' in data)) return undefined;
+    if (typeof data !== 'object' || data === null || !('roles' in data) || !('sessions' in data))
+      return undefined;
     return {
       roles: parseRecordList(data.roles, file, 'roles', parseRoleRecord),
       sessions: parseRecordList(data.sessions, file, 'sessions', parseSessionRecord),

@@ -77,7 +77,6 @@ export const profileName: TextRule = {
 };
 
 /** Control characters and the bidi overrides that can disguise text: never part of a name shown in menus. */
-// eslint-disable-next-line no-control-regex
 const UNSHOWABLE = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
 
 function nameRule(field: string, maxLength: number, empty: FieldProblem): TextRule {
@@ -150,7 +149,8 @@ export const region = pattern('region', /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/, 32, (v
 );
 
 /** `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`; groups: partition, account, path, name. */
-export const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role(\/(?:[\x21-\x7e]*\/)?)?([\w+=,.@-]{1,64})$/;
+export const ROLE_ARN =
+  /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role(\/(?:[\x21-\x7e]*\/)?)?([\w+=,.@-]{1,64})$/;
 
 /** A role ARN, checked and stored without the spaces around it. */
 export const roleArn = pattern('role ARN', ROLE_ARN, 2048, (v) =>

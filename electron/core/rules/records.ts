@@ -174,7 +174,8 @@ export function parseRoleRecord(raw: unknown, file: string): Role {
 }
 
 function parseTags(r: RecordReader, tags: unknown): SessionTag[] {
-  if (!Array.isArray(tags)) return r.fail('its "tags" is not a list.', 'Give "tags" a list of { key, value }.');
+  if (!Array.isArray(tags))
+    return r.fail('its "tags" is not a list.', 'Give "tags" a list of { key, value }.');
   return tags.map((tag: unknown, i) => {
     const t = r.nested(`tags[${i}]`, tag);
     const value = t.value('value');
