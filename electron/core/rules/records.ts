@@ -119,6 +119,21 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Puts the parsed record's fields in the order the stored record had them, so that reading and saving a list
+ * back changes no byte of a record nobody edited (new fields, if any, come first).
+ */
+function inStoredOrder<T extends object>(raw: unknown, parsed: T): T {
+  if (!isRecord(raw)) return parsed;
+  for (const key of Object.keys(raw)) {
+    if (!Object.hasOwn(parsed, key)) continue;
+    const value: unknown = Reflect.get(parsed, key);
+    Reflect.deleteProperty(parsed, key);
+    Reflect.set(parsed, key, value);
+  }
+  return parsed;
+}
+
 /** Drops absent optional fields, so a parsed record never carries `key: undefined`. */
 function defined<T extends object>(record: T): T {
   for (const [key, value] of Object.entries(record)) {
@@ -139,9 +154,13 @@ export function parseIdentityRecord(raw: unknown, file: string): Identity {
     endpoint: r.optionalString('endpoint'),
   });
   const kind = r.oneOf('kind', ['iam-user', 'aws-profile', 'credential-source']);
-  if (kind === 'iam-user') return { ...base, kind, accessKeyId: r.text('accessKeyId', fields.accessKeyId) };
-  if (kind === 'aws-profile') return { ...base, kind, profile: r.text('profile', fields.profileName) };
-  return { ...base, kind, source: r.oneOf('source', CREDENTIAL_SOURCES) };
+  const identity: Identity =
+    kind === 'iam-user'
+      ? { ...base, kind, accessKeyId: r.text('accessKeyId', fields.accessKeyId) }
+      : kind === 'aws-profile'
+        ? { ...base, kind, profile: r.text('profile', fields.profileName) }
+        : { ...base, kind, source: r.oneOf('source', CREDENTIAL_SOURCES) };
+  return inStoredOrder(raw, identity);
 }
 
 /** Parses one stored role: the shape here, every rule through checkRole (the check a new role passes). */
@@ -154,7 +173,10 @@ export function parseRoleRecord(raw: unknown, file: string): Role {
     label: r.string('label'),
     roleArn: r.optionalString('roleArn'),
     roleName: r.optionalString('roleName'),
-    source: { kind: source.oneOf('kind', ['identity', 'role']), id: source.string('id') },
+    source: inStoredOrder(r.value('source'), {
+      kind: source.oneOf('kind', ['identity', 'role']),
+      id: source.string('id'),
+    }),
     sessionName: r.optionalString('sessionName'),
     externalId: r.optionalString('externalId'),
     mfa: r.boolean('mfa'),
@@ -166,7 +188,7 @@ export function parseRoleRecord(raw: unknown, file: string): Role {
     notify: r.optionalBoolean('notify'),
   });
   try {
-    return checkRole(role);
+    return inStoredOrder(raw, checkRole(role));
   } catch (error) {
     if (!(error instanceof RolebarError)) throw error;
     return r.fail(error.message, error.hint ?? 'Correct the field.');
@@ -193,7 +215,7 @@ export function parseSessionRecord(raw: unknown, file: string): SessionRecord {
   // The profile was written under exactly this name: check it as the writer does, without trimming.
   const found = fields.profileName.problem(profile);
   if (found) r.fail(found.message, found.hint);
-  return defined({
+  const session: SessionRecord = defined({
     id: r.string('id'),
     roleId: r.string('roleId'),
     profileName: profile,
@@ -207,6 +229,7 @@ export function parseSessionRecord(raw: unknown, file: string): SessionRecord {
     requiresMfa: r.boolean('requiresMfa'),
     region: r.optionalText('region', fields.region),
   });
+  return inStoredOrder(raw, session);
 }
 
 /** Parses the stored preferences: every field present and inside its rule (the caller fills in defaults first). */
