@@ -3,7 +3,12 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { RolebarError } from '../../core/errors.js';
 import { profileNameOf } from '../../core/model.js';
-import { isSnippetFormat, SNIPPET_FORMAT_IDS, type SnippetFormat } from '../../core/rules/snippet-formats.js';
+import {
+  isSnippetFormat,
+  isUnsetFormat,
+  SNIPPET_FORMAT_IDS,
+  type SnippetFormat,
+} from '../../core/rules/snippet-formats.js';
 import { exportSnippet, unsetSnippet } from '../../core/snippets.js';
 import { type Command, flag, stringOption, UsageError } from '../args.js';
 import { assumeWithMfa, describeExpiry, findRole, liveSession, withCore } from '../context.js';
@@ -112,14 +117,14 @@ const unset: Command = {
   spec: {
     name: 'unset',
     summary: 'Prints the lines that remove the exported session from a shell.',
-    synopsis: 'unset [--format bash|zsh|fish|powershell|cmd|dotenv]',
+    synopsis: `unset [--format ${FORMATS.filter((id) => id === 'zsh' || isUnsetFormat(id)).join('|')}]`,
     options: { format: { type: 'string', value: 'FORMAT', help: 'the shell (default bash)' } },
     positionals: [0, 0],
     details: 'Example:\n  eval "$(rolebar unset)"',
   },
   run: async (args, io) => {
     const format = formatOf(stringOption(args, 'format'));
-    if (format === 'json') throw new UsageError("'unset' has no json format");
+    if (!isUnsetFormat(format)) throw new UsageError(`'unset' has no ${format} format`);
     io.out(unsetSnippet(format));
     return 0;
   },
