@@ -3,7 +3,7 @@
  * clipboard timing. The settings schema, the IPC validators, the window, the CLI, the session clock and the
  * stored-preferences parser all take their bounds from here. Browser-safe: no Node or Electron reference.
  */
-import type { FieldProblem } from './fields.js';
+import { type FieldProblem, shown } from './fields.js';
 
 /** An inclusive range of whole numbers, with the unit and field named for messages. */
 export interface IntRange {
@@ -11,6 +11,8 @@ export interface IntRange {
   readonly unit: string;
   readonly min: number;
   readonly max: number;
+  /** What to say when a value is outside, if more than the bounds helps the user. */
+  readonly outside?: (value: unknown) => FieldProblem;
 }
 
 /** AssumeRole's limit, whatever the role allows: 15 minutes to 12 hours. */
@@ -28,6 +30,10 @@ export const durationSeconds: IntRange = {
   unit: 'seconds',
   min: MIN_DURATION_SECONDS,
   max: MAX_ROLE_DURATION_SECONDS,
+  outside: (value) => ({
+    message: `A role session lasts 900–43200 seconds (15 minutes to 12 hours); ${shown(String(value))} is outside that.`,
+    hint: "Choose a duration in that range, and no longer than the role's maximum session duration.",
+  }),
 };
 
 /**
@@ -55,14 +61,9 @@ export function inRange(range: IntRange, value: unknown): value is number {
 /** Undefined when `value` is a whole number inside `range`; else what is wrong and what to do. */
 export function rangeProblem(range: IntRange, value: unknown): FieldProblem | undefined {
   if (inRange(range, value)) return undefined;
-  if (range === durationSeconds) {
-    return {
-      message: `A role session lasts 900–43200 seconds (15 minutes to 12 hours); ${String(value)} is outside that.`,
-      hint: "Choose a duration in that range, and no longer than the role's maximum session duration.",
-    };
-  }
+  if (range.outside) return range.outside(value);
   return {
-    message: `The ${range.field} must be whole ${range.unit} from ${range.min} to ${range.max}; ${String(value)} is not.`,
+    message: `The ${range.field} must be whole ${range.unit} from ${range.min} to ${range.max}; ${shown(String(value))} is not.`,
     hint: `Enter whole ${range.unit} from ${range.min} to ${range.max}.`,
   };
 }
