@@ -39,6 +39,15 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: ['electron'] }] },
   },
   {
+    // The rules the page bundles as they are: browser-safe, importing nothing outside rules/.
+    files: [
+      'electron/core/rules/fields.ts',
+      'electron/core/rules/limits.ts',
+      'electron/core/rules/snippet-formats.ts',
+    ],
+    rules: { 'no-restricted-imports': ['error', { paths: ['electron'], patterns: ['node:*', '../*'] }] },
+  },
+  {
     files: ['electron/main/**', 'electron/preload/**'],
     ignores: ['electron/main/ipc.ts', 'electron/preload/preload.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [rawIpc] }] },

@@ -2,6 +2,7 @@
 // every partition. Shared by the CLI (`rolebar console`) and the tray. The URL signs the browser in: treat it
 // as a secret (open it, or print it only when the user asks).
 import { RolebarError } from './errors.js';
+import { durationSeconds, inRange } from './rules/limits.js';
 import type { TemporaryCredentials } from './sts/client.js';
 import type { Partition } from './sts/endpoints.js';
 
@@ -48,13 +49,11 @@ export function consoleSessionDuration(
   chained: boolean,
 ): { seconds: number | undefined; capped: boolean } {
   if (requested === undefined) return { seconds: undefined, capped: false };
-  if (!Number.isInteger(requested) || requested < 900 || requested > 43_200) {
+  if (!inRange(durationSeconds, requested)) {
     throw new RolebarError(
       'invalid-input',
-      `A console session lasts 900–43200 seconds; ${requested} is outside that.`,
-      {
-        hint: 'Choose a duration in that range.',
-      },
+      `A console session lasts ${durationSeconds.min}–${durationSeconds.max} seconds; ${requested} is outside that.`,
+      { hint: 'Choose a duration in that range.' },
     );
   }
   if (chained && requested > CHAINED_CONSOLE_MAX_SECONDS)

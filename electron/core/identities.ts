@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { RolebarError } from './errors.js';
 import type { SecretStore } from './keychain.js';
-import { CREDENTIAL_SOURCES, type CredentialSourceName, checkMfaSerial, type Identity } from './model.js';
+import {
+  CREDENTIAL_SOURCES,
+  type CredentialSourceName,
+  checkField,
+  checkMfaSerial,
+  checkProfileName,
+  type Identity,
+} from './model.js';
+import * as fields from './rules/fields.js';
+import { parseIdentityRecord, parseRecordList, parseRoleRecord } from './rules/records.js';
 import {
   commitIntent,
   dropIntent,
@@ -75,7 +84,8 @@ export function identityStore(
   secrets: SecretStore,
   newId: () => string = randomUUID,
 ): IdentityStore {
-  const all = () => settings.read().identities as unknown as Identity[];
+  const parse = (raw: unknown) => parseRecordList(raw, settings.path, 'identities', parseIdentityRecord);
+  const all = () => parse(settings.read().identities);
   // Secrets read once per process (main-process memory is allowed to hold them); keyed by the key id,
   // so a rotation made by another process (the CLI beside the app) is never served stale.
   const secretCache = new Map<string, string>();
@@ -99,7 +109,7 @@ export function identityStore(
         accessKeyId: checkAccessKeyId(input.accessKeyId),
         ...optional(input),
       };
-      checkSecret(input.secretAccessKey);
+      const secret = checkSecret(input.secretAccessKey);
       await store.settle();
       // The intent first: if this process dies after the keychain write, the next one removes the secret.
       const intent = newIntent('add', identity.id);
@@ -108,7 +118,7 @@ export function identityStore(
         recordIntent(data, intent);
       });
       try {
-        await secrets.set(secretAccount(identity.id), input.secretAccessKey);
+        await secrets.set(secretAccount(identity.id), secret);
         settings.update((data) => {
           assertNameFree(data, identity.name); // another process may have taken it meanwhile
           data.identities.push({ ...identity });
@@ -122,16 +132,11 @@ export function identityStore(
     },
 
     addProfileSource(input) {
-      if (!/^[\w.@+-]{1,128}$/.test(input.profile)) {
-        throw new RolebarError('invalid-input', `"${input.profile}" is not a profile name.`, {
-          hint: 'Use the name in brackets in ~/.aws/credentials or ~/.aws/config.',
-        });
-      }
       const identity: Identity = {
         id: newId(),
         kind: 'aws-profile',
         name: checkName(input.name),
-        profile: input.profile,
+        profile: checkProfileName(input.profile),
         ...optional(input),
       };
       addRecord(identity);
@@ -161,7 +166,7 @@ export function identityStore(
       const fields: Record<string, string | null> = {};
       for (const field of ['mfaSerial', 'region', 'endpoint'] as const) {
         const value = changes[field];
-        if (value !== undefined) fields[field] = value === null ? null : checkField(field, value);
+        if (value !== undefined) fields[field] = value === null ? null : checkIdentityField(field, value);
       }
       // Read, change and write the record inside the lock, so a concurrent change to another field survives.
       settings.update((data) => {
@@ -191,7 +196,7 @@ export function identityStore(
         });
       }
       const accessKeyId = checkAccessKeyId(keys.accessKeyId);
-      checkSecret(keys.secretAccessKey);
+      const secret = checkSecret(keys.secretAccessKey);
       await store.settle();
       // The new secret waits in a staging entry until settings name the new key (the commit); a process killed
       // before the commit leaves the old pair, one killed after it is completed by the next process.
@@ -203,7 +208,7 @@ export function identityStore(
         recordIntent(data, intent);
       });
       try {
-        await secrets.set(stagedSecretAccount(id), keys.secretAccessKey);
+        await secrets.set(stagedSecretAccount(id), secret);
         settings.update((data) => {
           const index = data.identities.findIndex((i) => i.id === id);
           const record = data.identities[index];
@@ -215,7 +220,7 @@ export function identityStore(
         await undoIntent(intent.id, [stagedSecretAccount(id)]);
         throw error;
       }
-      await secrets.set(secretAccount(id), keys.secretAccessKey);
+      await secrets.set(secretAccount(id), secret);
       await secrets.delete(stagedSecretAccount(id));
       // Sessions made with the old key are still valid on AWS, but a cached MFA session is the old key's.
       await secrets.delete(mfaSessionAccount(id)).catch(() => false);
@@ -229,9 +234,9 @@ export function identityStore(
       const intent = newIntent('remove', id);
       // Checked and removed in one locked update: a role added meanwhile by another process is seen.
       settings.update((data) => {
-        const users = (data.roles as Array<{ label?: unknown; source?: { kind?: unknown; id?: unknown } }>)
-          .filter((role) => role.source?.kind === 'identity' && role.source.id === id)
-          .map((role) => `"${String(role.label)}"`);
+        const users = parseRecordList(data.roles, settings.path, 'roles', parseRoleRecord)
+          .filter((role) => role.source.kind === 'identity' && role.source.id === id)
+          .map((role) => `"${role.label}"`);
         if (users.length > 0) {
           throw new RolebarError(
             'identity-in-use',
@@ -322,11 +327,11 @@ function optional(input: {
   return {
     ...(input.mfaSerial ? { mfaSerial: checkMfaSerial(input.mfaSerial) } : {}),
     ...(input.region ? { region: checkRegion(input.region) } : {}),
-    ...(input.endpoint ? { endpoint: checkField('endpoint', input.endpoint) } : {}),
+    ...(input.endpoint ? { endpoint: checkIdentityField('endpoint', input.endpoint) } : {}),
   };
 }
 
-function checkField(field: 'mfaSerial' | 'region' | 'endpoint', value: string): string {
+function checkIdentityField(field: 'mfaSerial' | 'region' | 'endpoint', value: string): string {
   if (field === 'mfaSerial') return checkMfaSerial(value);
   if (field === 'region') return checkRegion(value);
   try {
@@ -341,13 +346,7 @@ function checkField(field: 'mfaSerial' | 'region' | 'endpoint', value: string): 
 }
 
 function checkName(name: string): string {
-  const trimmed = name.trim();
-  if (!trimmed || trimmed.length > 64) {
-    throw new RolebarError('invalid-input', 'An identity needs a name of 1–64 characters.', {
-      hint: 'For example "alice@dev".',
-    });
-  }
-  return trimmed;
+  return checkField(fields.identityName, name);
 }
 
 function assertNameFree(data: SettingsData, name: string, exceptId?: string): void {
@@ -365,28 +364,14 @@ function assertUniqueName(names: unknown[], name: string): void {
   }
 }
 
-/** Long-term access key ids start AKIA; 16–128 upper-case letters and digits in all. */
+/** Long-term access key ids (AKIA…), by the rule in rules/fields.ts. */
 function checkAccessKeyId(value: string): string {
-  const id = value.trim();
-  if (!/^[A-Z0-9]{16,128}$/.test(id)) {
-    throw new RolebarError('invalid-input', 'That is not an access key id.', {
-      hint: 'An access key id has 20 upper-case letters and digits and starts with AKIA, as the IAM console shows it.',
-    });
-  }
-  if (id.startsWith('ASIA')) {
-    throw new RolebarError('invalid-input', 'That access key id belongs to temporary credentials.', {
-      hint: 'Rolebar stores long-term IAM user keys (AKIA…); temporary ones expire and need a session token.',
-    });
-  }
-  return id;
+  return checkField(fields.accessKeyId, value);
 }
 
-function checkSecret(secret: string): void {
-  if (!/^\S{16,128}$/.test(secret)) {
-    throw new RolebarError('invalid-input', 'That does not look like a secret access key.', {
-      hint: 'A secret access key has 40 characters, without spaces; copy it again from where you saved it.',
-    });
-  }
+/** The secret is checked by its rule and stored as it was checked. Its messages never show it. */
+function checkSecret(secret: string): string {
+  return checkField(fields.secretAccessKey, secret);
 }
 
 function identityBusy(name: string): RolebarError {

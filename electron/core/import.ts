@@ -15,6 +15,7 @@ import {
   type Role,
   type RoleSource,
 } from './model.js';
+import { profileName as profileNameRule } from './rules/fields.js';
 
 /** One thing an import would do, in words for the preview. */
 export interface ImportItem {
@@ -185,6 +186,14 @@ function decide(core: RolebarCore, profiles: Map<string, AwsProfile>): Decision[
         : undefined;
     if (!source) {
       skip(p.name, 'role_arn without source_profile or credential_source');
+      continue;
+    }
+    // Refused in the preview, not halfway through applying: the profile its sessions would be written under.
+    if (profileNameRule.problem(`${p.name}-rolebar`)) {
+      skip(
+        p.name,
+        'its name cannot be used for a Rolebar profile (letters, digits and - _ . @ + / : , only)',
+      );
       continue;
     }
     if (

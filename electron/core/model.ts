@@ -1,5 +1,14 @@
 import { RolebarError } from './errors.js';
-import { checkRegion, type Partition } from './sts/endpoints.js';
+import * as fields from './rules/fields.js';
+import {
+  applyRule,
+  derivedProfileProblem,
+  profileNameFromLabel,
+  ROLE_ARN,
+  type TextRule,
+} from './rules/fields.js';
+import { durationSeconds, rangeProblem } from './rules/limits.js';
+import type { Partition } from './sts/endpoints.js';
 
 /** What every identity has, whatever its credentials come from. */
 export interface IdentityBase {
@@ -70,115 +79,83 @@ export interface RoleArnParts {
   name: string;
 }
 
-const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role(\/(?:[\x21-\x7e]*\/)?)?([\w+=,.@-]{1,64})$/;
+/**
+ * Applies one of the rules (rules/fields.ts) to what the user typed: returns the value to store (trimmed, as
+ * it was checked), or throws an 'invalid-input' error with the rule's words.
+ */
+export function checkField(rule: TextRule, value: string, code = 'invalid-input'): string {
+  const checked = applyRule(rule, value);
+  if (!checked.ok) {
+    throw new RolebarError(code, checked.problem.message, {
+      hint: checked.problem.hint,
+      context: { field: rule.field },
+    });
+  }
+  return checked.value;
+}
 
 /** Parses `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`, or throws an error that shows the expected shape. */
 export function parseRoleArn(arn: string): RoleArnParts {
-  const match = ROLE_ARN.exec(arn.trim());
-  if (!match) {
-    throw invalid(
-      'role ARN',
-      `"${arn}" is not a role ARN.`,
-      'A role ARN looks like arn:aws:iam::123456789012:role/RoleName (the role name may include a path such as /team/).',
-    );
-  }
+  const match = ROLE_ARN.exec(checkField(fields.roleArn, arn));
+  if (!match) throw new Error('unreachable: the role ARN rule matched');
   const [, partition, accountId, rawPath, name] = match;
   return {
-    partition: partition as Partition,
-    accountId: accountId as string,
+    partition: partition === 'aws-cn' || partition === 'aws-us-gov' ? partition : 'aws',
+    accountId: accountId ?? '',
     path: rawPath && rawPath.length > 1 ? rawPath : '/',
-    name: name as string,
+    name: name ?? '',
   };
 }
 
 /** Builds a role ARN from a name (optionally `path/name`) in an account. */
 export function roleArnFromName(partition: Partition, accountId: string, roleName: string): string {
-  const trimmed = roleName.replace(/^\/+/, '');
+  const trimmed = roleName.trim().replace(/^\/+/, '');
   const arn = `arn:${partition}:iam::${accountId}:role/${trimmed}`;
   parseRoleArn(arn);
   return arn;
 }
 
 /** Checks a role session name or source identity: 2–64 of `[\w+=,.@-]`. */
-export function checkSessionName(value: string, field = 'session name'): string {
-  if (!/^[\w+=,.@-]{2,64}$/.test(value)) {
-    throw invalid(
-      field,
-      `The ${field} "${value}" is not valid.`,
-      'Use 2–64 letters, digits or + = , . @ _ -',
-    );
-  }
-  return value;
+export function checkSessionName(
+  value: string,
+  field: 'session name' | 'source identity' = 'session name',
+): string {
+  return checkField(field === 'session name' ? fields.sessionName : fields.sourceIdentity, value);
 }
 
 /** Checks an external ID: 2–1224 of `[\w+=,.@:/-]`. */
 export function checkExternalId(value: string): string {
-  if (!/^[\w+=,.@:/-]{2,1224}$/.test(value)) {
-    throw invalid(
-      'external ID',
-      'The external ID is not valid.',
-      'Use 2–1224 letters, digits or + = , . @ : / _ -',
-    );
-  }
-  return value;
+  return checkField(fields.externalId, value);
 }
 
 /** Checks an MFA device serial: a virtual device ARN or a hardware serial, 9–256 characters. */
 export function checkMfaSerial(value: string): string {
-  if (!/^[\w+=/:,.@-]{9,256}$/.test(value)) {
-    throw invalid(
-      'MFA serial',
-      `"${value}" is not an MFA device serial.`,
-      'Copy it from the IAM console: arn:aws:iam::123456789012:mfa/your-device, or a hardware token serial.',
-    );
-  }
-  return value;
+  return checkField(fields.mfaSerial, value);
 }
 
 /** Checks an MFA code: exactly 6 digits (spaces from copy-paste are removed). */
 export function checkMfaCode(value: string): string {
-  const code = value.replace(/\s+/g, '');
-  if (!/^\d{6}$/.test(code)) {
-    throw invalid(
-      'MFA code',
-      'An MFA code is exactly 6 digits.',
-      'Enter the current code from your MFA device.',
-    );
-  }
-  return code;
+  return checkField(fields.mfaCode, value);
 }
 
-/** The AssumeRole limit, whatever the role allows: 15 minutes to 12 hours. */
-export const MIN_DURATION_SECONDS = 900;
-export const MAX_ROLE_DURATION_SECONDS = 43_200;
-/** Sessions assumed with temporary credentials (role chaining, or an MFA session) last at most 1 hour. */
-export const CHAINED_DURATION_CAP_SECONDS = 3_600;
-/** GetSessionToken's limits. */
-export const MAX_MFA_SESSION_SECONDS = 129_600;
-export const DEFAULT_MFA_SESSION_SECONDS = 43_200;
+export {
+  CHAINED_DURATION_CAP_SECONDS,
+  DEFAULT_MFA_SESSION_SECONDS,
+  MAX_MFA_SESSION_SECONDS,
+  MAX_ROLE_DURATION_SECONDS,
+  MIN_DURATION_SECONDS,
+} from './rules/limits.js';
 
 /** Checks a requested role session duration. */
 export function checkDuration(seconds: number): number {
-  if (!Number.isInteger(seconds) || seconds < MIN_DURATION_SECONDS || seconds > MAX_ROLE_DURATION_SECONDS) {
-    throw invalid(
-      'duration',
-      `A role session lasts 900–43200 seconds (15 minutes to 12 hours); ${seconds} is outside that.`,
-      "Choose a duration in that range, and no longer than the role's maximum session duration.",
-    );
-  }
+  const found = rangeProblem(durationSeconds, seconds);
+  if (found) throw invalid('duration', found.message, found.hint);
   return seconds;
 }
 
-/** Checks a credentials-file profile name: any name the AWS CLI accepts on one line, `default` included. */
+/** Checks a profile name: the one rule of rules/fields.ts, which the credentials-file writer applies too. */
 export function checkProfileName(value: string): string {
-  if (!/^[^\s[\]#;=]{1,128}$/.test(value)) {
-    throw invalid(
-      'profile name',
-      `"${value}" cannot be used as a profile name.`,
-      'Use up to 128 characters without spaces or any of [ ] # ; =',
-    );
-  }
-  return value;
+  return checkField(fields.profileName, value);
 }
 
 /** Checks session tags: at most 50; key 1–128, value 0–256 characters. */
@@ -200,44 +177,61 @@ export function checkTags(tags: SessionTag[]): SessionTag[] {
   return tags;
 }
 
-/** Checks a role definition as a whole before it is saved; returns it with trimmed fields. */
+/**
+ * Checks a role definition as a whole before it is saved (and when it is read back from settings); returns it
+ * with every field as it was checked (trimmed). Refuses a label whose derived profile name cannot be written,
+ * so nothing fails later at the writer after the STS calls.
+ */
 export function checkRole(role: Role): Role {
-  if (!role.label.trim())
-    throw invalid('label', 'A role needs a label.', 'Give it a short name, such as "prod read-only".');
-  if (!!role.roleArn === !!role.roleName) {
+  const checked: Role = { ...role, label: checkField(fields.label, role.label) };
+  const roleArn = role.roleArn === undefined ? undefined : checkField(fields.roleArn, role.roleArn);
+  const roleName = role.roleName === undefined ? undefined : checkField(fields.roleName, role.roleName);
+  if (!roleArn === !roleName) {
     throw invalid(
       'role',
       'Give either a role ARN or a role name, not both.',
       'A role name is looked up in the source account.',
     );
   }
-  if (role.roleArn) parseRoleArn(role.roleArn);
-  if (role.roleName && !/^(\/?[\x21-\x7e]*\/)?[\w+=,.@-]{1,64}$/.test(role.roleName)) {
-    throw invalid(
-      'role name',
-      `"${role.roleName}" is not a role name.`,
-      'Role names use letters, digits and + = , . @ _ -',
-    );
+  assign(checked, 'roleArn', roleArn);
+  assign(checked, 'roleName', roleName);
+  for (const [key, rule] of [
+    ['sessionName', fields.sessionName],
+    ['sourceIdentity', fields.sourceIdentity],
+    ['externalId', fields.externalId],
+    ['region', fields.region],
+    ['profileName', fields.profileName],
+  ] as const) {
+    const value = role[key];
+    assign(checked, key, value === undefined ? undefined : checkField(rule, value, codeOf(rule)));
   }
-  if (role.sessionName) checkSessionName(role.sessionName);
-  if (role.sourceIdentity) checkSessionName(role.sourceIdentity, 'source identity');
-  if (role.externalId) checkExternalId(role.externalId);
   if (role.durationSeconds !== undefined) checkDuration(role.durationSeconds);
   if (role.tags) checkTags(role.tags);
-  if (role.region) checkRegion(role.region);
-  checkProfileName(profileNameOf(role));
-  return { ...role, label: role.label.trim() };
+  const derived = checked.profileName === undefined ? derivedProfileProblem(checked.label) : undefined;
+  if (derived) throw invalid('profile name', derived.message, derived.hint);
+  return checked;
 }
 
-/** The profile a role's session is written under. */
+/** The profile a role's session is written under: its own profile name, else one derived from its label. */
 export function profileNameOf(role: Role): string {
-  return role.profileName ?? role.label.trim().replace(/[\s[\]#;=]+/g, '-');
+  return role.profileName ?? profileNameFromLabel(role.label);
 }
 
 /** A role session name derived from who is asking: `rolebar-alice`, cut to 64 valid characters. */
 export function defaultSessionName(userName: string | undefined): string {
   const base = `rolebar-${(userName ?? 'user').replace(/[^\w+=,.@-]/g, '-')}`;
   return base.slice(0, 64);
+}
+
+/** Sets an optional field, or removes it when absent, so a checked role never carries `key: undefined`. */
+function assign<K extends keyof Role>(role: Role, key: K, value: Role[K] | undefined): void {
+  if (value === undefined) delete role[key];
+  else role[key] = value;
+}
+
+/** The region rule keeps its own error code, which callers and tests already know. */
+function codeOf(rule: TextRule): string {
+  return rule === fields.region ? 'invalid-region' : 'invalid-input';
 }
 
 function invalid(field: string, message: string, hint: string): RolebarError {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RolebarError } from './errors.js';
 import { checkRole, type Identity, profileNameOf, type Role } from './model.js';
+import { parseRecordList, parseRoleRecord } from './rules/records.js';
 import type { Settings } from './settings.js';
 
 /** A role as the user enters it: everything but the id. */
@@ -26,7 +27,7 @@ export function roleStore(
   identities: { get(id: string): Identity },
   newId: () => string = randomUUID,
 ): RoleStore {
-  const all = () => settings.read().roles as unknown as Role[];
+  const all = () => parseRecordList(settings.read().roles, settings.path, 'roles', parseRoleRecord);
 
   function check(role: Role, others: Role[]): Role {
     const checked = checkRole(role);
@@ -56,7 +57,11 @@ export function roleStore(
   }
 
   function save(change: (list: Role[]) => void): void {
-    settings.update((data) => change(data.roles as unknown as Role[]));
+    settings.update((data) => {
+      const list = parseRecordList(data.roles, settings.path, 'roles', parseRoleRecord);
+      change(list);
+      data.roles = list.map((role) => ({ ...role }));
+    });
   }
 
   const store: RoleStore = {

@@ -7,6 +7,8 @@
 // `setTimeout(fn, at - now)`. After sleep/resume the caller simply calls again with the new `now`:
 // nothing here keeps state between calls except the explicit AlertProgress value.
 
+import { alertThresholdMin, MAX_ALERT_THRESHOLDS, refreshMarginMin } from './rules/limits.js';
+
 /** User settings for alerts and auto-refresh. */
 export interface ClockSettings {
   /** Minutes before expiry at which to alert, most distant first; 'expired' is always alerted too. */
@@ -21,12 +23,14 @@ export const DEFAULT_CLOCK_SETTINGS: ClockSettings = Object.freeze({
   refreshMarginMin: 10,
 });
 
-/** Largest accepted alert threshold in minutes (36 h is the longest STS session). */
-export const MAX_ALERT_THRESHOLD_MIN = 36 * 60;
-/** Most alert thresholds accepted (after removing duplicates). */
-export const MAX_ALERT_THRESHOLDS = 10;
+/** Largest accepted alert threshold in minutes: the one rule in rules/limits.ts (settings and IPC use it too). */
+export const MAX_ALERT_THRESHOLD_MIN = alertThresholdMin.max;
+export { MAX_ALERT_THRESHOLDS };
 /** Accepted range of refreshMarginMin, inclusive. */
-export const REFRESH_MARGIN_RANGE_MIN = Object.freeze({ min: 1, max: 60 });
+export const REFRESH_MARGIN_RANGE_MIN = Object.freeze({
+  min: refreshMarginMin.min,
+  max: refreshMarginMin.max,
+});
 /**
  * How long an MFA session must still be valid after a refresh starts for the refresh to be
  * planned without a new code: covers the STS round trip, retries and a little clock error.

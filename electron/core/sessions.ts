@@ -1,3 +1,4 @@
+import { parseRecordList, parseSessionRecord } from './rules/records.js';
 import type { ClockSession } from './session-clock.js';
 import type { Settings } from './settings.js';
 
@@ -38,16 +39,18 @@ export interface SessionRegistry {
 
 /** Opens the registry over settings. */
 export function sessionRegistry(settings: Settings): SessionRegistry {
-  const all = () => settings.read().sessions as unknown as SessionRecord[];
+  const parse = (raw: unknown) => parseRecordList(raw, settings.path, 'sessions', parseSessionRecord);
+  const all = () => parse(settings.read().sessions);
   return {
     list: all,
     get: (roleId) => all().find((s) => s.roleId === roleId),
     save(record) {
       settings.update((data) => {
-        const list = data.sessions as unknown as SessionRecord[];
+        const list = parse(data.sessions);
         const index = list.findIndex((s) => s.roleId === record.roleId);
         if (index >= 0) list[index] = record;
         else list.push(record);
+        data.sessions = list.map((session) => ({ ...session }));
       });
     },
     remove(roleId) {

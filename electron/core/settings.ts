@@ -14,6 +14,7 @@ import {
 import { withSettingsLock } from './settings-lock.js';
 
 export { compareVersions } from './settings-file.js';
+import * as limits from './rules/limits.js';
 
 /**
  * The settings file's format version. Bump it (semver) and add a migration below whenever the shape changes;
@@ -83,6 +84,10 @@ const recordList = {
   },
 } as const;
 
+/** A JSON-schema integer bounded by one of the rules (rules/limits.ts). */
+const intSchema = (range: limits.IntRange) =>
+  ({ type: 'integer', minimum: range.min, maximum: range.max }) as const;
+
 const schema: Options<SettingsData>['schema'] = {
   identities: recordList,
   roles: recordList,
@@ -102,11 +107,11 @@ const schema: Options<SettingsData>['schema'] = {
     properties: {
       alertThresholdsMin: {
         type: 'array',
-        maxItems: 10,
-        items: { type: 'integer', minimum: 1, maximum: 720 },
+        maxItems: limits.MAX_ALERT_THRESHOLDS,
+        items: intSchema(limits.alertThresholdMin),
       },
-      refreshMarginMin: { type: 'integer', minimum: 1, maximum: 60 },
-      clipboardClearSeconds: { type: 'integer', minimum: 0, maximum: 3600 },
+      refreshMarginMin: intSchema(limits.refreshMarginMin),
+      clipboardClearSeconds: intSchema(limits.clipboardClearSeconds),
       notifications: { type: 'boolean' },
       launchAtLogin: { type: 'boolean' },
       theme: { enum: ['system', 'light', 'dark'] },

@@ -6,30 +6,14 @@
 // whatever characters it contains. Where a format cannot represent a value exactly we throw a
 // SnippetError instead of emitting text that would silently mean something else.
 
-/** Identifier of one snippet format. */
-export type SnippetFormat = 'bash' | 'fish' | 'powershell' | 'cmd' | 'dotenv' | 'json';
+import { isSnippetFormat, type SnippetFormat } from './rules/snippet-formats.js';
 
-/** Menu entry for one snippet format. */
-export interface SnippetFormatInfo {
-  readonly id: SnippetFormat;
-  /** Short human label for menus. */
-  readonly label: string;
-  /** Whether `unsetSnippet(id)` returns text (false: it throws `not-applicable`). */
-  readonly canUnset: boolean;
-}
-
-/**
- * The supported formats in menu order, with labels. The list is frozen; `id`s are stable and safe to
- * persist in settings.
- */
-export const SNIPPET_FORMATS: readonly SnippetFormatInfo[] = Object.freeze([
-  Object.freeze({ id: 'bash', label: 'bash / zsh', canUnset: true }),
-  Object.freeze({ id: 'fish', label: 'fish', canUnset: true }),
-  Object.freeze({ id: 'powershell', label: 'PowerShell', canUnset: true }),
-  Object.freeze({ id: 'cmd', label: 'Windows cmd', canUnset: true }),
-  Object.freeze({ id: 'dotenv', label: '.env / docker --env-file', canUnset: true }),
-  Object.freeze({ id: 'json', label: 'credential_process JSON', canUnset: false }),
-] as const satisfies readonly SnippetFormatInfo[]);
+export {
+  isSnippetFormat,
+  SNIPPET_FORMATS,
+  type SnippetFormat,
+  type SnippetFormatInfo,
+} from './rules/snippet-formats.js';
 
 /** Credentials of one session, as held by the app. */
 export interface SnippetCredentials {
@@ -99,11 +83,6 @@ export class SnippetError extends Error {
   }
 }
 
-/** True when `value` is one of the ids in SNIPPET_FORMATS (for validating persisted settings). */
-export function isSnippetFormat(value: unknown): value is SnippetFormat {
-  return SNIPPET_FORMATS.some((f) => f.id === value);
-}
-
 /**
  * The variables a snippet for `session` sets, in SNIPPET_VARIABLE_NAMES order: the two keys always,
  * AWS_SESSION_TOKEN when a token is given, AWS_CREDENTIAL_EXPIRATION (ISO 8601 UTC) when an
@@ -157,7 +136,7 @@ export function snippetVariables(session: SnippetSession): readonly SnippetVaria
 export function exportSnippet(format: SnippetFormat, session: SnippetSession): string {
   assertFormat(format);
   const vars = snippetVariables(session);
-  if (format === 'json') return credentialProcessJson(session.credentials, vars);
+  if (format === 'json') return `${JSON.stringify(credentialProcessAnswer(session.credentials), null, 2)}\n`;
 
   for (const v of vars) checkValue(format, v.name, v.value);
   const set = new Set<string>(vars.map((v) => v.name));
@@ -354,22 +333,34 @@ function isoExpiration(expiration: Date | string | undefined): string | undefine
   return new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
 }
 
-function credentialProcessJson(credentials: SnippetCredentials, vars: readonly SnippetVariable[]): string {
-  for (const v of vars) {
-    // JSON can escape anything, but a consumer would still have to put the value in memory as
-    // UTF-8 text: refuse what no credential can contain (same rule as the other formats).
-    if (v.name !== 'AWS_REGION' && v.name !== 'AWS_DEFAULT_REGION') checkValue('json', v.name, v.value);
-  }
+/** The Version 1 answer of a credential_process. SECRET: stdout only. */
+export interface ProcessCredentials {
+  Version: 1;
+  AccessKeyId: string;
+  SecretAccessKey: string;
+  SessionToken?: string;
+  Expiration?: string;
+}
+
+/**
+ * The one builder of the `credential_process` answer (the json snippet and `rolebar credential-process` both
+ * print it): key order as the AWS CLI documents it, absent optional fields omitted rather than null.
+ * Throws SnippetError as snippetVariables does, and for values no credential can contain.
+ */
+export function credentialProcessAnswer(credentials: SnippetCredentials): ProcessCredentials {
+  const vars = snippetVariables({ credentials });
+  // JSON can escape anything, but a consumer would still have to put the value in memory as
+  // UTF-8 text: refuse what no credential can contain (same rule as the other formats).
+  for (const v of vars) checkValue('json', v.name, v.value);
   const byName = new Map(vars.map((v) => [v.name, v.value]));
-  // Key order follows the AWS CLI documentation; absent optional fields are omitted, not null.
-  const out: Record<string, string | number> = {
+  const answer: ProcessCredentials = {
     Version: 1,
     AccessKeyId: credentials.accessKeyId,
     SecretAccessKey: credentials.secretAccessKey,
   };
   const token = byName.get('AWS_SESSION_TOKEN');
-  if (token !== undefined) out.SessionToken = token;
+  if (token !== undefined) answer.SessionToken = token;
   const expiration = byName.get('AWS_CREDENTIAL_EXPIRATION');
-  if (expiration !== undefined) out.Expiration = expiration;
-  return `${JSON.stringify(out, null, 2)}\n`;
+  if (expiration !== undefined) answer.Expiration = expiration;
+  return answer;
 }

@@ -4,7 +4,23 @@
  * and the renderer all derive their types from this file, so nothing is kept in sync by hand.
  * Plain types and validators only: no Electron import. Nothing here ever carries a secret key or session token.
  */
-import { args, bool, int, list, nullable, object, oneOf, optional, str, type Validator } from './validate.js';
+import * as fields from '../core/rules/fields.js';
+import * as limits from '../core/rules/limits.js';
+import { SNIPPET_FORMAT_IDS, type SnippetFormat, UNSET_FORMAT_IDS } from '../core/rules/snippet-formats.js';
+import {
+  args,
+  bool,
+  list,
+  nullable,
+  object,
+  oneOf,
+  optional,
+  range,
+  refine,
+  rule,
+  str,
+  type Validator,
+} from './validate.js';
 
 /** What the window shows about the running app. */
 export interface AppInfo {
@@ -193,15 +209,21 @@ export interface RevokeOutcomeView {
   revokedBefore: string;
 }
 
-export const SNIPPET_FORMAT_IDS = ['bash', 'fish', 'powershell', 'cmd', 'dotenv', 'json'] as const;
-export type SnippetFormatId = (typeof SNIPPET_FORMAT_IDS)[number];
+export { SNIPPET_FORMAT_IDS };
+export type SnippetFormatId = SnippetFormat;
 
+// Each field is checked by its rule (electron/core/rules), so the main process refuses what the window and
+// the CLI refuse, even when a compromised page skips the window's checks.
 const id = str({ min: 1, max: 128 });
-const name = str({ min: 1, max: 128 });
-const region = str({ min: 1, max: 32 });
-const region_ = nullable(region);
-const roleArn = str({ min: 20, max: 2048 });
-const externalId = str({ min: 2, max: 1224 });
+const label = rule(fields.label);
+const region = rule(fields.region);
+const roleArn = rule(fields.roleArn);
+const externalId = rule(fields.externalId);
+const mfaSerial = rule(fields.mfaSerial);
+const roleName = rule(fields.roleName);
+const sessionName = rule(fields.sessionName);
+const duration = range(limits.durationSeconds);
+const profileName = rule(fields.profileName);
 
 /** `{ identityId }` or `{ roleId }`, exactly one. */
 const credentialsFrom: Validator<CredentialsFromView> = (value, path) =>
@@ -221,74 +243,76 @@ export const requestArgs = {
   'state:get': args(),
   'identity:add': args(
     object({
-      name,
-      accessKeyId: str({ min: 16, max: 128 }),
-      secretAccessKey: str({ min: 16, max: 128 }),
-      mfaSerial: optional(str({ min: 9, max: 256 })),
+      name: rule(fields.identityName),
+      accessKeyId: rule(fields.accessKeyId),
+      secretAccessKey: rule(fields.secretAccessKey),
+      mfaSerial: optional(mfaSerial),
       region: optional(region),
     }),
   ),
   'identity:update': args(
     object({
       id,
-      name: optional(name),
-      mfaSerial: optional(nullable(str({ min: 9, max: 256 }))),
-      region: optional(region_),
+      name: optional(rule(fields.identityName)),
+      mfaSerial: optional(nullable(mfaSerial)),
+      region: optional(nullable(region)),
     }),
   ),
   'identity:rotate-keys': args(
-    object({ id, accessKeyId: str({ min: 16, max: 128 }), secretAccessKey: str({ min: 16, max: 128 }) }),
+    object({ id, accessKeyId: rule(fields.accessKeyId), secretAccessKey: rule(fields.secretAccessKey) }),
   ),
   'identity:remove': args(object({ id })),
   'identity:whoami': args(object({ id })),
   'role:add': args(
-    object({
-      label: name,
-      roleArn: optional(str({ min: 20, max: 2048 })),
-      roleName: optional(str({ min: 1, max: 512 })),
-      source: object({ kind: oneOf('identity', 'role'), id }),
-      sessionName: optional(str({ min: 2, max: 64 })),
-      externalId: optional(str({ min: 2, max: 1224 })),
-      mfa: bool,
-      durationSeconds: optional(int(900, 43_200)),
-      region: optional(region),
-      profileName: optional(str({ min: 1, max: 128 })),
-      notify: optional(bool),
-    }),
+    // Without a profile name of its own, the role's profile is made from its label: that must be usable.
+    refine(
+      object({
+        label,
+        roleArn: optional(roleArn),
+        roleName: optional(roleName),
+        source: object({ kind: oneOf('identity', 'role'), id }),
+        sessionName: optional(sessionName),
+        externalId: optional(externalId),
+        mfa: bool,
+        durationSeconds: optional(duration),
+        region: optional(region),
+        profileName: optional(profileName),
+        notify: optional(bool),
+      }),
+      (role) => (role.profileName ? undefined : fields.derivedProfileProblem(role.label)?.message),
+    ),
   ),
   'role:update': args(
     object({
       id,
       changes: object({
-        label: optional(name),
-        roleArn: optional(str({ min: 20, max: 2048 })),
-        roleName: optional(str({ min: 1, max: 512 })),
+        label: optional(label),
+        roleArn: optional(roleArn),
+        roleName: optional(roleName),
         source: optional(object({ kind: oneOf('identity', 'role'), id })),
-        sessionName: optional(str({ min: 2, max: 64 })),
-        externalId: optional(str({ min: 2, max: 1224 })),
+        sessionName: optional(sessionName),
+        externalId: optional(externalId),
         mfa: optional(bool),
-        durationSeconds: optional(int(900, 43_200)),
+        durationSeconds: optional(duration),
         region: optional(region),
-        profileName: optional(str({ min: 1, max: 128 })),
+        profileName: optional(profileName),
         notify: optional(bool),
       }),
     }),
   ),
   'role:remove': args(object({ id })),
-  'role:switch': args(
-    object({ roleId: id, mfaCode: optional(str({ min: 6, max: 12 })), force: optional(bool) }),
-  ),
+  'role:switch': args(object({ roleId: id, mfaCode: optional(rule(fields.mfaCode)), force: optional(bool) })),
   'session:sign-out': args(object({ roleId: id })),
   'session:whoami': args(object({ roleId: id })),
   'snippet:copy': args(object({ roleId: id, format: oneOf(...SNIPPET_FORMAT_IDS) })),
-  'snippet:copy-unset': args(object({ format: oneOf('bash', 'fish', 'powershell', 'cmd', 'dotenv') })),
+  'snippet:copy-unset': args(object({ format: oneOf(...UNSET_FORMAT_IDS) })),
   'import:preview': args(),
   'import:apply': args(object({ removePlaintextKeys: bool })),
   'preferences:set': args(
     object({
-      alertThresholdsMin: optional(list(int(1, 720), 10)),
-      refreshMarginMin: optional(int(1, 60)),
-      clipboardClearSeconds: optional(int(0, 3600)),
+      alertThresholdsMin: optional(list(range(limits.alertThresholdMin), limits.MAX_ALERT_THRESHOLDS)),
+      refreshMarginMin: optional(range(limits.refreshMarginMin)),
+      clipboardClearSeconds: optional(range(limits.clipboardClearSeconds)),
       notifications: optional(bool),
       launchAtLogin: optional(bool),
       theme: optional(oneOf('system', 'light', 'dark')),

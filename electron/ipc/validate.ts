@@ -4,6 +4,9 @@
  * Plain TypeScript, no dependencies, shared by the main process and the tests.
  */
 
+import { applyRule, type TextRule } from '../core/rules/fields.js';
+import { type IntRange, inRange } from '../core/rules/limits.js';
+
 /** Checks an unknown value and returns it typed, or throws. */
 export type Validator<T> = (value: unknown, path?: string) => T;
 
@@ -28,6 +31,29 @@ export function int(min: number, max: number): Validator<number> {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
       fail(path, `a whole number from ${min} to ${max}`);
     }
+    return value;
+  };
+}
+
+/**
+ * A text field checked by its rule (electron/core/rules/fields.ts): a string, normalised and checked by the
+ * rule, so it refuses exactly what the core refuses. Returns the normalised value, the one the core stores.
+ */
+export function rule(textRule: TextRule): Validator<string> {
+  return (value, path = '') => {
+    if (typeof value !== 'string') fail(path, 'a string');
+    // Room for the spaces normalising removes; the rule bounds the rest.
+    if (value.length > textRule.maxLength + 64) fail(path, `at most ${textRule.maxLength} characters`);
+    const checked = applyRule(textRule, value);
+    if (!checked.ok) fail(path, `a valid ${textRule.field} (${checked.problem.message})`);
+    return checked.value;
+  };
+}
+
+/** A whole number inside one of the numeric rules (electron/core/rules/limits.ts). */
+export function range(bounds: IntRange): Validator<number> {
+  return (value, path = '') => {
+    if (!inRange(bounds, value)) fail(path, `a whole number from ${bounds.min} to ${bounds.max}`);
     return value;
   };
 }
@@ -86,6 +112,16 @@ export function object<S extends Shape>(shape: S): Validator<FromShape<S>> {
       if (checked !== undefined) out[key] = checked;
     }
     return out as FromShape<S>;
+  };
+}
+
+/** A validator followed by a check across its fields; `problem` returns what is wrong, or undefined. */
+export function refine<T>(inner: Validator<T>, problem: (value: T) => string | undefined): Validator<T> {
+  return (value, path = '') => {
+    const checked = inner(value, path);
+    const found = problem(checked);
+    if (found) throw new TypeError(`${path || 'argument'} is not valid: ${found}`);
+    return checked;
   };
 }
 

@@ -3,10 +3,10 @@
 import type { AppState, RoleView, SessionView, SnippetFormatId } from '../ipc/contract.js';
 import { type ClockSession, type ClockSettings, sessionCountdown } from '../core/session-clock.js';
 import { clockSessionOf } from '../core/sessions.js';
-import { SNIPPET_FORMATS } from '../core/snippets.js';
+import { SNIPPET_FORMATS, type UnsetFormat } from '../core/rules/snippet-formats.js';
 
 /** Snippet formats that have an "unset" form (the contract's snippet:copy-unset formats). */
-export type UnsetFormatId = 'bash' | 'fish' | 'powershell' | 'cmd' | 'dotenv';
+export type UnsetFormatId = UnsetFormat;
 
 /** Everything a tray menu item or a notification button can ask for. */
 export type TrayAction =
@@ -159,8 +159,8 @@ export function trayMenu(state: AppState, now: number, options: TrayMenuOptions)
     type: 'submenu',
     label: 'Copy unset snippet',
     enabled: true,
-    submenu: SNIPPET_FORMATS.filter((format) => format.canUnset).map((format) =>
-      item(format.label, { kind: 'copy-unset', format: format.id as UnsetFormatId }),
+    submenu: SNIPPET_FORMATS.flatMap((format) =>
+      format.canUnset ? [item(format.label, { kind: 'copy-unset', format: format.id })] : [],
     ),
   });
   const name = active ? ` as ${active.role.label}` : '';

@@ -1,82 +1,83 @@
 /**
- * Per-field checks run before anything is sent. The rules are the core's (electron/core/field-rules.ts: the
- * rules of model.ts without its Node-only imports), so the window refuses what the main process would refuse,
+ * Per-field checks run before anything is sent. The rules are the core's own (electron/core/rules: plain
+ * TypeScript with no Node reference), so the window refuses what the main process and the CLI would refuse,
  * with the same words.
  */
+import * as fields from '../../electron/core/rules/fields.js';
+import { applyRule, type TextRule } from '../../electron/core/rules/fields.js';
 import {
-  durationProblem,
-  externalIdProblem,
-  type FieldProblem,
-  MAX_ROLE_DURATION_SECONDS,
-  MIN_DURATION_SECONDS,
-  mfaCodeProblem,
-  mfaSerialProblem,
-  profileNameProblem,
-  regionProblem,
-  roleArnProblem,
-  roleNameProblem,
-  sessionNameProblem,
-} from '../../electron/core/field-rules.js';
+  alertThresholdMin,
+  durationSeconds,
+  type IntRange,
+  MAX_ALERT_THRESHOLDS,
+  rangeProblem,
+} from '../../electron/core/rules/limits.js';
 
 /** A field check: undefined when the value is fine, else what is wrong and what to do. */
 export type Check = (value: string) => string | undefined;
 
-export { MAX_ROLE_DURATION_SECONDS, MIN_DURATION_SECONDS };
+export const MIN_DURATION_SECONDS = durationSeconds.min;
+export const MAX_ROLE_DURATION_SECONDS = durationSeconds.max;
 
-function words(check: (value: string) => FieldProblem | undefined): Check {
+/** A rule's verdict in one sentence pair, on the value as the rule normalises it. */
+function words(rule: TextRule): Check {
   return (value) => {
-    const found = check(value);
-    return found && `${found.message} ${found.hint}`;
+    const checked = applyRule(rule, value);
+    return checked.ok ? undefined : `${checked.problem.message} ${checked.problem.hint}`;
   };
 }
 
 /** Skips the check when the field is left empty (an optional field). */
 export function optional(check: Check): Check {
-  return (value) => (value.trim() === '' ? undefined : check(value.trim()));
+  return (value) => (value.trim() === '' ? undefined : check(value));
 }
 
 /** Requires a value, then runs `check`. */
 export function required(what: string, check?: Check): Check {
-  return (value) => (value.trim() === '' ? `Enter ${what}.` : check?.(value.trim()));
+  return (value) => (value.trim() === '' ? `Enter ${what}.` : check?.(value));
+}
+
+/** Whole numbers typed into a field, checked against one of the core's ranges. */
+function wholeIn(range: IntRange): Check {
+  return (value) => {
+    const text = value.trim();
+    const found = /^\d+$/.test(text) ? rangeProblem(range, Number(text)) : rangeProblem(range, text);
+    return found && `${found.message} ${found.hint}`;
+  };
 }
 
 export const checks = {
   /** A role ARN (arn:…:role/…) or a role name looked up in the source account. */
   roleArnOrName: required('a role ARN or a role name', (value) =>
-    value.startsWith('arn:') ? words(roleArnProblem)(value) : words(roleNameProblem)(value),
+    value.trim().startsWith('arn:') ? words(fields.roleArn)(value) : words(fields.roleName)(value),
   ),
-  sessionName: optional(words(sessionNameProblem)),
-  externalId: optional(words(externalIdProblem)),
-  mfaSerial: optional(words(mfaSerialProblem)),
-  mfaCode: words(mfaCodeProblem),
-  duration: optional((value) =>
-    /^\d+$/.test(value)
-      ? words(() => durationProblem(Number(value)))(value)
-      : `Enter whole seconds from ${MIN_DURATION_SECONDS} to ${MAX_ROLE_DURATION_SECONDS}.`,
-  ),
-  profileName: optional(words(profileNameProblem)),
-  region: optional(words(regionProblem)),
-  label: required('a name', (value) => (value.length > 128 ? 'Use at most 128 characters.' : undefined)),
-  accessKeyId: required('the access key ID', (value) =>
-    /^(AKIA|ASIA)[A-Z0-9]{12,124}$/.test(value)
-      ? undefined
-      : 'An access key ID starts with AKIA and has 16 or more capital letters and digits.',
-  ),
-  secretAccessKey: required('the secret access key', (value) =>
-    value.length >= 16 && value.length <= 128 ? undefined : 'A secret access key has 16 to 128 characters.',
-  ),
+  sessionName: optional(words(fields.sessionName)),
+  externalId: optional(words(fields.externalId)),
+  mfaSerial: optional(words(fields.mfaSerial)),
+  mfaCode: words(fields.mfaCode),
+  duration: optional(wholeIn(durationSeconds)),
+  profileName: optional(words(fields.profileName)),
+  region: optional(words(fields.region)),
+  label: required('a name', words(fields.label)),
+  /** A role's label when it has no profile name of its own: the profile made from it must be usable too. */
+  labelGivingProfile: required('a name', (value) => {
+    const derived = fields.derivedProfileProblem(value);
+    return words(fields.label)(value) ?? (derived && `${derived.message} ${derived.hint}`);
+  }),
+  identityName: required('a name', words(fields.identityName)),
+  accessKeyId: required('the access key ID', words(fields.accessKeyId)),
+  secretAccessKey: required('the secret access key', words(fields.secretAccessKey)),
   /** Comma-separated whole minutes, 1–720 each, at most 10. */
   thresholds: (value: string) => {
     const parts = value.split(/[\s,]+/).filter(Boolean);
-    if (parts.length > 10) return 'Give at most 10 thresholds.';
-    return parts.every((p) => /^\d+$/.test(p) && Number(p) >= 1 && Number(p) <= 720)
+    if (parts.length > MAX_ALERT_THRESHOLDS) return `Give at most ${MAX_ALERT_THRESHOLDS} thresholds.`;
+    const { min, max } = alertThresholdMin;
+    return parts.every((p) => /^\d+$/.test(p) && Number(p) >= min && Number(p) <= max)
       ? undefined
-      : 'Give whole minutes from 1 to 720, separated by commas (for example 15, 5, 1).';
+      : `Give whole minutes from ${min} to ${max}, separated by commas (for example 15, 5, 1).`;
   },
-  intIn: (min: number, max: number, unit: string) => (value: string) =>
-    /^\d+$/.test(value.trim()) && Number(value) >= min && Number(value) <= max
-      ? undefined
-      : `Enter whole ${unit} from ${min} to ${max}.`,
+  /** A whole number inside one of the core's ranges (refresh margin, clipboard timing). */
+  intIn: wholeIn,
 };
 
 /** Minutes list from the thresholds field, most distant first. */

@@ -47,7 +47,8 @@ describe('the window, driven like a user, over the real service', () => {
     await page.getByLabel('Access key ID').fill('not-a-key');
     const calls = received.length;
     await page.getByRole('button', { name: 'Add identity' }).click();
-    await page.getByText('An access key ID starts with AKIA').waitFor();
+    // The window says what the core would: one rule, one wording.
+    await page.getByText('That is not an access key id.').waitFor();
     assert.equal(received.length, calls, 'nothing was sent');
     assert.equal(
       await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name),

@@ -43,6 +43,11 @@ const CONFIG = [
   'source_profile = alice',
   'mfa_serial = arn:aws:iam::111111111111:mfa/alice',
   '',
+  // A name the AWS CLI reads but Rolebar cannot write a profile under: skipped in the preview, never half-imported.
+  '[profile ops!]',
+  `role_arn = ${SEED_ROLES.readonly}`,
+  'source_profile = alice',
+  '',
   '[profile corp-sso]',
   'sso_start_url = https://example.awsapps.com/start',
   'sso_role_name = Dev',
@@ -69,6 +74,7 @@ describe('import from ~/.aws', () => {
       'add-role deployer',
       'add-role prod-ro',
       'skip corp-sso',
+      'skip ops!',
       'skip temp',
     ]);
     assert.doesNotMatch(JSON.stringify(plan), /alice\/FAKE\/secret/, 'the preview never shows a secret');

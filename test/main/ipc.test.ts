@@ -36,7 +36,10 @@ describe('IPC payloads are checked before any handler sees them', () => {
       () => requestArgs['role:update']([{ id: 'r', changes: { notify: 'yes' } }]),
       /argument 1\.changes\.notify must be true or false/,
     );
-    refused(() => requestArgs['identity:add']([{ name: 'a\nb' }]), /argument 1\.name must be one line/);
+    refused(
+      () => requestArgs['identity:add']([{ name: 'a\nb' }]),
+      /argument 1\.name must be a valid identity name/,
+    );
   });
 
   it('refuses unknown fields, even nested ones, and extra or missing arguments', () => {

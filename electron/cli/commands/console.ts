@@ -1,6 +1,7 @@
 // `rolebar console ROLE`: the AWS console, signed in as the role, in the browser (or the URL with --print).
 import { spawn } from 'node:child_process';
 import { consoleSessionDuration, consoleSigninUrl } from '../../core/console-url.js';
+import { checkMfaCode } from '../../core/model.js';
 import { partitionOfArn } from '../../core/sessions.js';
 import { type Command, flag, integerOption, stringOption } from '../args.js';
 import { findRole, liveSession, withCore } from '../context.js';
@@ -39,10 +40,19 @@ const consoleCommand: Command = {
   run: (args, io) =>
     withCore(io, async (core) => {
       const role = findRole(core, args.positionals[0] as string);
-      const live = await liveSession(core, io, role, { mfaCode: stringOption(args, 'mfa-code') }, 60_000);
+      // Every input is checked before any AWS call.
+      const requested = integerOption(args, 'duration');
+      consoleSessionDuration(requested, false);
+      const mfaCode = stringOption(args, 'mfa-code');
+      const live = await liveSession(
+        core,
+        io,
+        role,
+        { mfaCode: mfaCode === undefined ? undefined : checkMfaCode(mfaCode) },
+        60_000,
+      );
       const session = core.sessions.get(role.id);
       const chained = session?.via === 'chained' || session?.via === 'mfa-session';
-      const requested = integerOption(args, 'duration');
       if (consoleSessionDuration(requested, chained).capped) {
         io.err('rolebar: console sessions from role chaining last under 1 hour: asked for 3599 seconds.');
       }

@@ -8,37 +8,33 @@ import { readProfileCredentials } from '../../core/aws-files/read.js';
 import { RolebarError } from '../../core/errors.js';
 import { profileNameOf, type Role } from '../../core/model.js';
 import { settingsDir } from '../../core/paths.js';
+import { parseRecordList, parseRoleRecord, parseSessionRecord } from '../../core/rules/records.js';
 import type { SessionRecord } from '../../core/sessions.js';
+import { credentialProcessAnswer, type ProcessCredentials } from '../../core/snippets.js';
 import type { Command } from '../args.js';
 import type { Io } from '../output.js';
 
 /** A cached session is served while it has at least this long left; the AWS CLI refreshes a little before expiry. */
 export const CREDENTIAL_PROCESS_MARGIN_MS = 10 * 60_000;
 
-/** The Version 1 answer of a credential_process. SECRET: stdout only. */
-interface ProcessCredentials {
-  Version: 1;
-  AccessKeyId: string;
-  SecretAccessKey: string;
-  SessionToken: string;
-  Expiration: string;
-}
-
 function homeOf(env: NodeJS.ProcessEnv): string {
   return env.HOME || os.homedir();
 }
 
-/** Roles and sessions straight from settings.json; undefined when it cannot be read (the core will say why). */
+/** Roles and sessions straight from settings.json, parsed; undefined when they cannot be (the core will say why). */
 function readSettingsLight(env: NodeJS.ProcessEnv): { roles: Role[]; sessions: SessionRecord[] } | undefined {
   try {
     const file = path.join(
       settingsDir({ env, platform: process.platform, homedir: homeOf(env) }),
       'settings.json',
     );
-    const data = JSON.parse(readFileSync(file, 'utf8')) as { roles?: Role[]; sessions?: SessionRecord[] };
-    return Array.isArray(data.roles) && Array.isArray(data.sessions)
-      ? { roles: data.roles, sessions: data.sessions }
-      : undefined;
+    const data: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (typeof data !== 'object' || data === null || !('roles' in data) || !('sessions' in data))
+      return undefined;
+    return {
+      roles: parseRecordList(data.roles, file, 'roles', parseRoleRecord),
+      sessions: parseRecordList(data.sessions, file, 'sessions', parseSessionRecord),
+    };
   } catch {
     return undefined;
   }
@@ -72,13 +68,7 @@ export async function cachedProcessCredentials(
   if (!stored?.sessionToken || !stored.expiresAt) return undefined;
   const expiresAt = Date.parse(stored.expiresAt);
   if (!(expiresAt - (now + (session.clockOffsetMs || 0)) >= CREDENTIAL_PROCESS_MARGIN_MS)) return undefined;
-  return {
-    Version: 1,
-    AccessKeyId: stored.accessKeyId,
-    SecretAccessKey: stored.secretAccessKey,
-    SessionToken: stored.sessionToken,
-    Expiration: new Date(expiresAt).toISOString(),
-  };
+  return credentialProcessAnswer({ ...stored, expiration: new Date(expiresAt) });
 }
 
 async function renew(io: Io, key: string): Promise<ProcessCredentials> {
@@ -90,13 +80,7 @@ async function renew(io: Io, key: string): Promise<ProcessCredentials> {
     const role = findRole(core, key);
     try {
       const { credentials } = await core.assumeRole(role.id);
-      return {
-        Version: 1 as const,
-        AccessKeyId: credentials.accessKeyId,
-        SecretAccessKey: credentials.secretAccessKey,
-        SessionToken: credentials.sessionToken,
-        Expiration: credentials.expiration.toISOString(),
-      };
+      return credentialProcessAnswer(credentials);
     } catch (error) {
       if (!(error instanceof MfaRequiredError)) throw error;
       throw new RolebarError(

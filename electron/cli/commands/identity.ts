@@ -1,8 +1,15 @@
 // `rolebar identity add|rm|rotate|list|orphans`: IAM user keys, the secret in the keychain, never on the command line.
+import { checkField } from '../../core/model.js';
+import * as fields from '../../core/rules/fields.js';
 import { type Command, flag, requiredOption, stringOption } from '../args.js';
 import { findIdentity, withCore } from '../context.js';
 import { identityKey, printJson, table } from '../output.js';
 import { readSecret } from '../prompt.js';
+
+/** An optional option's value checked by its rule, or undefined when not given. */
+function optionalField(rule: fields.TextRule, value: string | undefined): string | undefined {
+  return value === undefined ? undefined : checkField(rule, value);
+}
 
 const SECRET_NOTE =
   'The secret access key is read from a hidden prompt on a terminal, or from stdin otherwise:\n' +
@@ -24,11 +31,15 @@ const add: Command = {
   },
   run: (args, io) =>
     withCore(io, async (core) => {
-      const accessKeyId = requiredOption(args, 'access-key-id', 'identity add');
-      const name = args.positionals[0] as string;
+      // Checked before the secret is asked for: a mistyped option never costs a prompt. The core checks again.
+      const accessKeyId = checkField(
+        fields.accessKeyId,
+        requiredOption(args, 'access-key-id', 'identity add'),
+      );
+      const name = checkField(fields.identityName, args.positionals[0] as string);
+      const mfaSerial = optionalField(fields.mfaSerial, stringOption(args, 'mfa-serial'));
+      const region = optionalField(fields.region, stringOption(args, 'region'));
       const secretAccessKey = await readSecret(io.interactive);
-      const mfaSerial = stringOption(args, 'mfa-serial');
-      const region = stringOption(args, 'region');
       const identity = await core.identities.addIamUser({
         name,
         accessKeyId,
@@ -69,7 +80,10 @@ const rotate: Command = {
   },
   run: (args, io) =>
     withCore(io, async (core) => {
-      const accessKeyId = requiredOption(args, 'access-key-id', 'identity rotate');
+      const accessKeyId = checkField(
+        fields.accessKeyId,
+        requiredOption(args, 'access-key-id', 'identity rotate'),
+      );
       const identity = findIdentity(core, args.positionals[0] as string);
       const secretAccessKey = await readSecret(io.interactive);
       await core.identities.rotateKeys(identity.id, { accessKeyId, secretAccessKey });

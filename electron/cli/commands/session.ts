@@ -3,7 +3,13 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { RolebarError } from '../../core/errors.js';
 import { profileNameOf } from '../../core/model.js';
-import { exportSnippet, type SnippetFormat, unsetSnippet } from '../../core/snippets.js';
+import {
+  isSnippetFormat,
+  isUnsetFormat,
+  SNIPPET_FORMAT_IDS,
+  type SnippetFormat,
+} from '../../core/rules/snippet-formats.js';
+import { exportSnippet, unsetSnippet } from '../../core/snippets.js';
 import { type Command, flag, stringOption, UsageError } from '../args.js';
 import { assumeWithMfa, describeExpiry, findRole, liveSession, withCore } from '../context.js';
 import { forget, resolveChain } from '../hops.js';
@@ -18,15 +24,15 @@ const mfaOptions = {
 /** Sessions handed out by export/exec are renewed when they have less than this left. */
 const EXPORT_MARGIN_MS = 5 * 60_000;
 
-const FORMATS = ['bash', 'zsh', 'fish', 'powershell', 'cmd', 'dotenv', 'json'] as const;
+/** The snippet formats, plus `zsh`, which reads bash's export lines as they are. */
+const FORMATS = ['bash', 'zsh', ...SNIPPET_FORMAT_IDS.filter((id) => id !== 'bash')];
 
 function formatOf(value: string | undefined): SnippetFormat {
-  const format = value ?? 'bash';
-  if (!(FORMATS as readonly string[]).includes(format)) {
+  const format = value === 'zsh' ? 'bash' : (value ?? 'bash');
+  if (!isSnippetFormat(format)) {
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${format}'`);
   }
-  // zsh reads bash's export lines as they are.
-  return (format === 'zsh' ? 'bash' : format) as SnippetFormat;
+  return format;
 }
 
 const assume: Command = {
@@ -111,14 +117,14 @@ const unset: Command = {
   spec: {
     name: 'unset',
     summary: 'Prints the lines that remove the exported session from a shell.',
-    synopsis: 'unset [--format bash|zsh|fish|powershell|cmd|dotenv]',
+    synopsis: `unset [--format ${FORMATS.filter((id) => id === 'zsh' || isUnsetFormat(id)).join('|')}]`,
     options: { format: { type: 'string', value: 'FORMAT', help: 'the shell (default bash)' } },
     positionals: [0, 0],
     details: 'Example:\n  eval "$(rolebar unset)"',
   },
   run: async (args, io) => {
     const format = formatOf(stringOption(args, 'format'));
-    if (format === 'json') throw new UsageError("'unset' has no json format");
+    if (!isUnsetFormat(format)) throw new UsageError(`'unset' has no ${format} format`);
     io.out(unsetSnippet(format));
     return 0;
   },

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readProfile, writeConfigProfile } from '../../core/aws-files/index.js';
 import { RolebarError } from '../../core/errors.js';
-import { profileNameOf } from '../../core/model.js';
+import { checkProfileName, profileNameOf } from '../../core/model.js';
 import { type Command, flag, stringOption } from '../args.js';
 import { awsLocation, findRole, withCore } from '../context.js';
 
@@ -59,7 +59,8 @@ const setupProfile: Command = {
   run: (args, io) =>
     withCore(io, async (core) => {
       const role = findRole(core, args.positionals[0] as string);
-      const profile = stringOption(args, 'profile') ?? `rolebar-${profileNameOf(role)}`;
+      // Checked before anything is read or written: the writer applies the same rule.
+      const profile = checkProfileName(stringOption(args, 'profile') ?? `rolebar-${profileNameOf(role)}`);
       const location = awsLocation(io);
       const existing = await readProfile(profile, location);
       if (existing?.inCredentials) {

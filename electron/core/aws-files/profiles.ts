@@ -2,6 +2,7 @@
  * Writing and removing Rolebar's profiles in the AWS shared files, refusing to damage anything
  * that is not ours. See README-level notes on each export for the rules.
  */
+import { region as regionRule } from '../rules/fields.js';
 import { type Entry, UNDO_KEY, appendSection, removeSection, rewriteSection, shiftEdit } from './edit.js';
 import { AwsFileError } from './errors.js';
 import {
@@ -66,8 +67,6 @@ export interface RemoveProfileResult {
   backups: string[];
   warnings: string[];
 }
-
-const REGION_PATTERN = /^[a-z]{2,}(-[a-z0-9]+)+$/;
 
 function notOwned(
   kind: AwsFileKind,
@@ -195,9 +194,10 @@ function validate(session: ProfileSession): void {
       },
     );
   }
-  if (session.region !== undefined && !REGION_PATTERN.test(session.region)) {
-    throw new AwsFileError('invalid-input', `"${session.region.slice(0, 32)}" is not an AWS region name.`, {
-      hint: 'Use a region code such as eu-west-1.',
+  const regionProblem = session.region === undefined ? undefined : regionRule.problem(session.region);
+  if (regionProblem) {
+    throw new AwsFileError('invalid-input', regionProblem.message, {
+      hint: regionProblem.hint,
       context: { profile: session.name },
     });
   }

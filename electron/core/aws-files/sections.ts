@@ -1,6 +1,7 @@
 /*
  * How profile names map to sections, and what makes a section ours, shared by the read and write sides.
  */
+import { profileName as profileNameRule, shown } from '../rules/fields.js';
 import { AwsFileError } from './errors.js';
 import { type IniDocument, type IniSection, asciiLower, fromBytes, sectionValues, toBytes } from './ini.js';
 
@@ -53,16 +54,14 @@ export function isOwnedSection(doc: IniDocument, section: IniSection): boolean {
   return asciiLower(values.get(OWNER_KEY) ?? '') === OWNER_VALUE && !holdsLongTermKeys(values);
 }
 
-/** Letters, digits and `_ . - @ + / : ,`: safe in a header, in `profile NAME` (no shlex quoting) and on a command line. */
-const NAME_PATTERN = /^[\p{L}\p{N}_.@+/:,-]{1,128}$/u;
-
-/** Throws 'invalid-input' unless `name` can be written as a profile name. */
+/** Throws 'invalid-input' unless `name` can be written as a profile name (the one rule, rules/fields.ts). */
 export function assertProfileName(name: string): void {
-  // `DEFAULT` is configparser's defaults section: its keys would leak into every profile.
-  if (!NAME_PATTERN.test(name) || name === 'DEFAULT') {
-    throw new AwsFileError('invalid-input', `"${name.slice(0, 64)}" cannot be used as an AWS profile name.`, {
-      hint: 'Use letters, digits and - _ . @ + / : , only (and not DEFAULT).',
-      context: { profile: name.slice(0, 64) },
+  // Exactly as given: the writer never trims, a name with spaces around it is not the name the user chose.
+  const found = profileNameRule.problem(name);
+  if (found) {
+    throw new AwsFileError('invalid-input', found.message, {
+      hint: found.hint,
+      context: { profile: shown(name) },
     });
   }
 }

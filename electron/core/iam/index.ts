@@ -5,7 +5,7 @@
  */
 import type { RolebarCore } from '../core.js';
 import { RolebarError } from '../errors.js';
-import { roleArnFromName, type RoleSource } from '../model.js';
+import { checkExternalId, parseRoleArn, roleArnFromName, type RoleSource } from '../model.js';
 import { userNameOfArn } from '../sessions.js';
 import { sourceCredentials } from '../source-credentials.js';
 import type { AwsCredentials } from '../sts/client.js';
@@ -190,10 +190,15 @@ export function createIamTools(deps: IamToolsDeps): IamTools {
     },
     async policiesFor(options) {
       const { assumeAs, ...rest } = options;
+      // Every input is checked before any AWS call.
+      const roleArn = rest.roleArn.trim();
+      parseRoleArn(roleArn);
+      const externalId = rest.externalId === undefined ? undefined : checkExternalId(rest.externalId);
       const r = await resolve(assumeAs);
-      return rolePoliciesFor({ ...rest, principal: r.principal });
+      return rolePoliciesFor({ ...rest, roleArn, externalId, principal: r.principal });
     },
     async revokeOlderSessions(options) {
+      parseRoleArn(options.roleArn);
       const r = await resolve(options.using);
       return revokeOlderSessions({
         iam,

@@ -1,4 +1,5 @@
 import { RolebarError } from '../errors.js';
+import { applyRule, region as regionRule, shown } from '../rules/fields.js';
 
 /** The AWS partitions Rolebar knows: each has its own STS and console sign-in hosts. */
 export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov';
@@ -17,25 +18,27 @@ export function partitionOfRegion(region: string): Partition {
   return 'aws';
 }
 
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
-
-/** Throws a clear error for something that is not a region name (`us-east-1`, `cn-north-1`, `us-gov-west-1`). */
+/**
+ * Throws a clear error for something that is not a region name (`us-east-1`, `cn-north-1`, `us-gov-west-1`);
+ * returns the name as checked (trimmed). The rule itself is rules/fields.ts's `region`.
+ */
 export function checkRegion(region: string): string {
-  if (!REGION.test(region)) {
-    throw new RolebarError('invalid-region', `"${region}" is not an AWS region name.`, {
-      hint: 'Use a name such as us-east-1, eu-west-1, cn-north-1 or us-gov-west-1.',
-      context: { region },
+  const checked = applyRule(regionRule, region);
+  if (!checked.ok) {
+    throw new RolebarError('invalid-region', checked.problem.message, {
+      hint: checked.problem.hint,
+      context: { region: shown(region) },
     });
   }
-  return region;
+  return checked.value;
 }
 
 /** The regional STS endpoint for a region: China and GovCloud have no global endpoint, so always use regional ones. */
 export function regionalStsEndpoint(region: string): string {
-  const partition = partitionOfRegion(checkRegion(region));
-  return partition === 'aws-cn'
-    ? `https://sts.${region}.amazonaws.com.cn`
-    : `https://sts.${region}.amazonaws.com`;
+  const name = checkRegion(region);
+  return partitionOfRegion(name) === 'aws-cn'
+    ? `https://sts.${name}.amazonaws.com.cn`
+    : `https://sts.${name}.amazonaws.com`;
 }
 
 /** Where an STS call goes and which region signs it. */

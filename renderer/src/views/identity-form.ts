@@ -15,7 +15,7 @@ export function renderIdentityForm(root: HTMLElement, store: Store, id?: string)
     label: 'Name',
     name: 'name',
     value: existing?.name,
-    check: checks.label,
+    check: checks.identityName,
     hint: 'Shown in the menu, e.g. “alice@dev”.',
   });
   const mfaSerial = textField({

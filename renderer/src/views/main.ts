@@ -1,6 +1,6 @@
 /** The main screen: who you are, the active session's clock and snippets, and the role list. */
 import type { AppState, RoleView, SessionView, SnippetFormatId } from '../../../electron/ipc/contract.js';
-import { SNIPPET_MENU } from '../snippet-labels.js';
+import { SNIPPET_FORMATS } from '../../../electron/core/rules/snippet-formats.js';
 import { copySnippet, copyUnset, refreshWhoAmI, signOut, switchRole } from '../actions.js';
 import { clockElement, clockSessionOf, resetClocks } from '../countdown.js';
 import { errorBlock, h, icon } from '../dom.js';
@@ -140,7 +140,7 @@ function activeCard(store: Store, state: AppState, session: SessionView): HTMLEl
   const formats = h(
     'select',
     { id: 'snippet-format', 'aria-label': 'Snippet format' },
-    ...SNIPPET_MENU.map((f) => h('option', { value: f.id, selected: f.id === lastFormat }, f.label)),
+    ...SNIPPET_FORMATS.map((f) => h('option', { value: f.id, selected: f.id === lastFormat }, f.label)),
   );
   formats.addEventListener('change', () => (lastFormat = formats.value as SnippetFormatId));
   const warnings: HTMLElement[] = [];

@@ -26,7 +26,8 @@ export function renderRoleForm(root: HTMLElement, store: Store, id?: string): vo
     label: 'Label',
     name: 'label',
     value: existing?.label,
-    check: checks.label,
+    // Without a profile name of its own, the role's profile is made from its label: that must be usable.
+    check: (value) => (profile.value() ? checks.label(value) : checks.labelGivingProfile(value)),
     hint: 'What the menu shows, e.g. “prod read-only”.',
   });
   const arn = textField({
@@ -82,7 +83,7 @@ export function renderRoleForm(root: HTMLElement, store: Store, id?: string): vo
     name: 'profile',
     value: existing?.profileName,
     check: checks.profileName,
-    hint: 'The ~/.aws/credentials profile written on switch. Default: the label.',
+    hint: 'The ~/.aws/credentials profile written on switch. Default: made from the label (“prod (ro)” gives prod-ro).',
   });
   const region = textField({
     label: 'Region (optional)',

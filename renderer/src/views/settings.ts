@@ -3,6 +3,7 @@ import type { PreferencesView, Theme } from '../../../electron/ipc/contract.js';
 import { h } from '../dom.js';
 import { checkboxField, type Field, selectField, showFormError, textField } from '../forms.js';
 import type { Store } from '../store.js';
+import { clipboardClearSeconds, refreshMarginMin } from '../../../electron/core/rules/limits.js';
 import { checks, parseThresholds } from '../validation.js';
 import { screenHeader, section } from './shell.js';
 
@@ -35,9 +36,9 @@ export function renderSettings(root: HTMLElement, store: Store): void {
     name: 'refresh-margin',
     type: 'number',
     value: String(prefs.refreshMarginMin),
-    check: checks.intIn(1, 60, 'minutes'),
-    hint: 'Sessions that need no MFA code are renewed this long before they expire (1–60).',
-    attrs: { min: 1, max: 60, inputmode: 'numeric' },
+    check: checks.intIn(refreshMarginMin),
+    hint: `Sessions that need no MFA code are renewed this long before they expire (${refreshMarginMin.min}–${refreshMarginMin.max}).`,
+    attrs: { min: refreshMarginMin.min, max: refreshMarginMin.max, inputmode: 'numeric' },
   });
   onChange(margin, () => ({ refreshMarginMin: Number(margin.value()) }));
   const clipboard = textField({
@@ -45,9 +46,9 @@ export function renderSettings(root: HTMLElement, store: Store): void {
     name: 'clipboard-clear',
     type: 'number',
     value: String(prefs.clipboardClearSeconds),
-    check: checks.intIn(0, 3600, 'seconds'),
+    check: checks.intIn(clipboardClearSeconds),
     hint: '0 keeps them. Only cleared if the clipboard still holds the snippet.',
-    attrs: { min: 0, max: 3600, inputmode: 'numeric' },
+    attrs: { min: clipboardClearSeconds.min, max: clipboardClearSeconds.max, inputmode: 'numeric' },
   });
   onChange(clipboard, () => ({ clipboardClearSeconds: Number(clipboard.value()) }));
   const theme = selectField({
