@@ -6,10 +6,12 @@ import type {
   RequestChannel,
   RequestHandlers,
   Result,
+  SwitchOutcome,
 } from '../ipc/contract.js';
 import type { AwsLocationOptions } from '../core/aws-files/index.js';
 import type { RolebarCore } from '../core/core.js';
 import { serializeError } from '../core/errors.js';
+import { activeSessionOf } from '../core/session-live.js';
 import { applyImport, planImport } from '../core/import.js';
 import type { Role } from '../core/model.js';
 import type { Preferences, Settings } from '../core/settings.js';
@@ -41,6 +43,11 @@ export interface RolebarService extends RequestHandlers {
   state(): Promise<AppState>;
   /** Recomputes and pushes the state, e.g. after resume from sleep or a change made by the CLI. */
   publish(): Promise<void>;
+  /**
+   * Renews a role's session unless it still has more than `marginMs` left (another process may have renewed it):
+   * the scheduler's refresh. One renewal per role at a time, shared with the CLI and credential-process.
+   */
+  renew(roleId: string, marginMs: number): Promise<Result<SwitchOutcome>>;
 }
 
 /** Builds the service over the core. Secrets go only to the clipboard and the credentials file, never out of here. */
@@ -57,8 +64,7 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
       ...identities.map((i) => [i.id, i.name] as const),
       ...roles.map((r) => [r.id, r.label] as const),
     ]);
-    const live = sessions.filter((s) => Date.parse(s.expiration) > now());
-    const active = live.sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt))[0];
+    const active = activeSessionOf(sessions, now());
     const view: AppState = {
       app: deps.app,
       identities: await Promise.all(
@@ -99,6 +105,11 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
   return {
     state,
     publish,
+    renew: (roleId, marginMs) =>
+      attempt(async () => {
+        const outcome = await core.renew(roleId, { marginMs });
+        return { session: sessionView(outcome.session), notices: outcome.notices };
+      }, true),
     'app:get-info': () => deps.app,
     'state:get': state,
     'identity:add': (input: Arg<'identity:add'>) =>
@@ -123,8 +134,8 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
       attempt(() => roleView(core.roles.update(id, changes), core.sessions.get(id), ''), true),
     'role:remove': ({ id }: Arg<'role:remove'>) =>
       attempt(async () => {
-        if (core.sessions.get(id)) await core.signOut(id);
-        core.roles.remove(id);
+        // The session layer refuses before signing out when other roles chain from this one.
+        await core.removeRole(id);
         return null;
       }, true),
     'role:switch': ({ roleId, mfaCode, force }: Arg<'role:switch'>) =>

@@ -1,9 +1,9 @@
 /**
  * Live session clocks. Each clock element is bound to a session; one ticker updates them all, only while the
  * window is visible, waking exactly when a displayed second changes (no polling, no work when hidden).
- * The arithmetic is the core's own pure sessionCountdown, so the tray, the CLI and the window agree.
+ * The arithmetic is the core's own pure sessionCountdown (and "live" is the core's isLive, with the clock offset
+ * applied once, there), so the tray, the CLI and the window agree.
  */
-import type { SessionView } from '../../electron/ipc/contract.js';
 import {
   type ClockSession,
   type ClockSettings,
@@ -22,14 +22,9 @@ let settings: ClockSettings = DEFAULT_CLOCK_SETTINGS;
 let timer = 0;
 let now: () => number = () => Date.now();
 
-/** The clock inputs of a session as the window sees it. */
-export function clockSessionOf(session: SessionView): ClockSession {
-  return {
-    expiresAt: Date.parse(session.expiration),
-    mfaExpiresAt: session.mfaExpiration ? Date.parse(session.mfaExpiration) : undefined,
-    requiresMfa: session.requiresMfa,
-    clockOffsetMs: session.clockOffsetMs,
-  };
+/** The window's clock: Date.now(), or the one a test or bench passed to startTicker. */
+export function clockNow(): number {
+  return now();
 }
 
 /** A `role=timer` element showing one clock of `session`, kept live by the ticker. */
