@@ -130,7 +130,8 @@ describe('the service layer the IPC handlers call', () => {
       assert.ok(added.ok);
     }
     assert.ok((await f.service['role:switch']({ roleId: hub.value.id })).ok);
-    const files = () => [f.sandbox.credentialsFile, f.settings.path].map((file) => readFileSync(file, 'utf8'));
+    const files = () =>
+      [f.sandbox.credentialsFile, f.settings.path].map((file) => readFileSync(file, 'utf8'));
     const before = files();
     const pushed = f.pushed.length;
     const refused = await f.service['role:remove']({ id: hub.value.id });
