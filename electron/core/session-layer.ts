@@ -92,9 +92,10 @@ export function createSessionLayer(ctx: AssumeContext, lockDir: string): Session
         });
       }
     }
-    // Another process may have renewed the profile since this one remembered its own credentials.
+    // Another process may have renewed the profile since this one remembered its own credentials: the later
+    // wins, and the profile (listed last, the copy every process shares) wins a tie.
     const latest = candidates.reduce<TemporaryCredentials | undefined>(
-      (best, c) => (!best || c.expiration.getTime() > best.expiration.getTime() ? c : best),
+      (best, c) => (!best || c.expiration.getTime() >= best.expiration.getTime() ? c : best),
       undefined,
     );
     return latest && isLive({ expiration: latest.expiration, ...offset }, ctx.now()) ? latest : undefined;
@@ -129,7 +130,9 @@ export function createSessionLayer(ctx: AssumeContext, lockDir: string): Session
       });
     if (options.mfaCode !== undefined || options.force) return run();
     const shared = await once(renewals, roleId, run);
-    // A flight started with a shorter margin may hand back less time than this caller needs.
+    // A flight that reused a session under a shorter margin may hand back less time than this caller needs; a
+    // fresh one is as long as AWS gives, so asking again would only cost another call.
+    if (shared.renewed) return shared;
     const left = timeLeftMs(
       { expiration: shared.credentials.expiration, clockOffsetMs: shared.session.clockOffsetMs },
       ctx.now(),
