@@ -17,7 +17,7 @@ import type { RoleStore } from './roles.js';
 import { isLive } from './session-live.js';
 import { partitionOfArn, type SessionRecord, type SessionRegistry, userNameOfArn } from './sessions.js';
 import { sourceCredentials } from './source-credentials.js';
-import type { AwsCredentials, CallerIdentity, StsCaller, TemporaryCredentials } from './sts/client.js';
+import type { AwsCredentials, StsCaller, TemporaryCredentials } from './sts/client.js';
 import { resolveStsTarget, type StsTarget } from './sts/endpoints.js';
 
 export { MfaRequiredError };
@@ -70,8 +70,9 @@ export async function assumeRole(
   const role = hops.at(-1);
   if (!role) throw new RolebarError('role-not-found', `No role "${roleId}".`, { hint: 'List roles.' });
   const code = options.mfaCode === undefined ? undefined : checkMfaCode(options.mfaCode);
-  const wantsSession = hopMfaKinds(hops)[0] === 'mfa-session' && !code && identity.mfaSerial;
-  const live = wantsSession ? await liveMfaSession(ctx, identity.id, wantsSession) : undefined;
+  // The MFA decision, once: the keychain is read only when the first hop would sign with an MFA session.
+  const sessionSerial = hopMfaKinds(hops)[0] === 'mfa-session' && !code ? identity.mfaSerial : undefined;
+  const live = sessionSerial ? await liveMfaSession(ctx, identity.id, sessionSerial) : undefined;
   const plan = planMfa(identity, hops, code, live);
 
   const notices: string[] = [];
@@ -95,12 +96,9 @@ export async function assumeRole(
     }
     const target = targetFor(ctx, identity, hop);
     const learnUserName = index === 0 && !userName && hops.some((r) => !r.sessionName);
-    const caller =
-      hop.roleName || learnUserName ? await callerOf(ctx, identity, credentials, target) : undefined;
-    if (learnUserName && caller) userName = rememberUserName(ctx, identity, caller.arn);
-    const roleArn =
-      hop.roleArn ??
-      roleArnFromName(partitionOfArn(caller?.arn ?? ''), caller?.account ?? '', hop.roleName ?? '');
+    const resolved = await roleArnStep(ctx, identity, hop, credentials, target, learnUserName);
+    const { roleArn } = resolved;
+    if (learnUserName) userName = resolved.userName;
 
     let signWith = credentials;
     if (plan.hops[index] === 'mfa-session' && plan.kind === 'mfa') {
@@ -221,25 +219,30 @@ async function mfaSessionStep(
   return session;
 }
 
-/** Who the credentials are (GetCallerIdentity): for a role given by name, and to learn the user name. */
-async function callerOf(
+/**
+ * The role ARN of a hop: as given, or a role name looked up in the caller's account (GetCallerIdentity), which
+ * also teaches the identity's user name when asked to (learnt once and kept: default session names derive from it).
+ */
+async function roleArnStep(
   ctx: AssumeContext,
   identity: Identity,
+  hop: Role,
   credentials: AwsCredentials,
   target: StsTarget,
-): Promise<CallerIdentity> {
-  const answer = await ctx.sts.getCallerIdentity(target, credentials, {
-    action: 'GetCallerIdentity',
-    source: identity.name,
-  });
-  return answer.value;
-}
-
-/** Learnt once and kept: the default session name of every role of this identity derives from it. */
-function rememberUserName(ctx: AssumeContext, identity: Identity, arn: string): string | undefined {
-  const userName = userNameOfArn(arn);
+  learnUserName: boolean,
+): Promise<{ roleArn: string; userName: string | undefined }> {
+  if (hop.roleArn && !learnUserName) return { roleArn: hop.roleArn, userName: undefined };
+  const caller = (
+    await ctx.sts.getCallerIdentity(target, credentials, {
+      action: 'GetCallerIdentity',
+      source: identity.name,
+    })
+  ).value;
+  const userName = learnUserName ? userNameOfArn(caller.arn) : undefined;
   if (userName) ctx.identities.update(identity.id, { userName });
-  return userName;
+  const roleArn =
+    hop.roleArn ?? roleArnFromName(partitionOfArn(caller.arn), caller.account, hop.roleName ?? '');
+  return { roleArn, userName };
 }
 
 function clock(date: Date): string {
