@@ -65,12 +65,12 @@ export interface MfaChoice {
  */
 async function withMfa<T extends { notices: string[] }>(
   io: Io,
-  role: Role,
+  label: string,
   choice: MfaChoice,
   run: (options: { mfaCode: string | undefined; force: boolean }) => Promise<T>,
 ): Promise<T> {
   const attempt = (mfaCode: string | undefined) =>
-    withSpinner(io, `Assuming ${role.label}…`, () => run({ mfaCode, force: choice.force === true }));
+    withSpinner(io, label, () => run({ mfaCode, force: choice.force === true }));
   let outcome: T;
   try {
     outcome = await attempt(choice.mfaCode);
@@ -95,7 +95,7 @@ export function assumeWithMfa(
   role: Role,
   choice: MfaChoice = {},
 ): Promise<AssumeOutcome> {
-  return withMfa(io, role, choice, (options) => core.assumeRole(role.id, options));
+  return withMfa(io, `Assuming ${role.label}…`, choice, (options) => core.assumeRole(role.id, options));
 }
 
 /**
@@ -109,7 +109,9 @@ export function liveSession(
   choice: MfaChoice,
   marginMs: number,
 ): Promise<LiveOutcome> {
-  return withMfa(io, role, choice, (options) => core.renew(role.id, { ...options, marginMs }));
+  return withMfa(io, `Getting a session for ${role.label}…`, choice, (options) =>
+    core.renew(role.id, { ...options, marginMs }),
+  );
 }
 
 /** `14:32 UTC (59:58 left)`: an expiry for a person. */

@@ -158,6 +158,7 @@ export function createSessionLayer(ctx: AssumeContext, lockDir: string): Session
       // Refused before anything changes: a role others chain from keeps its session and its profile.
       ctx.roles.assertRemovable(roleId);
       await withRoleLock(roleId, async () => {
+        ctx.roles.assertRemovable(roleId); // again: another process may have chained a role to it meanwhile
         if (ctx.sessions.get(roleId)) await signOutUnlocked(roleId);
         ctx.roles.remove(roleId);
       });

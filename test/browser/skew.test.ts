@@ -60,6 +60,27 @@ describe('the window agrees with the core on a skewed clock', () => {
     });
   }
 
+  it('a session that ends while the window shows it loses its clock and its badge at once', async () => {
+    f.emu.setClockOffset(10 * MIN);
+    try {
+      assert.ok((await f.service['role:switch']({ roleId })).ok);
+    } finally {
+      f.emu.setClockOffset(0);
+    }
+    const state = await f.service.state();
+    const record = state.sessions.find((s) => s.roleId === roleId);
+    assert.ok(record);
+    const endsLocal = Date.parse(record.expiration) - record.clockOffsetMs;
+    assert.deepEqual(await showAt(state, endsLocal - 1_500), { card: '00:02', badge: true, row: '00:02' });
+    // The page's timers still run: the next tick reads a time past the end and redraws.
+    await session.page.clock.setFixedTime(endsLocal + 1_000);
+    await session.page.waitForFunction(() => !document.querySelector('.badge-active'), undefined, {
+      timeout: 10_000,
+    });
+    assert.equal(await session.page.locator('li.role .role-side [role=timer]').count(), 0);
+    assert.equal(await session.page.locator('section.card.active').count(), 0);
+  });
+
   for (const skewMin of [10, -10]) {
     it(`AWS's clock ${skewMin > 0 ? 'ahead of' : 'behind'} this computer's by 10 minutes`, async () => {
       f.emu.setClockOffset(skewMin * MIN);
