@@ -22,7 +22,7 @@ interface Shown {
   row: string | null;
 }
 
-describe('the window agrees with the core on a skewed clock', () => {
+describe('the window and the session layer', () => {
   let f: ServiceFixture;
   let session: RendererSession;
   let roleId = '';
