@@ -4,7 +4,8 @@ import { type AssumeOutcome, MfaRequiredError } from '../core/assume.js';
 import { openCore, type RolebarCore } from '../core/core.js';
 import { RolebarError } from '../core/errors.js';
 import type { Identity, Role } from '../core/model.js';
-import type { TemporaryCredentials } from '../core/sts/client.js';
+import type { LiveOutcome } from '../core/session-layer.js';
+import { timeLeftMs } from '../core/session-live.js';
 import { type Io, paint, withSpinner } from './output.js';
 import { promptHidden } from './prompt.js';
 
@@ -59,20 +60,18 @@ export interface MfaChoice {
 }
 
 /**
- * Assumes a role; when a code is needed and none was given, asks for it on a terminal, else fails with a line
- * that says how to pass one. Notices go to stderr.
+ * Runs a switch or a renewal; when a code is needed and none was given, asks for it on a terminal (the role's
+ * lock is not held while asking), else fails with a line that says how to pass one. Notices go to stderr.
  */
-export async function assumeWithMfa(
-  core: RolebarCore,
+async function withMfa<T extends { notices: string[] }>(
   io: Io,
-  role: Role,
-  choice: MfaChoice = {},
-): Promise<AssumeOutcome> {
+  label: string,
+  choice: MfaChoice,
+  run: (options: { mfaCode: string | undefined; force: boolean }) => Promise<T>,
+): Promise<T> {
   const attempt = (mfaCode: string | undefined) =>
-    withSpinner(io, `Assuming ${role.label}…`, () =>
-      core.assumeRole(role.id, { mfaCode, force: choice.force === true }),
-    );
-  let outcome: AssumeOutcome;
+    withSpinner(io, label, () => run({ mfaCode, force: choice.force === true }));
+  let outcome: T;
   try {
     outcome = await attempt(choice.mfaCode);
   } catch (error) {
@@ -89,38 +88,36 @@ export async function assumeWithMfa(
   return outcome;
 }
 
-/** A live session's credentials and region, plus the outcome when a new session was assumed for it. */
-export interface LiveSession {
-  credentials: TemporaryCredentials;
-  region: string | undefined;
-  assumed: AssumeOutcome | undefined;
+/** Switches to a role (a new session), with the CLI's MFA rules. */
+export function assumeWithMfa(
+  core: RolebarCore,
+  io: Io,
+  role: Role,
+  choice: MfaChoice = {},
+): Promise<AssumeOutcome> {
+  return withMfa(io, `Assuming ${role.label}…`, choice, (options) => core.assumeRole(role.id, options));
 }
 
 /**
  * The role's session if it has more than `marginMs` left on AWS's clock, else a new one (same MFA rules as
- * `assume`).
+ * `assume`); one renewal per role at a time, across processes.
  */
-export async function liveSession(
+export function liveSession(
   core: RolebarCore,
   io: Io,
   role: Role,
   choice: MfaChoice,
   marginMs: number,
-): Promise<LiveSession> {
-  const record = core.sessions.get(role.id);
-  const credentials = record ? await core.credentialsOf(role.id) : undefined;
-  if (record && credentials) {
-    const left = credentials.expiration.getTime() - (Date.now() + record.clockOffsetMs);
-    if (left > marginMs) return { credentials, region: record.region, assumed: undefined };
-  }
-  const assumed = await assumeWithMfa(core, io, role, choice);
-  return { credentials: assumed.credentials, region: assumed.session.region, assumed };
+): Promise<LiveOutcome> {
+  return withMfa(io, `Getting a session for ${role.label}…`, choice, (options) =>
+    core.renew(role.id, { ...options, marginMs }),
+  );
 }
 
 /** `14:32 UTC (59:58 left)`: an expiry for a person. */
 export function describeExpiry(expiration: string | Date, clockOffsetMs = 0): string {
   const at = typeof expiration === 'string' ? new Date(expiration) : expiration;
-  const left = at.getTime() - (Date.now() + clockOffsetMs);
+  const left = timeLeftMs({ expiration: at, clockOffsetMs }, Date.now());
   const minutes = Math.max(0, Math.floor(left / 60_000));
   const text = minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
   return `${at.toISOString().slice(11, 16)} UTC (${left > 0 ? `${text} left` : 'expired'})`;

@@ -1,36 +1,26 @@
-import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts';
 import { type AwsLocationOptions, type WriteProfileResult, writeProfile } from './aws-files/index.js';
+import {
+  hopMfaKinds,
+  hopRequest,
+  MfaRequiredError,
+  type MfaPlan,
+  planMfa,
+  sessionRecordOf,
+  skewNotice,
+} from './assume-steps.js';
 import { RolebarError } from './errors.js';
-import { type IdentityStore, mfaSessionAccount } from './identities.js';
+import type { IdentityStore } from './identities.js';
 import type { SecretStore } from './keychain.js';
-import {
-  CHAINED_DURATION_CAP_SECONDS,
-  checkMfaCode,
-  DEFAULT_MFA_SESSION_SECONDS,
-  defaultSessionName,
-  type Identity,
-  profileNameOf,
-  type Role,
-  roleArnFromName,
-} from './model.js';
+import { liveMfaSession, type MfaSession, REUSE_MARGIN_MS, startMfaSession } from './mfa-session.js';
+import { checkMfaCode, type Identity, profileNameOf, type Role, roleArnFromName } from './model.js';
 import type { RoleStore } from './roles.js';
-import {
-  accountOfArn,
-  partitionOfArn,
-  type SessionRecord,
-  type SessionRegistry,
-  type SessionVia,
-  userNameOfArn,
-} from './sessions.js';
+import { isLive } from './session-live.js';
+import { partitionOfArn, type SessionRecord, type SessionRegistry, userNameOfArn } from './sessions.js';
 import { sourceCredentials } from './source-credentials.js';
-import {
-  type AwsCredentials,
-  type CallerIdentity,
-  CLOCK_SKEW_WARNING_MS,
-  type StsCaller,
-  type TemporaryCredentials,
-} from './sts/client.js';
+import type { AwsCredentials, StsCaller, TemporaryCredentials } from './sts/client.js';
 import { resolveStsTarget, type StsTarget } from './sts/endpoints.js';
+
+export { MfaRequiredError };
 
 /** Everything the role engine works with; the CLI, the main process and the tests each build one. */
 export interface AssumeContext {
@@ -62,32 +52,14 @@ export interface AssumeOutcome {
   written: WriteProfileResult;
 }
 
-/** The role needs an MFA code and no MFA session is alive: ask the user, then call again with `mfaCode`. */
-export class MfaRequiredError extends RolebarError {
-  readonly serial: string;
-  constructor(serial: string, why: string) {
-    super('mfa-required', `An MFA code is needed: ${why}`, {
-      hint: `Enter the current 6-digit code of ${serial}.`,
-      context: { serial },
-    });
-    this.serial = serial;
-  }
-}
-
-/** An MFA session (GetSessionToken) kept in the keychain, reused for every role of its identity. */
-interface MfaSession extends TemporaryCredentials {
-  serial: string;
-}
-
-/** MFA sessions and intermediate hops are reused only while they have at least this long left. */
-const REUSE_MARGIN_MS = 5 * 60_000;
-
 /**
- * Assumes a role, hop by hop from its identity, and writes the final session as the role's profile.
- * With MFA: one GetSessionToken per identity, reused for all its roles until it expires, unless the duration
- * asked for is longer than the 1-hour cap of sessions started from temporary credentials — then AssumeRole is
- * called directly with the code. Durations above the chaining cap are lowered with a notice. Nothing is
- * written unless every call succeeded.
+ * Assumes a role, hop by hop from its identity, and writes the final session as the role's profile, composed of
+ * small steps: the MFA decision (once, before any call), the source credentials, the MFA session (cached in the
+ * keychain), each role hop, the profile write and the session record. With MFA: one GetSessionToken per
+ * identity, reused for all its roles until it expires, unless the duration asked for is longer than the 1-hour
+ * cap of sessions started from temporary credentials — then AssumeRole takes the code directly. Durations above
+ * the chaining cap are lowered with a notice. Nothing is written unless every call succeeded.
+ * Callers go through the session layer (session-layer.ts), which keeps one flight per role.
  */
 export async function assumeRole(
   ctx: AssumeContext,
@@ -95,142 +67,89 @@ export async function assumeRole(
   options: AssumeOptions = {},
 ): Promise<AssumeOutcome> {
   const { identity, hops } = ctx.roles.chain(roleId);
-  const notices: string[] = [];
-  const mfaCode = options.mfaCode === undefined ? undefined : checkMfaCode(options.mfaCode);
-  await preflightMfa(ctx, identity, hops, mfaCode);
+  const role = hops.at(-1);
+  if (!role) throw new RolebarError('role-not-found', `No role "${roleId}".`, { hint: 'List roles.' });
+  const code = options.mfaCode === undefined ? undefined : checkMfaCode(options.mfaCode);
+  // The MFA decision, once: the keychain is read only when the first hop would sign with an MFA session.
+  const sessionSerial = hopMfaKinds(hops)[0] === 'mfa-session' && !code ? identity.mfaSerial : undefined;
+  const live = sessionSerial ? await liveMfaSession(ctx, identity.id, sessionSerial) : undefined;
+  const plan = planMfa(identity, hops, code, live);
 
+  const notices: string[] = [];
   let credentials: AwsCredentials = await sourceCredentials(identity, {
     identities: ctx.identities,
     env: ctx.env,
     homedir: ctx.homedir,
-    mfaCode,
+    mfaCode: code,
   });
-  let caller: CallerIdentity | undefined;
+  let userName = identity.userName;
+  let final: { credentials: TemporaryCredentials; assumedRoleArn: string } | undefined;
   let mfaExpiration: Date | undefined;
   let clockOffsetMs: number | undefined;
-  let via: SessionVia = 'direct';
-  let assumedRoleArn = '';
 
-  for (const [index, role] of hops.entries()) {
+  for (const [index, hop] of hops.entries()) {
     const last = index === hops.length - 1;
-    const cached = ctx.memory.get(role.id);
-    if (!last && cached && cached.expiration.getTime() - ctx.now() > REUSE_MARGIN_MS) {
-      credentials = cached;
-      caller = undefined;
+    const kept = ctx.memory.get(hop.id);
+    if (!last && kept && isLive(kept, ctx.now(), REUSE_MARGIN_MS)) {
+      credentials = kept;
       continue;
     }
-    const target = targetFor(ctx, identity, role);
-    const learnUserName = index === 0 && !identity.userName && hops.some((r) => !r.sessionName);
-    if ((role.roleName || learnUserName) && !caller) {
-      caller = (
-        await ctx.sts.getCallerIdentity(target, credentials, {
-          action: 'GetCallerIdentity',
-          source: identity.name,
-        })
-      ).value;
-      if (learnUserName) {
-        // Learnt once and kept: the default session name of every role of this identity derives from it.
-        const userName = userNameOfArn(caller.arn);
-        if (userName) ctx.identities.update(identity.id, { userName });
-        identity.userName = userName;
-      }
-    }
-    const roleArn =
-      role.roleArn ??
-      roleArnFromName(partitionOfArn(caller?.arn ?? ''), caller?.account ?? '', role.roleName ?? '');
-    const input: AssumeRoleCommandInput = {
-      RoleArn: roleArn,
-      RoleSessionName: role.sessionName ?? defaultSessionName(identity.userName),
-      ...(role.externalId ? { ExternalId: role.externalId } : {}),
-      ...(role.sourceIdentity ? { SourceIdentity: role.sourceIdentity } : {}),
-      ...(role.tags?.length ? { Tags: role.tags.map((t) => ({ Key: t.key, Value: t.value })) } : {}),
-    };
-    let duration = role.durationSeconds;
+    const target = targetFor(ctx, identity, hop);
+    const learnUserName = index === 0 && !userName && hops.some((r) => !r.sessionName);
+    const resolved = await roleArnStep(ctx, identity, hop, credentials, target, learnUserName);
+    const { roleArn } = resolved;
+    if (learnUserName) userName = resolved.userName;
+
     let signWith = credentials;
-
-    if (index === 0 && role.mfa) {
-      const serial = identity.mfaSerial as string;
-      if ((duration ?? 3600) > CHAINED_DURATION_CAP_SECONDS) {
-        input.SerialNumber = serial;
-        input.TokenCode = mfaCode;
-        via = 'mfa-direct';
-        notices.push(
-          `Used your MFA code directly for "${role.label}": ${hours(duration ?? 3600)} is longer than the 1-hour limit of roles assumed from an MFA session.`,
-        );
-      } else {
-        const mfa = await mfaSessionFor(ctx, identity, credentials, serial, mfaCode, target, notices);
-        signWith = mfa;
-        mfaExpiration = mfa.expiration;
-        via = 'mfa-session';
-      }
-    } else if (index > 0 || credentials.sessionToken) {
-      via = index > 0 ? 'chained' : via;
-      if (duration !== undefined && duration > CHAINED_DURATION_CAP_SECONDS) {
-        notices.push(
-          `Lowered the duration of "${role.label}" from ${hours(duration)} to 1 hour: AWS caps roles assumed with temporary credentials (role chaining) at 1 hour.`,
-        );
-        duration = CHAINED_DURATION_CAP_SECONDS;
-      }
-      if (role.mfa) {
-        input.SerialNumber = identity.mfaSerial;
-        input.TokenCode = mfaCode;
-      }
+    if (plan.hops[index] === 'mfa-session' && plan.kind === 'mfa') {
+      const mfa = await mfaSessionStep(ctx, identity, credentials, plan, target, notices);
+      signWith = mfa;
+      mfaExpiration = mfa.expiration;
     }
-    if (duration !== undefined) input.DurationSeconds = duration;
-
-    const answer = await ctx.sts.assumeRole(target, signWith, input, {
+    const request = hopRequest({
+      identity,
+      role: hop,
+      index,
+      plan,
+      roleArn,
+      userName,
+      fromTemporary: Boolean(credentials.sessionToken),
+    });
+    notices.push(...request.notices);
+    const answer = await ctx.sts.assumeRole(target, signWith, request.input, {
       action: 'AssumeRole',
       roleArn,
       accessKeyId: signWith.accessKeyId,
       source: index === 0 ? identity.name : hops[index - 1]?.label,
     });
     credentials = answer.value.credentials;
-    assumedRoleArn = answer.value.assumedRoleArn;
+    final = { credentials: answer.value.credentials, assumedRoleArn: answer.value.assumedRoleArn };
     clockOffsetMs = answer.clockOffsetMs ?? clockOffsetMs;
-    caller = undefined;
     // The final hop is remembered only once its profile is written: a failed switch leaves no trace.
-    if (!last) ctx.memory.set(role.id, answer.value.credentials);
+    if (!last) ctx.memory.set(hop.id, answer.value.credentials);
   }
+  if (!final) throw new RolebarError('internal', `"${role.label}" was not assumed.`, { hint: 'Try again.' });
 
-  const role = hops[hops.length - 1] as Role;
-  const finalCredentials = credentials as TemporaryCredentials;
   const region = role.region ?? identity.region;
   const profileName = profileNameOf(role);
-  const written = await writeProfile(
-    {
-      name: profileName,
-      accessKeyId: finalCredentials.accessKeyId,
-      secretAccessKey: finalCredentials.secretAccessKey,
-      sessionToken: finalCredentials.sessionToken,
-      expiration: finalCredentials.expiration,
-      principalArn: assumedRoleArn,
-      ...(region ? { region } : {}),
-    },
-    { ...location(ctx), force: options.force === true },
-  );
+  const written = await writeSessionProfile(ctx, profileName, final, region, options.force === true);
   notices.push(...written.warnings);
-  if (clockOffsetMs !== undefined && Math.abs(clockOffsetMs) > CLOCK_SKEW_WARNING_MS) {
-    notices.push(
-      `This computer's clock is ${Math.round(Math.abs(clockOffsetMs) / 60_000)} minutes ${clockOffsetMs > 0 ? 'behind' : 'ahead of'} AWS's: countdowns follow AWS's clock. Turn on automatic time to fix it.`,
-    );
-  }
-  const session: SessionRecord = {
-    id: role.id,
-    roleId: role.id,
+  const skew = skewNotice(clockOffsetMs);
+  if (skew) notices.push(skew);
+  const session = sessionRecordOf({
+    role,
     profileName,
-    principalArn: assumedRoleArn,
-    accountId: accountOfArn(assumedRoleArn),
-    expiration: finalCredentials.expiration.toISOString(),
-    ...(mfaExpiration ? { mfaExpiration: mfaExpiration.toISOString() } : {}),
-    clockOffsetMs: clockOffsetMs ?? 0,
-    startedAt: new Date(ctx.now()).toISOString(),
-    via,
-    requiresMfa: hops.some((r) => r.mfa),
-    ...(region ? { region } : {}),
-  };
+    assumedRoleArn: final.assumedRoleArn,
+    credentials: final.credentials,
+    mfaExpiration,
+    clockOffsetMs,
+    startedAt: ctx.now(),
+    plan,
+    region,
+  });
   ctx.sessions.save(session);
-  ctx.memory.set(role.id, finalCredentials);
-  return { session, credentials: finalCredentials, notices, written };
+  ctx.memory.set(role.id, final.credentials);
+  return { session, credentials: final.credentials, notices, written };
 }
 
 /** Where the files are, for the profile writer. */
@@ -250,116 +169,80 @@ export function targetFor(ctx: Pick<AssumeContext, 'env'>, identity: Identity, r
   );
 }
 
-/** Asks for the MFA code before any call is made, so a missing code costs no STS call and changes nothing. */
-async function preflightMfa(
-  ctx: AssumeContext,
-  identity: Identity,
-  hops: Role[],
-  mfaCode: string | undefined,
-): Promise<void> {
-  const first = hops[0] as Role;
-  if (!hops.some((role) => role.mfa)) return;
-  if (!identity.mfaSerial) {
-    throw new RolebarError(
-      'mfa-serial-missing',
-      `"${hops.find((r) => r.mfa)?.label}" needs MFA, but "${identity.name}" has no MFA device set.`,
-      { hint: "Add the MFA device's serial (its ARN in the IAM console) to the identity." },
-    );
-  }
-  if (mfaCode) return;
-  const last = hops[hops.length - 1] as Role;
-  const chainedMfa = hops.slice(1).some((role) => role.mfa);
-  const direct = first.mfa && (first.durationSeconds ?? 3600) > CHAINED_DURATION_CAP_SECONDS;
-  if (chainedMfa || direct)
-    throw new MfaRequiredError(identity.mfaSerial, `"${last.label}" asks for a fresh code.`);
-  if (first.mfa && !(await liveMfaSession(ctx, identity.id, identity.mfaSerial))) {
-    throw new MfaRequiredError(
-      identity.mfaSerial,
-      `the MFA session of "${identity.name}" has ended or was never started.`,
-    );
-  }
+/** The profile write step: the final hop's credentials as the role's profile, only in sections Rolebar owns. */
+export function writeSessionProfile(
+  ctx: Pick<AssumeContext, 'env' | 'homedir'>,
+  profileName: string,
+  final: { credentials: TemporaryCredentials; assumedRoleArn: string },
+  region: string | undefined,
+  force: boolean,
+): Promise<WriteProfileResult> {
+  return writeProfile(
+    {
+      name: profileName,
+      accessKeyId: final.credentials.accessKeyId,
+      secretAccessKey: final.credentials.secretAccessKey,
+      sessionToken: final.credentials.sessionToken,
+      expiration: final.credentials.expiration,
+      principalArn: final.assumedRoleArn,
+      ...(region ? { region } : {}),
+    },
+    { ...location(ctx), force },
+  );
 }
 
-/** The identity's MFA session, if it is for this device and has long enough left to be worth reusing. */
-async function liveMfaSession(
-  ctx: AssumeContext,
-  identityId: string,
-  serial: string,
-): Promise<MfaSession | undefined> {
-  const cached = await readMfaSession(ctx, identityId);
-  return cached && cached.serial === serial && cached.expiration.getTime() - ctx.now() > REUSE_MARGIN_MS
-    ? cached
-    : undefined;
-}
-
-async function mfaSessionFor(
+/** The MFA session step: the live one the plan found, or a new one started with the plan's code. */
+async function mfaSessionStep(
   ctx: AssumeContext,
   identity: Identity,
   credentials: AwsCredentials,
-  serial: string,
-  mfaCode: string | undefined,
+  plan: Extract<MfaPlan, { kind: 'mfa' }>,
   target: StsTarget,
   notices: string[],
 ): Promise<MfaSession> {
-  const cached = mfaCode ? undefined : await liveMfaSession(ctx, identity.id, serial);
-  if (cached) {
+  if (plan.session) {
     notices.push(
-      `Reused the MFA session of "${identity.name}" (until ${clock(cached.expiration)}): no code needed.`,
+      `Reused the MFA session of "${identity.name}" (until ${clock(plan.session.expiration)}): no code needed.`,
     );
-    return cached;
+    return plan.session;
   }
-  if (!mfaCode)
+  if (!plan.code) {
     throw new MfaRequiredError(
-      serial,
+      plan.serial,
       `the MFA session of "${identity.name}" has ended or was never started.`,
     );
-  if (credentials.sessionToken) {
-    throw new RolebarError(
-      'mfa-session-from-temporary',
-      `"${identity.name}" signs with temporary credentials, which cannot start an MFA session.`,
-      {
-        hint: 'Use long-term IAM user keys for this identity, or make the role ask for MFA with a duration over 1 hour.',
-      },
-    );
   }
-  const answer = await ctx.sts.getSessionToken(
-    target,
-    credentials,
-    { SerialNumber: serial, TokenCode: mfaCode, DurationSeconds: DEFAULT_MFA_SESSION_SECONDS },
-    { action: 'GetSessionToken', accessKeyId: credentials.accessKeyId, source: identity.name },
-  );
-  const session: MfaSession = { ...answer.value, serial };
-  await ctx.secrets.set(
-    mfaSessionAccount(identity.id),
-    JSON.stringify({ ...session, expiration: session.expiration.toISOString() }),
-  );
+  const session = await startMfaSession(ctx, identity, credentials, plan.serial, plan.code, target);
   notices.push(
     `Started an MFA session for "${identity.name}" until ${clock(session.expiration)}: its other roles need no code until then.`,
   );
   return session;
 }
 
-async function readMfaSession(ctx: AssumeContext, identityId: string): Promise<MfaSession | undefined> {
-  const raw = await ctx.secrets.get(mfaSessionAccount(identityId));
-  if (!raw) return undefined;
-  try {
-    const parsed = JSON.parse(raw) as Record<string, string>;
-    const { accessKeyId, secretAccessKey, sessionToken, expiration, serial } = parsed;
-    if (!accessKeyId || !secretAccessKey || !sessionToken || !expiration || !serial) return undefined;
-    return { accessKeyId, secretAccessKey, sessionToken, expiration: new Date(expiration), serial };
-  } catch {
-    return undefined;
-  }
-}
-
-/** When an identity's MFA session ends, if one is alive. */
-export async function mfaSessionExpiry(ctx: AssumeContext, identityId: string): Promise<Date | undefined> {
-  const session = await readMfaSession(ctx, identityId);
-  return session && session.expiration.getTime() > ctx.now() ? session.expiration : undefined;
-}
-
-function hours(seconds: number): string {
-  return seconds % 3600 === 0 ? `${seconds / 3600} h` : `${Math.round(seconds / 60)} min`;
+/**
+ * The role ARN of a hop: as given, or a role name looked up in the caller's account (GetCallerIdentity), which
+ * also teaches the identity's user name when asked to (learnt once and kept: default session names derive from it).
+ */
+async function roleArnStep(
+  ctx: AssumeContext,
+  identity: Identity,
+  hop: Role,
+  credentials: AwsCredentials,
+  target: StsTarget,
+  learnUserName: boolean,
+): Promise<{ roleArn: string; userName: string | undefined }> {
+  if (hop.roleArn && !learnUserName) return { roleArn: hop.roleArn, userName: undefined };
+  const caller = (
+    await ctx.sts.getCallerIdentity(target, credentials, {
+      action: 'GetCallerIdentity',
+      source: identity.name,
+    })
+  ).value;
+  const userName = learnUserName ? userNameOfArn(caller.arn) : undefined;
+  if (userName) ctx.identities.update(identity.id, { userName });
+  const roleArn =
+    hop.roleArn ?? roleArnFromName(partitionOfArn(caller.arn), caller.account, hop.roleName ?? '');
+  return { roleArn, userName };
 }
 
 function clock(date: Date): string {

@@ -1,14 +1,6 @@
 import os from 'node:os';
-import {
-  type AssumeContext,
-  type AssumeOptions,
-  type AssumeOutcome,
-  assumeRole,
-  location,
-  mfaSessionExpiry,
-  targetFor,
-} from './assume.js';
-import { readProfileCredentials, removeProfile } from './aws-files/index.js';
+import path from 'node:path';
+import { type AssumeContext, type AssumeOptions, type AssumeOutcome, targetFor } from './assume.js';
 import { RolebarError } from './errors.js';
 import { identityStore, type IdentityStore } from './identities.js';
 import { DEFAULT_KEYCHAIN_SERVICE, openKeychain, type SecretStore } from './keychain.js';
@@ -21,6 +13,8 @@ import {
   type SessionRegistry,
   userNameOfArn,
 } from './sessions.js';
+import { mfaSessionExpiry } from './mfa-session.js';
+import { createSessionLayer, type LiveOutcome, type RenewOptions } from './session-layer.js';
 import { openSettings, type Settings } from './settings.js';
 import { exportSnippet, type SnippetFormat, unsetSnippet } from './snippets.js';
 import { sourceCredentials } from './source-credentials.js';
@@ -62,11 +56,16 @@ export interface RolebarCore {
   identities: IdentityStore;
   roles: RoleStore;
   sessions: SessionRegistry;
+  /** Switches: a new session now (see SessionLayer.switchRole). */
   assumeRole(roleId: string, options?: AssumeOptions): Promise<AssumeOutcome>;
+  /** The session if it has more than `marginMs` left, else a new one: one renewal per role at a time, across processes. */
+  renew(roleId: string, options: RenewOptions): Promise<LiveOutcome>;
   whoAmI(target: WhoAmITarget): Promise<WhoAmI>;
   /** Removes the role's profile (only what Rolebar wrote) and forgets its session. */
   signOut(roleId: string): Promise<{ removed: boolean }>;
-  /** A live session's credentials: from memory, else from the profile Rolebar wrote. Undefined when none. */
+  /** Deletes a role, signing its session out; refused before any change while other roles chain from it. */
+  removeRole(roleId: string): Promise<void>;
+  /** A live session's credentials: the latest of memory and the profile Rolebar wrote. Undefined when none. */
   credentialsOf(roleId: string): Promise<TemporaryCredentials | undefined>;
   /** When the identity's MFA session ends, if one is alive. */
   mfaSessionExpiry(identityId: string): Promise<Date | undefined>;
@@ -97,22 +96,8 @@ export function createCore(deps: CoreDeps): RolebarCore {
     memory: new Map(),
   };
 
-  async function credentialsOf(roleId: string): Promise<TemporaryCredentials | undefined> {
-    const inMemory = ctx.memory.get(roleId);
-    if (inMemory && inMemory.expiration.getTime() > now()) return inMemory;
-    const session = sessions.get(roleId);
-    if (!session) return undefined;
-    const stored = await readProfileCredentials(session.profileName, location(ctx));
-    if (!stored?.sessionToken || stored.expiresAt === undefined) return undefined;
-    const expiration = new Date(stored.expiresAt);
-    if (expiration.getTime() <= now()) return undefined;
-    return {
-      accessKeyId: stored.accessKeyId,
-      secretAccessKey: stored.secretAccessKey,
-      sessionToken: stored.sessionToken,
-      expiration,
-    };
-  }
+  const layer = createSessionLayer(ctx, path.dirname(deps.settings.path));
+  const { credentialsOf } = layer;
 
   async function whoAmI(target: WhoAmITarget): Promise<WhoAmI> {
     let credentials: AwsCredentials | undefined;
@@ -173,17 +158,11 @@ export function createCore(deps: CoreDeps): RolebarCore {
     identities,
     roles,
     sessions,
-    assumeRole: (roleId, options) => assumeRole(ctx, roleId, options),
+    assumeRole: layer.switchRole,
+    renew: layer.renew,
     whoAmI,
-    async signOut(roleId) {
-      const role = roles.get(roleId);
-      const session = sessions.get(roleId);
-      const profile = session?.profileName ?? role.profileName ?? role.label;
-      const result = await removeProfile(profile, location(ctx));
-      ctx.memory.delete(roleId);
-      sessions.remove(roleId);
-      return { removed: result.removedFromCredentials || result.removedFromConfig };
-    },
+    signOut: layer.signOut,
+    removeRole: layer.removeRole,
     credentialsOf,
     mfaSessionExpiry: (identityId) => mfaSessionExpiry(ctx, identityId),
     async exportSnippet(roleId, format) {

@@ -15,6 +15,8 @@ export interface RoleStore {
   find(idOrName: string): Role | undefined;
   add(input: NewRole): Role;
   update(id: string, changes: Partial<NewRole>): Role;
+  /** Throws `role-in-use`, naming the roles assumed from it, unless the role can be deleted; returns it. */
+  assertRemovable(id: string): Role;
   /** Deletes a role. Refused while another role is assumed from it. */
   remove(id: string): void;
   /** The identity at the root of a role's chain, then each role from the first hop to this one. */
@@ -98,18 +100,23 @@ export function roleStore(
       );
       return next;
     },
-    remove(id) {
+    assertRemovable(id) {
       const role = store.get(id);
       const dependants = all().filter((r) => r.source.kind === 'role' && r.source.id === id);
       if (dependants.length > 0) {
         throw new RolebarError(
           'role-in-use',
-          `"${role.label}" is the source of ${dependants.map((r) => `"${r.label}"`).join(', ')}.`,
+          `Cannot remove "${role.label}": ${dependants.map((r) => `"${r.label}"`).join(', ')} ${dependants.length === 1 ? 'is' : 'are'} assumed from it.`,
           {
-            hint: 'Delete those roles or give them another source first.',
+            hint: 'Nothing was changed. Remove those roles or give them another source first.',
+            context: { dependants: dependants.map((r) => r.label).join(', ') },
           },
         );
       }
+      return role;
+    },
+    remove(id) {
+      store.assertRemovable(id);
       save((list) =>
         list.splice(
           list.findIndex((r) => r.id === id),

@@ -1,3 +1,5 @@
+import { clockOffsetOf, serverNow } from './session-live.js';
+
 // Session clock: countdowns, expiry alerts and auto-refresh planning for one assumed-role session.
 //
 // Everything here is a pure function of (session, now, settings). `now` is the local wall clock in
@@ -332,18 +334,8 @@ function isIntIn(x: unknown, min: number, max: number): x is number {
   return typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max;
 }
 
-function offset(session: ClockSession): number {
-  const o = session.clockOffsetMs ?? 0;
-  // A bogus offset must not poison every timestamp with NaN.
-  return Number.isFinite(o) ? o : 0;
-}
-
-function serverNow(session: ClockSession, now: number): number {
-  return now + offset(session);
-}
-
 function toLocal(session: ClockSession, serverTime: number): number {
-  return serverTime - offset(session);
+  return serverTime - clockOffsetOf(session);
 }
 
 // Thresholds in ms, distinct, most distant first. Re-normalized here (cheap) so that unvalidated

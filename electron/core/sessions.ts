@@ -1,5 +1,4 @@
 import { parseRecordList, parseSessionRecord } from './rules/records.js';
-import type { ClockSession } from './session-clock.js';
 import type { Settings } from './settings.js';
 
 /** How a role's session was obtained: what the user needs to know to renew it. */
@@ -91,18 +90,5 @@ export function userNameOfArn(arn: string): string | undefined {
   return /[:/]([^/:]+)$/.exec(arn)?.[1];
 }
 
-/**
- * The session clock's view of a session: expiries on the server's clock. A session started from an MFA session
- * can be renewed without a code while that lasts; one assumed directly with a code always needs a new one.
- */
-export function clockSessionOf(record: SessionRecord): ClockSession {
-  const expiresAt = Date.parse(record.expiration);
-  const mfaExpiresAt =
-    record.via !== 'mfa-direct' && record.mfaExpiration ? Date.parse(record.mfaExpiration) : undefined;
-  return {
-    expiresAt,
-    requiresMfa: record.requiresMfa,
-    clockOffsetMs: record.clockOffsetMs,
-    ...(mfaExpiresAt === undefined ? {} : { mfaExpiresAt }),
-  };
-}
+/** The session clock's view of a stored session (one definition, in session-live.ts; re-exported for callers). */
+export { clockSessionOf } from './session-live.js';

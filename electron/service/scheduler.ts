@@ -13,6 +13,7 @@ import {
   type SessionAlert,
   startAlertProgress,
 } from '../core/session-clock.js';
+import { isLive } from '../core/session-live.js';
 import { realTimers, type Timers } from './clipboard.js';
 import type { RolebarService } from './service.js';
 import type { AppNotification, Notifier } from './tray-actions.js';
@@ -20,7 +21,7 @@ import { clockOfView, clockSettingsOf, minutesLeftText, remainingMs } from './tr
 
 /** What the scheduler needs: the service (state and switching), a notifier, a clock and timers. */
 export interface SchedulerDeps {
-  service: Pick<RolebarService, 'state' | 'role:switch'>;
+  service: Pick<RolebarService, 'state' | 'renew'>;
   notifier: Notifier;
   now?: () => number;
   timers?: Timers;
@@ -74,7 +75,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const known = progress.get(roleId);
     if (known && known.expiresAt === session.expiresAt) return known;
     // Credentials first seen already expired (e.g. at launch, from days ago) are not announced again.
-    if (session.expiresAt - (session.clockOffsetMs ?? 0) <= t) {
+    if (!isLive(session, t)) {
       return { expiresAt: session.expiresAt, lastThresholdMin: 0 };
     }
     return startAlertProgress(session, t, settings);
@@ -126,7 +127,9 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       if (due.length === 0) return arm(next, t);
       for (const role of due) {
         const before = state.sessions.find((s) => s.roleId === role.id);
-        const result = await deps.service['role:switch']({ roleId: role.id });
+        // A renewal, not a new switch: when the CLI or credential-process renewed it meanwhile, that one is kept.
+        const margin = clockSettingsOf(state).refreshMarginMin * 60_000;
+        const result = await deps.service.renew(role.id, margin);
         if (result.ok) continue;
         if (before) failed.set(role.id, clockOfView(before).expiresAt);
         if (wantsNotifications(state, role)) {

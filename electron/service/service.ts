@@ -6,10 +6,12 @@ import type {
   RequestChannel,
   RequestHandlers,
   Result,
+  SwitchOutcome,
 } from '../ipc/contract.js';
 import type { AwsLocationOptions } from '../core/aws-files/index.js';
 import type { RolebarCore } from '../core/core.js';
 import { serializeError } from '../core/errors.js';
+import { activeSessionOf } from '../core/session-live.js';
 import { applyImport, planImport } from '../core/import.js';
 import type { Role } from '../core/model.js';
 import type { Preferences, Settings } from '../core/settings.js';
@@ -43,6 +45,11 @@ export interface RolebarService extends RequestHandlers {
   publish(): Promise<void>;
   /** Stops watching the settings file for other processes' changes. */
   close(): void;
+  /**
+   * Renews a role's session unless it still has more than `marginMs` left (another process may have renewed it):
+   * the scheduler's refresh. One renewal per role at a time, shared with the CLI and credential-process.
+   */
+  renew(roleId: string, marginMs: number): Promise<Result<SwitchOutcome>>;
 }
 
 /** Builds the service over the core. Secrets go only to the clipboard and the credentials file, never out of here. */
@@ -59,8 +66,7 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
       ...identities.map((i) => [i.id, i.name] as const),
       ...roles.map((r) => [r.id, r.label] as const),
     ]);
-    const live = sessions.filter((s) => Date.parse(s.expiration) > now());
-    const active = live.sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt))[0];
+    const active = activeSessionOf(sessions, now());
     const view: AppState = {
       app: deps.app,
       identities: await Promise.all(
@@ -107,6 +113,11 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
     state,
     publish,
     close: stopWatching,
+    renew: (roleId, marginMs) =>
+      attempt(async () => {
+        const outcome = await core.renew(roleId, { marginMs });
+        return { session: sessionView(outcome.session), notices: outcome.notices };
+      }, true),
     'app:get-info': () => deps.app,
     'state:get': state,
     'identity:add': (input: Arg<'identity:add'>) =>
@@ -131,8 +142,8 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
       attempt(() => roleView(core.roles.update(id, changes), core.sessions.get(id), ''), true),
     'role:remove': ({ id }: Arg<'role:remove'>) =>
       attempt(async () => {
-        if (core.sessions.get(id)) await core.signOut(id);
-        core.roles.remove(id);
+        // The session layer refuses before signing out when other roles chain from this one.
+        await core.removeRole(id);
         return null;
       }, true),
     'role:switch': ({ roleId, mfaCode, force }: Arg<'role:switch'>) =>

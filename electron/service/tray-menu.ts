@@ -2,7 +2,7 @@
 // tests read the exact menu a user would see. Clicks are data (a TrayAction) that one handler dispatches.
 import type { AppState, RoleView, SessionView, SnippetFormatId } from '../ipc/contract.js';
 import { type ClockSession, type ClockSettings, sessionCountdown } from '../core/session-clock.js';
-import { clockSessionOf } from '../core/sessions.js';
+import { activeSessionOf, clockSessionOf } from '../core/session-live.js';
 import { SNIPPET_FORMATS, type UnsetFormat } from '../core/rules/snippet-formats.js';
 
 /** Snippet formats that have an "unset" form (the contract's snippet:copy-unset formats). */
@@ -39,7 +39,7 @@ export interface TrayMenuOptions {
 
 /** A session as the session clock sees it (the view carries the same fields as the stored record). */
 export function clockOfView(view: SessionView): ClockSession {
-  return clockSessionOf({ ...view, id: view.roleId });
+  return clockSessionOf(view);
 }
 
 /** The preferences' clock settings. */
@@ -72,10 +72,13 @@ export function shortMinutesText(ms: number): string {
     : `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}`;
 }
 
-/** The active role and its session, when one is alive. */
-export function activeSession(state: AppState): { role: RoleView; session: SessionView } | undefined {
-  const role = state.roles.find((r) => r.id === state.activeRoleId);
-  const session = state.sessions.find((s) => s.roleId === state.activeRoleId);
+/** The active role and its session at `now` (the core's rule: the latest live session), when one is alive. */
+export function activeSession(
+  state: AppState,
+  now: number,
+): { role: RoleView; session: SessionView } | undefined {
+  const session = activeSessionOf(state.sessions, now);
+  const role = session && state.roles.find((r) => r.id === session.roleId);
   return role && session ? { role, session } : undefined;
 }
 
@@ -92,7 +95,7 @@ export interface TrayLabel {
  */
 export function trayLabel(state: AppState, now: number): TrayLabel {
   const demo = state.app.demo ? ' (demo)' : '';
-  const active = activeSession(state);
+  const active = activeSession(state, now);
   if (!active) return { tooltip: `Rolebar${demo}: no active role`, title: '', nextUpdateAt: null };
   const countdown = sessionCountdown(clockOfView(active.session), now, clockSettingsOf(state)).credentials;
   const left = countdown.remainingMs;
@@ -124,7 +127,7 @@ const item = (label: string, action: TrayAction | undefined, enabled = action !=
  * one click switches), then what can be done with the active session, then the app's own items.
  */
 export function trayMenu(state: AppState, now: number, options: TrayMenuOptions): TrayMenuItem[] {
-  const active = activeSession(state);
+  const active = activeSession(state, now);
   const menu: TrayMenuItem[] = [];
   if (state.app.demoMfaHint) {
     menu.push(item(`Demo MFA code: ${state.app.demoMfaHint}`, undefined, false), { type: 'separator' });
@@ -140,7 +143,7 @@ export function trayMenu(state: AppState, now: number, options: TrayMenuOptions)
         type: 'checkbox',
         label: `${role.label}${detail}`,
         enabled: true,
-        checked: role.id === state.activeRoleId,
+        checked: role.id === active?.role.id,
         action: { kind: 'switch', roleId: role.id },
       });
     }

@@ -1,5 +1,7 @@
 /** What the user's clicks do: calls through window.rolebar, with outcomes recorded in the store. */
 import type { SnippetFormatId } from '../../electron/ipc/contract.js';
+import { activeSessionOf } from '../../electron/core/session-live.js';
+import { clockNow } from './countdown.js';
 import { toast } from './dom.js';
 import type { Store } from './store.js';
 import { openMfaDialog } from './views/dialogs.js';
@@ -65,7 +67,7 @@ export async function refreshWhoAmI(store: Store, roleId: string, key: string): 
   asking = key;
   const result = await store.api.whoAmI({ roleId });
   asking = '';
-  if (store.state?.activeRoleId !== roleId) return;
+  if (!store.state || activeSessionOf(store.state.sessions, clockNow())?.roleId !== roleId) return;
   store.setUi({ whoAmI: result.ok ? { key, view: result.value } : { key, error: result.error } });
 }
 let asking = '';

@@ -1,9 +1,9 @@
 /**
  * Live session clocks. Each clock element is bound to a session; one ticker updates them all, only while the
  * window is visible, waking exactly when a displayed second changes (no polling, no work when hidden).
- * The arithmetic is the core's own pure sessionCountdown, so the tray, the CLI and the window agree.
+ * The arithmetic is the core's own pure sessionCountdown (and "live" is the core's isLive, with the clock offset
+ * applied once, there), so the tray, the CLI and the window agree.
  */
-import type { SessionView } from '../../electron/ipc/contract.js';
 import {
   type ClockSession,
   type ClockSettings,
@@ -15,21 +15,19 @@ interface Binding {
   el: HTMLElement;
   session: ClockSession;
   which: 'credentials' | 'mfa';
+  /** Seen at zero already (a clock drawn at zero, e.g. for an ended session, does not ask for a redraw). */
+  ended: boolean;
 }
 
 const bindings = new Set<Binding>();
 let settings: ClockSettings = DEFAULT_CLOCK_SETTINGS;
 let timer = 0;
 let now: () => number = () => Date.now();
+let ended: () => void = () => undefined;
 
-/** The clock inputs of a session as the window sees it. */
-export function clockSessionOf(session: SessionView): ClockSession {
-  return {
-    expiresAt: Date.parse(session.expiration),
-    mfaExpiresAt: session.mfaExpiration ? Date.parse(session.mfaExpiration) : undefined,
-    requiresMfa: session.requiresMfa,
-    clockOffsetMs: session.clockOffsetMs,
-  };
+/** The window's clock: Date.now(), or the one a test or bench passed to startTicker. */
+export function clockNow(): number {
+  return now();
 }
 
 /** A `role=timer` element showing one clock of `session`, kept live by the ticker. */
@@ -37,9 +35,10 @@ export function clockElement(session: ClockSession, which: 'credentials' | 'mfa'
   const el = document.createElement('span');
   el.setAttribute('role', 'timer');
   el.className = 'clock';
-  const binding = { el, session, which };
+  const binding: Binding = { el, session, which, ended: false };
   bindings.add(binding);
   const remaining = paint(binding, now());
+  binding.ended = remaining <= 0;
   if (!timer && remaining > 0) arm(remaining % 1000 || 1000);
   return el;
 }
@@ -54,9 +53,16 @@ export function setClockSettings(next: ClockSettings): void {
   settings = next;
 }
 
-/** Starts following the page's visibility; call once. `clock` is for tests and benches. */
-export function startTicker(clock: () => number = () => Date.now()): void {
+/**
+ * Starts following the page's visibility; call once. `clock` is for tests and benches. `onEnded` runs when a
+ * shown clock reaches zero, so the page redraws: the session is no longer live, nor active (the core's rule).
+ */
+export function startTicker(
+  clock: () => number = () => Date.now(),
+  onEnded: () => void = () => undefined,
+): void {
   now = clock;
+  ended = onEnded;
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible') {
       update();
@@ -78,11 +84,14 @@ function paint(binding: Binding, at: number): number {
 function update(): number {
   const at = now();
   let next = Infinity;
+  let endedNow = false;
   for (const binding of bindings) {
     const remaining = paint(binding, at);
     // The text rounds up to the second, so it changes when `remaining` crosses a multiple of 1000.
     if (remaining > 0) next = Math.min(next, remaining % 1000 || 1000);
+    else if (binding.which === 'credentials' && !binding.ended) endedNow = binding.ended = true;
   }
+  if (endedNow) queueMicrotask(ended);
   return next;
 }
 

@@ -159,7 +159,8 @@ document.addEventListener('keydown', (event) => {
 });
 
 store.subscribe(render);
-startTicker();
+// A clock that reaches zero redraws the page: that session is no longer live, so no longer active.
+startTicker(undefined, render);
 render();
 window.rolebar.onStateChanged(onState);
 // The tray switched to a role that needs a code: go to the main screen and ask for it there.

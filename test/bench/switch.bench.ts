@@ -1,5 +1,5 @@
 // The in-process cost of a switch beyond the STS round trip: resolving the role, reading the key from the
-// keychain, signing, writing the profile and the session record. Measured as the median of a full
+// keychain, taking the role's lock, signing, writing the profile and the session record. Measured as the median of a full
 // core.assumeRole minus the median of the same AssumeRole sent with a bare SDK client, in one run.
 // Budget: under 5 ms median.
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -40,7 +40,7 @@ try {
   const switchMs = median(full);
   console.log(`Switch overhead (median of ${RUNS}, emulator on 127.0.0.1)`);
   report('AssumeRole round trip, bare SDK client', roundTrip);
-  report('core.assumeRole (keychain, STS, profile, session)', switchMs);
+  report('core.assumeRole (lock, keychain, STS, profile, session)', switchMs);
   report('overhead beyond the round trip', switchMs - roundTrip, 'ms', 'budget 5 ms');
 } finally {
   await f.close();

@@ -158,7 +158,7 @@ describe('rolebar: help, usage and local state', () => {
     );
     const inUse = await w.rolebar(['role', 'rm', 'prod-ro']);
     assertOneLineFailure(inUse, 1);
-    assert.match(inUse.stderr, /source of "deployer"/);
+    assert.match(inUse.stderr, /Cannot remove "prod-ro": "deployer" is assumed from it/);
     assert.equal((await w.rolebar(['role', 'rm', 'deployer'])).code, 0);
     const status = await w.rolebar(['status']);
     assert.equal(status.code, 0, explain(status));

@@ -38,7 +38,7 @@ function manualTime() {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 
-/** The two service calls the scheduler makes, over a state the test edits; role:switch renews for 60 min. */
+/** The two service calls the scheduler makes, over a state the test edits; renew gives 60 min. */
 function fakeService(
   initial: AppState,
   time: { now(): number },
@@ -53,7 +53,7 @@ function fakeService(
     },
     service: {
       state: async () => state,
-      'role:switch': async ({ roleId }: { roleId: string }): Promise<Result<SwitchOutcome>> => {
+      renew: async (roleId: string): Promise<Result<SwitchOutcome>> => {
         switched.push(roleId);
         const reason = fail?.(roleId);
         if (reason)

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { addAlice } from '../support/core-fixture.js';
 import { type ServiceFixture, startServiceFixture } from '../support/service-fixture.js';
@@ -106,6 +107,42 @@ describe('the service layer the IPC handlers call', () => {
     });
     assert.equal(!bad.ok && bad.error.code, 'invalid-input');
     assert.match(!bad.ok ? (bad.error.hint ?? '') : '', /arn:aws:iam::123456789012:role\/RoleName/);
+  });
+
+  it('removing a role others chain from changes nothing and names them (the window asks the service)', async () => {
+    const hub = await f.service['role:add']({
+      label: 'hub',
+      roleArn: SEED_ROLES.readonly,
+      source: { kind: 'identity', id: aliceId },
+      mfa: false,
+    });
+    assert.ok(hub.ok);
+    for (const [label, arn] of [
+      ['spoke', SEED_ROLES.deployer],
+      ['rim', SEED_ROLES.auditor],
+    ] as const) {
+      const added = await f.service['role:add']({
+        label,
+        roleArn: arn,
+        source: { kind: 'role', id: hub.value.id },
+        mfa: false,
+      });
+      assert.ok(added.ok);
+    }
+    assert.ok((await f.service['role:switch']({ roleId: hub.value.id })).ok);
+    const files = () =>
+      [f.sandbox.credentialsFile, f.settings.path].map((file) => readFileSync(file, 'utf8'));
+    const before = files();
+    const pushed = f.pushed.length;
+    const refused = await f.service['role:remove']({ id: hub.value.id });
+    assert.deepEqual(refused.ok ? undefined : refused.error, {
+      code: 'role-in-use',
+      message: 'Cannot remove "hub": "spoke", "rim" are assumed from it.',
+      hint: 'Nothing was changed. Remove those roles or give them another source first.',
+    });
+    assert.deepEqual(files(), before, 'the profile, the session and the roles are untouched');
+    assert.equal(f.pushed.length, pushed, 'no state change');
+    assert.ok(await f.core.credentialsOf(hub.value.id), 'the session still works');
   });
 
   it('signs out: the profile goes, the session goes, the state says so', async () => {

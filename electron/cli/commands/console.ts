@@ -61,7 +61,7 @@ const consoleCommand: Command = {
           partition: partitionOfArn(session?.principalArn ?? role.roleArn ?? ''),
           chained,
           sessionDurationSeconds: requested,
-          region: live.region,
+          region: live.session.region,
           env: io.env,
         }),
       );

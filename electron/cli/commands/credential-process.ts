@@ -9,6 +9,7 @@ import { RolebarError } from '../../core/errors.js';
 import { profileNameOf, type Role } from '../../core/model.js';
 import { settingsDir } from '../../core/paths.js';
 import { parseRecordList, parseRoleRecord, parseSessionRecord } from '../../core/rules/records.js';
+import { isLive } from '../../core/session-live.js';
 import type { SessionRecord } from '../../core/sessions.js';
 import { credentialProcessAnswer, type ProcessCredentials } from '../../core/snippets.js';
 import type { Command } from '../args.js';
@@ -67,7 +68,8 @@ export async function cachedProcessCredentials(
   }
   if (!stored?.sessionToken || !stored.expiresAt) return undefined;
   const expiresAt = Date.parse(stored.expiresAt);
-  if (!(expiresAt - (now + (session.clockOffsetMs || 0)) >= CREDENTIAL_PROCESS_MARGIN_MS)) return undefined;
+  const live = { expiresAt, clockOffsetMs: session.clockOffsetMs };
+  if (!isLive(live, now, CREDENTIAL_PROCESS_MARGIN_MS)) return undefined;
   return credentialProcessAnswer({ ...stored, expiration: new Date(expiresAt) });
 }
 
@@ -79,7 +81,8 @@ async function renew(io: Io, key: string): Promise<ProcessCredentials> {
   return withCore(io, async (core) => {
     const role = findRole(core, key);
     try {
-      const { credentials } = await core.assumeRole(role.id);
+      // A burst of these (the AWS CLI runs one per call) makes one renewal: the others wait for it and reuse it.
+      const { credentials } = await core.renew(role.id, { marginMs: CREDENTIAL_PROCESS_MARGIN_MS });
       return credentialProcessAnswer(credentials);
     } catch (error) {
       if (!(error instanceof MfaRequiredError)) throw error;

@@ -2,6 +2,7 @@
 import type { RolebarCore, WhoAmITarget } from '../../core/core.js';
 import { type Role, profileNameOf } from '../../core/model.js';
 import { formatRemaining } from '../../core/session-clock.js';
+import { isLive, timeLeftMs } from '../../core/session-live.js';
 import type { SessionRecord } from '../../core/sessions.js';
 import { type Command, flag, stringOption } from '../args.js';
 import { identityKey, type Io, paint, printJson, table, withSpinner } from '../output.js';
@@ -13,7 +14,7 @@ const json = { type: 'boolean', help: 'print JSON' } as const;
 function activeSessions(core: RolebarCore): SessionRecord[] {
   return core.sessions
     .list()
-    .filter((s) => Date.parse(s.expiration) > Date.now() + s.clockOffsetMs)
+    .filter((s) => isLive(s, Date.now()))
     .sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt));
 }
 
@@ -99,10 +100,7 @@ const status: Command = {
           sessions: sessions.map((s) => ({
             ...s,
             role: roleLabel(core, s.roleId),
-            secondsLeft: Math.max(
-              0,
-              Math.floor((Date.parse(s.expiration) - Date.now() - s.clockOffsetMs) / 1000),
-            ),
+            secondsLeft: Math.max(0, Math.floor(timeLeftMs(s, Date.now()) / 1000)),
           })),
         });
         return 0;
@@ -132,7 +130,7 @@ const status: Command = {
         table(
           ['ROLE', 'PROFILE', 'PRINCIPAL', 'LEFT'],
           sessions.map((s) => {
-            const left = Date.parse(s.expiration) - Date.now() - s.clockOffsetMs;
+            const left = timeLeftMs(s, Date.now());
             const text = formatRemaining(left);
             const style = left < 5 * 60_000 ? 'red' : left < 15 * 60_000 ? 'yellow' : 'green';
             return [

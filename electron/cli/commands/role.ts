@@ -83,7 +83,8 @@ const add: Command = {
 const rm: Command = {
   spec: {
     name: 'role rm',
-    summary: 'Removes a role, signing its session out first (its profile goes too, if Rolebar wrote it).',
+    summary:
+      'Removes a role, signing its session out first (its profile goes too, if Rolebar wrote it). Refused, changing nothing, while other roles are assumed from it.',
     synopsis: 'role rm NAME',
     options: {},
     positionals: [1, 1],
@@ -91,10 +92,8 @@ const rm: Command = {
   run: (args, io) =>
     withCore(io, async (core) => {
       const role = findRole(core, args.positionals[0] as string);
-      // Refuse before signing out when other roles depend on it.
-      const dependants = core.roles.list().filter((r) => r.source.kind === 'role' && r.source.id === role.id);
-      if (dependants.length === 0 && core.sessions.get(role.id)) await core.signOut(role.id);
-      core.roles.remove(role.id);
+      // The session layer refuses before signing out when other roles chain from it, and names them.
+      await core.removeRole(role.id);
       io.out(`Removed role "${role.label}".`);
       return 0;
     }),

@@ -107,7 +107,7 @@ const exportCommand: Command = {
     return withCore(io, async (core) => {
       const role = findRole(core, args.positionals[0] as string);
       const live = await liveSession(core, io, role, choiceOf(args), EXPORT_MARGIN_MS);
-      io.out(exportSnippet(format, { credentials: live.credentials, region: live.region }));
+      io.out(exportSnippet(format, { credentials: live.credentials, region: live.session.region }));
       return 0;
     });
   },
@@ -174,7 +174,7 @@ const exec: Command = {
     const { credentials, region, label } = await withCore(io, async (core) => {
       const role = findRole(core, args.positionals[0] as string);
       const live = await liveSession(core, io, role, choiceOf(args), EXPORT_MARGIN_MS);
-      return { ...live, label: profileNameOf(role) };
+      return { credentials: live.credentials, region: live.session.region, label: profileNameOf(role) };
     });
     const child = spawn(command, commandArgs, {
       stdio: 'inherit',

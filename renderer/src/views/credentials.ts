@@ -1,12 +1,14 @@
 /** Whose credentials an IAM call uses: a select of identities and of roles with a live session. */
 import type { AppState, CredentialsFromView } from '../../../electron/ipc/contract.js';
+import { isLive } from '../../../electron/core/session-live.js';
+import { clockNow } from '../countdown.js';
 import { type Field, selectField } from '../forms.js';
 
 /** The roles whose session is still alive (IAM calls need one), in the order of the role list. */
-export function liveRoles(state: AppState, now = Date.now()) {
+export function liveRoles(state: AppState, now = clockNow()) {
   return state.roles.filter((role) => {
     const session = state.sessions.find((s) => s.roleId === role.id);
-    return session !== undefined && Date.parse(session.expiration) + session.clockOffsetMs > now;
+    return session !== undefined && isLive(session, now);
   });
 }
 

@@ -2,7 +2,8 @@
 import type { AppState, RoleView, SessionView, SnippetFormatId } from '../../../electron/ipc/contract.js';
 import { SNIPPET_FORMATS } from '../../../electron/core/rules/snippet-formats.js';
 import { copySnippet, copyUnset, refreshWhoAmI, signOut, switchRole } from '../actions.js';
-import { clockElement, clockSessionOf, resetClocks } from '../countdown.js';
+import { activeSessionOf, clockSessionOf, isLive } from '../../../electron/core/session-live.js';
+import { clockElement, clockNow, resetClocks } from '../countdown.js';
 import { errorBlock, h, icon } from '../dom.js';
 import type { Store } from '../store.js';
 import { screenHeader } from './shell.js';
@@ -52,9 +53,14 @@ export function renderMain(root: HTMLElement, store: Store, filterBox: HTMLInput
   } else if (state.identities.length === 0) {
     parts.push(emptyState(store, 'no-identity'));
   } else {
-    const active = state.sessions.find((s) => s.roleId === state.activeRoleId);
+    // The core's rule at the window's own clock, so the card, the badge and the clocks agree with the tray.
+    const active = activeSessionOf(state.sessions, clockNow());
     parts.push(active ? activeCard(store, state, active) : noSessionCard(state));
-    parts.push(state.roles.length ? roleSection(store, state, filterBox) : emptyState(store, 'no-role'));
+    parts.push(
+      state.roles.length
+        ? roleSection(store, state, filterBox, active?.roleId)
+        : emptyState(store, 'no-role'),
+    );
   }
   root.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
 }
@@ -247,7 +253,12 @@ function whoList(
   );
 }
 
-function roleSection(store: Store, state: AppState, filterBox: HTMLInputElement): HTMLElement {
+function roleSection(
+  store: Store,
+  state: AppState,
+  filterBox: HTMLInputElement,
+  activeRoleId: string | undefined,
+): HTMLElement {
   const groups = new Map<string, RoleView[]>();
   for (const role of state.roles) groups.set(role.group, [...(groups.get(role.group) ?? []), role]);
   const list = h('div', { class: 'role-groups', id: 'role-list' });
@@ -258,7 +269,7 @@ function roleSection(store: Store, state: AppState, filterBox: HTMLInputElement)
         'section',
         { class: 'group', 'aria-labelledby': headingId },
         h('h3', { id: headingId }, group),
-        h('ul', { class: 'roles' }, ...roles.map((role) => roleRow(store, state, role))),
+        h('ul', { class: 'roles' }, ...roles.map((role) => roleRow(store, state, role, activeRoleId))),
       ),
     );
   }
@@ -277,15 +288,20 @@ function roleSection(store: Store, state: AppState, filterBox: HTMLInputElement)
   return section;
 }
 
-function roleRow(store: Store, state: AppState, role: RoleView): HTMLElement {
+function roleRow(
+  store: Store,
+  state: AppState,
+  role: RoleView,
+  activeRoleId: string | undefined,
+): HTMLElement {
   const session = state.sessions.find((s) => s.roleId === role.id);
-  const live = session && Date.parse(session.expiration) + session.clockOffsetMs > Date.now();
+  const live = session !== undefined && isLive(session, clockNow());
   const switching = store.ui.switching === role.id;
   const message = store.ui.rowMessage?.roleId === role.id ? store.ui.rowMessage : undefined;
   const badges = [
     role.mfa ? h('span', { class: 'badge' }, 'MFA') : null,
     role.source.kind === 'role' ? h('span', { class: 'badge' }, 'chained') : null,
-    role.id === state.activeRoleId ? h('span', { class: 'badge badge-active' }, 'active') : null,
+    role.id === activeRoleId ? h('span', { class: 'badge badge-active' }, 'active') : null,
   ];
   // The clock sits beside the button, not in it: a name that changed every second would be read out again.
   const side = switching

@@ -1,0 +1,108 @@
+// The MFA session step: one GetSessionToken per identity, kept in the keychain and reused for every role of that
+// identity until it is about to end (aws-vault's cached session provider). Small and alone, so tests can drive it.
+import { type Identity, DEFAULT_MFA_SESSION_SECONDS } from './model.js';
+import { RolebarError } from './errors.js';
+import { mfaSessionAccount } from './identities.js';
+import type { SecretStore } from './keychain.js';
+import { isLive } from './session-live.js';
+import type { AwsCredentials, StsCaller, TemporaryCredentials } from './sts/client.js';
+import type { StsTarget } from './sts/endpoints.js';
+
+/** An MFA session (GetSessionToken) kept in the keychain. SECRET: never leaves the main process or the CLI. */
+export interface MfaSession extends TemporaryCredentials {
+  serial: string;
+}
+
+/** What the MFA session step works with. */
+export interface MfaSessionDeps {
+  secrets: SecretStore;
+  sts: StsCaller;
+  now: () => number;
+}
+
+/** MFA sessions and intermediate hops are reused only while they have at least this long left. */
+export const REUSE_MARGIN_MS = 5 * 60_000;
+
+/** The identity's stored MFA session, parsed; undefined when there is none or it does not parse. */
+export async function readMfaSession(
+  secrets: SecretStore,
+  identityId: string,
+): Promise<MfaSession | undefined> {
+  const raw = await secrets.get(mfaSessionAccount(identityId));
+  if (!raw) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const field = (name: string): string | undefined => {
+    const value: unknown = Reflect.get(parsed, name);
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  const accessKeyId = field('accessKeyId');
+  const secretAccessKey = field('secretAccessKey');
+  const sessionToken = field('sessionToken');
+  const expiration = new Date(field('expiration') ?? NaN);
+  const serial = field('serial');
+  if (!accessKeyId || !secretAccessKey || !sessionToken || !serial || Number.isNaN(expiration.getTime()))
+    return undefined;
+  return { accessKeyId, secretAccessKey, sessionToken, expiration, serial };
+}
+
+/** The identity's MFA session, if it is for this device and has long enough left to be worth reusing. */
+export async function liveMfaSession(
+  deps: Pick<MfaSessionDeps, 'secrets' | 'now'>,
+  identityId: string,
+  serial: string,
+): Promise<MfaSession | undefined> {
+  const cached = await readMfaSession(deps.secrets, identityId);
+  return cached && cached.serial === serial && isLive(cached, deps.now(), REUSE_MARGIN_MS)
+    ? cached
+    : undefined;
+}
+
+/**
+ * Starts a new MFA session with `code` and keeps it in the keychain. Refused for an identity that signs with
+ * temporary credentials, which GetSessionToken does not accept.
+ */
+export async function startMfaSession(
+  deps: MfaSessionDeps,
+  identity: Identity,
+  credentials: AwsCredentials,
+  serial: string,
+  code: string,
+  target: StsTarget,
+): Promise<MfaSession> {
+  if (credentials.sessionToken) {
+    throw new RolebarError(
+      'mfa-session-from-temporary',
+      `"${identity.name}" signs with temporary credentials, which cannot start an MFA session.`,
+      {
+        hint: 'Use long-term IAM user keys for this identity, or make the role ask for MFA with a duration over 1 hour.',
+      },
+    );
+  }
+  const answer = await deps.sts.getSessionToken(
+    target,
+    credentials,
+    { SerialNumber: serial, TokenCode: code, DurationSeconds: DEFAULT_MFA_SESSION_SECONDS },
+    { action: 'GetSessionToken', accessKeyId: credentials.accessKeyId, source: identity.name },
+  );
+  const session: MfaSession = { ...answer.value, serial };
+  await deps.secrets.set(
+    mfaSessionAccount(identity.id),
+    JSON.stringify({ ...session, expiration: session.expiration.toISOString() }),
+  );
+  return session;
+}
+
+/** When an identity's MFA session ends, if one is alive. */
+export async function mfaSessionExpiry(
+  deps: Pick<MfaSessionDeps, 'secrets' | 'now'>,
+  identityId: string,
+): Promise<Date | undefined> {
+  const session = await readMfaSession(deps.secrets, identityId);
+  return session && isLive(session, deps.now()) ? session.expiration : undefined;
+}
