@@ -81,6 +81,8 @@ async function start(): Promise<void> {
     env,
     homedir: os.homedir(),
   });
+  // Close the SDK's connections on the way out, so that nothing is left talking to a server that is stopping.
+  app.on('will-quit', () => core.close());
   if (demo) await seedDemo(core);
 
   const appInfo: AppInfo = {

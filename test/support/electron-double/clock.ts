@@ -112,9 +112,13 @@ export function installVirtualClock(): void {
   });
 }
 
-/** Moves the clock forward by `ms`; every timer now due fires (in due order, on the next turns). */
-export function advanceClock(ms: number): void {
+/**
+ * Moves the clock forward by `ms`. Awake, every timer now due fires (in due order, on the next turns). Asleep,
+ * timers stay as they were, like timers on a machine that slept: only their real remaining delays count.
+ */
+export function advanceClock(ms: number, asleep = false): void {
   if (!(ms >= 0)) throw new RangeError('the clock only moves forward');
   offsetMs += ms;
+  if (asleep) return;
   for (const timeout of [...pending].sort((a, b) => a.pending.due - b.pending.due)) arm(timeout);
 }

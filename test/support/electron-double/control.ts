@@ -68,7 +68,7 @@ function parseCommand(message: unknown): Command {
       return { op, event };
     }
     case 'advance-clock':
-      return { op, ms: Number(field(message, 'ms')) };
+      return { op, ms: Number(field(message, 'ms')), asleep: field(message, 'asleep') === true };
     default:
       throw new TypeError(`unknown command ${op}`);
   }
@@ -97,7 +97,7 @@ async function perform(command: Command): Promise<unknown> {
       powerMonitor.emit(command.event, { preventDefault: () => undefined });
       return null;
     case 'advance-clock':
-      advanceClock(command.ms);
+      advanceClock(command.ms, command.asleep);
       return null;
     case 'quit':
       app.quit();

@@ -35,7 +35,8 @@ export interface DoubleApp {
   /** Invokes an IPC channel as `from`; resolves to the handler's value, rejects with Electron's error. */
   invoke(channel: string, args: unknown[], from?: IpcSender): Promise<unknown>;
   power(event: 'resume' | 'unlock-screen' | 'suspend'): Promise<void>;
-  advanceClock(ms: number): Promise<void>;
+  /** Moves the app's clock forward with the machine awake (due timers fire) or asleep (they do not). */
+  advanceClock(ms: number, options?: { asleep?: boolean }): Promise<void>;
   /** Quits as the app's own Quit does; resolves with the double's report once the process has exited. */
   quit(): Promise<ExitReport>;
   /** Resolves when the process exits, with the double's report if it sent one. */
@@ -53,6 +54,8 @@ export interface LaunchOptions {
   platform?: NodeJS.Platform;
   /** Share a sandbox (HOME, settings) with another instance; the first owner removes it. */
   sandbox?: Sandbox;
+  /** Wait for a ready app with a tray (default); false returns at once (e.g. a second instance that quits). */
+  waitUntilReady?: boolean;
 }
 
 /** Starts the app in demo mode (by default) under the double. */
@@ -64,6 +67,8 @@ export async function launchApp(options: LaunchOptions = {}): Promise<DoubleApp>
   const sandbox = options.sandbox ?? makeSandbox('electron-double');
   const env: NodeJS.ProcessEnv = { ...sandbox.env, ROLEBAR_DEMO: '1' };
   delete env.ROLEBAR_HOME; // demo mode makes its own folder, as `npm start -- --demo` does
+  // userData (and with it the single-instance lock) inside the sandbox: apps of other tests never meet.
+  env.XDG_CONFIG_HOME = path.join(sandbox.dir, '.config');
   if (options.platform) env[PLATFORM_VARIABLE] = options.platform;
   const child = fork(MAIN_BUNDLE, options.args ?? ['--demo'], {
     cwd: root,
@@ -125,7 +130,8 @@ export async function launchApp(options: LaunchOptions = {}): Promise<DoubleApp>
       void (await send({ op: 'notification-action', notification, action })),
     invoke: (channel, args, from = 'window') => send({ op: 'invoke', channel, args, from }),
     power: async (event) => void (await send({ op: 'power', event })),
-    advanceClock: async (ms) => void (await send({ op: 'advance-clock', ms })),
+    advanceClock: async (ms, { asleep = false } = {}) =>
+      void (await send({ op: 'advance-clock', ms, asleep })),
     async quit() {
       await send({ op: 'quit' });
       const { code, report: sent } = await exited;
@@ -143,7 +149,14 @@ export async function launchApp(options: LaunchOptions = {}): Promise<DoubleApp>
       if (owned) sandbox.cleanup();
     },
   };
-  await app.until('app.whenReady() resolved and the tray is built', (s) => s.ready && s.trays.length > 0);
+  if (options.waitUntilReady !== false) {
+    try {
+      await app.until('app.whenReady() resolved and the tray is built', (s) => s.ready && s.trays.length > 0);
+    } catch (error) {
+      await app.dispose();
+      throw error;
+    }
+  }
   return app;
 }
 
@@ -159,8 +172,9 @@ export async function withApp<T>(options: LaunchOptions, body: (app: DoubleApp) 
 
 function describe(snapshot: Snapshot | undefined): string {
   if (!snapshot) return 'none';
-  const { calls, ...rest } = snapshot;
-  return JSON.stringify({ ...rest, calls: calls.slice(-20) }, null, 1);
+  const { calls, windows, ...rest } = snapshot;
+  const brief = windows.map(({ sent, ...w }) => ({ ...w, sent: sent.map((e) => e.channel) }));
+  return JSON.stringify({ ...rest, windows: brief, calls: calls.slice(-20) }, null, 1);
 }
 
 function isObject(value: unknown): value is object {

@@ -54,7 +54,7 @@ export type Command =
   | { op: 'notification-action'; notification: number; action: string }
   | { op: 'invoke'; channel: string; args: unknown[]; from: IpcSender }
   | { op: 'power'; event: 'resume' | 'unlock-screen' | 'suspend' }
-  | { op: 'advance-clock'; ms: number }
+  | { op: 'advance-clock'; ms: number; asleep: boolean }
   | { op: 'quit' };
 
 /** The answer to one command. */
