@@ -212,7 +212,14 @@ export class TrayDouble
   implements
     Pick<
       RealTray,
-      'setToolTip' | 'setTitle' | 'setImage' | 'getBounds' | 'popUpContextMenu' | 'destroy' | 'isDestroyed'
+      | 'setContextMenu'
+      | 'setToolTip'
+      | 'setTitle'
+      | 'setImage'
+      | 'getBounds'
+      | 'popUpContextMenu'
+      | 'destroy'
+      | 'isDestroyed'
     >
 {
   tooltip = '';
