@@ -84,6 +84,12 @@ describe('the Electron main process under the recording double (built bundle, de
       assert.ok(main, 'a window');
       assert.match(main.url, /\/out\/renderer\/index\.html$/);
       assert.equal(main.newWindows, 'deny', 'new windows are denied');
+      assert.deepEqual(main.webPreferences, {
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        preload: true,
+      });
       assert.equal(s.permissionsGranted, false, 'no permission is granted to any page');
       assert.deepEqual(s.handlers, Object.keys(requestArgs).sort(), 'every contract channel, nothing else');
       await app.until('the window is shown once it is ready', (snap) => (window(snap)?.shows ?? 0) >= 1);

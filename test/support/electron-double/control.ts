@@ -1,9 +1,10 @@
 // The test's hands inside the app's process: answers each Command from the test (over the fork IPC channel) by
 // acting on the Electron double as a user, the OS or another process would.
+import { existsSync } from 'node:fs';
 import { advanceClock } from './clock.js';
 import { app, ipcMain, powerMonitor, session } from './electron.js';
 import type { Command, IpcSender, MenuItemData, Reply, Snapshot } from './protocol.js';
-import { recorded } from './recorder.js';
+import { electronEvent, recorded } from './recorder.js';
 import { FrameDouble, type MenuDouble, type MenuItemDouble, WebContentsDouble } from './widgets.js';
 
 /** Starts answering the test's commands. */
@@ -82,7 +83,7 @@ async function perform(command: Command): Promise<unknown> {
       return clickTrayItem(command.label);
     case 'tray-event': {
       const tray = liveTray();
-      tray.emit(command.event, { preventDefault: () => undefined }, tray.getBounds(), { x: 1810, y: 10 });
+      tray.emit(command.event, electronEvent({}), tray.getBounds(), { x: 1810, y: 10 });
       return null;
     }
     case 'notification-action': {
@@ -94,7 +95,7 @@ async function perform(command: Command): Promise<unknown> {
     case 'invoke':
       return ipcMain.invoke(command.channel, invokeEvent(command.from), command.args);
     case 'power':
-      powerMonitor.emit(command.event, { preventDefault: () => undefined });
+      powerMonitor.emit(command.event, electronEvent({}));
       return null;
     case 'advance-clock':
       advanceClock(command.ms, command.asleep);
@@ -180,6 +181,12 @@ function snapshot(): Snapshot {
       destroyed: w.destroyed,
       sent: [...w.webContents.sent],
       newWindows: newWindowAnswer(w.webContents),
+      webPreferences: {
+        contextIsolation: w.options.webPreferences?.contextIsolation,
+        sandbox: w.options.webPreferences?.sandbox,
+        nodeIntegration: w.options.webPreferences?.nodeIntegration,
+        preload: existsSync(w.options.webPreferences?.preload ?? ''),
+      },
     })),
     notifications: recorded.notifications.map((n) => ({
       title: n.title,

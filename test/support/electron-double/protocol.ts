@@ -33,6 +33,13 @@ export interface Snapshot {
     sent: Array<{ channel: string; payload: unknown }>;
     /** What the window-open handler answered for a new window ('none' when no handler was set). */
     newWindows: string;
+    /** The security-relevant webPreferences, and whether the preload file exists. */
+    webPreferences: {
+      contextIsolation?: boolean;
+      sandbox?: boolean;
+      nodeIntegration?: boolean;
+      preload: boolean;
+    };
   }>;
   notifications: Array<{ title: string; body: string; actions: string[]; shown: boolean }>;
   /** The IPC channels with a handler. */

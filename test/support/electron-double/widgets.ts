@@ -1,6 +1,7 @@
 // The Electron double's windows, tray, menus, notifications and images. Each class `implements` the part of
 // Electron's own type that Rolebar calls, so `tsc -p test` fails when Electron's .d.ts moves away from the double.
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type {
   BrowserWindow as RealBrowserWindow,
@@ -94,6 +95,9 @@ export class BrowserWindowDouble
   }
   async loadFile(filePath: string): Promise<void> {
     record('BrowserWindow.loadFile');
+    // Electron rejects a missing page with ERR_FILE_NOT_FOUND and shows an empty window.
+    if (!existsSync(filePath))
+      throw new Error(`ERR_FILE_NOT_FOUND (-6) loading '${pathToFileURL(filePath).href}'`);
     this.webContents.mainFrame.url = pathToFileURL(filePath).href;
     await new Promise((resolve) => setImmediate(resolve));
     this.webContents.emit('did-finish-load');
