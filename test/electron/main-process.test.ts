@@ -183,7 +183,8 @@ describe('the Electron main process under the recording double (built bundle, de
       ok(await app.invoke('role:switch', [{ roleId: admin, mfaCode: await mfaCode(app) }]));
       const session = await sessionOf(app, admin);
       assert.ok(session);
-      // Asleep: the timers sleep too, so nothing fires however far the clock moves. (2.5 min: shown as "3 min".)
+      // Asleep: no timer runs (not even the demo's MFA code ticker), so only the app's 'resume' handler can act.
+      // (2.5 min left: shown as "3 min".)
       await app.advanceClock(Date.parse(session.expiration) - 2.5 * MIN - Date.now(), { asleep: true });
       assert.deepEqual((await app.snapshot()).notifications, [], 'no timer ran during the sleep');
       await app.power('resume');
@@ -204,7 +205,7 @@ describe('the Electron main process under the recording double (built bundle, de
       const before = window(await first.until('shown', (snap) => (window(snap)?.shows ?? 0) >= 1));
       const second = await launchApp({ sandbox: first.sandbox, waitUntilReady: false });
       try {
-        const { code, report } = await second.exited;
+        const { code, report } = await second.waitForExit();
         assert.equal(code, 0, second.output());
         assert.ok(report, 'the second instance quit through app.quit');
         const after = await first.until('the first window shown and focused again', (snap) => {
@@ -234,7 +235,7 @@ describe('the Electron main process under the recording double (built bundle, de
       assert.ok(existsSync(home));
 
       await app.clickTrayItem('Quit Rolebar');
-      const { code, report } = await app.exited;
+      const { code, report } = await app.waitForExit();
       assert.equal(code, 0, app.output());
       assert.ok(report, 'quit through app.quit');
       assert.deepEqual(

@@ -7,6 +7,8 @@ const RealDate = Date;
 const realSetTimeout = globalThis.setTimeout;
 const realClearTimeout = globalThis.clearTimeout;
 let offsetMs = 0;
+/** While asleep no timer runs (new ones wait too), as on a machine that sleeps; moving the clock awake wakes it. */
+let asleep = false;
 
 const now = (): number => RealDate.now() + offsetMs;
 
@@ -57,6 +59,8 @@ const pending = new Set<VirtualTimeout>();
 function arm(timeout: VirtualTimeout): void {
   const entry = timeout.pending;
   realClearTimeout(entry.real);
+  pending.add(timeout);
+  if (asleep) return;
   entry.real = realSetTimeout(
     () => {
       pending.delete(timeout);
@@ -65,7 +69,6 @@ function arm(timeout: VirtualTimeout): void {
     Math.max(0, entry.due - now()),
   );
   if (!entry.referenced) entry.real.unref();
-  pending.add(timeout);
 }
 
 function cancel(timeout: VirtualTimeout): void {
@@ -114,11 +117,12 @@ export function installVirtualClock(): void {
 
 /**
  * Moves the clock forward by `ms`. Awake, every timer now due fires (in due order, on the next turns). Asleep,
- * timers stay as they were, like timers on a machine that slept: only their real remaining delays count.
+ * the process sleeps: no timer runs until the clock is next moved awake (`advanceClock(0)` wakes it), so what
+ * happens in between (a 'resume' the test emits) is the app's own doing.
  */
-export function advanceClock(ms: number, asleep = false): void {
+export function advanceClock(ms: number, sleep = false): void {
   if (!(ms >= 0)) throw new RangeError('the clock only moves forward');
   offsetMs += ms;
-  if (asleep) return;
+  asleep = sleep;
   for (const timeout of [...pending].sort((a, b) => a.pending.due - b.pending.due)) arm(timeout);
 }

@@ -35,12 +35,12 @@ export interface DoubleApp {
   /** Invokes an IPC channel as `from`; resolves to the handler's value, rejects with Electron's error. */
   invoke(channel: string, args: unknown[], from?: IpcSender): Promise<unknown>;
   power(event: 'resume' | 'unlock-screen' | 'suspend'): Promise<void>;
-  /** Moves the app's clock forward with the machine awake (due timers fire) or asleep (they do not). */
+  /** Moves the app's clock forward awake (due timers fire) or asleep (no timer runs until moved awake again). */
   advanceClock(ms: number, options?: { asleep?: boolean }): Promise<void>;
   /** Quits as the app's own Quit does; resolves with the double's report once the process has exited. */
   quit(): Promise<ExitReport>;
-  /** Resolves when the process exits, with the double's report if it sent one. */
-  exited: Promise<{ code: number | null; report: ExitReport | undefined }>;
+  /** Waits for the process to exit (failing, with its output, if it never does); the double's report if sent. */
+  waitForExit(): Promise<{ code: number | null; report: ExitReport | undefined }>;
   /** What the app printed (stdout and stderr). */
   output(): string;
   /** Kills the process if it still runs, removes the sandbox (unless shared with another instance). */
@@ -134,12 +134,18 @@ export async function launchApp(options: LaunchOptions = {}): Promise<DoubleApp>
       void (await send({ op: 'advance-clock', ms, asleep })),
     async quit() {
       await send({ op: 'quit' });
-      const { code, report: sent } = await exited;
+      const { code, report: sent } = await app.waitForExit();
       if (!sent)
         throw new Error(`the app exited (code ${code}) without quitting through app.quit\n${printed}`);
       return sent;
     },
-    exited,
+    waitForExit: () => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`the app never exited\napp output:\n${printed}`)), WAIT_MS);
+      });
+      return Promise.race([exited, timeout]).finally(() => clearTimeout(timer));
+    },
     output: () => printed,
     async dispose() {
       if (child.exitCode === null && child.signalCode === null) {
