@@ -17,7 +17,6 @@ import { applyLaunchAtLogin, HIDDEN_ARG } from '../service/launch-at-login.js';
 import { createScheduler } from '../service/scheduler.js';
 import { createRolebarService } from '../service/service.js';
 import { createTrayDispatcher } from '../service/tray-actions.js';
-import { trayLabel, trayMenu } from '../service/tray-menu.js';
 import { registerHandlers, sendEvent } from './ipc.js';
 import { electronNotifier } from './notifications.js';
 import { createTray, type RolebarTray } from './tray.js';
@@ -66,7 +65,7 @@ async function start(): Promise<void> {
     // Before anything reads the environment: settings, AWS files and STS all point into the demo's folder.
     demo = await startDemo();
     Object.assign(process.env, demo.env);
-    app.on('will-quit', () => void demo?.close());
+    closeBeforeExit(demo);
   }
   const env = process.env;
   // The same folder the CLI uses (ROLEBAR_HOME, else userData), through electron-store.
@@ -82,6 +81,8 @@ async function start(): Promise<void> {
     env,
     homedir: os.homedir(),
   });
+  // Close the SDK's connections on the way out, so that nothing is left talking to a server that is stopping.
+  app.on('will-quit', () => core.close());
   if (demo) await seedDemo(core);
 
   const appInfo: AppInfo = {
@@ -90,8 +91,9 @@ async function start(): Promise<void> {
     platform: process.platform,
     demo: !!demo,
   };
+  // Every part below subscribes to state changes once it exists, so no part is called before it is declared.
+  const stateListeners: Array<(state: AppState) => void> = [];
   let lastState: AppState | undefined;
-  let launchAtLogin = settings.preferences().launchAtLogin;
   const service = createRolebarService({
     core,
     settings,
@@ -100,26 +102,17 @@ async function start(): Promise<void> {
     location: { env, homedir: os.homedir() },
     onStateChanged: (state) => {
       lastState = state;
-      if (main) sendEvent(main.window.webContents, 'state:changed', state);
-      tray?.update(state);
-      void scheduler.reschedule();
-      if (state.preferences.launchAtLogin !== launchAtLogin && !demo) {
-        launchAtLogin = state.preferences.launchAtLogin;
-        applyLaunchAtLogin(launchAtLogin, {
-          platform: process.platform,
-          setLoginItemSettings: (s) => app.setLoginItemSettings(s),
-          execPath: env.APPIMAGE || process.execPath,
-          env,
-          homedir: os.homedir(),
-        });
-      }
+      for (const listener of stateListeners) listener(state);
     },
   });
 
+  // Notification buttons dispatch tray actions, and the dispatcher reports failures as notifications: the
+  // notifier is made first and learns its dispatcher once that exists.
+  const notifier = electronNotifier();
   const showWindow = () => main?.show(tray?.tray.getBounds());
   const dispatch = createTrayDispatcher({
     service,
-    notifier: { notify: (n) => notifier.notify(n) },
+    notifier,
     showWindow,
     promptMfa(roleId) {
       showWindow();
@@ -129,13 +122,31 @@ async function start(): Promise<void> {
       openConsole({ core, env, openExternal: (url) => shell.openExternal(url) }, roleId),
     quit: () => app.quit(),
   });
-  const notifier = electronNotifier(dispatch);
+  notifier.dispatchTo(dispatch);
+
   const scheduler = createScheduler({
     service,
     notifier,
     timers: realTimers,
     snippetFormat: process.platform === 'win32' ? 'powershell' : 'bash',
   });
+  stateListeners.push(() => void scheduler.reschedule());
+  app.on('will-quit', () => scheduler.stop());
+
+  if (!demo) {
+    let launchAtLogin = settings.preferences().launchAtLogin;
+    stateListeners.push((state) => {
+      if (state.preferences.launchAtLogin === launchAtLogin) return;
+      launchAtLogin = state.preferences.launchAtLogin;
+      applyLaunchAtLogin(launchAtLogin, {
+        platform: process.platform,
+        setLoginItemSettings: (s) => app.setLoginItemSettings(s),
+        execPath: env.APPIMAGE || process.execPath,
+        env,
+        homedir: os.homedir(),
+      });
+    });
+  }
 
   registerHandlers(service, (sender) => main !== undefined && sender === main.window.webContents, pageUrl);
 
@@ -145,7 +156,11 @@ async function start(): Promise<void> {
     // Some Linux desktops have no tray at all: the window is then a normal one and closing it quits.
     tray = undefined;
   }
+  stateListeners.push((state) => tray?.update(state));
   main = createMainWindow(outDir, { popover: tray !== undefined && process.platform !== 'linux' });
+  stateListeners.push((state) => {
+    if (main) sendEvent(main.window.webContents, 'state:changed', state);
+  });
   // Started at login: stay in the tray. Otherwise show the window once it has something to show.
   const atLogin = process.argv.includes(HIDDEN_ARG) || app.getLoginItemSettings().wasOpenedAtLogin;
   if (!atLogin || !tray) main.window.once('ready-to-show', showWindow);
@@ -179,20 +194,26 @@ async function start(): Promise<void> {
       { now: Date.now, timers: realTimers },
     );
   }
-  if (env.ROLEBAR_E2E === '1') exposeTestHooks(() => lastState);
 
   await service.publish();
 }
 
-/** Test-only (ROLEBAR_E2E=1): lets the Playwright smoke test read the tray as a user would see it. */
-function exposeTestHooks(state: () => AppState | undefined): void {
-  const hooks = globalThis as Record<string, unknown>;
-  hooks.__rolebarTrayTemplate = () => {
-    const current = state();
-    return current ? trayMenu(current, Date.now(), { consoleAvailable: true }) : [];
-  };
-  hooks.__rolebarTrayLabel = () => {
-    const current = state();
-    return current ? trayLabel(current, Date.now()) : undefined;
-  };
+/**
+ * Electron ends the process right after 'will-quit', whatever is still in flight: hold the quit until the demo's
+ * emulator has stopped and its folder is gone, then quit again.
+ */
+function closeBeforeExit(demo: Demo): void {
+  let closing: Promise<void> | undefined;
+  let closed = false;
+  app.on('will-quit', (event) => {
+    if (closed) return;
+    event.preventDefault();
+    closing ??= demo
+      .close()
+      .catch((error: unknown) => console.error('Rolebar demo: could not clean up:', error))
+      .finally(() => {
+        closed = true;
+        app.quit();
+      });
+  });
 }
