@@ -106,6 +106,9 @@ async function start(): Promise<void> {
     },
   });
 
+  // Stop watching settings for the CLI's changes on the way out.
+  app.on('will-quit', () => service.close());
+
   // Notification buttons dispatch tray actions, and the dispatcher reports failures as notifications: the
   // notifier is made first and learns its dispatcher once that exists.
   const notifier = electronNotifier();
