@@ -45,6 +45,25 @@ describe('the window and the session layer', () => {
     await f?.close();
   });
 
+  /**
+   * Switches to `short` with AWS's clock `skewMin` minutes off this computer's; returns the state and the local
+   * time at which the session ends on AWS's clock (the checks straddle it and the naive local end).
+   */
+  async function switchSkewed(skewMin: number) {
+    f.emu.setClockOffset(skewMin * MIN);
+    try {
+      const switched = await f.service['role:switch']({ roleId });
+      assert.ok(switched.ok, JSON.stringify(switched));
+      assert.ok(Math.abs(switched.value.session.clockOffsetMs - skewMin * MIN) < 5_000, 'skew measured');
+    } finally {
+      f.emu.setClockOffset(0);
+    }
+    const state = await f.service.state();
+    const record = state.sessions.find((s) => s.roleId === roleId);
+    assert.ok(record);
+    return { state, record, endsLocal: Date.parse(record.expiration) - record.clockOffsetMs };
+  }
+
   /** What the core says the window should show at `at` (other tests' sessions may be live and active too). */
   function expectedAt(state: AppState, at: number): Shown {
     const active = activeSessionOf(state.sessions, at);
@@ -80,16 +99,7 @@ describe('the window and the session layer', () => {
   }
 
   it('a session that ends while the window shows it loses its clock and its badge at once', async () => {
-    f.emu.setClockOffset(10 * MIN);
-    try {
-      assert.ok((await f.service['role:switch']({ roleId })).ok);
-    } finally {
-      f.emu.setClockOffset(0);
-    }
-    const state = await f.service.state();
-    const record = state.sessions.find((s) => s.roleId === roleId);
-    assert.ok(record);
-    const endsLocal = Date.parse(record.expiration) - record.clockOffsetMs;
+    const { state, endsLocal } = await switchSkewed(10);
     const shown = await showAt(state, endsLocal - 1_500);
     assert.deepEqual(shown, expectedAt(state, endsLocal - 1_500));
     assert.equal(shown.row, '00:02');
@@ -144,19 +154,7 @@ describe('the window and the session layer', () => {
 
   for (const skewMin of [10, -10]) {
     it(`AWS's clock ${skewMin > 0 ? 'ahead of' : 'behind'} this computer's by 10 minutes`, async () => {
-      f.emu.setClockOffset(skewMin * MIN);
-      try {
-        const switched = await f.service['role:switch']({ roleId });
-        assert.ok(switched.ok, JSON.stringify(switched));
-        assert.ok(Math.abs(switched.value.session.clockOffsetMs - skewMin * MIN) < 5_000, 'skew measured');
-      } finally {
-        f.emu.setClockOffset(0);
-      }
-      const state = await f.service.state();
-      const record = state.sessions.find((s) => s.roleId === roleId);
-      assert.ok(record);
-      // Local time at which the session ends on AWS's clock; the checks straddle it and the naive local end.
-      const endsLocal = Date.parse(record.expiration) - record.clockOffsetMs;
+      const { state, record, endsLocal } = await switchSkewed(skewMin);
       const seen = new Set<boolean>();
       for (const at of [endsLocal - 14 * MIN, endsLocal - 5 * MIN, endsLocal - 30_000, endsLocal + 5 * MIN]) {
         seen.add(isLive(record, at));
