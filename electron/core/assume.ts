@@ -31,6 +31,7 @@ import {
   type TemporaryCredentials,
 } from './sts/client.js';
 import { resolveStsTarget, type StsTarget } from './sts/endpoints.js';
+import { localTime } from './local-time.js';
 
 /** Everything the role engine works with; the CLI, the main process and the tests each build one. */
 export interface AssumeContext {
@@ -363,5 +364,5 @@ function hours(seconds: number): string {
 }
 
 function clock(date: Date): string {
-  return date.toISOString().slice(11, 16) + ' UTC';
+  return localTime(date);
 }

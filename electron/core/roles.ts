@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rolebarCommand } from './cli-command.js';
 import { RolebarError } from './errors.js';
 import { checkRole, type Identity, profileNameOf, type Role } from './model.js';
 import type { Settings } from './settings.js';
@@ -42,7 +43,7 @@ export function roleStore(
         'profile-taken',
         `The profile "${profile}" is already used by the role "${clash.label}".`,
         {
-          hint: 'Give one of them another profile name.',
+          hint: `Give one of them another profile name: \`${rolebarCommand('role', 'edit', checked.label, '--profile', 'NAME')}\`.`,
         },
       );
     }
@@ -101,7 +102,7 @@ export function roleStore(
           'role-in-use',
           `"${role.label}" is the source of ${dependants.map((r) => `"${r.label}"`).join(', ')}.`,
           {
-            hint: 'Delete those roles or give them another source first.',
+            hint: `Remove those roles or give them another source first (\`${rolebarCommand('role', 'edit', 'LABEL', '--source', 'NAME')}\`).`,
           },
         );
       }

@@ -11,6 +11,7 @@ import { settingsDir } from '../../core/paths.js';
 import type { SessionRecord } from '../../core/sessions.js';
 import type { Command } from '../args.js';
 import type { Io } from '../output.js';
+import { suggestCommand } from '../suggest.js';
 
 /** A cached session is served while it has at least this long left; the AWS CLI refreshes a little before expiry. */
 export const CREDENTIAL_PROCESS_MARGIN_MS = 10 * 60_000;
@@ -103,7 +104,7 @@ async function renew(io: Io, key: string): Promise<ProcessCredentials> {
         'mfa-required',
         `"${role.label}" needs an MFA code: ${error.message.replace(/^An MFA code is needed: /, '')}`,
         {
-          hint: `Renew it from the Rolebar tray, or run 'rolebar assume ${role.label} --mfa-code CODE' in a terminal, then retry.`,
+          hint: `Renew it from the Rolebar tray, or run \`${suggestCommand('assume', role.label, '--mfa-code', 'CODE')}\` in a terminal, then retry.`,
         },
       );
     }

@@ -11,6 +11,7 @@ import { type Command, flag, stringOption, UsageError } from '../args.js';
 import { awsLocation, findRole, withCore } from '../context.js';
 import { type Io, paint, printJson, table, withSpinner } from '../output.js';
 import { sourceOf } from './role.js';
+import { suggestCommand } from '../suggest.js';
 
 /** The credentials named by `--using`/`--for`/`--as`, else the only identity. */
 function credentialsFrom(core: RolebarCore, name: string | undefined, option: string): CredentialsFrom {
@@ -71,7 +72,7 @@ function pick(core: RolebarCore, view: DiscoveryView, name: string): DiscoveredR
   const existing = role.existingRoleId ? core.roles.find(role.existingRoleId) : undefined;
   if (existing && sameSource(existing, role.draft)) {
     throw new RolebarError('role-exists', `${role.roleName} is already your role "${existing.label}".`, {
-      hint: `Switch to it with 'rolebar assume ${existing.label}'.`,
+      hint: `Switch to it with \`${suggestCommand('assume', existing.label)}\`.`,
     });
   }
   return role;
@@ -309,7 +310,7 @@ const revoke: Command = {
       for (const role of core.roles.list()) {
         if (role.roleArn === roleArn && core.sessions.get(role.id))
           io.out(
-            `Your session of "${role.label}" is revoked too: 'rolebar assume ${role.label}' starts a fresh one.`,
+            `Your session of "${role.label}" is revoked too: \`${suggestCommand('assume', role.label)}\` starts a fresh one.`,
           );
       }
       return 0;
