@@ -100,13 +100,15 @@ describe('rolebar sessions against the STS emulator', () => {
     );
   });
 
-  it('an unknown role name or a refused ARN fails with one line and changes nothing', async () => {
+  it('an unknown role name or a refused ARN says so before asking AWS, fails in one line and changes nothing', async () => {
     const before = w.files();
     for (const target of ['no-such-role', SEED_ROLES.billing]) {
       const run = await w.rolebar(['assume', target]);
       assert.equal(run.code, 1, explain(run));
-      assert.equal(run.stderr.trimEnd().split('\n').length, 1, run.stderr);
-      assert.match(run.stderr, /^rolebar: .*(denied|not authorized)/i);
+      const lines = run.stderr.trimEnd().split('\n');
+      assert.equal(lines.length, 2, run.stderr);
+      assert.match(lines[0] ?? '', /^rolebar: ".*" is not one of your roles: assuming it as /);
+      assert.match(lines[1] ?? '', /^rolebar: .*(denied|not authorized)/i);
     }
     assert.deepEqual(w.files(), before);
   });
@@ -143,8 +145,11 @@ describe('rolebar sessions against the STS emulator', () => {
     const killed = await w.rolebar(['exec', 'prod-eu', '--', 'sh', '-c', 'kill -TERM $$']);
     assert.equal(killed.code, 143, explain(killed));
     const missing = await w.rolebar(['exec', 'prod-eu', '--', 'no-such-command-xyz']);
-    assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /^rolebar: Could not run "no-such-command-xyz"/);
+    assert.equal(missing.code, 127, 'the shell convention for a command that is not found');
+    assert.match(
+      missing.stderr,
+      /^rolebar: Could not run "no-such-command-xyz" as prod-eu: command not found/,
+    );
   });
 
   it('MFA: without a code off a terminal, or with a wrong one, fails in one line and changes nothing', async () => {
