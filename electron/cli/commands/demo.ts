@@ -168,6 +168,7 @@ async function start(io: Io): Promise<number> {
       `rolebar: the demo runs in the background (emulator at ${server.endpoint}, pid ${server.pid}; files in ${dir}).`,
       `  Point this shell at it:   eval "$(rolebar demo)"`,
       `  Then try:                 rolebar status; ${suggestCommand('assume', 'prod readonly')}; aws sts get-caller-identity --profile prod-readonly`,
+      `  (AWS CLI before 2.13 ignores AWS_ENDPOINT_URL_STS: add --endpoint-url "$AWS_ENDPOINT_URL_STS")`,
       `  Roles with MFA:           ${suggestCommand('assume', 'prod admin')} --mfa-code "$(rolebar demo code)"`,
       `  Stop it:                  eval "$(rolebar demo stop)"`,
     ].join('\n'),
