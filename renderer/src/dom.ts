@@ -30,6 +30,22 @@ export function append(parent: Node, ...children: Child[]): void {
   }
 }
 
+/**
+ * An ARN that a line may break only after its `:` and `/` separators, never inside a name or at a hyphen
+ * ("role/readonly", not "role/reado|nly"): each part is unbreakable, with a <wbr> after each separator. Its text
+ * (for copying and for screen readers) is the ARN unchanged. Anything else is returned as plain text.
+ */
+export function arnText(text: string): HTMLSpanElement | string {
+  if (!text.startsWith('arn:')) return text;
+  const parts = text.split(/(?<=[:/])/);
+  const span = h('span', { class: 'arn' });
+  parts.forEach((part, i) => {
+    span.append(h('span', {}, part));
+    if (i < parts.length - 1) span.append(document.createElement('wbr'));
+  });
+  return span;
+}
+
 /** Replaces every child of `parent`. */
 export function replace(parent: Element, ...children: Child[]): void {
   parent.replaceChildren();

@@ -3,7 +3,7 @@ import type { AppState, RoleView, SessionView, SnippetFormatId } from '../../../
 import { SNIPPET_MENU } from '../snippet-labels.js';
 import { copySnippet, copyUnset, refreshWhoAmI, signOut, switchRole } from '../actions.js';
 import { clockElement, clockSessionOf, resetClocks } from '../countdown.js';
-import { errorBlock, h, icon } from '../dom.js';
+import { arnText, errorBlock, h, icon } from '../dom.js';
 import type { Store } from '../store.js';
 import { screenHeader } from './shell.js';
 
@@ -236,7 +236,7 @@ function whoList(
   session: SessionView,
   who: { account: string; arn: string; userId: string; kind: keyof typeof KIND_LABEL } | undefined,
 ): HTMLElement {
-  const row = (term: string, value: string) => [h('dt', {}, term), h('dd', {}, value)];
+  const row = (term: string, value: string) => [h('dt', {}, term), h('dd', {}, arnText(value))];
   return h(
     'dl',
     { class: 'who', 'aria-label': 'Who am I' },
