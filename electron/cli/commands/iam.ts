@@ -88,10 +88,14 @@ const discover: Command = {
     options: {
       using: {
         type: 'string',
-        value: 'NAME',
+        value: 'IDENTITY_OR_ROLE',
         help: 'list with this identity, or a role with a live session (default: your only identity)',
       },
-      as: { type: 'string', value: 'NAME', help: 'who would assume the roles (default: --using)' },
+      as: {
+        type: 'string',
+        value: 'IDENTITY_OR_ROLE',
+        help: 'who would assume the roles (default: --using)',
+      },
       add: { type: 'string', value: 'NAME', help: 'add this discovered role (its name or ARN) as a role' },
       'add-all': { type: 'boolean', help: 'add every role you can likely assume that you have not added' },
       json: { type: 'boolean', help: 'print JSON' },
@@ -187,7 +191,7 @@ const policy: Command = {
     options: {
       for: {
         type: 'string',
-        value: 'NAME',
+        value: 'IDENTITY_OR_ROLE',
         help: "who will assume it (default: the role's source, else your only identity)",
       },
       mfa: { type: 'boolean', help: 'require MFA in the trust policy (default: as the role is configured)' },
@@ -266,7 +270,7 @@ const revoke: Command = {
     options: {
       using: {
         type: 'string',
-        value: 'NAME',
+        value: 'IDENTITY_OR_ROLE',
         help: "revoke with this identity or role (of the role's account; default: your only identity)",
       },
       yes: { type: 'boolean', help: 'do not ask (needed when stdin is not a terminal)' },

@@ -39,7 +39,7 @@ const roleOptions = {
     help: 'the role ARN (arn:aws:iam::123456789012:role/Name)',
   },
   'role-name': { type: 'string', value: 'NAME', help: "a role name, looked up in the source's account" },
-  source: { type: 'string', value: 'NAME', help: 'the identity or role it is assumed from' },
+  source: { type: 'string', value: 'IDENTITY_OR_ROLE', help: 'the identity or role it is assumed from' },
   'external-id': { type: 'string', value: 'ID', help: 'the external ID the role asks for' },
   mfa: { type: 'boolean', help: "assuming it needs an MFA code (the identity's device)" },
   duration: {
