@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SEED_KEYS, SEED_ROLES } from '../../electron/emulator/index.js';
-import { addAlice, CLI, type CliWorld, explain, startCliWorld } from './helpers.js';
+import { addAlice, addRole, CLI, type CliWorld, explain, startCliWorld } from './helpers.js';
 
 /** Runs the CLI with its stdout on a pipe whose reading end is already closed: every write fails with EPIPE. */
 const CLOSED_PIPE =
@@ -23,16 +23,7 @@ describe('rolebar follows the command-line conventions', () => {
     w = await startCliWorld('cli-conventions');
     bin = mkdtempSync(path.join(os.tmpdir(), 'rolebar-bin-'));
     assert.equal((await addAlice(w)).code, 0);
-    const add = await w.rolebar([
-      'role',
-      'add',
-      'prod-ro',
-      '--role-arn',
-      SEED_ROLES.readonly,
-      '--source',
-      'alice',
-    ]);
-    assert.equal(add.code, 0, explain(add));
+    await addRole(w);
   });
   after(async () => {
     rmSync(bin, { recursive: true, force: true });

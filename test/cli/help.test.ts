@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SEED_MFA, SEED_ROLES } from '../../electron/emulator/index.js';
-import { addAlice, CLI, type CliWorld, explain, startCliWorld } from './helpers.js';
+import { addAlice, addRole, CLI, type CliWorld, explain, startCliWorld } from './helpers.js';
 
 const COMMANDS = [
   'whoami',
@@ -46,16 +46,7 @@ describe('rolebar help and output agree', () => {
   before(async () => {
     w = await startCliWorld('cli-help');
     assert.equal((await addAlice(w, ['--mfa-serial', SEED_MFA.alice.serial])).code, 0);
-    const add = await w.rolebar([
-      'role',
-      'add',
-      'prod-ro',
-      '--role-arn',
-      SEED_ROLES.readonly,
-      '--source',
-      'alice',
-    ]);
-    assert.equal(add.code, 0, explain(add));
+    await addRole(w);
   });
   after(() => w?.close());
 
@@ -101,17 +92,7 @@ describe('rolebar help and output agree', () => {
   });
 
   it('the MFA code prompt shows what is typed (an MFA code is not a secret)', async () => {
-    const admin = await w.rolebar([
-      'role',
-      'add',
-      'admin',
-      '--role-arn',
-      SEED_ROLES.admin,
-      '--source',
-      'alice',
-      '--mfa',
-    ]);
-    assert.equal(admin.code, 0, explain(admin));
+    await addRole(w, 'admin', SEED_ROLES.admin, ['--mfa']);
     // Forget the MFA session from the test before, and use the next code (the emulator takes each code once).
     assert.equal(
       (

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { awsCliPath } from '../support/prerequisites.js';
 import { SEED_KEYS, SEED_MFA, SEED_ROLES } from '../../electron/emulator/index.js';
-import { addAlice, CLI, type CliWorld, explain, startCliWorld } from './helpers.js';
+import { addAlice, addRole, CLI, type CliWorld, explain, startCliWorld } from './helpers.js';
 
 const READONLY_ARN = 'arn:aws:sts::222222222222:assumed-role/readonly/rolebar-alice';
 
@@ -25,27 +25,8 @@ describe('rolebar sessions against the STS emulator', () => {
   before(async () => {
     w = await startCliWorld('cli-session');
     assert.equal((await addAlice(w, ['--mfa-serial', SEED_MFA.alice.serial])).code, 0);
-    const add = await w.rolebar([
-      'role',
-      'add',
-      'prod-ro',
-      '--role-arn',
-      SEED_ROLES.readonly,
-      '--source',
-      'alice',
-    ]);
-    assert.equal(add.code, 0, explain(add));
-    await w.rolebar([
-      'role',
-      'add',
-      'prod-eu',
-      '--role-arn',
-      SEED_ROLES.readonly,
-      '--source',
-      'alice',
-      '--region',
-      'eu-central-1',
-    ]);
+    await addRole(w);
+    await addRole(w, 'prod-eu', SEED_ROLES.readonly, ['--region', 'eu-central-1']);
   });
   after(() => w.close());
 
@@ -153,21 +134,7 @@ describe('rolebar sessions against the STS emulator', () => {
   });
 
   it('MFA: without a code off a terminal, or with a wrong one, fails in one line and changes nothing', async () => {
-    assert.equal(
-      (
-        await w.rolebar([
-          'role',
-          'add',
-          'admin',
-          '--role-arn',
-          SEED_ROLES.admin,
-          '--source',
-          'alice',
-          '--mfa',
-        ])
-      ).code,
-      0,
-    );
+    await addRole(w, 'admin', SEED_ROLES.admin, ['--mfa']);
     const before = w.files();
     w.emu.clearRequests();
     const none = await w.rolebar(['assume', 'admin']);
