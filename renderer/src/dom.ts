@@ -36,14 +36,16 @@ export function append(parent: Node, ...children: Child[]): void {
  * (for copying and for screen readers) is the ARN unchanged. Anything else is returned as plain text.
  */
 export function arnText(text: string): HTMLSpanElement | string {
-  if (!text.startsWith('arn:')) return text;
-  const parts = text.split(/(?<=[:/])/);
+  // Only a leading ARN (up to the first space) is kept whole; words after it wrap as usual.
+  const [, arn, rest] = /^(arn:\S+)([\s\S]*)$/.exec(text) ?? [];
+  if (arn === undefined) return text;
+  const parts = arn.split(/(?<=[:/])/);
   const span = h('span', { class: 'arn' });
   parts.forEach((part, i) => {
     span.append(h('span', {}, part));
     if (i < parts.length - 1) span.append(document.createElement('wbr'));
   });
-  return span;
+  return rest ? h('span', {}, span, rest) : span;
 }
 
 /** Replaces every child of `parent`. */
