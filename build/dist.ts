@@ -1,15 +1,16 @@
 /**
  * `npm run dist`: builds out/ and packages it for the current OS with electron-builder (build/electron-builder.yml)
  * into dist/. electron-builder needs Electron's binary: the installed one (node_modules/electron/dist) or its
- * download cache. Where neither exists (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1, offline), this says so
- * in one line instead of failing deep inside a download. Extra arguments go to electron-builder.
+ * download cache. Where neither exists (Electron 45 has no install script: `npm install` never fetches the
+ * binary; the first `npm start` or `npx install-electron` does), this says so in one line instead of failing deep
+ * inside a download. Extra arguments go to electron-builder.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { installedElectron } from '../test/support/electron-binary.js';
+import { electronFetchAdvice, installedElectron } from '../test/support/electron-binary.js';
 import { buildAll } from './build.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,7 +43,7 @@ const { version } = JSON.parse(
 const installed = installedElectron();
 if (!installed && !cachedZip(version)) {
   console.error(
-    `npm run dist needs Electron ${version}'s binary, and it is neither installed nor cached (${electronCacheDir()}): run a plain \`npm install\` with network access, then retry.`,
+    `npm run dist needs Electron ${version}'s binary, and it is neither installed nor cached (${electronCacheDir()}): ${electronFetchAdvice()}, then retry.`,
   );
   process.exit(1);
 }

@@ -12,14 +12,15 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { needsIsolation, runCommand, runIsolated } from './support/isolation.js';
-import { INSTALL_COMMAND, missingPrerequisites } from './support/prerequisites.js';
+import { missingPrerequisites } from './support/prerequisites.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const selected = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 
 const missing = missingPrerequisites();
 if (missing.length > 0) {
-  console.error(`npm test needs ${missing.join(', ')}. Install with: ${INSTALL_COMMAND}`);
+  const fixes = [...new Set(missing.map((m) => m.fix))];
+  console.error(`npm test needs ${missing.map((m) => m.what).join(', ')}: ${fixes.join('; ')}.`);
   process.exit(1);
 }
 

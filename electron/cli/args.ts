@@ -1,6 +1,7 @@
 // A small argument parser over node:util's parseArgs: one spec per command, usage errors as values.
 import { parseArgs } from 'node:util';
 import type { Io } from './output.js';
+import { closest } from './suggest.js';
 
 /** One option of a command: `--name VALUE` (string) or `--name` (boolean). */
 export interface OptionSpec {
@@ -36,9 +37,12 @@ export interface ParsedArgs {
 
 /** A mistake in how the command was typed: exit code 2. */
 export class UsageError extends Error {
-  constructor(message: string) {
+  /** The command whose help answers the mistake (`assume`, `role add`); unset: the top-level help. */
+  command: string | undefined;
+  constructor(message: string, command?: string) {
     super(message);
     this.name = 'UsageError';
+    this.command = command;
   }
 }
 
@@ -67,7 +71,7 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedArgs {
   try {
     parsed = parseArgs({ args: own, options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(cleanParseError(error));
+    throw new UsageError(cleanParseError(error) + optionSuggestion(own, Object.keys(options)));
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   const help = values.help === true;
@@ -119,6 +123,17 @@ export function integerOption(args: ParsedArgs, name: string): number | undefine
   if (raw === undefined) return undefined;
   if (!/^\d+$/.test(raw)) throw new UsageError(`--${name} takes a whole number, not '${raw}'`);
   return Number(raw);
+}
+
+/** `. Did you mean '--mfa-code'?` for the first unknown `--option` in `words`, or ''. */
+function optionSuggestion(words: string[], known: string[]): string {
+  const unknown = words
+    .filter((w) => w.startsWith('--') && w.length > 2)
+    .map((w) => w.slice(2).split('=')[0] ?? '')
+    .find((name) => !known.includes(name));
+  if (unknown === undefined) return '';
+  const match = closest(unknown, known);
+  return match === undefined ? '' : `. Did you mean '--${match}'?`;
 }
 
 function cleanParseError(error: unknown): string {

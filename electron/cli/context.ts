@@ -3,11 +3,13 @@
 import { type AssumeOutcome, MfaRequiredError } from '../core/assume.js';
 import { openCore, type RolebarCore } from '../core/core.js';
 import { RolebarError } from '../core/errors.js';
-import type { Identity, Role } from '../core/model.js';
+import { localTime } from '../core/local-time.js';
+import { type Identity, profileNameOf, type Role } from '../core/model.js';
 import type { LiveOutcome } from '../core/session-layer.js';
 import { timeLeftMs } from '../core/session-live.js';
 import { type Io, paint, withSpinner } from './output.js';
-import { promptHidden } from './prompt.js';
+import { promptLine } from './prompt.js';
+import { closest } from './suggest.js';
 
 /** Opens the core over the user's settings, keychain and AWS files, runs `work`, and closes kept sockets. */
 export async function withCore<T>(io: Io, work: (core: RolebarCore) => Promise<T>): Promise<T> {
@@ -33,8 +35,12 @@ export function findRole(core: RolebarCore, key: string): Role {
       return byArn.length === 1 ? byArn[0] : undefined;
     })();
   if (!role) {
+    const match = closest(
+      key,
+      core.roles.list().flatMap((r) => [r.label, profileNameOf(r)]),
+    );
     throw new RolebarError('role-not-found', `No role "${key}".`, {
-      hint: "'rolebar role list' shows your roles; 'rolebar role add' adds one.",
+      hint: `${match === undefined ? '' : `Did you mean "${match}"? `}'rolebar role list' shows your roles; 'rolebar role add' adds one.`,
     });
   }
   return role;
@@ -44,8 +50,12 @@ export function findRole(core: RolebarCore, key: string): Role {
 export function findIdentity(core: RolebarCore, key: string): Identity {
   const identity = core.identities.find(key);
   if (!identity) {
+    const match = closest(
+      key,
+      core.identities.list().map((i) => i.name),
+    );
     throw new RolebarError('identity-not-found', `No identity "${key}".`, {
-      hint: "'rolebar identity list' shows your identities.",
+      hint: `${match === undefined ? '' : `Did you mean "${match}"? `}'rolebar identity list' shows your identities.`,
     });
   }
   return identity;
@@ -81,7 +91,8 @@ async function withMfa<T extends { notices: string[] }>(
         hint: `Pass --mfa-code with the current 6-digit code of ${error.serial} (stdin is not a terminal, so Rolebar cannot ask).`,
       });
     }
-    const code = await promptHidden(`MFA code for ${error.serial}: `);
+    // An MFA code is not a secret (it is worthless in a minute): show it, so typos can be seen.
+    const code = await promptLine(`MFA code for ${error.serial}: `);
     outcome = await attempt(code);
   }
   for (const notice of outcome.notices) io.err(paint(io.colourErr, 'dim', `rolebar: ${notice}`));
@@ -114,11 +125,11 @@ export function liveSession(
   );
 }
 
-/** `14:32 UTC (59:58 left)`: an expiry for a person. */
+/** `14:32 CET (59 min left)`: an expiry for a person, in local time with its zone (as `date` shows it). */
 export function describeExpiry(expiration: string | Date, clockOffsetMs = 0): string {
   const at = typeof expiration === 'string' ? new Date(expiration) : expiration;
   const left = timeLeftMs({ expiration: at, clockOffsetMs }, Date.now());
   const minutes = Math.max(0, Math.floor(left / 60_000));
   const text = minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
-  return `${at.toISOString().slice(11, 16)} UTC (${left > 0 ? `${text} left` : 'expired'})`;
+  return `${localTime(at)} (${left > 0 ? `${text} left` : 'expired'})`;
 }

@@ -46,7 +46,11 @@ export function exitCodeOf(error: unknown): number {
  * anything else shows only its class, since foreign messages may quote request parameters.
  */
 export function errorLine(error: unknown): string {
-  if (error instanceof UsageError) return `rolebar: ${error.message}. Run 'rolebar help'.`;
+  if (error instanceof UsageError) {
+    const help = error.command ? `rolebar ${error.command} --help` : 'rolebar help';
+    const text = /[.?!]$/.test(error.message) ? error.message : `${error.message}.`;
+    return `rolebar: ${text} Run '${help}'.`;
+  }
   if (isRolebarLike(error)) return `rolebar: ${oneLine(error.toUserString())}`;
   const name = error instanceof Error ? error.name : typeof error;
   const debug = process.env.ROLEBAR_DEBUG ? ` ${error instanceof Error ? error.stack : ''}` : '';

@@ -33,6 +33,17 @@ export function promptHidden(question: string): Promise<string> {
   });
 }
 
+/** Reads one line from the terminal, echoed as it is typed (for what is not a secret, like an MFA code). */
+export async function promptLine(question: string): Promise<string> {
+  const readline = await import('node:readline/promises');
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return (await rl.question(question)).trim();
+  } finally {
+    rl.close();
+  }
+}
+
 /** Reads all of stdin (a pipe or a file) and drops the final line break. */
 export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -2,7 +2,8 @@
 // runs, so `rolebar credential-process` with a cached session never loads settings validation or the AWS SDK.
 import { createRequire } from 'node:module';
 import { type Command, commandHelp, parseCommand, UsageError } from './args.js';
-import { errorLine, exitCodeOf, processIo } from './output.js';
+import { errorLine, exitCodeOf, type Io, processIo } from './output.js';
+import { didYouMean } from './suggest.js';
 
 type Loader = () => Promise<{ commands: Record<string, Command> }>;
 
@@ -43,9 +44,24 @@ const COMMANDS: Array<[name: string, summary: string, load: Loader]> = [
   ['policy', 'print the trust and permission policies that let you assume a role', iam],
   ['revoke', "revoke a role's older sessions (everyone's)", iam],
   ['import', 'import keys and roles from ~/.aws', () => import('./commands/import.js')],
+  ['signout', "end a role's session and remove its profile", sessions],
+  [
+    'demo',
+    'try Rolebar without AWS: a local STS emulator with demo roles',
+    () => import('./commands/demo.js'),
+  ],
   ['version', "print Rolebar's version", async () => ({ commands: {} })],
   ['help', 'show this help, or a command’s', async () => ({ commands: {} })],
 ];
+
+const HELP_WORDS = new Set(['--help', '-h']);
+const VERSION_WORDS = new Set(['version', '--version', '-V', '-v']);
+
+/** `help` and `version` are handled here, so their own help is written here too. */
+const BUILTIN_HELP: Record<string, string> = {
+  help: "Usage: rolebar help [COMMAND]\n\nShows the list of commands, or a command's options.",
+  version: "Usage: rolebar version\n\nPrints Rolebar's version (also: --version, -V, -v).",
+};
 
 const GROUPS = new Set(['identity', 'role']);
 
@@ -63,8 +79,8 @@ function usage(): string {
 }
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
-export async function main(argv: string[]): Promise<number> {
-  const io = processIo();
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const io = processIo(env);
   try {
     return await dispatch(argv, io);
   } catch (error) {
@@ -73,26 +89,45 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function dispatch(argv: string[], io: ReturnType<typeof processIo>): Promise<number> {
+async function dispatch(argv: string[], io: Io): Promise<number> {
   const [word, ...rest] = argv;
   if (word === undefined) {
     io.err(usage());
     return 2;
   }
-  if (word === 'help' || word === '--help' || word === '-h') {
-    if (rest.length === 0) {
-      io.out(usage());
+  if (word === 'help' || HELP_WORDS.has(word)) {
+    // `help --help`, `help help`: the words after `help` name a command; help flags among them add nothing.
+    const topic = rest.filter((w) => !HELP_WORDS.has(w));
+    if (topic.length === 0) {
+      io.out(word === 'help' && rest.length > 0 ? (BUILTIN_HELP.help ?? '') : usage());
       return 0;
     }
-    return dispatch([...rest, '--help'], io);
+    const builtin =
+      topic[0] === undefined ? undefined : BUILTIN_HELP[topic[0] === '-V' ? 'version' : topic[0]];
+    if (builtin !== undefined && topic.length === 1) {
+      io.out(builtin);
+      return 0;
+    }
+    return dispatch([...topic, '--help'], io);
   }
-  if (word === 'version' || word === '--version' || word === '-V') {
-    if (rest.length > 0) throw new UsageError(`'version' takes no arguments`);
+  if (VERSION_WORDS.has(word)) {
+    if (rest.length > 0 && rest.every((w) => HELP_WORDS.has(w))) {
+      io.out(BUILTIN_HELP.version ?? '');
+      return 0;
+    }
+    if (rest.length > 0) throw new UsageError(`'version' takes no arguments`, 'version');
     io.out(readVersion());
     return 0;
   }
   const entry = COMMANDS.find(([name]) => name === word);
-  if (!entry) throw new UsageError(`unknown command '${word}'`);
+  if (!entry) {
+    throw new UsageError(
+      `unknown command '${word}'.${didYouMean(
+        word,
+        COMMANDS.map(([name]) => name),
+      )}`,
+    );
+  }
   const { commands } = await entry[2]();
   let name = word;
   let args = rest;
@@ -109,13 +144,22 @@ async function dispatch(argv: string[], io: ReturnType<typeof processIo>): Promi
     args = subArgs;
   }
   const command = commands[name];
-  if (!command) throw new UsageError(`unknown command '${name}'`);
-  const parsed = parseCommand(command.spec, args);
-  if (parsed.help) {
-    io.out(commandHelp(command.spec));
-    return 0;
+  if (!command) {
+    const subs = Object.keys(commands).map((n) => n.slice(word.length + 1));
+    throw new UsageError(`unknown command '${name}'.${didYouMean(name.slice(word.length + 1), subs)}`, word);
   }
-  return command.run(parsed, io);
+  try {
+    const parsed = parseCommand(command.spec, args);
+    if (parsed.help) {
+      io.out(commandHelp(command.spec));
+      return 0;
+    }
+    return await command.run(parsed, io);
+  } catch (error) {
+    // A usage error points at the help of the command that was typed, not at the list of all commands.
+    if (error instanceof UsageError) error.command ??= name;
+    throw error;
+  }
 }
 
 function readVersion(): string {
@@ -124,9 +168,20 @@ function readVersion(): string {
   return pkg.version;
 }
 
-// The SDK warns about Node versions on stderr; the CLI's stderr is for the user's own messages.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= '1';
-const code = await main(process.argv.slice(2));
+// Output to a closed pipe (`rolebar status | head -1`) ends the program quietly, as SIGPIPE ends other Unix
+// tools (Node ignores SIGPIPE, so the write fails instead): exit 141 = 128 + SIGPIPE, which is what shells report.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(141);
+    throw error;
+  });
+}
+// The user's environment, before the line below: commands (and `exec` children) see only this.
+const userEnv = { ...process.env };
+// The AWS SDK prints a many-line Node version warning on stderr unless this is exactly 'true'
+// (@aws-sdk/core emitWarningIfUnsupportedVersion); the CLI's stderr is for the user's own messages.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const code = await main(process.argv.slice(2), userEnv);
 process.exitCode = code;
 // Kept sockets are closed by each command; this is a safety net that never delays a normal exit.
 setTimeout(() => process.exit(code), 3_000).unref();

@@ -19,6 +19,7 @@ import { partitionOfArn, type SessionRecord, type SessionRegistry, userNameOfArn
 import { sourceCredentials } from './source-credentials.js';
 import type { AwsCredentials, StsCaller, TemporaryCredentials } from './sts/client.js';
 import { resolveStsTarget, type StsTarget } from './sts/endpoints.js';
+import { localTime } from './local-time.js';
 
 export { MfaRequiredError };
 
@@ -246,5 +247,5 @@ async function roleArnStep(
 }
 
 function clock(date: Date): string {
-  return date.toISOString().slice(11, 16) + ' UTC';
+  return localTime(date);
 }

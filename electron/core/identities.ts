@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rolebarCommand } from './cli-command.js';
 import { RolebarError } from './errors.js';
 import type { SecretStore } from './keychain.js';
 import {
@@ -242,7 +243,7 @@ export function identityStore(
             'identity-in-use',
             `"${identity.name}" is the source of ${users.join(', ')}.`,
             {
-              hint: 'Delete those roles or give them another source first.',
+              hint: `Remove those roles or give them another source first (\`${rolebarCommand('role', 'edit', 'LABEL', '--source', 'NAME')}\`).`,
             },
           );
         }
@@ -274,7 +275,7 @@ export function identityStore(
           'identity-secret-missing',
           `The secret key of "${identity.name}" is not in the keychain.`,
           {
-            hint: 'Enter it again with "rotate keys" (it may have been deleted from the keychain by hand).',
+            hint: `Enter it again with Rotate keys in the window or \`${rolebarCommand('identity', 'rotate', identity.name, '--access-key-id', identity.kind === 'iam-user' ? identity.accessKeyId : 'ID')}\` (it may have been deleted from the keychain by hand).`,
           },
         );
       }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rolebarCommand } from './cli-command.js';
 import { RolebarError } from './errors.js';
 import { checkRole, type Identity, profileNameOf, type Role } from './model.js';
 import { parseRecordList, parseRoleRecord } from './rules/records.js';
@@ -45,7 +46,7 @@ export function roleStore(
         'profile-taken',
         `The profile "${profile}" is already used by the role "${clash.label}".`,
         {
-          hint: 'Give one of them another profile name.',
+          hint: `Give one of them another profile name: \`${rolebarCommand('role', 'edit', checked.label, '--profile', 'NAME')}\`.`,
         },
       );
     }
@@ -108,7 +109,7 @@ export function roleStore(
           'role-in-use',
           `Cannot remove "${role.label}": ${dependants.map((r) => `"${r.label}"`).join(', ')} ${dependants.length === 1 ? 'is' : 'are'} assumed from it.`,
           {
-            hint: 'Nothing was changed. Remove those roles or give them another source first.',
+            hint: `Nothing was changed. Remove those roles or give them another source first (\`${rolebarCommand('role', 'edit', 'LABEL', '--source', 'NAME')}\`).`,
             context: { dependants: dependants.map((r) => r.label).join(', ') },
           },
         );

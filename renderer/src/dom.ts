@@ -30,6 +30,24 @@ export function append(parent: Node, ...children: Child[]): void {
   }
 }
 
+/**
+ * An ARN that a line may break only after its `:` and `/` separators, never inside a name or at a hyphen
+ * ("role/readonly", not "role/reado|nly"): each part is unbreakable, with a <wbr> after each separator. Its text
+ * (for copying and for screen readers) is the ARN unchanged. Anything else is returned as plain text.
+ */
+export function arnText(text: string): HTMLSpanElement | string {
+  // Only a leading ARN (up to the first space) is kept whole; words after it wrap as usual.
+  const [, arn, rest] = /^(arn:\S+)([\s\S]*)$/.exec(text) ?? [];
+  if (arn === undefined) return text;
+  const parts = arn.split(/(?<=[:/])/);
+  const span = h('span', { class: 'arn' });
+  parts.forEach((part, i) => {
+    span.append(h('span', {}, part));
+    if (i < parts.length - 1) span.append(document.createElement('wbr'));
+  });
+  return rest ? h('span', {}, span, rest) : span;
+}
+
 /** Replaces every child of `parent`. */
 export function replace(parent: Element, ...children: Child[]): void {
   parent.replaceChildren();

@@ -2,7 +2,7 @@
 // (isolated) keychain and temp files: first run → identity → role → switch → countdown → copy → MFA →
 // chain → delete, with axe checks and screenshots of each screen in light and dark.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright';
 import { openRenderer, type RendererSession } from '../support/browser.js';
@@ -91,6 +91,32 @@ describe('the window, driven like a user, over the real service', () => {
     );
     assert.match(credentials(), /\[prod-readonly\][^[]*aws_session_token/);
     assert.equal(await clock.getAttribute('class'), 'clock clock-fresh');
+  });
+
+  it('lets an ARN break only after ":" and "/", never inside a name', async () => {
+    const arn = page.locator('.who .arn');
+    assert.equal(await arn.textContent(), await arn.evaluate((el) => el.textContent), 'the text is the ARN');
+    assert.match(
+      (await arn.textContent()) ?? '',
+      /^arn:aws:sts::222222222222:assumed-role\/readonly\/rolebar-/,
+    );
+    await page.setViewportSize({ width: 300, height: 600 });
+    try {
+      // No helper functions inside: tsx would wrap them in a __name() the page does not have.
+      const layout = await arn.evaluate((el) => ({
+        lines: new Set(Array.from(el.getClientRects()).map((r) => Math.round(r.top))).size,
+        // Each part (up to and including its separator) sits on one line.
+        split: Array.from(el.children).filter(
+          (part) =>
+            part.tagName === 'SPAN' &&
+            new Set(Array.from(part.getClientRects()).map((r) => Math.round(r.top))).size > 1,
+        ).length,
+      }));
+      assert.ok(layout.lines > 1, 'the ARN wraps in a narrow window');
+      assert.equal(layout.split, 0, 'no name is broken across lines');
+    } finally {
+      await page.setViewportSize({ width: 420, height: 600 });
+    }
   });
 
   it('copies a snippet it never sees, and confirms with a toast', async () => {
@@ -201,6 +227,11 @@ describe('the window, driven like a user, over the real service', () => {
     writeFileSync(
       f.sandbox.credentialsFile,
       `${credentials()}\n[carol]\naws_access_key_id = ${SEED_KEYS.carol.accessKeyId}\naws_secret_access_key = ${SEED_KEYS.carol.secretAccessKey}\n`,
+    );
+    // A role profile too, so the preview shows what a typical ~/.aws imports as, not mostly skipped rows.
+    writeFileSync(
+      f.sandbox.configFile,
+      `${existsSync(f.sandbox.configFile) ? readFileSync(f.sandbox.configFile, 'utf8') : ''}\n[profile carol-audit]\nrole_arn = ${SEED_ROLES.auditor}\nsource_profile = carol\n`,
     );
     await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Identities and roles' }).click();

@@ -26,6 +26,12 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
  */
 export async function checkScreen(page: Page, name: string, keep = false): Promise<void> {
   mkdirSync(screenshots, { recursive: true });
+  // A toast from the step before would fade within seconds: show the screen as it then is, not the leftover.
+  await page.evaluate(() => {
+    const toast = document.getElementById('toast');
+    toast?.classList.remove('shown');
+    if (toast) toast.textContent = '';
+  });
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await expectAccessible(page, `${name} (${scheme})`);

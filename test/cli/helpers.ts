@@ -6,7 +6,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openKeychain } from '../../electron/core/keychain.js';
 import { makeSandbox, type Sandbox } from '../support/sandbox.js';
-import { SEED_KEYS, seedWorld, type StsEmulator, startStsEmulator } from '../../electron/emulator/index.js';
+import {
+  SEED_KEYS,
+  SEED_ROLES,
+  seedWorld,
+  type StsEmulator,
+  startStsEmulator,
+} from '../../electron/emulator/index.js';
 
 /** The built CLI. */
 export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../out/cli/rolebar.mjs');
@@ -99,6 +105,26 @@ export function addAlice(world: CliWorld, extra: string[] = []): Promise<CliRun>
     ['identity', 'add', 'alice', '--access-key-id', SEED_KEYS.alice.accessKeyId, ...extra],
     { input: `${SEED_KEYS.alice.secretAccessKey}\n` },
   );
+}
+
+/** Adds a role assumed from alice (default: the seed's readonly role as `prod-ro`); throws when refused. */
+export async function addRole(
+  world: CliWorld,
+  label = 'prod-ro',
+  roleArn: string = SEED_ROLES.readonly,
+  extra: string[] = [],
+): Promise<void> {
+  const run = await world.rolebar([
+    'role',
+    'add',
+    label,
+    '--role-arn',
+    roleArn,
+    '--source',
+    'alice',
+    ...extra,
+  ]);
+  if (run.code !== 0) throw new Error(`role add ${label}: ${explain(run)}`);
 }
 
 /** A failure message for a run, without its stdout (which may hold credentials). */

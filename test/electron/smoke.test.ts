@@ -4,14 +4,14 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { _electron } from 'playwright';
 import type { AppState } from '../../electron/ipc/contract.js';
-import { installedElectron } from '../support/electron-binary.js';
+import { electronFetchAdvice, installedElectron } from '../support/electron-binary.js';
 import { makeSandbox } from '../support/sandbox.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const electron = installedElectron();
 const skip = electron
   ? false
-  : 'no Electron binary here (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1; a plain `npm install` fetches it). ' +
+  : `no Electron binary here (npm install never fetches it; ${electronFetchAdvice()}). ` +
     'The main process still runs in every test run, under the recording Electron double: test/electron/main-process.test.ts';
 
 interface PageApi {

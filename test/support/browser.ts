@@ -46,13 +46,18 @@ function browserPreload(): Promise<string> {
 /** Opens the built renderer (run `npm run build` first; `npm test` does) in Chromium with `handlers` behind it. */
 export async function openRenderer(
   handlers: Handlers,
-  options: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } } = {},
+  options: {
+    colorScheme?: 'light' | 'dark';
+    viewport?: { width: number; height: number };
+    /** False opens a visible window (`npm run preview`); tests keep the default. */
+    headless?: boolean;
+  } = {},
 ): Promise<RendererSession> {
   const server = await serveFolder(path.join(root, 'out/renderer'));
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
     args: CHROMIUM_ARGS,
-    headless: true,
+    headless: options.headless ?? true,
   });
   const context = await browser.newContext({
     colorScheme: options.colorScheme ?? 'light',

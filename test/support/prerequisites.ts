@@ -1,13 +1,20 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-/** The Debian packages `npm test` needs on Linux; `.ci/run` installs the same list. */
+/**
+ * The Debian packages `npm test` needs on Linux; `.ci/run` installs the same list. The last four build keytar,
+ * the keychain module, during `npm install` (node-gyp: Python, make, a C++ compiler, pkg-config for libsecret).
+ */
 export const LINUX_TEST_PACKAGES = [
   'chromium',
   'gnome-keyring',
   'dbus-x11',
   'libsecret-1-dev',
   'awscli',
+  'python3',
+  'make',
+  'g++',
+  'pkg-config',
 ] as const;
 
 /** The one command that installs every missing piece on Debian or Ubuntu. */
@@ -34,22 +41,39 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
+/** What is missing, and how to fix it: install the packages, or correct an override that points nowhere. */
+export interface MissingPrerequisite {
+  what: string;
+  fix: string;
+}
+
 /** Lists what is missing for the whole suite, in words a person can act on; empty when all is there. */
-export function missingPrerequisites(env: NodeJS.ProcessEnv = process.env): string[] {
-  const missing: string[] = [];
-  if (!existsSync(chromiumPath(env))) missing.push(`Chromium (${chromiumPath(env)})`);
+export function missingPrerequisites(env: NodeJS.ProcessEnv = process.env): MissingPrerequisite[] {
+  const missing: MissingPrerequisite[] = [];
+  const install = `install with: ${INSTALL_COMMAND}`;
+  // A path the user set by hand is blamed as such: installing packages would not fix it.
+  const override = (name: string, what: string) =>
+    `${name}=${env[name] ?? ''} is not ${what}; correct or unset ${name}`;
+  if (!existsSync(chromiumPath(env))) {
+    missing.push(
+      env.ROLEBAR_CHROMIUM === undefined
+        ? { what: `Chromium (${chromiumPath(env)})`, fix: install }
+        : { what: 'Chromium', fix: override('ROLEBAR_CHROMIUM', 'a file') },
+    );
+  }
   const aws = awsCliPath(env);
+  const awsFix = env.ROLEBAR_AWS_CLI === undefined ? install : override('ROLEBAR_AWS_CLI', 'the AWS CLI v2');
   if (!existsSync(aws)) {
-    missing.push(`the AWS CLI v2 (${aws})`);
+    missing.push({ what: `the AWS CLI v2 (${aws})`, fix: awsFix });
   } else {
     const version = spawnSync(aws, ['--version'], { encoding: 'utf8', timeout: 30_000 }).stdout ?? '';
     if (!version.startsWith('aws-cli/2.'))
-      missing.push(`the AWS CLI v2 (${aws} is "${version.trim() || 'unknown'}")`);
+      missing.push({ what: `the AWS CLI v2 (${aws} is "${version.trim() || 'unknown'}")`, fix: awsFix });
   }
   if (process.platform === 'linux') {
     for (const tool of ['gnome-keyring-daemon', 'dbus-run-session']) {
       if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0)
-        missing.push(`a Secret Service (${tool})`);
+        missing.push({ what: `a Secret Service (${tool})`, fix: install });
     }
   }
   return missing;

@@ -6,9 +6,17 @@ import { partitionOfArn } from '../../core/sessions.js';
 import { type Command, flag, integerOption, stringOption } from '../args.js';
 import { findRole, liveSession, withCore } from '../context.js';
 import { withSpinner } from '../output.js';
+import { suggestCommand } from '../suggest.js';
+import { RolebarError } from '../../core/errors.js';
 
-/** Opens a URL we built in the default browser, without a shell. */
-function openInBrowser(url: string): void {
+/** How long to wait for the opener's verdict; an opener still running then (it started a browser) succeeded. */
+const OPENER_VERDICT_MS = 10_000;
+
+/**
+ * Opens a URL we built in the default browser, without a shell. Resolves to undefined when the opener
+ * succeeded (or is still running, having started a browser), else to what went wrong.
+ */
+function openInBrowser(url: string): Promise<string | undefined> {
   const [command, args] =
     process.platform === 'darwin'
       ? ['open', [url]]
@@ -16,8 +24,21 @@ function openInBrowser(url: string): void {
         ? ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]]
         : ['xdg-open', [url]];
   const child = spawn(command, args as string[], { stdio: 'ignore', detached: true });
-  child.on('error', () => undefined);
-  child.unref();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), OPENER_VERDICT_MS);
+    timer.unref();
+    const settle = (problem: string | undefined) => {
+      clearTimeout(timer);
+      child.unref();
+      resolve(problem);
+    };
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      settle(error.code === 'ENOENT' ? `${command} is not installed` : `${command} failed (${error.code})`),
+    );
+    child.on('exit', (code, signal) =>
+      settle(code === 0 ? undefined : `${command} ${signal ? `was killed (${signal})` : `exited ${code}`}`),
+    );
+  });
 }
 
 const consoleCommand: Command = {
@@ -65,11 +86,17 @@ const consoleCommand: Command = {
           env: io.env,
         }),
       );
-      if (flag(args, 'print')) io.out(url);
-      else {
-        openInBrowser(url);
-        io.err(`rolebar: opened the console as ${session?.principalArn ?? role.label}.`);
+      if (flag(args, 'print')) {
+        io.out(url);
+        return 0;
       }
+      const problem = await openInBrowser(url);
+      if (problem !== undefined) {
+        throw new RolebarError('browser-failed', `Could not open a browser: ${problem}.`, {
+          hint: `Print the sign-in URL instead and open it yourself: \`${suggestCommand('console', role.label, '--print')}\`.`,
+        });
+      }
+      io.err(`rolebar: opened the console as ${session?.principalArn ?? role.label}.`);
       return 0;
     }),
 };

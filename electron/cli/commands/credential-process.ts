@@ -14,6 +14,7 @@ import type { SessionRecord } from '../../core/sessions.js';
 import { credentialProcessAnswer, type ProcessCredentials } from '../../core/snippets.js';
 import type { Command } from '../args.js';
 import type { Io } from '../output.js';
+import { suggestCommand } from '../suggest.js';
 
 /** A cached session is served while it has at least this long left; the AWS CLI refreshes a little before expiry. */
 export const CREDENTIAL_PROCESS_MARGIN_MS = 10 * 60_000;
@@ -90,7 +91,7 @@ async function renew(io: Io, key: string): Promise<ProcessCredentials> {
         'mfa-required',
         `"${role.label}" needs an MFA code: ${error.message.replace(/^An MFA code is needed: /, '')}`,
         {
-          hint: `Renew it from the Rolebar tray, or run 'rolebar assume ${role.label} --mfa-code CODE' in a terminal, then retry.`,
+          hint: `Renew it from the Rolebar tray, or run \`${suggestCommand('assume', role.label, '--mfa-code', 'CODE')}\` in a terminal, then retry.`,
         },
       );
     }

@@ -11,6 +11,7 @@ import { type Command, flag, stringOption, UsageError } from '../args.js';
 import { awsLocation, findRole, withCore } from '../context.js';
 import { type Io, paint, printJson, table, withSpinner } from '../output.js';
 import { sourceOf } from './role.js';
+import { suggestCommand } from '../suggest.js';
 
 /** The credentials named by `--using`/`--for`/`--as`, else the only identity. */
 function credentialsFrom(core: RolebarCore, name: string | undefined, option: string): CredentialsFrom {
@@ -71,7 +72,7 @@ function pick(core: RolebarCore, view: DiscoveryView, name: string): DiscoveredR
   const existing = role.existingRoleId ? core.roles.find(role.existingRoleId) : undefined;
   if (existing && sameSource(existing, role.draft)) {
     throw new RolebarError('role-exists', `${role.roleName} is already your role "${existing.label}".`, {
-      hint: `Switch to it with 'rolebar assume ${existing.label}'.`,
+      hint: `Switch to it with \`${suggestCommand('assume', existing.label)}\`.`,
     });
   }
   return role;
@@ -87,10 +88,14 @@ const discover: Command = {
     options: {
       using: {
         type: 'string',
-        value: 'NAME',
+        value: 'IDENTITY_OR_ROLE',
         help: 'list with this identity, or a role with a live session (default: your only identity)',
       },
-      as: { type: 'string', value: 'NAME', help: 'who would assume the roles (default: --using)' },
+      as: {
+        type: 'string',
+        value: 'IDENTITY_OR_ROLE',
+        help: 'who would assume the roles (default: --using)',
+      },
       add: { type: 'string', value: 'NAME', help: 'add this discovered role (its name or ARN) as a role' },
       'add-all': { type: 'boolean', help: 'add every role you can likely assume that you have not added' },
       json: { type: 'boolean', help: 'print JSON' },
@@ -186,7 +191,7 @@ const policy: Command = {
     options: {
       for: {
         type: 'string',
-        value: 'NAME',
+        value: 'IDENTITY_OR_ROLE',
         help: "who will assume it (default: the role's source, else your only identity)",
       },
       mfa: { type: 'boolean', help: 'require MFA in the trust policy (default: as the role is configured)' },
@@ -265,7 +270,7 @@ const revoke: Command = {
     options: {
       using: {
         type: 'string',
-        value: 'NAME',
+        value: 'IDENTITY_OR_ROLE',
         help: "revoke with this identity or role (of the role's account; default: your only identity)",
       },
       yes: { type: 'boolean', help: 'do not ask (needed when stdin is not a terminal)' },
@@ -309,7 +314,7 @@ const revoke: Command = {
       for (const role of core.roles.list()) {
         if (role.roleArn === roleArn && core.sessions.get(role.id))
           io.out(
-            `Your session of "${role.label}" is revoked too: 'rolebar assume ${role.label}' starts a fresh one.`,
+            `Your session of "${role.label}" is revoked too: \`${suggestCommand('assume', role.label)}\` starts a fresh one.`,
           );
       }
       return 0;

@@ -3,7 +3,8 @@ import { checkField } from '../../core/model.js';
 import * as fields from '../../core/rules/fields.js';
 import { type Command, flag, requiredOption, stringOption } from '../args.js';
 import { findIdentity, withCore } from '../context.js';
-import { identityKey, printJson, table } from '../output.js';
+import { RolebarError } from '../../core/errors.js';
+import { identityKey, printJson, table, withSpinner } from '../output.js';
 import { readSecret } from '../prompt.js';
 
 /** An optional option's value checked by its rule, or undefined when not given. */
@@ -20,11 +21,15 @@ const add: Command = {
   spec: {
     name: 'identity add',
     summary: 'Adds an IAM user identity: its key id in settings, its secret in the OS keychain.',
-    synopsis: 'identity add NAME --access-key-id ID [--mfa-serial SERIAL] [--region REGION]',
+    synopsis: 'identity add NAME --access-key-id ID [--mfa-serial SERIAL] [--region REGION] [--no-verify]',
     options: {
       'access-key-id': { type: 'string', value: 'ID', help: 'the access key id (AKIA…)' },
       'mfa-serial': { type: 'string', value: 'SERIAL', help: "the MFA device's ARN or serial" },
       region: { type: 'string', value: 'REGION', help: 'the region for STS calls' },
+      'no-verify': {
+        type: 'boolean',
+        help: 'do not check the key with AWS (GetCallerIdentity) before saving it, e.g. offline',
+      },
     },
     positionals: [1, 1],
     details: SECRET_NOTE,
@@ -47,7 +52,29 @@ const add: Command = {
         ...(mfaSerial ? { mfaSerial } : {}),
         ...(region ? { region } : {}),
       });
-      io.out(`Added identity "${identity.name}" (${accessKeyId}); its secret is in the keychain.`);
+      if (flag(args, 'no-verify')) {
+        io.out(
+          `Added identity "${identity.name}" (${accessKeyId}, not checked); its secret is in the keychain.`,
+        );
+        return 0;
+      }
+      // A wrong secret should fail here, not at the first assume: ask AWS who the key is, and keep nothing if
+      // it refuses. (Saved first because the core's STS calls read the secret from the keychain.)
+      let arn: string;
+      try {
+        ({ arn } = await withSpinner(io, 'Checking the key with AWS…', () =>
+          core.whoAmI({ identityId: identity.id }),
+        ));
+      } catch (error) {
+        await core.identities.remove(identity.id);
+        if (error instanceof RolebarError) {
+          throw new RolebarError(error.code, `${error.message} Nothing was saved.`, {
+            hint: `${error.hint ?? ''} Offline? Add it unchecked with --no-verify.`.trim(),
+          });
+        }
+        throw error;
+      }
+      io.out(`Added identity "${identity.name}" (${accessKeyId}, ${arn}); its secret is in the keychain.`);
       return 0;
     }),
 };

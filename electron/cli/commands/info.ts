@@ -54,7 +54,7 @@ const whoami: Command = {
       if (flag(args, 'json')) {
         printJson(io, { account: who.account, arn: who.arn, userId: who.userId, kind: who.kind });
       } else {
-        io.out(table(['Account', 'ARN', 'UserId', 'Kind'], [[who.account, who.arn, who.userId, who.kind]]));
+        io.out(table(['ACCOUNT', 'ARN', 'USER ID', 'KIND'], [[who.account, who.arn, who.userId, who.kind]]));
       }
       if (who.clockSkewed) {
         io.err(

@@ -1,8 +1,17 @@
 // `rolebar role add|rm|list`: roles assumed from an identity or from another role (a chain).
 import type { RolebarCore } from '../../core/core.js';
 import { RolebarError } from '../../core/errors.js';
+import type { NewRole } from '../../core/roles.js';
 import { profileNameOf, type RoleSource } from '../../core/model.js';
-import { type Command, flag, integerOption, requiredOption, stringOption, UsageError } from '../args.js';
+import {
+  type Command,
+  flag,
+  integerOption,
+  type ParsedArgs,
+  requiredOption,
+  stringOption,
+  UsageError,
+} from '../args.js';
 import { findRole, withCore } from '../context.js';
 import { printJson, table } from '../output.js';
 
@@ -22,30 +31,45 @@ export function sourceOf(core: RolebarCore, name: string): RoleSource {
   });
 }
 
+/** What `role add` and `role edit` accept about a role. */
+const roleOptions = {
+  'role-arn': {
+    type: 'string',
+    value: 'ARN',
+    help: 'the role ARN (arn:aws:iam::123456789012:role/Name)',
+  },
+  'role-name': { type: 'string', value: 'NAME', help: "a role name, looked up in the source's account" },
+  source: { type: 'string', value: 'IDENTITY_OR_ROLE', help: 'the identity or role it is assumed from' },
+  'external-id': { type: 'string', value: 'ID', help: 'the external ID the role asks for' },
+  mfa: { type: 'boolean', help: "assuming it needs an MFA code (the identity's device)" },
+  duration: {
+    type: 'string',
+    value: 'SECONDS',
+    help: 'session length, 900–43200 (chains: at most 3600)',
+  },
+  'session-name': { type: 'string', value: 'NAME', help: 'role session name (default rolebar-USER)' },
+  profile: { type: 'string', value: 'PROFILE', help: 'the ~/.aws profile to write (default: NAME)' },
+  region: { type: 'string', value: 'REGION', help: 'region for STS and for the profile' },
+} as const;
+
+/** The optional settings of a role given on the command line (unset ones left out). */
+function optionalFields(args: ParsedArgs) {
+  const optional = {
+    externalId: stringOption(args, 'external-id'),
+    durationSeconds: integerOption(args, 'duration'),
+    sessionName: stringOption(args, 'session-name'),
+    profileName: stringOption(args, 'profile'),
+    region: stringOption(args, 'region'),
+  };
+  return Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined));
+}
+
 const add: Command = {
   spec: {
     name: 'role add',
     summary: 'Adds a role, assumed from an identity or from another role (role chaining).',
     synopsis: 'role add NAME (--role-arn ARN | --role-name NAME) --source IDENTITY_OR_ROLE [options]',
-    options: {
-      'role-arn': {
-        type: 'string',
-        value: 'ARN',
-        help: 'the role ARN (arn:aws:iam::123456789012:role/Name)',
-      },
-      'role-name': { type: 'string', value: 'NAME', help: "a role name, looked up in the source's account" },
-      source: { type: 'string', value: 'NAME', help: 'the identity or role it is assumed from' },
-      'external-id': { type: 'string', value: 'ID', help: 'the external ID the role asks for' },
-      mfa: { type: 'boolean', help: "assuming it needs an MFA code (the identity's device)" },
-      duration: {
-        type: 'string',
-        value: 'SECONDS',
-        help: 'session length, 900–43200 (chains: at most 3600)',
-      },
-      'session-name': { type: 'string', value: 'NAME', help: 'role session name (default rolebar-USER)' },
-      profile: { type: 'string', value: 'PROFILE', help: 'the ~/.aws profile to write (default: NAME)' },
-      region: { type: 'string', value: 'REGION', help: 'region for STS and for the profile' },
-    },
+    options: roleOptions,
     positionals: [1, 1],
     details:
       'Examples:\n' +
@@ -61,19 +85,12 @@ const add: Command = {
         throw new UsageError("'role add' needs exactly one of --role-arn and --role-name");
       }
       const source = sourceOf(core, requiredOption(args, 'source', 'role add'));
-      const optional = {
-        externalId: stringOption(args, 'external-id'),
-        durationSeconds: integerOption(args, 'duration'),
-        sessionName: stringOption(args, 'session-name'),
-        profileName: stringOption(args, 'profile'),
-        region: stringOption(args, 'region'),
-      };
       const role = core.roles.add({
         label: args.positionals[0] as string,
         ...(roleArn ? { roleArn } : { roleName }),
         source,
         mfa: flag(args, 'mfa'),
-        ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+        ...optionalFields(args),
       });
       io.out(`Added role "${role.label}" (profile ${profileNameOf(role)}).`);
       return 0;
@@ -95,6 +112,58 @@ const rm: Command = {
       // The session layer refuses before signing out when other roles chain from it, and names them.
       await core.removeRole(role.id);
       io.out(`Removed role "${role.label}".`);
+      return 0;
+    }),
+};
+
+const edit: Command = {
+  spec: {
+    name: 'role edit',
+    summary:
+      "Changes a role's settings; what you leave out stays as it is. A change of profile signs the role's session out first (its old profile is removed); other changes apply from its next assume.",
+    synopsis:
+      'role edit NAME [--label LABEL] [--role-arn ARN | --role-name NAME] [--source IDENTITY_OR_ROLE] [options]',
+    options: {
+      label: { type: 'string', value: 'LABEL', help: 'a new label' },
+      ...roleOptions,
+      'no-mfa': { type: 'boolean', help: 'assuming it no longer needs an MFA code' },
+    },
+    positionals: [1, 1],
+    details:
+      'Examples:\n' +
+      '  rolebar role edit prod-ro --source bob\n' +
+      '  rolebar role edit deployer --profile deploy --duration 1800',
+  },
+  run: (args, io) =>
+    withCore(io, async (core) => {
+      const role = findRole(core, args.positionals[0] as string);
+      const roleArn = stringOption(args, 'role-arn');
+      const roleName = stringOption(args, 'role-name');
+      if (roleArn !== undefined && roleName !== undefined) {
+        throw new UsageError("'role edit' takes one of --role-arn and --role-name, not both");
+      }
+      if (flag(args, 'mfa') && flag(args, 'no-mfa')) {
+        throw new UsageError("'role edit' takes one of --mfa and --no-mfa, not both");
+      }
+      const sourceName = stringOption(args, 'source');
+      const label = stringOption(args, 'label');
+      const changes: Partial<NewRole> = {
+        ...optionalFields(args),
+        ...(label !== undefined ? { label } : {}),
+        ...(roleArn !== undefined ? { roleArn, roleName: undefined } : {}),
+        ...(roleName !== undefined ? { roleName, roleArn: undefined } : {}),
+        ...(sourceName !== undefined ? { source: sourceOf(core, sourceName) } : {}),
+        ...(flag(args, 'mfa') ? { mfa: true } : flag(args, 'no-mfa') ? { mfa: false } : {}),
+      };
+      if (Object.keys(changes).length === 0) {
+        throw new UsageError("'role edit' needs at least one change, e.g. --source or --profile");
+      }
+      const profileChanges = changes.profileName !== undefined && changes.profileName !== profileNameOf(role);
+      // Checked before the session is touched: a bad change must leave everything as it was.
+      const updated = core.roles.update(role.id, changes);
+      // The session record remembers the profile it wrote, so signing out removes the old one.
+      if (profileChanges && core.sessions.get(role.id)) await core.signOut(role.id);
+      io.out(`Updated role "${updated.label}" (profile ${profileNameOf(updated)}).`);
       return 0;
     }),
 };
@@ -139,4 +208,9 @@ const list: Command = {
 };
 
 /** The `role` group. */
-export const commands: Record<string, Command> = { 'role add': add, 'role rm': rm, 'role list': list };
+export const commands: Record<string, Command> = {
+  'role add': add,
+  'role edit': edit,
+  'role rm': rm,
+  'role list': list,
+};

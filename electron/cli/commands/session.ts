@@ -13,7 +13,9 @@ import { exportSnippet, unsetSnippet } from '../../core/snippets.js';
 import { type Command, flag, stringOption, UsageError } from '../args.js';
 import { assumeWithMfa, describeExpiry, findRole, liveSession, withCore } from '../context.js';
 import { forget, resolveChain } from '../hops.js';
-import { paint, printJson } from '../output.js';
+import type { RolebarCore } from '../../core/core.js';
+import { errorLine, paint, printJson } from '../output.js';
+import { closest, suggestCommand } from '../suggest.js';
 import { sourceOf } from './role.js';
 
 const mfaOptions = {
@@ -43,7 +45,11 @@ const assume: Command = {
     synopsis: 'assume ROLE [ROLE...] [--mfa-code CODE] [--force] [--source IDENTITY] [--json]',
     options: {
       ...mfaOptions,
-      source: { type: 'string', value: 'NAME', help: 'what an ad-hoc first hop is assumed from' },
+      source: {
+        type: 'string',
+        value: 'IDENTITY',
+        help: 'the identity (or role) an ad-hoc first hop is assumed from',
+      },
       json: { type: 'boolean', help: 'print the session (no secrets) as JSON' },
     },
     positionals: [1, Infinity],
@@ -58,7 +64,14 @@ const assume: Command = {
     withCore(io, async (core) => {
       const sourceName = stringOption(args, 'source');
       const source = sourceName === undefined ? undefined : sourceOf(core, sourceName);
+      refuseNearMisses(core, args.positionals);
       const { role, created } = resolveChain(core, args.positionals, source);
+      for (const hop of created) {
+        // Say so before AWS is asked: a word that is not a saved role goes to AWS as it was typed.
+        io.err(
+          `rolebar: "${hop.roleArn ?? hop.roleName ?? hop.label}" is not one of your roles: assuming it as ${hop.roleArn ? 'an ARN' : 'a role name in the account it is assumed from'} (saved as "${hop.label}").`,
+        );
+      }
       let outcome;
       try {
         outcome = await assumeWithMfa(core, io, role, {
@@ -90,7 +103,7 @@ const exportCommand: Command = {
     name: 'export',
     summary:
       "Prints the export lines of a role's live session (assuming it first when it has none or it ends within 5 minutes).",
-    synopsis: `export ROLE [--format ${FORMATS.join('|')}] [--mfa-code CODE]`,
+    synopsis: `export ROLE [--format ${FORMATS.join('|')}] [--mfa-code CODE] [--force]`,
     options: {
       format: { type: 'string', value: 'FORMAT', help: `one of ${FORMATS.join(', ')} (default bash)` },
       ...mfaOptions,
@@ -160,8 +173,8 @@ const exec: Command = {
   spec: {
     name: 'exec',
     summary:
-      "Runs one command with a role's session in its environment (AWS_ACCESS_KEY_ID, …; AWS_PROFILE removed). Its exit code is passed through; a signal gives 128+n.",
-    synopsis: 'exec ROLE [--mfa-code CODE] -- COMMAND [ARGS...]',
+      "Runs one command with a role's session in its environment (AWS_ACCESS_KEY_ID, …; AWS_PROFILE removed). Its exit code is passed through; a signal gives 128+n, a command that is not found 127, one that cannot be run 126.",
+    synopsis: 'exec ROLE [--mfa-code CODE] [--force] -- COMMAND [ARGS...]',
     options: mfaOptions,
     positionals: [1, 1],
     details:
@@ -185,19 +198,21 @@ const exec: Command = {
     process.on('SIGINT', ignore);
     process.on('SIGTERM', ignore);
     try {
-      return await new Promise<number>((resolve, reject) => {
-        child.on('error', (error: NodeJS.ErrnoException) =>
-          reject(
-            new RolebarError(
-              'exec-failed',
-              `Could not run "${command}" as ${label}: ${error.code ?? error.name}.`,
-              {
-                hint:
-                  error.code === 'ENOENT' ? 'Check the command name and your PATH.' : 'Check the command.',
-              },
+      return await new Promise<number>((resolve) => {
+        child.on('error', (error: NodeJS.ErrnoException) => {
+          const missing = error.code === 'ENOENT';
+          io.err(
+            errorLine(
+              new RolebarError(
+                'exec-failed',
+                `Could not run "${command}" as ${label}: ${missing ? 'command not found' : (error.code ?? error.name)}.`,
+                { hint: missing ? 'Check the command name and your PATH.' : 'Check that it is executable.' },
+              ),
             ),
-          ),
-        );
+          );
+          // The shell's convention: 127 for a command that is not found, 126 for one that cannot be run.
+          resolve(missing ? 127 : 126);
+        });
         child.on('exit', (code, signal) =>
           resolve(signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1)),
         );
@@ -207,6 +222,41 @@ const exec: Command = {
       process.off('SIGTERM', ignore);
     }
   },
+};
+
+/** Refuses a word that is not a saved role but is one typo away from one, before anything reaches AWS. */
+function refuseNearMisses(core: RolebarCore, words: string[]): void {
+  const names = core.roles.list().flatMap((r) => [r.label, profileNameOf(r)]);
+  for (const word of words) {
+    if (word.startsWith('arn:') || core.roles.find(word)) continue;
+    const match = closest(word, names);
+    if (match === undefined) continue;
+    throw new RolebarError('role-not-found', `No role "${word}"; nothing was sent to AWS.`, {
+      hint: `Did you mean "${match}" (\`${suggestCommand('assume', match)}\`)? To assume a role named "${word}" in your account, add it first: \`${suggestCommand('role', 'add', word, '--role-name', word, '--source', 'IDENTITY')}\`.`,
+    });
+  }
+}
+
+const signout: Command = {
+  spec: {
+    name: 'signout',
+    summary:
+      "Ends Rolebar's use of a role's session: forgets its credentials and removes its profile from the AWS files (if Rolebar wrote it). The session itself stays valid on AWS until it expires; 'rolebar revoke' ends it there.",
+    synopsis: 'signout ROLE',
+    options: {},
+    positionals: [1, 1],
+  },
+  run: (args, io) =>
+    withCore(io, async (core) => {
+      const role = findRole(core, args.positionals[0] as string);
+      if (!core.sessions.get(role.id)) {
+        io.out(`"${role.label}" has no session; nothing to sign out.`);
+        return 0;
+      }
+      const { removed } = await core.signOut(role.id);
+      io.out(`Signed out of "${role.label}"${removed ? ` (profile ${profileNameOf(role)} removed)` : ''}.`);
+      return 0;
+    }),
 };
 
 function choiceOf(args: Parameters<Command['run']>[0]) {
@@ -219,4 +269,5 @@ export const commands: Record<string, Command> = {
   export: exportCommand,
   unset,
   exec,
+  signout,
 };

@@ -4,7 +4,7 @@ import type {
   DiscoveredRoleView,
   DiscoveryView,
 } from '../../../electron/ipc/contract.js';
-import { errorBlock, h, toast } from '../dom.js';
+import { arnText, errorBlock, h, toast } from '../dom.js';
 import { busy } from '../forms.js';
 import type { Store } from '../store.js';
 import { credentialsField, credentialsFrom } from './credentials.js';
@@ -86,7 +86,7 @@ function found(store: Store, view: DiscoveryView, assumer: CredentialsFromView):
       'p',
       { class: 'hint discover-summary' },
       `${view.roles.length} role${view.roles.length === 1 ? '' : 's'}, ${assumable} you can probably assume as `,
-      h('code', {}, view.principalArn),
+      h('code', {}, arnText(view.principalArn)),
       '.',
     ),
     view.roles.length

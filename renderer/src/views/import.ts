@@ -1,6 +1,6 @@
 /** Import from ~/.aws: preview what would change, then apply, removing plaintext keys only when asked. */
 import type { ImportItemView } from '../../../electron/ipc/contract.js';
-import { h, toast } from '../dom.js';
+import { arnText, h, toast } from '../dom.js';
 import { busy, checkboxField, showFormError } from '../forms.js';
 import type { Store } from '../store.js';
 import { screenHeader, section } from './shell.js';
@@ -28,10 +28,12 @@ export function renderImport(root: HTMLElement, store: Store): void {
 
 function preview(store: Store, items: ImportItemView[]): HTMLElement[] {
   const changes = items.filter((i) => i.action !== 'skip');
+  // What will change first; what is skipped (mostly Rolebar's own profiles) after it.
+  const ordered = [...changes, ...items.filter((i) => i.action === 'skip')];
   const list = h(
     'ul',
     { class: 'items import-list' },
-    ...items.map((item) =>
+    ...ordered.map((item) =>
       h(
         'li',
         { class: `item import-${item.action}` },
@@ -40,7 +42,7 @@ function preview(store: Store, items: ImportItemView[]): HTMLElement[] {
           'div',
           { class: 'item-text' },
           h('span', { class: 'item-title' }, item.profile),
-          h('span', { class: 'item-detail' }, item.detail),
+          h('span', { class: 'item-detail' }, arnText(item.detail)),
         ),
       ),
     ),

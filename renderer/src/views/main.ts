@@ -4,7 +4,7 @@ import { SNIPPET_FORMATS } from '../../../electron/core/rules/snippet-formats.js
 import { copySnippet, copyUnset, refreshWhoAmI, signOut, switchRole } from '../actions.js';
 import { activeSessionOf, clockSessionOf, isLive } from '../../../electron/core/session-live.js';
 import { clockElement, clockNow, resetClocks } from '../countdown.js';
-import { errorBlock, h, icon } from '../dom.js';
+import { arnText, errorBlock, h, icon } from '../dom.js';
 import type { Store } from '../store.js';
 import { screenHeader } from './shell.js';
 
@@ -242,7 +242,7 @@ function whoList(
   session: SessionView,
   who: { account: string; arn: string; userId: string; kind: keyof typeof KIND_LABEL } | undefined,
 ): HTMLElement {
-  const row = (term: string, value: string) => [h('dt', {}, term), h('dd', {}, value)];
+  const row = (term: string, value: string) => [h('dt', {}, term), h('dd', {}, arnText(value))];
   return h(
     'dl',
     { class: 'who', 'aria-label': 'Who am I' },

@@ -1,5 +1,5 @@
 /** Identities and roles: add, edit, remove; import from ~/.aws. */
-import { h } from '../dom.js';
+import { arnText, h } from '../dom.js';
 import type { Store } from '../store.js';
 import { confirmDialog } from './dialogs.js';
 import { openPolicyDialog, openRevokeDialog, policyRequestOf } from './iam-dialogs.js';
@@ -132,7 +132,7 @@ function item(
       'div',
       { class: 'item-text' },
       h('span', { class: 'item-title' }, title),
-      h('span', { class: 'item-detail' }, detail),
+      h('span', { class: 'item-detail' }, arnText(detail)),
     ),
     h('button', { type: 'button', class: 'link', 'aria-label': `Edit ${title}`, onclick: edit }, 'Edit'),
     h(

@@ -1,0 +1,223 @@
+// `rolebar demo`: Rolebar without AWS and without Electron. Starts the bundled STS emulator in the background
+// (on a free local port, with the seed world's accounts and roles), seeds a demo identity and roles into a
+// demo folder and keychain service of their own, and prints the lines that point a shell at all of it.
+// `eval "$(rolebar demo)"` then makes every command (and the AWS CLI) talk to the emulator.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openCore } from '../../core/core.js';
+import { RolebarError } from '../../core/errors.js';
+import { openKeychain } from '../../core/keychain.js';
+import { quoteBash } from '../../core/snippets.js';
+import { SEED_MFA, seedWorld, startStsEmulator, totp } from '../../emulator/index.js';
+import { seedDemo } from '../../service/demo.js';
+import { type Command, UsageError } from '../args.js';
+import type { Io } from '../output.js';
+import { suggestCommand } from '../suggest.js';
+
+/** The keychain service of the demo's secrets: never the user's own "Rolebar" entries. */
+export const DEMO_KEYCHAIN_SERVICE = 'Rolebar-demo';
+
+/** How long `rolebar demo` waits for the background emulator to say where it listens. */
+const START_TIMEOUT_MS = 30_000;
+
+/** What the background emulator writes once it listens. */
+interface DemoServer {
+  pid: number;
+  endpoint: string;
+  federationEndpoint: string;
+}
+
+/** The demo folder: ROLEBAR_DEMO_DIR, else a folder in the user's cache (XDG). */
+export function demoDir(env: NodeJS.ProcessEnv): string {
+  if (env.ROLEBAR_DEMO_DIR) return path.resolve(env.ROLEBAR_DEMO_DIR);
+  const home = env.HOME || os.homedir();
+  return path.join(env.XDG_CACHE_HOME || path.join(home, '.cache'), 'rolebar-demo');
+}
+
+/** The variables that point Rolebar, the AWS CLI and the SDKs at the demo. */
+export function demoEnv(dir: string, server: DemoServer): Record<string, string> {
+  return {
+    ROLEBAR_HOME: path.join(dir, 'rolebar'),
+    ROLEBAR_KEYCHAIN_SERVICE: DEMO_KEYCHAIN_SERVICE,
+    AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'aws', 'credentials'),
+    AWS_CONFIG_FILE: path.join(dir, 'aws', 'config'),
+    AWS_ENDPOINT_URL_STS: server.endpoint,
+    // The emulator answers IAM too (role discovery, revoke), so nothing reaches real AWS.
+    AWS_ENDPOINT_URL_IAM: server.endpoint,
+    AWS_REGION: 'us-east-1',
+    // The AWS CLI v2 reads only this one.
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ROLEBAR_FEDERATION_ENDPOINT: server.federationEndpoint,
+  };
+}
+
+const serverFile = (dir: string) => path.join(dir, 'server.json');
+
+/** The running demo server, or undefined when there is none (or its process is gone). */
+function runningServer(dir: string): DemoServer | undefined {
+  if (!existsSync(serverFile(dir))) return undefined;
+  let server: unknown;
+  try {
+    server = JSON.parse(readFileSync(serverFile(dir), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (
+    typeof server !== 'object' ||
+    server === null ||
+    !('pid' in server && typeof server.pid === 'number') ||
+    !('endpoint' in server && typeof server.endpoint === 'string') ||
+    !('federationEndpoint' in server && typeof server.federationEndpoint === 'string')
+  ) {
+    return undefined;
+  }
+  const found = { pid: server.pid, endpoint: server.endpoint, federationEndpoint: server.federationEndpoint };
+  return alive(found.pid) ? found : undefined;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Starts this CLI as the background emulator (`demo serve`) and waits for the line saying where it listens. */
+async function startServer(dir: string, env: NodeJS.ProcessEnv): Promise<DemoServer> {
+  const cli = fileURLToPath(import.meta.url);
+  const log = openSync(path.join(dir, 'server.log'), 'a');
+  const child = spawn(process.execPath, [cli, 'demo', 'serve'], {
+    detached: true,
+    stdio: ['ignore', 'pipe', log],
+    env: { ...env, ROLEBAR_DEMO_DIR: dir },
+  });
+  const out = child.stdout;
+  if (!out) throw new RolebarError('demo-failed', 'The demo emulator did not start.', { hint: 'No pipe.' });
+  const line = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error('timeout')), START_TIMEOUT_MS);
+    out.setEncoding('utf8').on('data', (chunk: string) => {
+      text += chunk;
+      if (text.includes('\n')) {
+        clearTimeout(timer);
+        resolve(text.split('\n')[0] ?? '');
+      }
+    });
+    child.on('exit', () => {
+      clearTimeout(timer);
+      reject(new Error('exited'));
+    });
+  }).catch(() => {
+    throw new RolebarError('demo-failed', 'The demo emulator did not start.', {
+      hint: `See ${path.join(dir, 'server.log')}.`,
+    });
+  });
+  out.destroy();
+  child.unref();
+  writeFileSync(serverFile(dir), `${line}\n`);
+  const server = runningServer(dir);
+  if (!server) throw new RolebarError('demo-failed', 'The demo emulator did not start.', { hint: line });
+  return server;
+}
+
+/** `demo serve`: the emulator itself, in the foreground, until it is stopped. */
+async function serve(): Promise<number> {
+  const emulator = await startStsEmulator({ world: seedWorld() });
+  const server: DemoServer = {
+    pid: process.pid,
+    endpoint: emulator.endpoint,
+    federationEndpoint: emulator.federationEndpoint,
+  };
+  process.stdout.write(`${JSON.stringify(server)}\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  await emulator.close();
+  return 0;
+}
+
+/** The variables as `export` lines for a POSIX shell. */
+function exportLines(vars: Record<string, string>): string {
+  return Object.entries(vars)
+    .map(([name, value]) => `export ${name}=${quoteBash(value)}`)
+    .join('\n');
+}
+
+async function start(io: Io): Promise<number> {
+  const dir = demoDir(io.env);
+  mkdirSync(path.join(dir, 'rolebar'), { recursive: true });
+  mkdirSync(path.join(dir, 'aws'), { recursive: true });
+  const server = runningServer(dir) ?? (await startServer(dir, io.env));
+  const vars = demoEnv(dir, server);
+  const core = openCore({ ...io.env, ...vars });
+  try {
+    await seedDemo(core);
+  } finally {
+    core.close();
+  }
+  io.out(exportLines(vars));
+  io.err(
+    [
+      `rolebar: the demo runs in the background (emulator at ${server.endpoint}, pid ${server.pid}; files in ${dir}).`,
+      `  Point this shell at it:   eval "$(rolebar demo)"`,
+      `  Then try:                 rolebar status; ${suggestCommand('assume', 'prod readonly')}; aws sts get-caller-identity --profile prod-readonly`,
+      `  (AWS CLI before 2.13 ignores AWS_ENDPOINT_URL_STS: add --endpoint-url "$AWS_ENDPOINT_URL_STS")`,
+      `  Roles with MFA:           ${suggestCommand('assume', 'prod admin')} --mfa-code "$(rolebar demo code)"`,
+      `  Stop it:                  eval "$(rolebar demo stop)"`,
+    ].join('\n'),
+  );
+  return 0;
+}
+
+async function stop(io: Io): Promise<number> {
+  const dir = demoDir(io.env);
+  const server = runningServer(dir);
+  if (server) process.kill(server.pid, 'SIGTERM');
+  const secrets = openKeychain({ service: DEMO_KEYCHAIN_SERVICE, env: io.env });
+  for (const account of await secrets.list().catch(() => [])) await secrets.delete(account);
+  rmSync(dir, { recursive: true, force: true });
+  const names = Object.keys(demoEnv(dir, { pid: 0, endpoint: '', federationEndpoint: '' }));
+  io.out(`unset ${names.join(' ')}`);
+  io.err(server ? 'rolebar: the demo is stopped and its files removed.' : 'rolebar: no demo was running.');
+  return 0;
+}
+
+const demo: Command = {
+  spec: {
+    name: 'demo',
+    summary:
+      'Try Rolebar without AWS: starts a local STS emulator in the background with a demo identity and roles (own folder and keychain service; your settings and ~/.aws are not touched) and prints the lines that point a shell at it.',
+    synopsis: 'demo [start|code|stop]',
+    options: {},
+    positionals: [0, 1],
+    details:
+      'Examples:\n' +
+      '  eval "$(rolebar demo)"             # start (or rejoin) the demo in this shell\n' +
+      "  rolebar assume 'prod readonly'\n" +
+      '  rolebar assume \'prod admin\' --mfa-code "$(rolebar demo code)"\n' +
+      '  eval "$(rolebar demo stop)"        # stop it and forget its files\n' +
+      'The folder is ROLEBAR_DEMO_DIR, default ~/.cache/rolebar-demo.',
+  },
+  run: async (args, io) => {
+    const action = args.positionals[0] ?? 'start';
+    if (action === 'start') return start(io);
+    if (action === 'stop') return stop(io);
+    if (action === 'code') {
+      // The demo's MFA device is a published test secret: showing its code is the point of the demo.
+      io.out(totp(SEED_MFA.alice.secretBase32, Date.now()));
+      return 0;
+    }
+    if (action === 'serve') return serve();
+    throw new UsageError(`'demo' takes start, code or stop, not '${action}'`);
+  },
+};
+
+/** `demo`. */
+export const commands: Record<string, Command> = { demo };

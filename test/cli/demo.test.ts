@@ -1,0 +1,70 @@
+// `rolebar demo` from a user's shell: start it, point the shell at it with eval, use every kind of role through
+// Rolebar and the real AWS CLI (2.9 here: it predates AWS_ENDPOINT_URL_STS, so it is given --endpoint-url), stop it. No AWS account and no Electron involved.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { makeSandbox, type Sandbox } from '../support/sandbox.js';
+import { awsCliPath } from '../support/prerequisites.js';
+import { CLI, explain, runProgram } from './helpers.js';
+
+describe('rolebar demo', () => {
+  let sandbox: Sandbox;
+  let env: NodeJS.ProcessEnv;
+  let demoDir: string;
+  before(() => {
+    sandbox = makeSandbox('cli-demo');
+    demoDir = path.join(sandbox.dir, 'demo');
+    env = { ...sandbox.env, ROLEBAR_DEMO_DIR: demoDir, NO_COLOR: '1' };
+    // The demo sets its own; the user's shell may have anything here.
+    for (const name of ['AWS_ENDPOINT_URL_STS', 'AWS_REGION', 'AWS_PROFILE', 'ROLEBAR_HOME'])
+      delete env[name];
+  });
+  after(async () => {
+    // Stop the background emulator even when the flow failed half-way.
+    const serverFile = path.join(demoDir, 'server.json');
+    if (existsSync(serverFile)) {
+      const { pid } = JSON.parse(readFileSync(serverFile, 'utf8')) as { pid: number };
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
+    }
+    await runProgram(process.execPath, [CLI, 'demo', 'stop'], env);
+    sandbox?.cleanup();
+  });
+
+  it('a full flow: eval "$(rolebar demo)", assume plain, MFA and chained roles, the AWS CLI, stop', async () => {
+    const script = [
+      'set -euo pipefail',
+      `rolebar() { "${process.execPath}" "${CLI}" "$@"; }`,
+      `aws() { "${awsCliPath()}" "$@"; }`,
+      'eval "$(rolebar demo)"',
+      'echo "== status"; rolebar status',
+      'echo "== assume"; rolebar assume "prod readonly"',
+      'echo "== aws"; aws sts get-caller-identity --endpoint-url "$AWS_ENDPOINT_URL_STS" --profile prod-readonly --query Arn --output text',
+      'echo "== mfa"; rolebar assume "prod admin" --mfa-code "$(rolebar demo code)"',
+      'echo "== chain"; rolebar exec "prod deployer" -- aws sts get-caller-identity --endpoint-url "$AWS_ENDPOINT_URL_STS" --query Arn --output text',
+      'echo "== console"; rolebar console "dev worker" --print',
+      'echo "== signout"; rolebar signout "prod readonly"',
+      'echo "== again"; eval "$(rolebar demo)"; rolebar status --json | grep -c principalArn',
+      'echo "== stop"; eval "$(rolebar demo stop)"; echo "endpoint=${AWS_ENDPOINT_URL_STS:-unset}"',
+    ].join('\n');
+    const run = await runProgram('bash', ['-c', script], env);
+    assert.equal(run.code, 0, `${explain(run)}\nstdout: ${run.stdout}`);
+    const part = (name: string) => run.stdout.split(`== ${name}\n`)[1]?.split('\n== ')[0] ?? '';
+    assert.match(part('status'), /alice \(demo\)[\s\S]*prod admin[\s\S]*prod readonly[\s\S]*prod deployer/);
+    assert.match(part('assume'), /assumed-role\/readonly\/.* → profile prod-readonly, until/);
+    assert.equal(part('aws').trim(), 'arn:aws:sts::222222222222:assumed-role/readonly/rolebar-alice');
+    assert.match(part('mfa'), /assumed-role\/admin\//);
+    assert.match(part('chain'), /^arn:aws:sts::222222222222:assumed-role\/deployer\//);
+    assert.match(part('console'), /^http:\/\/127\.0\.0\.1:\d+\/federation\?Action=login/);
+    assert.match(part('signout'), /Signed out of "prod readonly"/);
+    assert.equal(part('again').trim(), '3', 'joining the running demo keeps its sessions');
+    assert.match(part('stop'), /endpoint=unset/);
+    assert.match(run.stderr, /eval "\$\(rolebar demo\)"/);
+    assert.ok(!existsSync(demoDir), 'stop removes the demo folder');
+    assert.ok(!existsSync(sandbox.credentialsFile), "the user's own AWS files are untouched");
+  });
+});
