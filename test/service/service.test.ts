@@ -138,7 +138,7 @@ describe('the service layer the IPC handlers call', () => {
     assert.deepEqual(refused.ok ? undefined : refused.error, {
       code: 'role-in-use',
       message: 'Cannot remove "hub": "spoke", "rim" are assumed from it.',
-      hint: 'Nothing was changed. Remove those roles or give them another source first.',
+      hint: 'Nothing was changed. Remove those roles or give them another source first (`rolebar role edit LABEL --source NAME`).',
     });
     assert.deepEqual(files(), before, 'the profile, the session and the roles are untouched');
     assert.equal(f.pushed.length, pushed, 'no state change');
