@@ -60,10 +60,11 @@ const add: Command = {
       if ((roleArn === undefined) === (roleName === undefined)) {
         throw new UsageError("'role add' needs exactly one of --role-arn and --role-name");
       }
+      const durationSeconds = integerOption(args, 'duration'); // a typing mistake is told before any lookup
       const source = sourceOf(core, requiredOption(args, 'source', 'role add'));
       const optional = {
         externalId: stringOption(args, 'external-id'),
-        durationSeconds: integerOption(args, 'duration'),
+        durationSeconds,
         sessionName: stringOption(args, 'session-name'),
         profileName: stringOption(args, 'profile'),
         region: stringOption(args, 'region'),
