@@ -100,12 +100,15 @@ describe('answers that are not what STS sends', () => {
       moved.message,
       /HTTP 302 \(no content type, empty\) redirecting to https:\/\/login\.example\//,
     );
+    f.emu.clearRequests();
     const missing = await switchAgainst({
       status: 404,
       headers: { 'Content-Type': 'text/plain' },
       body: 'Not Found',
     });
     assert.match(missing.message, /HTTP 404 \(text\/plain\)/);
+    // Retrying cannot turn a wrong endpoint into STS: one request, not three.
+    assert.equal(f.emu.countRequests('AssumeRole', 'Canned'), 1);
     for (const e of [garbage, empty, moved, missing]) assert.match(e.hint ?? '', /AWS_ENDPOINT_URL_STS/);
   });
 
