@@ -3,6 +3,7 @@
  * - out/main/main.js        Electron main process (ESM; electron and keytar stay external)
  * - out/preload/preload.cjs the preload, one CommonJS file so that it runs in a sandboxed renderer
  * - out/cli/rolebar.mjs     the `rolebar` command line, one file for a fast start
+ * - out/keychain-helper.mjs the child process keytar runs in (CLI and core)
  * - out/renderer/           the page: index.html, renderer.js, styles.css
  * Usage: tsx build/build.ts [--watch] [--minify]
  */
@@ -62,6 +63,16 @@ const builds: esbuild.BuildOptions[] = [
     banner: {
       js: "#!/usr/bin/env node\nimport { createRequire as __rolebarRequire } from 'node:module'; const require = __rolebarRequire(import.meta.url);",
     },
+  },
+  {
+    // keytar runs in this helper process, killable when a keychain call hangs (see keychain-runner.ts).
+    ...common,
+    entryPoints: [path.join(root, 'electron/core/keychain-helper.ts')],
+    outfile: path.join(out, 'keychain-helper.mjs'),
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: nodeExternals,
   },
   {
     ...common,

@@ -5,14 +5,13 @@
  * one input) and scanned for Electron 45 offline. Fails on any finding above informational that is not waived
  * below with its reason. Usage: tsx build/security-lint.ts
  */
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const cli = path.join(root, 'node_modules/@doyensec/electronegativity/dist/index.js');
 
 /** Checks turned off (by the tool's class name), each with why. */
 const EXCLUDED_CHECKS: Record<string, string> = {
@@ -55,22 +54,24 @@ interface Finding {
   description: string;
 }
 
-/** Parses the tool's CSV (quoted fields, commas inside quotes). */
-function parseCsv(text: string): Finding[] {
-  const rows = text.trim().split(/\r?\n/).slice(1);
-  return rows.map((row) => {
-    const fields: string[] = [];
-    const pattern = /("(?:[^"]|"")*"|[^,]*)(,|$)/g;
-    for (let m = pattern.exec(row); m && m.index < row.length; m = pattern.exec(row)) {
-      const raw = m[1] ?? '';
-      fields.push(raw.startsWith('"') ? raw.slice(1, -1).replace(/""/g, '"') : raw);
-      if (m[2] === '') break;
-    }
-    const [id = '', severity = '', confidence = '', file = '', location = '', sample = '', description = ''] =
-      fields;
-    return { id, severity, confidence, file, location, sample, description };
-  });
+/** What the tool's `run` resolves to (its own shapes, read defensively: the package ships no types). */
+interface RawIssue {
+  id: string;
+  severity: { name: string };
+  confidence: { name: string };
+  file: string;
+  location: { line: number; column: number };
+  sample: string;
+  description: string;
 }
+
+// The tool's programmatic entry (its package "main"). Its CLI's `-o report.csv` writes the header and the rows
+// with two racing async writes, which garbled the report now and then; the API hands the findings over whole.
+const require = createRequire(import.meta.url);
+const runElectronegativity = require('@doyensec/electronegativity') as (
+  options: Record<string, unknown>,
+  forCli: boolean,
+) => Promise<{ errors: unknown[]; issues: RawIssue[] }>;
 
 const stage = mkdtempSync(path.join(os.tmpdir(), 'rolebar-electronegativity-'));
 try {
@@ -79,22 +80,36 @@ try {
   }
   mkdirSync(path.join(stage, 'renderer'));
   cpSync(path.join(root, 'renderer/index.html'), path.join(stage, 'renderer/index.html'));
-  const report = path.join(stage, 'report.csv');
-  const run = spawnSync(
-    process.execPath,
-    [
-      cli,
-      ...['-i', stage, '-r', '-v', 'false', '-e', '45.4.1', '-o', report],
-      ...['-x', Object.keys(EXCLUDED_CHECKS).join(',').toLowerCase()],
-    ],
-    { encoding: 'utf8', env: { ...process.env, NO_UPDATE_NOTIFIER: '1' } },
+  const result = await runElectronegativity(
+    {
+      input: stage,
+      output: undefined,
+      isSarif: false,
+      customScan: [],
+      excludeFromScan: Object.keys(EXCLUDED_CHECKS).map((check) => check.toLowerCase()),
+      severitySet: undefined,
+      confidenceSet: undefined,
+      isRelative: true,
+      isVerbose: false,
+      electronUpgrade: undefined,
+      electronVersionOverride: '45.4.1',
+      parserPlugins: [],
+    },
+    false,
   );
-  if (run.status !== 0) {
-    console.error(run.stderr || run.stdout);
-    console.error('electronegativity did not run');
+  if (result.errors.length > 0) {
+    console.error(`electronegativity could not read ${result.errors.length} file(s)`);
     process.exit(1);
   }
-  const findings = parseCsv(readFileSync(report, 'utf8'));
+  const findings: Finding[] = result.issues.map((issue) => ({
+    id: issue.id,
+    severity: issue.severity.name,
+    confidence: issue.confidence.name,
+    file: issue.file,
+    location: `${issue.location.line}:${issue.location.column}`,
+    sample: issue.sample,
+    description: issue.description,
+  }));
   const waived = (f: Finding) =>
     WAIVERS.find(
       (w) => w.id === f.id && w.file === f.file && (w.sample === undefined || w.sample === f.sample),

@@ -67,12 +67,20 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedArgs {
   for (const [name, option] of Object.entries(spec.options)) {
     options[name] = option.short ? { type: option.type, short: option.short } : { type: option.type };
   }
-  let parsed: ReturnType<typeof parseArgs>;
+  const config = {
+    args: attachNegativeValues(own, options),
+    options,
+    allowPositionals: true,
+    strict: true,
+    tokens: true,
+  } as const;
+  let parsed: ReturnType<typeof parseArgs<typeof config>>;
   try {
-    parsed = parseArgs({ args: own, options, allowPositionals: true, strict: true });
+    parsed = parseArgs(config);
   } catch (error) {
     throw new UsageError(cleanParseError(error) + optionSuggestion(own, Object.keys(options)));
   }
+  refuseRepeatedValues(parsed.tokens);
   const values = parsed.values as Record<string, string | boolean | undefined>;
   const help = values.help === true;
   delete values.help;
@@ -136,10 +144,48 @@ function optionSuggestion(words: string[], known: string[]): string {
   return match === undefined ? '' : `. Did you mean '--${match}'?`;
 }
 
+/**
+ * Joins `--name -1` into `--name=-1` for string options, so a negative number reaches the option's own check
+ * ("takes a whole number, not '-1'") instead of parseArgs's three-line advice about dashes.
+ */
+function attachNegativeValues(
+  words: readonly string[],
+  options: Record<string, { type: 'string' | 'boolean' }>,
+): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] ?? '';
+    const next = words[i + 1];
+    const name = word.startsWith('--') ? word.slice(2) : undefined;
+    if (name && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${word}=${next}`);
+      i++;
+    } else out.push(word);
+  }
+  return out;
+}
+
+/** A value option given twice is refused: silently keeping the last one hides a typo or a pasted duplicate. */
+function refuseRepeatedValues(
+  tokens: ReadonlyArray<{ kind: string; name?: string; value?: string | undefined }>,
+): void {
+  const seen = new Map<string, string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.name === undefined || token.value === undefined) continue;
+    const earlier = seen.get(token.name);
+    if (earlier !== undefined)
+      throw new UsageError(
+        `--${token.name} was given twice ('${earlier}' and '${token.value}'); give it once`,
+      );
+    seen.set(token.name, token.value);
+  }
+}
+
 function cleanParseError(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  // parseArgs adds advice about '--' that does not fit our commands; keep its first sentence.
-  return (text.split('. ')[0] ?? text).replace(/\.$/, '');
+  // parseArgs adds advice about '--' that does not fit our commands; keep its first sentence, on one line.
+  const first = text.split('\n')[0] ?? text;
+  return (first.split('. ')[0] ?? first).replace(/\.$/, '');
 }
 
 /** A runnable command: its spec and what it does. Resolves to the exit code. */

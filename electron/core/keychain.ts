@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { RolebarError } from './errors.js';
+import { type HelperKeytar, type StartHelper, helperKeytar } from './keychain-runner.js';
 
 /** The keychain service Rolebar's own entries live under; tests use a name of their own. */
 export const DEFAULT_KEYCHAIN_SERVICE = 'Rolebar';
@@ -50,6 +52,44 @@ export interface KeychainOptions {
   platform?: NodeJS.Platform;
   /** The keytar module; loaded on first use when not given. */
   keytar?: KeytarLike;
+  /**
+   * How to start the helper process keytar runs in (see keychain-runner.ts). Default: Node's fork; inside
+   * Electron, where fork would start a second app, keytar runs in process unless the app passes its own.
+   */
+  startHelper?: StartHelper;
+}
+
+const LOCKED_HINT_LINUX =
+  'Unlock your login keyring: in a desktop session open "Passwords and Keys" (Seahorse) and unlock "Login"; without a display, run `gnome-keyring-daemon --unlock`, type the keyring password and press Ctrl-D. Then try again.';
+
+/** The keytar to use when none is injected: in a helper process when one can be started, else in process. */
+function defaultKeytar(options: KeychainOptions): KeytarLike | HelperKeytar {
+  if (options.startHelper) return helperKeytar(options.startHelper);
+  if (process.versions.electron) return loadKeytar();
+  return helperKeytar();
+}
+
+/**
+ * Whether the Secret Service's default collection is locked (libsecret then answers "no such entry" rather
+ * than failing), asked over D-Bus with dbus-send; undefined when that cannot be told within 2 s.
+ */
+function defaultCollectionLocked(env: NodeJS.ProcessEnv): Promise<boolean | undefined> {
+  const args = [
+    '--session',
+    '--print-reply',
+    '--reply-timeout=2000',
+    '--dest=org.freedesktop.secrets',
+    '/org/freedesktop/secrets/aliases/default',
+    'org.freedesktop.DBus.Properties.Get',
+    'string:org.freedesktop.Secret.Collection',
+    'string:Locked',
+  ];
+  return new Promise((resolve) => {
+    execFile('dbus-send', args, { env, timeout: 2_500 }, (error, stdout) => {
+      if (error) return resolve(undefined);
+      resolve(/boolean true/.test(stdout) ? true : /boolean false/.test(stdout) ? false : undefined);
+    });
+  });
 }
 
 /**
@@ -62,27 +102,27 @@ export function openKeychain(options: KeychainOptions = {}): SecretStore {
   const timeoutMs = options.timeoutMs ?? DEFAULT_KEYCHAIN_TIMEOUT_MS;
   const env = options.env ?? process.env;
   const platform = options.platform ?? process.platform;
-  let keytar = options.keytar;
+  let keytar: KeytarLike | HelperKeytar | undefined = options.keytar;
 
   async function call<T>(operation: string, run: (k: KeytarLike) => Promise<T>): Promise<T> {
     if (platform === 'linux') assertSessionBus(env);
-    keytar ??= loadKeytar();
+    keytar ??= defaultKeytar(options);
     const k = keytar;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new KeychainUnavailableError(
-              'timeout',
-              `The keychain did not answer within ${Math.round(timeoutMs / 1000)} s (${operation}).`,
-              platform === 'linux'
-                ? 'Your login keyring may be locked and waiting on an unlock prompt: unlock it (for example in Seahorse, "Passwords and Keys") and try again.'
-                : 'Unlock your keychain and try again.',
-            ),
+      timer = setTimeout(() => {
+        // A helper stuck in libsecret is killed, so nothing hung outlives the call.
+        if ('reset' in k) k.reset();
+        reject(
+          new KeychainUnavailableError(
+            'timeout',
+            `The keychain did not answer within ${Math.round(timeoutMs / 1000)} s (${operation}).`,
+            platform === 'linux'
+              ? `The D-Bus session or the keyring daemon is not answering, or an unlock prompt is waiting where nobody sees it. ${LOCKED_HINT_LINUX}`
+              : 'Unlock your keychain and try again.',
           ),
-        timeoutMs,
-      );
+        );
+      }, timeoutMs);
     });
     try {
       return await Promise.race([run(k), timeout]);
@@ -93,9 +133,43 @@ export function openKeychain(options: KeychainOptions = {}): SecretStore {
     }
   }
 
+  /** True when a Linux keyring (not an injected fake) says it is locked. */
+  const isLocked = async () =>
+    platform === 'linux' && !options.keytar && (await defaultCollectionLocked(env)) === true;
+  const lockedError = (cause?: unknown) =>
+    new KeychainUnavailableError(
+      'locked',
+      'The keychain (login keyring) is locked, so Rolebar cannot use its entries.',
+      LOCKED_HINT_LINUX,
+      cause,
+    );
+
+  /**
+   * A locked keyring answers "no such entry", or fails in odd ways (keytar's listing even crashes): say it is
+   * locked, and how to unlock it, rather than sending the user to re-enter keys. Timeouts keep their own
+   * message (it already names the lock), so the whole call stays well inside its bound.
+   */
+  async function unlessLocked<T>(attempt: () => Promise<T>, isEmpty: (value: T) => boolean): Promise<T> {
+    let value: T;
+    try {
+      value = await attempt();
+    } catch (error) {
+      const recheck =
+        error instanceof KeychainUnavailableError && (error.reason === 'failed' || error.reason === 'locked');
+      if (recheck && error.reason !== 'locked' && (await isLocked())) throw lockedError(error);
+      throw error;
+    }
+    if (isEmpty(value) && (await isLocked())) throw lockedError();
+    return value;
+  }
+
   return {
     service,
-    get: (account) => call('read', (k) => k.getPassword(service, checkAccount(account))),
+    get: (account) =>
+      unlessLocked(
+        () => call('read', (k) => k.getPassword(service, checkAccount(account))),
+        (secret) => secret === null,
+      ),
     set: async (account, secret) => {
       if (secret.length === 0)
         throw new RolebarError('keychain-empty-secret', 'Refusing to store an empty secret.');
@@ -103,7 +177,11 @@ export function openKeychain(options: KeychainOptions = {}): SecretStore {
     },
     delete: (account) => call('delete', (k) => k.deletePassword(service, checkAccount(account))),
     list: () =>
-      call('list', async (k) => (await k.findCredentials(service)).map((entry) => entry.account).sort()),
+      unlessLocked(
+        () =>
+          call('list', async (k) => (await k.findCredentials(service)).map((entry) => entry.account).sort()),
+        (names) => names.length === 0,
+      ),
   };
 }
 
@@ -133,18 +211,23 @@ function loadKeytar(): KeytarLike {
     // keytar is a native CommonJS module; loading it lazily keeps start-up fast for commands that never touch secrets.
     return createRequire(import.meta.url)('keytar') as KeytarLike;
   } catch (error) {
-    throw new KeychainUnavailableError(
-      'not-installed',
-      'The keychain module (keytar) could not be loaded.',
-      'Reinstall Rolebar; on Linux building it needs libsecret (sudo apt-get install libsecret-1-dev) before npm install.',
-      error,
-    );
+    throw notInstalled(error);
   }
+}
+
+function notInstalled(cause: unknown): KeychainUnavailableError {
+  return new KeychainUnavailableError(
+    'not-installed',
+    'The keychain module (keytar) could not be loaded.',
+    'Reinstall Rolebar; on Linux building it needs libsecret (sudo apt-get install libsecret-1-dev) before npm install.',
+    cause,
+  );
 }
 
 /** Maps libsecret's, Keychain's and Credential Manager's failures to one typed error with advice. */
 function toKeychainError(error: unknown, operation: string, platform: NodeJS.Platform): Error {
   if (error instanceof RolebarError) return error;
+  if (error instanceof Error && error.name === 'KeytarNotInstalled') return notInstalled(error);
   const text = error instanceof Error ? error.message : String(error);
   if (/not provided by any \.service files|ServiceUnknown|org\.freedesktop\.secrets/i.test(text)) {
     return new KeychainUnavailableError(
@@ -167,9 +250,7 @@ function toKeychainError(error: unknown, operation: string, platform: NodeJS.Pla
     return new KeychainUnavailableError(
       'locked',
       'The keychain is locked, or has no login keyring to store into.',
-      platform === 'linux'
-        ? 'Unlock your login keyring (for example in Seahorse, "Passwords and Keys") and try again.'
-        : 'Unlock your keychain and try again.',
+      platform === 'linux' ? LOCKED_HINT_LINUX : 'Unlock your keychain and try again.',
       error,
     );
   }

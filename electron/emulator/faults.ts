@@ -1,5 +1,12 @@
 /** Kinds of one-shot faults the emulator can inject. */
-export type FaultKind = 'throttle' | 'internal-error' | 'drop-connection';
+export type FaultKind = 'throttle' | 'internal-error' | 'drop-connection' | 'silence' | 'canned';
+
+/** An answer sent as it is, in place of the emulator's own: what a wrong endpoint or a proxy answers. */
+export interface CannedAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
 
 /** Restricts a fault to requests of one Action (e.g. `AssumeRole`, `getSigninToken`); all requests when omitted. */
 export interface FaultMatch {
@@ -10,6 +17,13 @@ interface CountedFault {
   kind: FaultKind;
   remaining: number;
   action: string | undefined;
+  canned?: CannedAnswer;
+}
+
+/** A counted fault as the server applies it. */
+export interface TakenFault {
+  kind: FaultKind;
+  canned?: CannedAnswer;
 }
 
 interface DelayFault {
@@ -26,9 +40,9 @@ export class FaultController {
   private counted: CountedFault[] = [];
   private delays: DelayFault[] = [];
 
-  private add(kind: FaultKind, count: number, match: FaultMatch | undefined): void {
+  private add(kind: FaultKind, count: number, match: FaultMatch | undefined, canned?: CannedAnswer): void {
     if (!Number.isInteger(count) || count < 1) throw new Error('fault count must be a positive integer');
-    this.counted.push({ kind, remaining: count, action: match?.action });
+    this.counted.push({ kind, remaining: count, action: match?.action, ...(canned ? { canned } : {}) });
   }
 
   /** The next `count` matching requests get 400 Throttling "Rate exceeded". */
@@ -44,6 +58,19 @@ export class FaultController {
   /** The next `count` matching requests have their connection destroyed without any response. */
   dropConnection(count = 1, match?: FaultMatch): void {
     this.add('drop-connection', count, match);
+  }
+
+  /** The next `count` matching requests are read and never answered (the connection stays open until closed). */
+  silence(count = 1, match?: FaultMatch): void {
+    this.add('silence', count, match);
+  }
+
+  /**
+   * The next `count` matching requests get `answer` verbatim instead of the emulator's own: garbage, an HTML
+   * page, an empty body, a redirect, a 404, or an STS-shaped answer a test wrote (e.g. an impossible Expiration).
+   */
+  answerWith(answer: CannedAnswer, count = 1, match?: FaultMatch): void {
+    this.add('canned', count, match, answer);
   }
 
   /** Delays the answer to matching requests by `ms` (the next `count` of them, or all until cleared). */
@@ -64,12 +91,12 @@ export class FaultController {
   }
 
   /** @internal Takes the counted fault for a request of `action`, if one matches. */
-  take(action: string | undefined): FaultKind | undefined {
+  take(action: string | undefined): TakenFault | undefined {
     const fault = this.counted.find((f) => f.action === undefined || f.action === action);
     if (!fault) return undefined;
     fault.remaining -= 1;
     if (fault.remaining <= 0) this.counted = this.counted.filter((f) => f !== fault);
-    return fault.kind;
+    return fault.canned ? { kind: fault.kind, canned: fault.canned } : { kind: fault.kind };
   }
 
   /** @internal Total delay (ms) for a request of `action`, consuming counted delays. */

@@ -9,7 +9,7 @@
  */
 export { type Clock, createManualClock, type ManualClock, systemClock } from './clock.js';
 export { SIGNATURE_MISMATCH_MESSAGE, StsError, stsErrors } from './errors.js';
-export type { FaultKind, FaultMatch, FaultController } from './faults.js';
+export type { CannedAnswer, FaultKind, FaultMatch, FaultController } from './faults.js';
 export type { SigninTokenRecord } from './federation.js';
 export { evaluatePolicies, wildcardMatch } from './policy.js';
 export { SEED_ACCOUNTS, SEED_EXTERNAL_ID, SEED_KEYS, SEED_MFA, SEED_ROLES, seedWorld } from './seed.js';

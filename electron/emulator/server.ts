@@ -226,17 +226,27 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
       entry.code = code;
       log.push(entry);
     };
-    if (fault === 'drop-connection') {
+    if (fault?.kind === 'drop-connection') {
       finish(0, 'ConnectionDropped');
       req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'silence') {
+      finish(0, 'Silence'); // the socket is destroyed when the client gives up or the emulator closes
+      return;
+    }
+    if (fault?.canned) {
+      const { status, headers = {}, body = '' } = fault.canned;
+      finish(status, 'Canned');
+      send(res, status, headers, body, requestId);
       return;
     }
     const sendError = (error: StsError): void => {
       finish(error.status, error.code);
       send(res, error.status, { 'Content-Type': 'text/xml' }, errorXml(error, requestId, xmlns), requestId);
     };
-    if (fault === 'throttle') return sendError(stsErrors.throttling());
-    if (fault === 'internal-error') return sendError(stsErrors.internalFailure());
+    if (fault?.kind === 'throttle') return sendError(stsErrors.throttling());
+    if (fault?.kind === 'internal-error') return sendError(stsErrors.internalFailure());
 
     if (path === '/federation') {
       const answer = federation.handle(params, entry.at);

@@ -7,6 +7,7 @@ import { app, clipboard, powerMonitor, session, shell } from 'electron';
 import ElectronStore from 'electron-store';
 import { createCore } from '../core/core.js';
 import { DEFAULT_KEYCHAIN_SERVICE, openKeychain } from '../core/keychain.js';
+import { utilityProcessHelper } from './keychain-process.js';
 import { APP_NAME, settingsDir } from '../core/paths.js';
 import { openSettings, type SettingsData } from '../core/settings.js';
 import type { AppInfo, AppState } from '../ipc/contract.js';
@@ -77,7 +78,11 @@ async function start(): Promise<void> {
     settings,
     // The demo keeps its fake keys in memory: it never touches the user's keychain.
     secrets:
-      demo?.secrets ?? openKeychain({ service: env.ROLEBAR_KEYCHAIN_SERVICE || DEFAULT_KEYCHAIN_SERVICE }),
+      demo?.secrets ??
+      openKeychain({
+        service: env.ROLEBAR_KEYCHAIN_SERVICE || DEFAULT_KEYCHAIN_SERVICE,
+        startHelper: utilityProcessHelper,
+      }),
     env,
     homedir: os.homedir(),
   });

@@ -78,8 +78,13 @@ describe('generated trust and permission policies, loaded into an emulator world
     danaId = (await f.core.identities.addIamUser({ name: 'dana', ...DANA, mfaSerial: DANA_MFA.serial })).id;
   });
   after(async () => {
-    tools.close();
-    await f.close();
+    // Each part is closed even when set-up stopped half-way (then some are still unassigned).
+    const opened: { tools?: IamTools; f?: CoreFixture } = { tools, f };
+    try {
+      opened.tools?.close();
+    } finally {
+      await opened.f?.close();
+    }
   });
 
   it('cross-account: fails without them, with the trust policy alone, and works with both', async () => {

@@ -12,7 +12,21 @@ describe('the service layer the IPC handlers call', () => {
     f = await startServiceFixture('service');
     aliceId = (await addAlice(f.core)).id;
   });
-  after(() => f.close());
+  after(() => f?.close());
+
+  /** Adds a role of its own for one test and switches to it: no test relies on another's leftovers. */
+  const switchedRole = async (label: string): Promise<string> => {
+    const role = await f.service['role:add']({
+      label,
+      roleArn: SEED_ROLES.readonly,
+      source: { kind: 'identity', id: aliceId },
+      mfa: false,
+    });
+    assert.ok(role.ok, JSON.stringify(role));
+    const switched = await f.service['role:switch']({ roleId: role.value.id });
+    assert.ok(switched.ok, JSON.stringify(switched));
+    return role.value.id;
+  };
 
   it('adds an identity and never hands its secret back', async () => {
     const added = await f.service['identity:add']({
@@ -75,8 +89,7 @@ describe('the service layer the IPC handlers call', () => {
   });
 
   it('copies a snippet through the clipboard and clears it later only if it is still there', async () => {
-    const state = await f.service.state();
-    const roleId = state.activeRoleId ?? '';
+    const roleId = await switchedRole('snippet-role');
     const copied = await f.service['snippet:copy']({ roleId, format: 'bash' });
     assert.deepEqual(copied, { ok: true, value: { clearsInSeconds: 60 } });
     assert.match(f.clipboard.text, /^export AWS_ACCESS_KEY_ID=/m);
@@ -146,7 +159,8 @@ describe('the service layer the IPC handlers call', () => {
   });
 
   it('signs out: the profile goes, the session goes, the state says so', async () => {
-    const roleId = (await f.service.state()).roles.find((r) => r.label === 'prod-ro')?.id ?? '';
+    const roleId = await switchedRole('sign-out-role');
+    assert.ok((await f.service.state()).sessions.some((s) => s.roleId === roleId));
     assert.deepEqual(await f.service['session:sign-out']({ roleId }), { ok: true, value: null });
     const state = f.pushed.at(-1);
     assert.ok(!state?.sessions.some((s) => s.roleId === roleId));

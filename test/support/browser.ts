@@ -62,6 +62,8 @@ export async function openRenderer(
   const context = await browser.newContext({
     colorScheme: options.colorScheme ?? 'light',
     viewport: options.viewport ?? { width: 420, height: 600 },
+    // No transitions: axe and screenshots then see each state as it settles, never a toast half faded in.
+    reducedMotion: 'reduce',
   });
   // Same checks as the main process: a known channel, arguments of the right shape.
   await context.exposeBinding('__rolebarInvoke', async (_source, channel: unknown, args: unknown) => {

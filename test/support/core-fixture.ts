@@ -26,6 +26,15 @@ export interface CoreFixture {
 /** Starts the emulator and builds a core that talks to it through AWS_ENDPOINT_URL_STS, as a user would configure it. */
 export async function startCoreFixture(label: string, world: WorldSpec = seedWorld()): Promise<CoreFixture> {
   const emu = await startStsEmulator({ world });
+  try {
+    return assemble(emu, label);
+  } catch (error) {
+    await emu.close();
+    throw error;
+  }
+}
+
+function assemble(emu: StsEmulator, label: string): CoreFixture {
   const sandbox = makeSandbox(label);
   // IAM is served on the same endpoint, as the AWS tools configure it (AWS_ENDPOINT_URL_IAM).
   const env = {
@@ -58,10 +67,15 @@ export async function startCoreFixture(label: string, world: WorldSpec = seedWor
     core,
     reopen: build,
     async close() {
-      for (const c of built) c.close();
-      for (const account of await secrets.list()) await secrets.delete(account);
-      await emu.close();
-      sandbox.cleanup();
+      // The emulator and the sandbox go even when the keychain clean-up fails (a broken set-up must not
+      // leave a listening server that holds the test process open until its timeout).
+      try {
+        for (const c of built) c.close();
+        for (const account of await secrets.list()) await secrets.delete(account);
+      } finally {
+        await emu.close();
+        sandbox.cleanup();
+      }
     },
   };
 }

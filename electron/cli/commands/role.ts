@@ -84,6 +84,7 @@ const add: Command = {
       if ((roleArn === undefined) === (roleName === undefined)) {
         throw new UsageError("'role add' needs exactly one of --role-arn and --role-name");
       }
+      integerOption(args, 'duration'); // a typing mistake is told before any lookup
       const source = sourceOf(core, requiredOption(args, 'source', 'role add'));
       const role = core.roles.add({
         label: args.positionals[0] as string,

@@ -6,6 +6,8 @@ export type AwsFileErrorCode =
   | 'duplicate' // the profile's section appears more than once: which one is meant is ambiguous
   | 'locked' // another writer held the lock for longer than our timeout
   | 'invalid-input' // a profile name or value that cannot be written safely
+  | 'not-a-file' // the path is a folder, FIFO, socket or device: refused, never replaced
+  | 'not-text' // the file holds binary data, not an INI text file: refused, never changed
   | 'io'; // the file system refused (permissions, missing disk, …)
 
 /**
@@ -33,4 +35,39 @@ export function ioError(action: string, file: string, cause: unknown): AwsFileEr
     context: { file, errno },
     cause,
   });
+}
+
+/** What a path that is not a regular file is, in the user's words. */
+export function describeKind(stat: {
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+}): string {
+  if (stat.isDirectory()) return 'a folder';
+  if (stat.isFIFO()) return 'a named pipe (FIFO)';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/** The refusal for a path that is not a regular file: named, with its kind, never replaced. */
+export function notRegularFile(file: string, kind: string): AwsFileError {
+  return new AwsFileError('not-a-file', `${file} is ${kind}, not a regular file; Rolebar left it as it is.`, {
+    hint: 'Point AWS_SHARED_CREDENTIALS_FILE or AWS_CONFIG_FILE at a regular file (or unset them to use ~/.aws), or move that path aside.',
+    context: { file, kind },
+  });
+}
+
+/** The refusal for a file that holds binary data: named, never changed. */
+export function notTextFile(file: string): AwsFileError {
+  return new AwsFileError(
+    'not-text',
+    `${file} is not a text file (it holds binary data); Rolebar left it as it is.`,
+    {
+      hint: 'Check what wrote that file, move it aside, and try again: the AWS tools read only text INI files there.',
+      context: { file },
+    },
+  );
 }

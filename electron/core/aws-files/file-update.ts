@@ -1,25 +1,23 @@
 /*
  * One guarded read-modify-write of a shared file: resolve symlinks, take the lock, read, let the
- * caller plan the new text, back up before our first change, fix loose permissions, write atomically.
+ * caller plan the new text, back up what needs it (backups.ts), fix loose permissions, write atomically.
  */
-import { type Stats, promises as fs } from 'node:fs';
+import { type Stats, constants as fsConstants, promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  PRIVATE_FILE_MODE,
   atomicWriteFile,
   cleanStaleTempFiles,
   decideMode,
   removeFileDurably,
   resolveWriteTarget,
 } from './atomic.js';
-import { ioError } from './errors.js';
+import { keepBackup } from './backups.js';
+import { describeKind, ioError, notRegularFile, notTextFile } from './errors.js';
 import type { TextEdit } from './edit.js';
 import { type IniDocument, parseIni } from './ini.js';
 import { type LockOptions, withFileLock } from './lock.js';
 import { type SectionSpan, scanSections } from './scan.js';
-
-/** Suffix (before the timestamp) of the backups kept next to a file. */
-export const BACKUP_INFIX = '.rolebar-backup-';
 
 /** A file as read: parsed, and whether it existed at all. */
 export interface SharedFileSnapshot {
@@ -39,29 +37,59 @@ export interface SharedFileView {
 export interface PlannedChange {
   edits: TextEdit[];
   deleteFile?: boolean;
+  /** The edits replace bytes Rolebar did not write (a forced overwrite): they are backed up unless a backup holds them. */
+  overwritesForeign?: boolean;
 }
 
 /** What an update did. */
 export interface UpdateOutcome {
   changed: boolean;
-  /** The backup made before this change, if this was the first change to the file. */
+  /** The backup made before this change, if it needed one (see backups.ts). */
   backup?: string;
   warnings: string[];
 }
 
+// O_NONBLOCK makes opening a FIFO return at once instead of waiting for a writer; it changes nothing for a
+// regular file. Windows has no FIFOs of this kind and no such flag.
+const OPEN_READ = fsConstants.O_NONBLOCK === undefined ? 'r' : fsConstants.O_RDONLY | fsConstants.O_NONBLOCK;
+
 async function readRaw(file: string): Promise<{ data: Buffer; stat: Stats } | undefined> {
+  let handle: FileHandle;
   try {
-    const handle = await fs.open(file, 'r');
-    try {
-      const stat = await handle.stat();
-      return { data: await handle.readFile(), stat };
-    } finally {
-      await handle.close();
-    }
+    handle = await fs.open(file, OPEN_READ);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ENXIO') throw notRegularFile(file, 'a socket'); // what opening a unix socket gives
     throw error;
   }
+  try {
+    const stat = await handle.stat();
+    // Checked on the open file itself, so the path cannot be swapped between the look and the read.
+    if (!stat.isFile()) throw notRegularFile(file, describeKind(stat));
+    return { data: await handle.readFile(), stat };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Refuses at once (before the lock is taken) a path that exists and is not a regular file. */
+async function assertRegularOrMissing(target: string): Promise<void> {
+  const stat = await fs.stat(target).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (stat && !stat.isFile()) throw notRegularFile(target, describeKind(stat));
+}
+
+/** True when `data` is binary rather than text: a NUL byte, or many control characters near the start. */
+export function looksBinary(data: Buffer): boolean {
+  const head = data.subarray(0, 8192);
+  if (head.includes(0)) return true;
+  let control = 0;
+  for (const byte of head)
+    if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d && byte !== 0x0c) control++;
+  return control > head.length / 20;
 }
 
 /** Reads and parses a shared file without locking (writers rename whole files, so any read is consistent). */
@@ -115,37 +143,6 @@ function sameBytes(data: Buffer, segments: readonly Buffer[]): boolean {
   return pos === data.length;
 }
 
-function timestamp(date: Date): string {
-  return date
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z'); // YYYYMMDDTHHMMSSZ
-}
-
-/**
- * Keeps a copy of `data` as `<file>.rolebar-backup-YYYYMMDDTHHMMSSZ` (mode 0600, same folder) unless
- * a backup of this file already exists there. "A backup exists" is how we know a change is not our
- * first: the first change we ever make is preceded by one, and if the user deletes the backups the
- * next change makes a fresh one. Returns the new backup's path, if one was made.
- */
-export async function ensureBackup(
-  target: string,
-  data: Buffer,
-  always = false,
-  names?: readonly string[],
-): Promise<string | undefined> {
-  const dir = path.dirname(target);
-  const prefix = path.basename(target) + BACKUP_INFIX;
-  const existing = names ?? (await fs.readdir(dir));
-  if (!always && existing.some((name) => name.startsWith(prefix))) return undefined;
-  let backup = path.join(dir, prefix + timestamp(new Date()));
-  // Two deliberate backups within one second must not overwrite each other.
-  for (let n = 2; existing.includes(path.basename(backup)); n++)
-    backup = path.join(dir, `${prefix}${timestamp(new Date())}-${n}`);
-  await atomicWriteFile(backup, [data], PRIVATE_FILE_MODE);
-  return backup;
-}
-
 /**
  * Updates `file` under its lock: `plan` sees the current content and returns the change (or
  * undefined for none, or throws to refuse). Errors other than AwsFileError become code 'io'.
@@ -153,11 +150,12 @@ export async function ensureBackup(
 export async function updateSharedFile(
   file: string,
   plan: (view: SharedFileView) => PlannedChange | undefined,
-  lockOptions: LockOptions & { alwaysBackup?: boolean } = {},
+  lockOptions: LockOptions = {},
 ): Promise<UpdateOutcome> {
   let target: string;
   try {
     target = await resolveWriteTarget(file);
+    await assertRegularOrMissing(target);
   } catch (error) {
     throw ioError('find', file, error);
   }
@@ -165,7 +163,13 @@ export async function updateSharedFile(
     return await withFileLock(
       target,
       async (): Promise<UpdateOutcome> => {
+        // One listing serves both the backup check and the stale-temp cleanup (the lock keeps it current for us).
+        // The cleanup runs on every locked pass, even one that changes nothing: a killed writer's temp file
+        // must not outlive the next write just because that write found the file already as wanted.
+        const names = await fs.readdir(path.dirname(target)).catch(() => undefined);
+        await cleanStaleTempFiles(target, names);
         const raw = await readRaw(target);
+        if (raw && looksBinary(raw.data)) throw notTextFile(target);
         const view = viewOf(raw);
         const change = plan(view);
         if (!change) return { changed: false, warnings: [] };
@@ -173,13 +177,13 @@ export async function updateSharedFile(
         if (raw && !change.deleteFile && sameBytes(raw.data, segments))
           return { changed: false, warnings: [] };
         const warnings: string[] = [];
-        // One listing serves both the backup check and the stale-temp cleanup (the lock keeps it current for us).
-        const names = await fs.readdir(path.dirname(target)).catch(() => undefined);
+        const overwritten = change.overwritesForeign
+          ? change.deleteFile
+            ? [raw?.data ?? Buffer.alloc(0)]
+            : change.edits.map((e) => view.data.subarray(e.start, e.end))
+          : undefined;
         const backup =
-          raw && raw.data.length > 0
-            ? await ensureBackup(target, raw.data, lockOptions.alwaysBackup, names)
-            : undefined;
-        await cleanStaleTempFiles(target, names);
+          raw && raw.data.length > 0 ? await keepBackup(target, raw.data, overwritten, names) : undefined;
         if (change.deleteFile) {
           await removeFileDurably(target);
         } else {

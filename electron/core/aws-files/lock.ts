@@ -2,7 +2,7 @@
  * A lock file beside the target (`credentials.rolebar-lock`) serialises read-modify-write between
  * the app, the CLI and several CLIs, so no writer loses another's update. It is created with
  * O_EXCL ('wx') and holds "pid host time"; a lock whose process is dead (same host) or that is
- * older than `staleMs` is broken. Breaking goes through a second, short-lived `.break` lock and
+ * older than `staleMs` (or dated in the future) is broken. Breaking goes through a second, short-lived `.break` lock and
  * re-checks the lock is the same one judged stale, so two waiters cannot both break it and one
  * delete the other's fresh lock.
  */
@@ -38,9 +38,15 @@ async function inspect(file: string): Promise<LockInfo | undefined> {
   }
 }
 
+/** A lock dated this far ahead of our clock was not written by a clock we share: judge it abandoned. */
+const FUTURE_TOLERANCE_MS = 2_000;
+/** A breaker holds `.break` for a few milliseconds; one older than this crashed mid-break. */
+const BREAKER_STALE_MS = 2_000;
+
 function isStale(info: LockInfo, staleMs: number): boolean {
   const age = Date.now() - info.mtimeMs;
-  if (age > staleMs) return true;
+  // A future mtime (a clock that jumped back, a touched file) would otherwise block until our clock catches up.
+  if (age > staleMs || age < -FUTURE_TOLERANCE_MS) return true;
   const [pid, host] = info.content.split(' ');
   // A holder writes its line right after creating the file: still empty after 2 s, it died in between.
   if (!info.content.endsWith('\n')) return age > Math.min(2_000, staleMs);
@@ -48,20 +54,35 @@ function isStale(info: LockInfo, staleMs: number): boolean {
   return host === os.hostname() && pid !== undefined && /^\d+$/.test(pid) && !isProcessAlive(Number(pid));
 }
 
-async function breakLock(lockPath: string, judged: LockInfo, staleMs: number): Promise<void> {
+/** Removes `file` only if it is still the one judged (same inode and content). */
+async function removeIfSame(file: string, judged: LockInfo): Promise<void> {
+  const now = await inspect(file);
+  if (now && now.ino === judged.ino && now.content === judged.content) await fs.rm(file, { force: true });
+}
+
+/**
+ * Breaks the stale lock `judged` under the `.break` lock. Returns false when another breaker holds
+ * `.break` (the caller then waits like any waiter; retrying at once would spin); a `.break` left by a
+ * crashed breaker is removed, so the next round can proceed.
+ */
+async function breakLock(lockPath: string, judged: LockInfo, staleMs: number): Promise<boolean> {
   const breaker = `${lockPath}.break`;
   try {
-    await (await fs.open(breaker, 'wx', 0o600)).close();
+    const handle = await fs.open(breaker, 'wx', 0o600);
+    try {
+      await handle.writeFile(`${process.pid} ${os.hostname()} break\n`);
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    const stat = await fs.stat(breaker).catch(() => undefined);
-    if (stat && Date.now() - stat.mtimeMs > staleMs) await fs.rm(breaker, { force: true }); // a breaker that crashed
-    return;
+    const info = await inspect(breaker);
+    if (info && isStale(info, Math.min(BREAKER_STALE_MS, staleMs))) await removeIfSame(breaker, info);
+    return false;
   }
   try {
-    const now = await inspect(lockPath);
-    if (now && now.ino === judged.ino && now.content === judged.content)
-      await fs.rm(lockPath, { force: true });
+    await removeIfSame(lockPath, judged);
+    return true;
   } finally {
     await fs.rm(breaker, { force: true });
   }
@@ -96,10 +117,7 @@ export async function withFileLock<T>(
     }
     const info = await inspect(lockPath);
     if (!info) continue; // released between our attempt and the look: try again at once
-    if (isStale(info, staleMs)) {
-      await breakLock(lockPath, info, staleMs);
-      continue;
-    }
+    if (isStale(info, staleMs) && (await breakLock(lockPath, info, staleMs))) continue;
     if (Date.now() >= deadline) {
       const holder = info.content.split(' ')[0] || 'unknown';
       throw new AwsFileError('locked', `Another process (pid ${holder}) is updating ${target}.`, {

@@ -128,6 +128,7 @@ function planWrite(kind: AwsFileKind, file: string, name: string, entries: reado
         shiftEdit(rewriteSection(first.doc, first.section, entries), first.base),
         ...rest.map(cutSection),
       ],
+      overwritesForeign: !owned,
     };
   };
 }
@@ -283,7 +284,7 @@ export async function removeProfile(
 /** What removing plaintext keys did. */
 export interface RemoveKeysResult {
   removed: boolean;
-  /** The copy of the file as it was, always made before this change. */
+  /** The copy of the file as it was, made before this change unless a backup already holds those keys. */
   backup?: string;
 }
 
@@ -311,11 +312,18 @@ export async function removePlaintextKeys(
       const values = sectionValues(first.doc, first.section);
       if (!holdsLongTermKeys(values)) return undefined;
       const others = [...values.keys()].filter((key) => !KEY_LINES.has(key));
+      // The keys are the user's own bytes: overwritesForeign keeps them in a backup.
       if (others.length === 0)
-        return { edits: [removeSection(data, cutSection(first), first.base, undefined).edit] };
-      return { edits: [shiftEdit(rewriteSection(first.doc, first.section, [], KEY_LINES), first.base)] };
+        return {
+          edits: [removeSection(data, cutSection(first), first.base, undefined).edit],
+          overwritesForeign: true,
+        };
+      return {
+        edits: [shiftEdit(rewriteSection(first.doc, first.section, [], KEY_LINES), first.base)],
+        overwritesForeign: true,
+      };
     },
-    { ...options, alwaysBackup: true },
+    options,
   );
   return outcome.backup ? { removed: outcome.changed, backup: outcome.backup } : { removed: outcome.changed };
 }

@@ -9,7 +9,8 @@ import type {
 import type * as StsSdk from '@aws-sdk/client-sts';
 import { RolebarError } from '../errors.js';
 import type { StsTarget } from './endpoints.js';
-import { type StsCallContext, toStsError } from './errors.js';
+import { type RawAnswer, checkExpiration, foreignAnswerError, isForeignAnswer } from './answers.js';
+import { StsError, type StsCallContext, toStsError } from './errors.js';
 
 /** A set of AWS credentials as Rolebar holds them in memory. */
 export interface AwsCredentials {
@@ -40,8 +41,23 @@ export interface StsCallerOptions {
   now?: () => number;
   /** Attempts per call, retries included (throttling, 5xx and dropped connections back off and retry). */
   maxAttempts?: number;
-  /** Milliseconds before a silent connection or answer counts as a network failure. */
+  /** Milliseconds before a silent connection or answer counts as a network failure (one attempt). */
   requestTimeoutMs?: number;
+  /**
+   * Bound on a whole call, retries included. Default: ROLEBAR_STS_TIMEOUT_SECONDS from `env` when it is a
+   * positive number, else 15 s.
+   */
+  callTimeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The whole-call bound when nothing else is configured. */
+export const DEFAULT_STS_CALL_TIMEOUT_MS = 15_000;
+
+function configuredCallTimeout(options: StsCallerOptions): number {
+  if (options.callTimeoutMs !== undefined) return options.callTimeoutMs;
+  const seconds = Number((options.env ?? process.env).ROLEBAR_STS_TIMEOUT_SECONDS);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_STS_CALL_TIMEOUT_MS;
 }
 
 /** Who GetCallerIdentity says the caller is. */
@@ -98,7 +114,8 @@ function loadSts(): Promise<StsModule> {
 export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
   const now = options.now ?? Date.now;
   const maxAttempts = options.maxAttempts ?? 3;
-  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+  const callTimeoutMs = configuredCallTimeout(options);
+  const requestTimeoutMs = Math.min(options.requestTimeoutMs ?? 10_000, callTimeoutMs);
 
   // Clients are kept per (endpoint, region, credentials), so a switch reuses the connection and the SDK's setup.
   const clients = new Map<string, STSClient>();
@@ -157,20 +174,28 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
       watch: <C extends object>(command: C) => C,
       options: { abortSignal: AbortSignal },
     ) => Promise<T>,
+    check?: (value: T, serverNow: number) => void,
   ): Promise<StsAnswer<T>> {
     const sts = await loadSts();
     const client = clientFor(sts, target, credentials);
     let serverDate: number | undefined;
     let receivedAt = 0;
+    let raw: RawAnswer | undefined;
     // One deadline for the whole call, retries included: a silent endpoint must not hang a switch.
     const abort = new AbortController();
-    const deadline = setTimeout(() => abort.abort(), requestTimeoutMs * maxAttempts);
-    // Read the raw Date header of every answer to this command, errors included, before the SDK deserialises it.
+    let timedOut = false;
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      abort.abort();
+    }, callTimeoutMs);
+    // Read the raw status and headers of every answer to this command, errors included, before the SDK
+    // deserialises it: the Date header sets the clock, the rest tells an STS answer from something else.
     const clockReader: ClockMiddleware = (next) => async (args) => {
       const result = await next(args);
-      const headers = (result.response as { headers?: Record<string, string> }).headers;
+      const answer = rawAnswerOf(result.response);
+      raw = answer;
       receivedAt = now();
-      const date = headers?.date ? Date.parse(headers.date) : Number.NaN;
+      const date = answer.date ? Date.parse(answer.date) : Number.NaN;
       if (!Number.isNaN(date)) serverDate = date;
       return result;
     };
@@ -184,8 +209,14 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
     };
     try {
       const value = await run(client, sts, watch, { abortSignal: abort.signal });
+      check?.(value, serverDate ?? now());
       return { value, clockOffsetMs: serverDate === undefined ? undefined : serverDate - receivedAt };
     } catch (error) {
+      if (error instanceof StsError) throw error;
+      if (timedOut) throw silentEndpoint(target, context, callTimeoutMs, error);
+      // An answer that is not STS's (a web page, a redirect, a 404, garbage) is named for what it was.
+      if (raw && (isForeignAnswer(raw) || isUnreadableAnswer(error)))
+        throw foreignAnswerError(raw, target, context, error);
       throw toStsError(error, context);
     } finally {
       clearTimeout(deadline);
@@ -194,20 +225,31 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
 
   return {
     assumeRole: (target, credentials, input, context) =>
-      send(target, credentials, context, async (client, sts, watch, options) => {
-        const out = await client.send(watch(new sts.AssumeRoleCommand(input)), options);
-        return {
-          credentials: temporary(out.Credentials, 'AssumeRole'),
-          assumedRoleArn: out.AssumedRoleUser?.Arn ?? '',
-          assumedRoleId: out.AssumedRoleUser?.AssumedRoleId ?? '',
-        };
-      }),
+      send(
+        target,
+        credentials,
+        context,
+        async (client, sts, watch, options) => {
+          const out = await client.send(watch(new sts.AssumeRoleCommand(input)), options);
+          return {
+            credentials: temporary(out.Credentials, 'AssumeRole'),
+            assumedRoleArn: out.AssumedRoleUser?.Arn ?? '',
+            assumedRoleId: out.AssumedRoleUser?.AssumedRoleId ?? '',
+          };
+        },
+        (value, serverNow) => checkExpiration(value.credentials.expiration, serverNow, target, context),
+      ),
     getSessionToken: (target, credentials, input, context) =>
-      send(target, credentials, context, async (client, sts, watch, options) =>
-        temporary(
-          (await client.send(watch(new sts.GetSessionTokenCommand(input)), options)).Credentials,
-          'GetSessionToken',
-        ),
+      send(
+        target,
+        credentials,
+        context,
+        async (client, sts, watch, options) =>
+          temporary(
+            (await client.send(watch(new sts.GetSessionTokenCommand(input)), options)).Credentials,
+            'GetSessionToken',
+          ),
+        (value, serverNow) => checkExpiration(value.expiration, serverNow, target, context),
       ),
     close() {
       for (const client of clients.values()) client.destroy();
@@ -241,4 +283,43 @@ function temporary(credentials: StsCredentials | undefined, action: string): Tem
 
 function callerIdentity(out: GetCallerIdentityCommandOutput): CallerIdentity {
   return { account: out.Account ?? '', arn: out.Arn ?? '', userId: out.UserId ?? '' };
+}
+
+/** The status and the headers that matter of a raw HTTP answer (the SDK hands it over untyped here). */
+function rawAnswerOf(response: unknown): RawAnswer & { date: string | undefined } {
+  const r = typeof response === 'object' && response !== null ? response : {};
+  const status = 'statusCode' in r && typeof r.statusCode === 'number' ? r.statusCode : 0;
+  const headers: Record<string, unknown> =
+    'headers' in r && typeof r.headers === 'object' && r.headers !== null ? { ...r.headers } : {};
+  const header = (name: string): string | undefined => {
+    const value = headers[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  return {
+    status,
+    contentType: header('content-type') ?? '',
+    contentLength: header('content-length'),
+    location: header('location'),
+    date: header('date'),
+  };
+}
+
+/**
+ * True for an SDK error raised because the answer could not be read as STS's: the SDK attaches the raw
+ * response, but no service fault with a code of AWS's (those have `$fault` and a name such as AccessDenied).
+ */
+function isUnreadableAnswer(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('$response' in error)) return false;
+  const name = 'name' in error && typeof error.name === 'string' ? error.name : '';
+  return !('$fault' in error) || name === 'Unknown' || name === 'UnknownError';
+}
+
+/** The error for a call that got no answer within the whole-call bound. */
+function silentEndpoint(target: StsTarget, context: StsCallContext, ms: number, cause: unknown): StsError {
+  return new StsError(
+    'offline',
+    `${target.endpoint} did not answer ${context.action} within ${Math.round(ms / 1000)} s.`,
+    'Check your network connection, VPN or proxy and the STS endpoint (AWS_ENDPOINT_URL_STS), then try again. ROLEBAR_STS_TIMEOUT_SECONDS sets this bound. Nothing was changed.',
+    { cause, context: { action: context.action, endpoint: target.endpoint } },
+  );
 }

@@ -15,6 +15,8 @@ export type StsFailure =
   | 'throttled'
   | 'offline'
   | 'invalid-request'
+  | 'not-sts' // the endpoint answered, but not as STS (a web page, a redirect, a 404, garbage)
+  | 'bad-answer' // STS-shaped, but not trustworthy (an expiry already past or impossibly far)
   | 'service-error';
 
 /** A failed STS call, with what happened in the user's words and what to do. Never holds a secret. */

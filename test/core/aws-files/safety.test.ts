@@ -122,7 +122,7 @@ test('a section we did not write, or holding long-term keys, is refused without 
   assert.equal(forced.backups.length, 1);
   assert.equal(await readFile(forced.backups[0] ?? '', 'utf8'), `${original}manager = rolebar\n`);
   assert.equal(await mode(forced.backups[0] ?? ''), 0o600);
-  assert.match(path.basename(forced.backups[0] ?? ''), /^credentials\.rolebar-backup-\d{8}T\d{6}Z$/);
+  assert.match(path.basename(forced.backups[0] ?? ''), /^credentials\.rolebar-backup-\d{8}T\d{6}Z-forced$/);
   assert.equal(
     (await readProfileCredentials('dev', home.where))?.accessKeyId,
     fakeSession('dev', 'F').accessKeyId,

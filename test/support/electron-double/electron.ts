@@ -1,6 +1,7 @@
 // The recording Electron double: what `import … from 'electron'` gives the built main process under Node in the
 // tests (test/support/electron-double/register.ts points the import here). It implements only what Rolebar uses,
 // each piece typed against Electron's own .d.ts, and records every call so a test can see what the app did.
+import { fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type * as RealElectron from 'electron';
 import type {
@@ -9,6 +10,7 @@ import type {
   IpcMainInvokeEvent,
   Session as RealSession,
   Shell as RealShell,
+  UtilityProcess as RealUtilityProcess,
 } from 'electron';
 import { AppDouble } from './app.js';
 import { type FrameDouble, type WebContentsDouble } from './widgets.js';
@@ -121,6 +123,34 @@ class PowerMonitorDouble extends EventEmitter {
 /** powerMonitor: the test emits 'resume' and friends. */
 export const powerMonitor = new PowerMonitorDouble();
 
+/** A utility process: a plain Node child here (the keychain helper speaks both dialects). */
+class UtilityProcessDouble extends EventEmitter implements Pick<RealUtilityProcess, 'postMessage' | 'kill'> {
+  readonly #child: ReturnType<typeof fork>;
+  constructor(modulePath: string, args: string[]) {
+    super();
+    this.#child = fork(modulePath, args, { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    this.#child.on('message', (message) => this.emit('message', message));
+    this.#child.once('exit', (code) => this.emit('exit', code ?? 1));
+  }
+  postMessage(message: unknown): void {
+    this.#child.send(message as object);
+  }
+  kill(): boolean {
+    return this.#child.kill('SIGKILL');
+  }
+}
+
+/** utilityProcess: `fork` starts a Node child and records that it did. */
+export const utilityProcess = {
+  fork(modulePath: string, args: string[] = []) {
+    record('utilityProcess.fork');
+    return new UtilityProcessDouble(modulePath, args);
+  },
+} satisfies Record<
+  'fork',
+  (modulePath: string, args?: string[]) => Pick<RealUtilityProcess, 'postMessage' | 'kill'>
+>;
+
 /** app. */
 export const app = new AppDouble();
 
@@ -149,6 +179,7 @@ const electron = {
   session,
   shell,
   Tray: TrayDouble,
+  utilityProcess,
 } satisfies Partial<Record<keyof typeof RealElectron, unknown>>;
 
 // Electron is a CommonJS module: bundled libraries (electron-store) import it whole, as the default export.
