@@ -182,9 +182,14 @@ export class SettingsFileError extends RolebarError {
 /** A value that looks like a secret was about to be written to settings. */
 export class SecretInSettingsError extends RolebarError {
   constructor(field: string) {
-    super('settings-secret', `Refusing to save "${field}" in settings: secrets belong in the keychain.`, {
-      context: { field },
-    });
+    super(
+      'settings-secret',
+      `Refusing to save "${field}" in settings: it looks like an AWS secret key or token, and secrets belong in the keychain.`,
+      {
+        hint: 'If it is not a secret, change it a little (a space or a dash is enough); if it is, add it as an identity instead.',
+        context: { field },
+      },
+    );
   }
 }
 
@@ -376,12 +381,20 @@ const SECRET_FIELD = /secret|token|password|private.?key/i;
 const SECRET_VALUE = /^[A-Za-z0-9/+=]{40}$|^[A-Za-z0-9/+=]{100,}$/;
 
 /**
+ * Random-looking: upper- and lower-case letters and a digit or `/` `+`, as a generated key has (all but about 1 in
+ * 4,000 of them). A word a person typed, such as a 40-letter role label, is not.
+ */
+function looksLikeSecret(value: string): boolean {
+  return SECRET_VALUE.test(value) && /[A-Z]/.test(value) && /[a-z]/.test(value) && /[0-9/+]/.test(value);
+}
+
+/**
  * Throws SecretInSettingsError when any field name or string value looks like a secret. A last line of defence:
  * the code that builds records never puts secrets in them.
  */
 export function assertNoSecrets(value: unknown, field = 'settings'): void {
   if (typeof value === 'string') {
-    if (SECRET_VALUE.test(value)) throw new SecretInSettingsError(field);
+    if (looksLikeSecret(value)) throw new SecretInSettingsError(field);
     return;
   }
   if (Array.isArray(value)) {

@@ -82,6 +82,18 @@ describe('settings (real files through conf)', () => {
     );
   });
 
+  it('a long label a person typed is not mistaken for a secret', () => {
+    const settings = open();
+    const label = 'ProductionReadonlyAccessForTheDataTeamXY'; // 40 letters, as the old check refused
+    assert.equal(label.length, 40);
+    settings.update((d) => void d.roles.push({ id: 'r-long', label }));
+    assert.ok(settings.read().roles.some((r) => r.label === label));
+    assert.throws(
+      () => assertNoSecrets({ label: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }),
+      /secret key or token/,
+    );
+  });
+
   it('a corrupt file is kept in place, copied aside, and explained', () => {
     writeFileSync(file, '{ "roles": [ {"id": "r1"} ');
     const before = readFileSync(file, 'utf8');

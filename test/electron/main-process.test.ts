@@ -244,7 +244,11 @@ describe('the Electron main process under the recording double (built bundle, de
         [],
         `no server left listening (the emulator served ${sts} and ${federation})`,
       );
-      assert.equal(existsSync(path.dirname(home)), false, 'the demo folder is removed');
+      assert.equal(
+        existsSync(path.dirname(home)),
+        false,
+        `the demo folder is removed; the app printed: ${app.output()}`,
+      );
     });
   });
 });
