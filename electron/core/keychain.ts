@@ -10,6 +10,8 @@ export const DEFAULT_KEYCHAIN_SERVICE = 'Rolebar';
 
 /** How long a keychain call may take before we call the keychain unreachable (a locked collection can wait on a prompt nobody sees). */
 export const DEFAULT_KEYCHAIN_TIMEOUT_MS = 5_000;
+/** After a keychain call timed out, how long the same store fails at once before it asks the keychain again. */
+const UNANSWERED_PAUSE_MS = 30_000;
 
 /** The few keytar calls we use: the native module's own signatures. */
 export interface KeytarLike {
@@ -103,9 +105,13 @@ export function openKeychain(options: KeychainOptions = {}): SecretStore {
   const env = options.env ?? process.env;
   const platform = options.platform ?? process.platform;
   let keytar: KeytarLike | HelperKeytar | undefined = options.keytar;
+  // After a call times out, the next ones fail at once for a while instead of each waiting out the bound again
+  // (an add that fails would otherwise wait twice: once for the write, once for taking it back).
+  let unanswered: { until: number; error: KeychainUnavailableError } | undefined;
 
   async function call<T>(operation: string, run: (k: KeytarLike) => Promise<T>): Promise<T> {
     if (platform === 'linux') assertSessionBus(env);
+    if (unanswered && Date.now() < unanswered.until) throw unanswered.error;
     keytar ??= defaultKeytar(options);
     const k = keytar;
     let timer: NodeJS.Timeout | undefined;
@@ -113,15 +119,15 @@ export function openKeychain(options: KeychainOptions = {}): SecretStore {
       timer = setTimeout(() => {
         // A helper stuck in libsecret is killed, so nothing hung outlives the call.
         if ('reset' in k) k.reset();
-        reject(
-          new KeychainUnavailableError(
-            'timeout',
-            `The keychain did not answer within ${Math.round(timeoutMs / 1000)} s (${operation}).`,
-            platform === 'linux'
-              ? `The D-Bus session or the keyring daemon is not answering, or an unlock prompt is waiting where nobody sees it. ${LOCKED_HINT_LINUX}`
-              : 'Unlock your keychain and try again.',
-          ),
+        const error = new KeychainUnavailableError(
+          'timeout',
+          `The keychain did not answer within ${Math.round(timeoutMs / 1000)} s (${operation}).`,
+          platform === 'linux'
+            ? `The D-Bus session or the keyring daemon is not answering, or an unlock prompt is waiting where nobody sees it. ${LOCKED_HINT_LINUX}`
+            : 'Unlock your keychain and try again.',
         );
+        unanswered = { until: Date.now() + UNANSWERED_PAUSE_MS, error };
+        reject(error);
       }, timeoutMs);
     });
     try {
