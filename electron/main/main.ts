@@ -1,5 +1,6 @@
 // The Electron main process: thin glue between Electron and the plain-Node core, service, scheduler and tray
 // builders (electron/service/). Everything with logic worth testing lives there; this file only wires it.
+import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -213,6 +214,9 @@ async function start(): Promise<void> {
 function closeBeforeExit(demo: Demo): void {
   let closing: Promise<void> | undefined;
   let closed = false;
+  // A write still in flight when the folder went (a settings save re-creates its folder) would leave it behind:
+  // at exit nothing runs any more, so the folder is removed once more then.
+  process.once('exit', () => rmSync(demo.dir, { recursive: true, force: true }));
   app.on('will-quit', (event) => {
     if (closed) return;
     event.preventDefault();
