@@ -3,6 +3,8 @@
  * - out/main/main.js        Electron main process (ESM; electron and keytar stay external)
  * - out/preload/preload.cjs the preload, one CommonJS file so that it runs in a sandboxed renderer
  * - out/cli/rolebar.mjs     the `rolebar` command line, one file for a fast start
+ * - out/cli/credential-process.mjs  the small entry credential_process lines run: a cached answer without
+ *                           loading the full CLI (which it imports when the cache cannot answer)
  * - out/keychain-helper.mjs the child process keytar runs in (CLI and core)
  * - out/renderer/           the page: index.html, renderer.js, styles.css
  * Usage: tsx build/build.ts [--watch] [--minify]
@@ -63,6 +65,17 @@ const builds: esbuild.BuildOptions[] = [
     banner: {
       js: "#!/usr/bin/env node\nimport { createRequire as __rolebarRequire } from 'node:module'; const require = __rolebarRequire(import.meta.url);",
     },
+  },
+  {
+    // Only the cache lookup: settings + profile read, rules and printed JSON shared with the full CLI.
+    ...common,
+    entryPoints: [path.join(root, 'electron/cli/credential-process-entry.ts')],
+    outfile: path.join(out, 'cli/credential-process.mjs'),
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // Kept out, so an import of any of these shows in the output (test/cli/credential-process-entry.test.ts).
+    external: [...nodeExternals, '@aws-sdk/*', '@smithy/*', 'conf', 'ajv', 'electron-store'],
   },
   {
     // keytar runs in this helper process, killable when a keychain call hangs (see keychain-runner.ts).

@@ -28,3 +28,28 @@ export function median(values: number[]): number {
 export function report(label: string, value: number, unit = 'ms', note = ''): void {
   console.log(`${label.padEnd(52)} ${value.toFixed(2).padStart(9)} ${unit}${note ? `  ${note}` : ''}`);
 }
+
+/** One command to time. */
+export interface Timed {
+  label: string;
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Median wall times of several commands, run interleaved (one of each per round), so a machine whose load
+ * changes during the run slows them all alike and their ratios stay comparable.
+ */
+export function interleavedMedians(commands: Timed[], rounds: number): number[] {
+  const times = commands.map((): number[] => []);
+  for (let round = 0; round < rounds; round++) {
+    commands.forEach((c, i) => {
+      const started = performance.now();
+      const result = spawnSync(c.command, c.args, { env: c.env ?? process.env, stdio: 'ignore' });
+      times[i]?.push(performance.now() - started);
+      if (result.status !== 0) throw new Error(`${c.label} exited with ${result.status}`);
+    });
+  }
+  return times.map(median);
+}

@@ -193,7 +193,7 @@ describe('rolebar sessions against the STS emulator', () => {
     const config = w.files().config ?? '';
     assert.match(
       config,
-      /\[profile rolebar-prod-ro\]\ncredential_process = \S+node\S* \S+rolebar\.mjs credential-process prod-ro\nmanager = rolebar/,
+      /\[profile rolebar-prod-ro\]\ncredential_process = \S+node\S* \S+credential-process\.mjs credential-process prod-ro\nmanager = rolebar/,
     );
     const aws = await w.run(awsCliPath(), [
       'sts',

@@ -25,15 +25,16 @@ export function quoteForCredentialProcess(
 }
 
 /**
- * The command line for credential_process: this Node binary and this script by absolute path, so it works from
- * any PATH (GUI apps, IDEs, cron) and with whichever Node version manager is active. Re-run setup-profile after
- * moving Rolebar or Node.
+ * The command line for credential_process: this Node binary and the small credential-process entry beside this
+ * bundle (out/cli/credential-process.mjs: a cached answer without loading the full CLI) by absolute path, so it
+ * works from any PATH (GUI apps, IDEs, cron) and with whichever Node version manager is active. Re-run
+ * setup-profile after moving Rolebar or Node.
  */
 export function credentialProcessCommand(
   roleKey: string,
   platform: NodeJS.Platform = process.platform,
 ): string {
-  const script = path.resolve(fileURLToPath(import.meta.url));
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'credential-process.mjs');
   return [process.execPath, script, 'credential-process', roleKey]
     .map((word) => quoteForCredentialProcess(word, platform))
     .join(' ');
