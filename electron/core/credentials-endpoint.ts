@@ -47,11 +47,11 @@ export const ENDPOINT_PATH = '/role-credentials';
 const MAX_MARGIN_MS = 10 * 60_000;
 
 /**
- * How long before its end a session is renewed: 10 minutes, or half its life when that is shorter (the emulator
- * issues sessions of seconds in tests), so a served session always has time left for a client to use it.
+ * How long before its end a session is renewed: 10 minutes, or half the time it had left when fetched if that is
+ * shorter (the emulator issues sessions of seconds in tests), so a served session always has time left to be used.
  */
-export function renewalMarginMs(lifetimeMs: number): number {
-  return Math.max(0, Math.min(MAX_MARGIN_MS, Math.floor(lifetimeMs / 2)));
+export function renewalMarginMs(leftMs: number): number {
+  return Math.max(0, Math.min(MAX_MARGIN_MS, Math.floor(leftMs / 2)));
 }
 
 /** The container-credentials answer: the field names botocore's ContainerProvider and the JS SDK's fromHttp read. */
@@ -109,7 +109,8 @@ export async function startCredentialsEndpoint(options: EndpointOptions): Promis
     if (hit) return Promise.resolve(hit);
     inFlight ??= (async () => {
       try {
-        const session = await options.fetchSession(cached?.marginMs ?? MAX_MARGIN_MS);
+        // The first time, any live session will do (the one the caller just started); later, one with time left.
+        const session = await options.fetchSession(cached?.marginMs ?? 0);
         const left = timeLeftMs(
           { expiration: session.credentials.expiration, clockOffsetMs: session.clockOffsetMs },
           now(),
@@ -120,7 +121,7 @@ export async function startCredentialsEndpoint(options: EndpointOptions): Promis
             hint: 'Switch to the role again in Rolebar.',
           });
         }
-        cached = { session, marginMs: cached?.marginMs ?? renewalMarginMs(left) };
+        cached = { session, marginMs: renewalMarginMs(left) };
         return session;
       } finally {
         inFlight = undefined;
