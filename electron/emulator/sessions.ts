@@ -106,6 +106,14 @@ export class SessionStore {
     return session;
   }
 
+  /**
+   * Revokes one session at once: every later call with it is refused as InvalidClientTokenId. (Real STS has no
+   * such call; AWSRevokeOlderSessions denies by policy, which GetCallerIdentity ignores.) False when unknown.
+   */
+  revoke(accessKeyId: string): boolean {
+    return this.byKeyId.delete(accessKeyId);
+  }
+
   /** The session with this access key id, if it was issued here. */
   get(accessKeyId: string): IssuedSession | undefined {
     return this.byKeyId.get(accessKeyId);
