@@ -16,7 +16,6 @@ import { openConsole } from '../service/console.js';
 import { type Demo, seedDemo, startDemo, watchDemoMfaCode } from '../service/demo.js';
 import { applyLaunchAtLogin, HIDDEN_ARG } from '../service/launch-at-login.js';
 import { createScheduler } from '../service/scheduler.js';
-import { createSessionCheck } from '../service/session-check.js';
 import { createRolebarService } from '../service/service.js';
 import { createTrayDispatcher } from '../service/tray-actions.js';
 import { registerHandlers, sendEvent } from './ipc.js';
@@ -142,15 +141,6 @@ async function start(): Promise<void> {
   stateListeners.push(() => void scheduler.reschedule());
   app.on('will-quit', () => scheduler.stop());
 
-  // Is the active session still accepted? One timer (15 min); none while asleep or after a refusal.
-  const sessionCheck = createSessionCheck({ service, timers: realTimers });
-  stateListeners.push((state) => {
-    if (!state.sessionProblem) sessionCheck.rearm();
-  });
-  powerMonitor.on('suspend', () => sessionCheck.pause());
-  app.on('will-quit', () => sessionCheck.stop());
-  void sessionCheck.checkNow();
-
   if (!demo) {
     let launchAtLogin = settings.preferences().launchAtLogin;
     stateListeners.push((state) => {
@@ -195,7 +185,6 @@ async function start(): Promise<void> {
   // After sleep or unlock, timers may have slept too: recompute countdowns and alerts, run due refreshes.
   const resume = () => {
     void scheduler.reschedule();
-    void sessionCheck.checkNow();
     if (lastState) tray?.update(lastState);
   };
   powerMonitor.on('resume', resume);
