@@ -31,6 +31,11 @@ export interface StsEmulatorOptions {
   port?: number;
   /** Largest accepted request body in bytes (default 64 KiB). */
   maxBodyBytes?: number;
+  /**
+   * Issue no session longer than this many seconds, whatever was asked: far below STS's 900 s minimum, so a test
+   * sees clients live through renewals in a minute. Real STS never does this; leave it unset elsewhere.
+   */
+  maxSessionSeconds?: number;
 }
 
 /** One handled request, as recorded in the log. Never contains a secret key, session token or signature. */
@@ -149,7 +154,7 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
   const world = options.world instanceof World ? options.world : buildWorld(options.world);
   const clock = options.clock ?? systemClock;
   const maxBody = options.maxBodyBytes ?? 64 * 1024;
-  const sessions = new SessionStore();
+  const sessions = new SessionStore(options.maxSessionSeconds);
   const federation = new FederationEndpoint(sessions);
   const faults = new FaultController();
   const log: RequestLogEntry[] = [];

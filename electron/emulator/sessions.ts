@@ -85,18 +85,33 @@ export type SessionInit = Omit<IssuedSession, 'accessKeyId' | 'secretAccessKey' 
 export class SessionStore {
   private readonly byKeyId = new Map<string, IssuedSession>();
 
-  /** Issues new credentials for `init` and remembers them. */
+  /** `maxSessionSeconds`: issue no session longer than this, below STS's 900 s minimum (tests of renewals). */
+  constructor(private readonly maxSessionSeconds?: number) {}
+
+  /** Issues new credentials for `init` (cut to `maxSessionSeconds` when set) and remembers them. */
   issue(init: SessionInit): IssuedSession {
+    const cap = this.maxSessionSeconds;
+    const expiresAt =
+      cap === undefined ? init.expiresAt : Math.min(init.expiresAt, init.issuedAt + cap * 1000);
     let accessKeyId = newTemporaryAccessKeyId();
     while (this.byKeyId.has(accessKeyId)) accessKeyId = newTemporaryAccessKeyId();
     const session: IssuedSession = {
       ...init,
+      expiresAt,
       accessKeyId,
       secretAccessKey: newSecretAccessKey(),
       sessionToken: newSessionToken(),
     };
     this.byKeyId.set(accessKeyId, session);
     return session;
+  }
+
+  /**
+   * Revokes one session at once: every later call with it is refused as InvalidClientTokenId. (Real STS has no
+   * such call; AWSRevokeOlderSessions denies by policy, which GetCallerIdentity ignores.) False when unknown.
+   */
+  revoke(accessKeyId: string): boolean {
+    return this.byKeyId.delete(accessKeyId);
   }
 
   /** The session with this access key id, if it was issued here. */

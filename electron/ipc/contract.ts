@@ -108,7 +108,18 @@ export interface AppState {
   sessions: SessionView[];
   /** The role switched to last whose session is still alive. */
   activeRoleId?: string;
+  /** Set when a check found that the active session no longer works (revoked, key deleted, account closed). */
+  sessionProblem?: SessionProblemView;
   preferences: PreferencesView;
+}
+
+/** A session that AWS no longer accepts, as the last check found it; cleared when the user switches again. */
+export interface SessionProblemView {
+  roleId: string;
+  message: string;
+  hint?: string;
+  /** When the check failed (ISO 8601). */
+  at: string;
 }
 
 /** Who a session is, from GetCallerIdentity. */

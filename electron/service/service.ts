@@ -6,11 +6,12 @@ import type {
   RequestChannel,
   RequestHandlers,
   Result,
+  SessionProblemView,
   SwitchOutcome,
 } from '../ipc/contract.js';
 import type { AwsLocationOptions } from '../core/aws-files/index.js';
 import type { RolebarCore } from '../core/core.js';
-import { serializeError } from '../core/errors.js';
+import { AwsCallError, serializeError } from '../core/errors.js';
 import { activeSessionOf } from '../core/session-live.js';
 import { applyImport, planImport } from '../core/import.js';
 import type { Role } from '../core/model.js';
@@ -50,13 +51,47 @@ export interface RolebarService extends RequestHandlers {
    * the scheduler's refresh. One renewal per role at a time, shared with the CLI and credential-process.
    */
   renew(roleId: string, marginMs: number): Promise<Result<SwitchOutcome>>;
+  /**
+   * Asks AWS who the active session is (GetCallerIdentity). A session AWS refuses becomes the state's
+   * `sessionProblem` until the user switches or signs out; `ok` is false then. A network failure proves nothing.
+   */
+  verifyActive(): Promise<{ checked: boolean; ok: boolean }>;
 }
+
+/** Failures that mean the session itself no longer works (not the network, not throttling). */
+const DEAD_SESSION = new Set(['unknown-key', 'wrong-secret', 'expired-token', 'access-denied']);
 
 /** Builds the service over the core. Secrets go only to the clipboard and the credentials file, never out of here. */
 export function createRolebarService(deps: ServiceDeps): RolebarService {
   const { core, settings } = deps;
   const now = deps.now ?? Date.now;
   const clipboard = createSecretClipboard(deps.clipboard, deps.timers ?? realTimers);
+  /** What the last check found wrong with the active session; only the user's next switch or sign-out clears it. */
+  let problem: SessionProblemView | undefined;
+  const userActed = (roleId: string) => {
+    if (problem?.roleId === roleId) problem = undefined;
+  };
+
+  async function verifyActive(): Promise<{ checked: boolean; ok: boolean }> {
+    const active = activeSessionOf(core.sessions.list(), now());
+    if (!active) return { checked: false, ok: true };
+    try {
+      await core.whoAmI({ roleId: active.roleId });
+      return { checked: true, ok: true };
+    } catch (error) {
+      if (!(error instanceof AwsCallError) || !DEAD_SESSION.has(error.failure)) {
+        return { checked: false, ok: true };
+      }
+      problem = {
+        roleId: active.roleId,
+        message: `AWS no longer accepts this session: ${error.message}`,
+        hint: 'It was revoked, its key deleted or its account closed. Switch to the role again.',
+        at: new Date(now()).toISOString(),
+      };
+      await publish();
+      return { checked: true, ok: false };
+    }
+  }
 
   async function state(): Promise<AppState> {
     const identities = core.identities.list();
@@ -83,6 +118,7 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
       preferences: settings.preferences(),
     };
     if (active) view.activeRoleId = active.roleId;
+    if (problem && sessions.some((x) => x.roleId === problem?.roleId)) view.sessionProblem = problem;
     return view;
   }
 
@@ -113,9 +149,11 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
     state,
     publish,
     close: stopWatching,
+    verifyActive,
     renew: (roleId, marginMs) =>
       attempt(async () => {
         const outcome = await core.renew(roleId, { marginMs });
+        if (outcome.renewed) userActed(roleId);
         return { session: sessionView(outcome.session), notices: outcome.notices };
       }, true),
     'app:get-info': () => deps.app,
@@ -149,11 +187,13 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
     'role:switch': ({ roleId, mfaCode, force }: Arg<'role:switch'>) =>
       attempt(async () => {
         const outcome = await core.assumeRole(roleId, { mfaCode, force });
+        userActed(roleId);
         return { session: sessionView(outcome.session), notices: outcome.notices };
       }, true),
     'session:sign-out': ({ roleId }: Arg<'session:sign-out'>) =>
       attempt(async () => {
         await core.signOut(roleId);
+        userActed(roleId);
         return null;
       }, true),
     'session:whoami': ({ roleId }: Arg<'session:whoami'>) => attempt(() => core.whoAmI({ roleId }), false),

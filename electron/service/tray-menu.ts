@@ -101,6 +101,13 @@ export function trayLabel(state: AppState, now: number): TrayLabel {
   const left = countdown.remainingMs;
   // The display reads ceil(left / 1 min): it next changes when `left` reaches the multiple of a minute below it.
   const nextUpdateAt = left > 0 ? now + (left % 60_000 || 60_000) : null;
+  if (state.sessionProblem?.roleId === active.role.id) {
+    return {
+      tooltip: `Rolebar${demo}: ${active.role.label}, AWS no longer accepts this session`,
+      title: `${active.role.label} ⚠`,
+      nextUpdateAt: null,
+    };
+  }
   return {
     tooltip: `Rolebar${demo}: ${active.role.label}, ${minutesLeftText(left)}`,
     title: `${active.role.label} ${shortMinutesText(left)}`,
@@ -131,6 +138,15 @@ export function trayMenu(state: AppState, now: number, options: TrayMenuOptions)
   const menu: TrayMenuItem[] = [];
   if (state.app.demoMfaHint) {
     menu.push(item(`Demo MFA code: ${state.app.demoMfaHint}`, undefined, false), { type: 'separator' });
+  }
+  const problem = state.sessionProblem;
+  const broken = problem && state.roles.find((r) => r.id === problem.roleId);
+  if (broken) {
+    // AWS refused the session at the last check: say so first, and offer the switch that fixes it.
+    menu.push(
+      item(`⚠ AWS no longer accepts "${broken.label}": switch again`, { kind: 'switch', roleId: broken.id }),
+      { type: 'separator' },
+    );
   }
   if (state.roles.length === 0) menu.push(item('No roles yet: add one in Rolebar', undefined, false));
   for (const { group, roles } of groupRoles(state.roles)) {

@@ -11,6 +11,7 @@ import {
   SEED_ROLES,
   seedWorld,
   type StsEmulator,
+  type StsEmulatorOptions,
   startStsEmulator,
 } from '../../electron/emulator/index.js';
 
@@ -62,8 +63,11 @@ export function runProgram(
 }
 
 /** Starts the emulator and a sandbox whose environment points the CLI at both. */
-export async function startCliWorld(label: string): Promise<CliWorld> {
-  const emu = await startStsEmulator({ world: seedWorld() });
+export async function startCliWorld(
+  label: string,
+  emulator: Omit<StsEmulatorOptions, 'world'> = {},
+): Promise<CliWorld> {
+  const emu = await startStsEmulator({ ...emulator, world: seedWorld() });
   const sandbox = makeSandbox(label);
   const env: NodeJS.ProcessEnv = {
     ...sandbox.env,

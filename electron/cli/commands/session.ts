@@ -12,6 +12,7 @@ import {
 import { exportSnippet, unsetSnippet } from '../../core/snippets.js';
 import { type Command, flag, stringOption, UsageError } from '../args.js';
 import { assumeWithMfa, describeExpiry, findRole, liveSession, withCore } from '../context.js';
+import { withEndpoint } from '../exec-server.js';
 import { forget, resolveChain } from '../hops.js';
 import type { RolebarCore } from '../../core/core.js';
 import { errorLine, paint, printJson } from '../output.js';
@@ -173,56 +174,82 @@ const exec: Command = {
   spec: {
     name: 'exec',
     summary:
-      "Runs one command with a role's session in its environment (AWS_ACCESS_KEY_ID, …; AWS_PROFILE removed). Its exit code is passed through; a signal gives 128+n, a command that is not found 127, one that cannot be run 126.",
-    synopsis: 'exec ROLE [--mfa-code CODE] [--force] -- COMMAND [ARGS...]',
-    options: mfaOptions,
+      "Runs one command with a role's session in its environment (AWS_ACCESS_KEY_ID, …; AWS_PROFILE removed; with --server, a local endpoint that keeps renewing it instead). Its exit code is passed through; a signal gives 128+n, a command that is not found 127, one that cannot be run 126.",
+    synopsis: 'exec ROLE [--server] [--mfa-code CODE] [--force] -- COMMAND [ARGS...]',
+    options: {
+      server: {
+        type: 'boolean',
+        help: 'serve the session from a local endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI) that renews it, instead of static keys: for long-running programs',
+      },
+      ...mfaOptions,
+    },
     positionals: [1, 1],
     details:
-      'Examples:\n' + '  rolebar exec prod-ro -- aws s3 ls\n' + '  rolebar exec prod-ro -- terraform plan',
+      'Examples:\n' +
+      '  rolebar exec prod-ro -- aws s3 ls\n' +
+      '  rolebar exec prod-ro -- terraform plan\n' +
+      '  rolebar exec prod-ro --server -- npm run dev     # keeps working after the session is renewed',
   },
   run: async (args, io) => {
     const [command, ...commandArgs] = args.rest;
     if (command === undefined)
       throw new UsageError("'exec' needs a command after --: rolebar exec ROLE -- COMMAND");
+    if (flag(args, 'server')) {
+      return withCore(io, async (core) => {
+        const role = findRole(core, args.positionals[0] as string);
+        const live = await liveSession(core, io, role, choiceOf(args), EXPORT_MARGIN_MS);
+        return withEndpoint(core, io, role, choiceOf(args), live.session.region, (env) =>
+          runChild(io, command, commandArgs, env, profileNameOf(role)),
+        );
+      });
+    }
     const { credentials, region, label } = await withCore(io, async (core) => {
       const role = findRole(core, args.positionals[0] as string);
       const live = await liveSession(core, io, role, choiceOf(args), EXPORT_MARGIN_MS);
       return { credentials: live.credentials, region: live.session.region, label: profileNameOf(role) };
     });
-    const child = spawn(command, commandArgs, {
-      stdio: 'inherit',
-      env: childEnv(io.env, credentials, region),
-    });
-    // The terminal sends Ctrl-C to the whole process group: let the child decide, and report what it did.
-    const ignore = () => undefined;
-    process.on('SIGINT', ignore);
-    process.on('SIGTERM', ignore);
-    try {
-      return await new Promise<number>((resolve) => {
-        child.on('error', (error: NodeJS.ErrnoException) => {
-          const missing = error.code === 'ENOENT';
-          io.err(
-            errorLine(
-              new RolebarError(
-                'exec-failed',
-                `Could not run "${command}" as ${label}: ${missing ? 'command not found' : (error.code ?? error.name)}.`,
-                { hint: missing ? 'Check the command name and your PATH.' : 'Check that it is executable.' },
-              ),
-            ),
-          );
-          // The shell's convention: 127 for a command that is not found, 126 for one that cannot be run.
-          resolve(missing ? 127 : 126);
-        });
-        child.on('exit', (code, signal) =>
-          resolve(signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1)),
-        );
-      });
-    } finally {
-      process.off('SIGINT', ignore);
-      process.off('SIGTERM', ignore);
-    }
+    return runChild(io, command, commandArgs, childEnv(io.env, credentials, region), label);
   },
 };
+
+/** Runs the command and passes on how it ended: its exit code, 128+n for a signal, 127/126 when it cannot run. */
+async function runChild(
+  io: Parameters<Command['run']>[1],
+  command: string,
+  commandArgs: string[],
+  env: NodeJS.ProcessEnv,
+  label: string,
+): Promise<number> {
+  const child = spawn(command, commandArgs, { stdio: 'inherit', env });
+  // The terminal sends Ctrl-C to the whole process group: let the child decide, and report what it did.
+  const ignore = () => undefined;
+  process.on('SIGINT', ignore);
+  process.on('SIGTERM', ignore);
+  try {
+    return await new Promise<number>((resolve) => {
+      child.on('error', (error: NodeJS.ErrnoException) => {
+        const missing = error.code === 'ENOENT';
+        io.err(
+          errorLine(
+            new RolebarError(
+              'exec-failed',
+              `Could not run "${command}" as ${label}: ${missing ? 'command not found' : (error.code ?? error.name)}.`,
+              { hint: missing ? 'Check the command name and your PATH.' : 'Check that it is executable.' },
+            ),
+          ),
+        );
+        // The shell's convention: 127 for a command that is not found, 126 for one that cannot be run.
+        resolve(missing ? 127 : 126);
+      });
+      child.on('exit', (code, signal) =>
+        resolve(signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1)),
+      );
+    });
+  } finally {
+    process.off('SIGINT', ignore);
+    process.off('SIGTERM', ignore);
+  }
+}
 
 /** Refuses a word that is not a saved role but is one typo away from one, before anything reaches AWS. */
 function refuseNearMisses(core: RolebarCore, words: string[]): void {

@@ -159,6 +159,16 @@ function activeCard(store: Store, state: AppState, session: SessionView): HTMLEl
       ),
     );
   }
+  const problem = state.sessionProblem;
+  if (problem?.roleId === session.roleId) {
+    // The main process's periodic check: AWS refused this session. Offer the switch that fixes it.
+    const again = h('button', { class: 'btn', id: 'session-problem-switch' }, 'Switch again');
+    again.addEventListener('click', () => void switchRole(store, session.roleId));
+    const note = warning(problem.message, problem.hint);
+    note.id = 'session-problem';
+    note.append(again);
+    warnings.push(note);
+  }
   if (who?.error) {
     const revoked = /^sts-(unknown-key|expired-token|wrong-secret)$/.test(who.error.code);
     warnings.push(
