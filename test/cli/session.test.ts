@@ -270,6 +270,17 @@ describe('rolebar sessions against the STS emulator', () => {
     assert.match(shadowed.stderr, /credentials file/);
   });
 
+  it('role rm removes the [profile rolebar-…] section setup-profile wrote for it, and nothing else', async () => {
+    await addRole(w, 'short-lived', SEED_ROLES.readonly);
+    const before = w.files().config;
+    assert.equal((await w.rolebar(['setup-profile', 'short-lived'])).code, 0);
+    assert.match(w.files().config ?? '', /^\[profile rolebar-short-lived\]$/m);
+    const rm = await w.rolebar(['role', 'rm', 'short-lived']);
+    assert.equal(rm.code, 0, explain(rm));
+    assert.equal(rm.stdout, 'Removed role "short-lived" and its [profile rolebar-short-lived].\n');
+    assert.equal(w.files().config, before, 'the config as it was before setup-profile');
+  });
+
   it('console --print gives a federation login URL; chained sessions ask for under an hour', async () => {
     const run = await w.rolebar(['console', 'prod-ro', '--print']);
     assert.equal(run.code, 0, explain(run));
