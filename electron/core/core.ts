@@ -67,6 +67,8 @@ export interface RolebarCore {
   removeRole(roleId: string): Promise<void>;
   /** A live session's credentials: the latest of memory and the profile Rolebar wrote. Undefined when none. */
   credentialsOf(roleId: string): Promise<TemporaryCredentials | undefined>;
+  /** After a revoke: forgets the role's sessions that started before it (see SessionLayer.forgetRevoked). */
+  forgetRevoked(roleArn: string, before: Date): Promise<string[]>;
   /** When the identity's MFA session ends, if one is alive. */
   mfaSessionExpiry(identityId: string): Promise<Date | undefined>;
   /** The export snippet of a role's live session in a shell's format (main process and CLI only: it holds secrets). */
@@ -164,6 +166,7 @@ export function createCore(deps: CoreDeps): RolebarCore {
     signOut: layer.signOut,
     removeRole: layer.removeRole,
     credentialsOf,
+    forgetRevoked: layer.forgetRevoked,
     mfaSessionExpiry: (identityId) => mfaSessionExpiry(ctx, identityId),
     async exportSnippet(roleId, format) {
       const credentials = await credentialsOf(roleId);

@@ -16,6 +16,7 @@ import {
 import { readProfileCredentials, removeProfile } from './aws-files/index.js';
 import { withFileLock } from './aws-files/lock.js';
 import { RolebarError } from './errors.js';
+import { parseRoleArn, type RoleArnParts } from './model.js';
 import { isLive, timeLeftMs } from './session-live.js';
 import type { SessionRecord } from './sessions.js';
 import type { TemporaryCredentials } from './sts/client.js';
@@ -47,6 +48,11 @@ export interface SessionLayer {
   removeRole(roleId: string): Promise<void>;
   /** A live session's credentials: the latest of memory and the profile Rolebar wrote. Undefined when none. */
   credentialsOf(roleId: string): Promise<TemporaryCredentials | undefined>;
+  /**
+   * After a revoke of the IAM role `roleArn`: forgets (memory, record, the profile Rolebar wrote) every session of
+   * it that started before `before`, so the next use assumes a fresh one. Returns the ids of the roles forgotten.
+   */
+  forgetRevoked(roleArn: string, before: Date): Promise<string[]>;
 }
 
 /** How long to wait for another process's renewal, and when its lock counts as abandoned (pids are checked first). */
@@ -164,7 +170,35 @@ export function createSessionLayer(ctx: AssumeContext, lockDir: string): Session
       });
     },
     credentialsOf,
+    async forgetRevoked(roleArn, before) {
+      const target = parseRoleArn(roleArn);
+      const revoked = (session: SessionRecord | undefined): boolean =>
+        session !== undefined &&
+        sameRole(session.principalArn, target) &&
+        Date.parse(session.startedAt) < before.getTime();
+      const forgotten: string[] = [];
+      // Every role configured for that IAM role, whether saved by ARN or by name: the session's principal says.
+      for (const roleId of ctx.sessions
+        .list()
+        .filter(revoked)
+        .map((s) => s.roleId)) {
+        await withRoleLock(roleId, async () => {
+          // Looked at again under the lock: another process may have started a fresh session meanwhile.
+          if (!revoked(ctx.sessions.get(roleId))) return;
+          await signOutUnlocked(roleId);
+          forgotten.push(roleId);
+        });
+      }
+      return forgotten;
+    },
   };
+}
+
+/** True when `principalArn` (arn:P:sts::ACCOUNT:assumed-role/NAME/SESSION) is a session of the role `target`. */
+function sameRole(principalArn: string, target: RoleArnParts): boolean {
+  const match = /^arn:([\w-]+):sts::(\d{12}):assumed-role\/([^/]+)\//.exec(principalArn);
+  // A role's path is not in its session's ARN: account and name identify it.
+  return match?.[1] === target.partition && match[2] === target.accountId && match[3] === target.name;
 }
 
 /** Shares a run in flight for `key`: later callers get the same promise until it settles. */

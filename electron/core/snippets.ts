@@ -7,6 +7,7 @@
 // SnippetError instead of emitting text that would silently mean something else.
 
 import { isSnippetFormat, type SnippetFormat } from './rules/snippet-formats.js';
+import { restoreLines, saveLines } from './snippet-restore.js';
 
 export {
   isSnippetFormat,
@@ -118,7 +119,8 @@ export function snippetVariables(session: SnippetSession): readonly SnippetVaria
  * The snippet that makes a shell (or a process reading the file) use `session`'s credentials.
  * Output is '\n'-separated lines ending with '\n' (for `json`, one pretty-printed object).
  *
- * - bash / zsh (and POSIX sh): `export K='v'`; fish: `set -gx K 'v'`; PowerShell: `$Env:K = 'v'`;
+ * - bash / zsh (and POSIX sh), fish, PowerShell, cmd: first, on the first export in a shell, the values the
+ *   user had are saved for unsetSnippet (see snippet-restore.ts). Then bash: `export K='v'`; fish: `set -gx K 'v'`; PowerShell: `$Env:K = 'v'`;
  *   cmd: `set "K=v"`. For these, a variable the snippet does not set but that would otherwise pair
  *   stale values with the new keys (AWS_SESSION_TOKEN for long-term keys, AWS_CREDENTIAL_EXPIRATION
  *   without an expiration) is removed; the region is never removed, since it is the user's setting.
@@ -141,7 +143,8 @@ export function exportSnippet(format: SnippetFormat, session: SnippetSession): s
   for (const v of vars) checkValue(format, v.name, v.value);
   const set = new Set<string>(vars.map((v) => v.name));
   const stale = STALE_WHEN_ABSENT.filter((name) => !set.has(name));
-  const lines: string[] = [];
+  // Shells first save what the user had, so that unsetSnippet can put it back (not dotenv: a fresh file).
+  const lines: string[] = format === 'dotenv' ? [] : saveLines(format, SNIPPET_VARIABLE_NAMES);
   switch (format) {
     case 'bash':
       for (const v of vars) lines.push(`export ${checkName(format, v.name)}=${quoteBash(v.value)}`);
@@ -157,7 +160,7 @@ export function exportSnippet(format: SnippetFormat, session: SnippetSession): s
       break;
     case 'cmd':
       for (const v of vars) lines.push(`set "${checkName(format, v.name)}=${v.value}"`);
-      for (const name of stale) lines.push(`set ${name}=`);
+      for (const name of stale) lines.push(`set "${name}="`);
       break;
     case 'dotenv':
       // An env file starts from nothing, so there is no stale variable to remove.
@@ -180,13 +183,12 @@ export function exportSnippet(format: SnippetFormat, session: SnippetSession): s
 }
 
 /**
- * The snippet that undoes any exportSnippet of the same format: it removes every variable in
- * SNIPPET_VARIABLE_NAMES (bash `unset`, fish `set -e`, PowerShell `Remove-Item Env:…`, cmd
- * `set K=`), so the shell falls back to the user's own configuration (~/.aws files, AWS_PROFILE,
- * which is never touched). AWS_* values the user had exported before applying the snippet are not
- * restored: the snippet cannot know them. Removing a variable that is not set is harmless. For dotenv it returns only `#` comments (valid, empty env
- * file) explaining that an env file cannot remove variables: writing `K=` would set them to empty
- * strings rather than remove them. Throws SnippetError `not-applicable` for json (a
+ * The snippet that undoes exportSnippet in the same shell, returning it to exactly what it was before the
+ * first export: each variable the user had is restored to its old value, each one the export set is removed.
+ * The export saved them (see saveLines); AWS_PROFILE and AWS_CONFIG_FILE are never touched. Without a saved
+ * state (no Rolebar export in this shell, or it was already undone) it changes nothing and says so on stderr.
+ * For dotenv it returns only `#` comments (a valid, empty env file): an env file starts from nothing and can
+ * only add variables, so there is nothing to restore. Throws SnippetError `not-applicable` for json (a
  * credential_process has nothing to undo) and `unknown-format` for unknown formats.
  */
 export function unsetSnippet(format: SnippetFormat): string {
@@ -194,13 +196,10 @@ export function unsetSnippet(format: SnippetFormat): string {
   const names = SNIPPET_VARIABLE_NAMES.map((n) => checkName(format, n));
   switch (format) {
     case 'bash':
-      return `unset ${names.join(' ')}\n`;
     case 'fish':
-      return `set -e ${names.join(' ')}\n`;
     case 'powershell':
-      return `${names.map(powerShellRemove).join('\n')}\n`;
     case 'cmd':
-      return `${names.map((n) => `set ${n}=`).join('\n')}\n`;
+      return `${restoreLines(format, names).join('\n')}\n`;
     case 'dotenv':
       return [
         '# An env file can only add variables to the process that reads it; it cannot remove them.',

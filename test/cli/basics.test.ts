@@ -2,6 +2,7 @@
 // identities and roles kept in settings and the keychain, and bad input that changes nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { secretAccount } from '../../electron/core/identities.js';
 import { openKeychain } from '../../electron/core/keychain.js';
 import { SEED_KEYS, SEED_ROLES } from '../../electron/emulator/index.js';
 import { addAlice, type CliWorld, explain, startCliWorld } from './helpers.js';
@@ -126,6 +127,29 @@ describe('rolebar: help, usage and local state', () => {
     assert.equal((await w.rolebar(['identity', 'rm', 'carol'])).code, 0);
     const secrets = openKeychain({ service: w.sandbox.keychainService, env: w.env });
     assert.equal((await secrets.list()).length, 1);
+  });
+
+  it('rotate recovers an identity whose secret is gone from the keychain, as orphans says', async () => {
+    const add = await w.rolebar(['identity', 'add', 'lost', '--access-key-id', SEED_KEYS.carol.accessKeyId], {
+      input: SEED_KEYS.carol.secretAccessKey,
+    });
+    assert.equal(add.code, 0, explain(add));
+    const id = JSON.parse(w.files().settings ?? '{}').identities.find(
+      (i: { name: string }) => i.name === 'lost',
+    ).id;
+    const secrets = openKeychain({ service: w.sandbox.keychainService, env: w.env });
+    assert.ok(await secrets.delete(secretAccount(id)));
+    const orphans = await w.rolebar(['identity', 'orphans']);
+    const advice = `rolebar identity rotate lost --access-key-id ${SEED_KEYS.carol.accessKeyId}`;
+    assert.ok(orphans.stdout.includes(`enter it again with \`${advice}\``), orphans.stdout);
+    const rotate = await w.rolebar(advice.split(' ').slice(1), { input: SEED_KEYS.carol.secretAccessKey });
+    assert.equal(rotate.code, 0, explain(rotate));
+    assert.ok(
+      (await secrets.get(secretAccount(id))) === SEED_KEYS.carol.secretAccessKey,
+      'the new secret is stored',
+    );
+    assert.doesNotMatch((await w.rolebar(['identity', 'orphans'])).stdout, /has no secret/);
+    assert.equal((await w.rolebar(['identity', 'rm', 'lost'])).code, 0);
   });
 
   it('adds, lists and removes roles; status shows them', async () => {

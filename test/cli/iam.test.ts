@@ -106,7 +106,7 @@ describe('rolebar role discover, policy and revoke against the emulator’s IAM'
     assert.equal((await rolebar(['policy', 'ec2-worker', '--document', 'both'])).code, 2);
   });
 
-  it('revoke needs --yes off a terminal; then older sessions fail and a fresh switch works', async () => {
+  it('revoke needs --yes off a terminal; then Rolebar forgets the revoked session and credential-process assumes a new one', async () => {
     const source = ['--source', 'alice'];
     assert.equal(
       (await rolebar(['role', 'add', 'prod-ro', '--role-arn', SEED_ROLES.readonly, ...source])).code,
@@ -134,22 +134,33 @@ describe('rolebar role discover, policy and revoke against the emulator’s IAM'
     assert.match(unconfirmed.stderr, /^rolebar: 'revoke' needs --yes when stdin is not a terminal/);
     assert.equal(inlinePolicies(SEED_ROLES.readonly), 0);
 
+    const keyOf = async () => {
+      const served = await rolebar(['credential-process', 'prod-ro']);
+      assert.equal(served.code, 0, explain(served));
+      return String(JSON.parse(served.stdout).AccessKeyId);
+    };
+    const beforeKey = await keyOf();
     const revoked = await rolebar(['revoke', 'prod-ro', '--using', 'prod-admin', '--yes']);
     assert.equal(revoked.code, 0, explain(revoked));
     assert.match(
       revoked.stdout,
       /Revoked the sessions of arn:aws:iam::222222222222:role\/readonly issued before/,
     );
-    assert.match(revoked.stdout, /Your session of "prod-ro" is revoked too/);
+    assert.match(revoked.stdout, /Your session of "prod-ro" was revoked too, and Rolebar has forgotten it/);
     assert.ok(w.emu.world.roleByArn(SEED_ROLES.readonly)?.inlinePolicies.has(REVOKE_POLICY_NAME));
-
-    const stale = await rolebar(['role', 'discover', '--using', 'prod-ro']);
-    assert.equal(stale.code, 1);
-    assert.match(
-      stale.stderr,
-      /^rolebar: You may not list roles in account 222222222222.*switch to it again/,
+    // Forgotten everywhere Rolebar kept it: the record and the profile it wrote.
+    const files = w.files();
+    assert.equal(
+      JSON.parse(files.settings ?? '{}').sessions?.some(
+        (s: { profileName: string }) => s.profileName === 'prod-ro',
+      ),
+      false,
     );
-    assert.equal((await rolebar(['assume', 'prod-ro'])).code, 0);
+    assert.doesNotMatch(files.credentials ?? '', /^\[prod-ro\]/m);
+
+    // The next credential-process assumes a fresh session, which the revoke policy lets through.
+    const afterKey = await keyOf();
+    assert.notEqual(afterKey, beforeKey);
     const fresh = await rolebar(['role', 'discover', '--using', 'prod-ro']);
     assert.equal(fresh.code, 0, explain(fresh));
   });

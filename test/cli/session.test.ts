@@ -1,5 +1,8 @@
 // Sessions end to end: the built CLI against the STS emulator, the isolated keychain and the real AWS CLI.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { awsCliPath } from '../support/prerequisites.js';
 import { SEED_KEYS, SEED_MFA, SEED_ROLES } from '../../electron/emulator/index.js';
@@ -104,8 +107,63 @@ describe('rolebar sessions against the STS emulator', () => {
     // Never print the snippet itself: it holds the session's secret.
     assert.ok(/^AWS_ACCESS_KEY_ID=ASIA/m.test(dotenv.stdout), 'dotenv sets AWS_ACCESS_KEY_ID');
     assert.ok(/^AWS_REGION=eu-central-1$/m.test(dotenv.stdout), 'dotenv sets AWS_REGION');
-    const unset = await w.rolebar(['unset', '--format', 'fish']);
-    assert.match(unset.stdout, /^set -e AWS_ACCESS_KEY_ID .*AWS_SESSION_TOKEN/);
+  });
+
+  it("export then unset leaves a user's AWS_REGION and everything else as it was, in bash, dash and fish", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rolebar-unset-'));
+    try {
+      const rolebar = `"${process.execPath}" "${CLI}"`;
+      const shells = [
+        {
+          cmd: 'bash',
+          script: `set -e; export AWS_REGION=us-west-2; env -0 > "$D/before"; eval "$(${rolebar} export prod-eu)"; printf %s "$AWS_REGION" > "$D/during"; eval "$(${rolebar} unset)"; env -0 > "$D/after"`,
+        },
+        {
+          cmd: 'dash',
+          script: `set -e; export AWS_REGION=us-west-2; env -0 > "$D/before"; eval "$(${rolebar} export prod-eu)"; printf %s "$AWS_REGION" > "$D/during"; eval "$(${rolebar} unset)"; env -0 > "$D/after"`,
+        },
+        {
+          cmd: 'fish',
+          script: `set -gx AWS_REGION us-west-2; env -0 > "$D/before"; ${rolebar} export prod-eu --format fish | source; printf %s "$AWS_REGION" > "$D/during"; ${rolebar} unset --format fish | source; env -0 > "$D/after"`,
+        },
+      ];
+      for (const sh of shells) {
+        const run = await w.run(
+          sh.cmd,
+          sh.cmd === 'fish' ? ['--no-config', '-c', sh.script] : ['-c', sh.script],
+          {
+            env: { D: dir, AWS_DEFAULT_REGION: undefined },
+          },
+        );
+        assert.equal(run.code, 0, `${sh.cmd}: ${explain(run)}`);
+        assert.equal(readFileSync(path.join(dir, 'during'), 'utf8'), 'eu-central-1', sh.cmd);
+        // Compared as whole environments, but never printed: during the export they held a session.
+        const envOf = (file: string) => readFileSync(path.join(dir, file), 'utf8').split('\0').sort();
+        const before = envOf('before');
+        assert.ok(before.includes('AWS_REGION=us-west-2'));
+        assert.ok(
+          JSON.stringify(envOf('after')) === JSON.stringify(before),
+          `${sh.cmd}: the environment after unset differs from the one before export`,
+        );
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('export warns on stderr when AWS_PROFILE is set in the shell (the SDK would prefer the profile)', async () => {
+    const run = await w.rolebar(['export', 'prod-ro'], { env: { AWS_PROFILE: 'users-own' } });
+    assert.equal(run.code, 0, explain(run));
+    assert.match(
+      run.stderr,
+      /warning: AWS_PROFILE is set \("users-own"\).*Remove it \(unset AWS_PROFILE\) to use prod-ro/,
+    );
+    const fish = await w.rolebar(['export', 'prod-ro', '--format', 'fish'], {
+      env: { AWS_PROFILE: 'users-own' },
+    });
+    assert.match(fish.stderr, /set -e AWS_PROFILE/);
+    const quiet = await w.rolebar(['export', 'prod-ro']);
+    assert.doesNotMatch(quiet.stderr, /AWS_PROFILE/);
   });
 
   it('exec passes the session in the environment (without AWS_PROFILE) and the exit code, signals as 128+n', async () => {
@@ -210,6 +268,17 @@ describe('rolebar sessions against the STS emulator', () => {
     const shadowed = await w.rolebar(['setup-profile', 'prod-ro', '--profile', 'prod-ro']);
     assert.equal(shadowed.code, 1);
     assert.match(shadowed.stderr, /credentials file/);
+  });
+
+  it('role rm removes the [profile rolebar-…] section setup-profile wrote for it, and nothing else', async () => {
+    await addRole(w, 'short-lived', SEED_ROLES.readonly);
+    const before = w.files().config;
+    assert.equal((await w.rolebar(['setup-profile', 'short-lived'])).code, 0);
+    assert.match(w.files().config ?? '', /^\[profile rolebar-short-lived\]$/m);
+    const rm = await w.rolebar(['role', 'rm', 'short-lived']);
+    assert.equal(rm.code, 0, explain(rm));
+    assert.equal(rm.stdout, 'Removed role "short-lived" and its [profile rolebar-short-lived].\n');
+    assert.equal(w.files().config, before, 'the config as it was before setup-profile');
   });
 
   it('console --print gives a federation login URL; chained sessions ask for under an hour', async () => {

@@ -181,6 +181,19 @@ function has(cmd: string): boolean {
   return r.error === undefined;
 }
 
+/** Runs `script` (ending by dumping the environment NUL-separated) from exactly `start`; returns the whole dump. */
+function runShellFrom(cmd: string, args: readonly string[], script: string, start: Env): Env {
+  const r = spawnSync(cmd, [...args, script], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...start },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  // stderr may echo a value; report only the status, never the output.
+  assert.equal(r.error, undefined, `${cmd} could not run`);
+  assert.equal(r.status, 0, `${cmd} exited with ${r.status}`);
+  return parseEnv0(r.stdout);
+}
+
 /** Runs `script` (which must end by dumping the environment NUL-separated) and returns AWS_* vars. */
 function runShell(cmd: string, args: readonly string[], script: string, extraEnv: Env = {}): Env {
   const r = spawnSync(cmd, [...args, script], {
@@ -233,17 +246,20 @@ describe('snippet formats', () => {
   });
 
   it('produces the documented text for a typical session', () => {
-    assert.equal(
-      exportSnippet('bash', FAKE),
-      [
-        "export AWS_ACCESS_KEY_ID='ASIAFAKEEXAMPLEKEY01'",
-        "export AWS_SECRET_ACCESS_KEY='FAKE/secret+TEST/EXAMPLE/key0000000000000'",
-        "export AWS_SESSION_TOKEN='FAKE-session-token-TEST-EXAMPLE=='",
-        "export AWS_CREDENTIAL_EXPIRATION='2030-01-02T03:04:05Z'",
-        "export AWS_REGION='eu-west-1'",
-        "export AWS_DEFAULT_REGION='eu-west-1'",
-        '',
-      ].join('\n'),
+    // After the lines that save the user's own values for `unset` (tested by running them below).
+    assert.ok(
+      exportSnippet('bash', FAKE).endsWith(
+        [
+          'fi',
+          "export AWS_ACCESS_KEY_ID='ASIAFAKEEXAMPLEKEY01'",
+          "export AWS_SECRET_ACCESS_KEY='FAKE/secret+TEST/EXAMPLE/key0000000000000'",
+          "export AWS_SESSION_TOKEN='FAKE-session-token-TEST-EXAMPLE=='",
+          "export AWS_CREDENTIAL_EXPIRATION='2030-01-02T03:04:05Z'",
+          "export AWS_REGION='eu-west-1'",
+          "export AWS_DEFAULT_REGION='eu-west-1'",
+          '',
+        ].join('\n'),
+      ),
     );
     assert.match(exportSnippet('fish', FAKE), /^set -gx AWS_ACCESS_KEY_ID 'ASIAFAKEEXAMPLEKEY01'$/m);
     assert.match(exportSnippet('powershell', FAKE), /^\$Env:AWS_REGION = 'eu-west-1'$/m);
@@ -357,10 +373,15 @@ describe('snippet formats', () => {
             variable: 'AWS_SECRET_ACCESS_KEY',
           });
         } else {
-          const lines = exportSnippet('cmd', s).split('\n');
+          const all = exportSnippet('cmd', s).split('\n');
+          const lines = all.slice(all.indexOf('set "ROLEBAR_SAVED=1"') + 1);
           assert.equal(lines[1], `set "AWS_SECRET_ACCESS_KEY=${v}"`);
           // Stale variables from an earlier snippet are deleted (cmd deletes on empty assignment).
-          assert.deepEqual(lines.slice(2), ['set AWS_SESSION_TOKEN=', 'set AWS_CREDENTIAL_EXPIRATION=', '']);
+          assert.deepEqual(lines.slice(2), [
+            'set "AWS_SESSION_TOKEN="',
+            'set "AWS_CREDENTIAL_EXPIRATION="',
+            '',
+          ]);
         }
       }),
       { numRuns: NUM_RUNS },
@@ -437,25 +458,6 @@ describe('bash snippets run in bash', () => {
     );
   });
 
-  it('unset: removes exactly the snippet variables and keeps AWS_PROFILE', () => {
-    const env = runShell('bash', ['--norc', '--noprofile', '-c'], `${unsetSnippet('bash')}env -0\n`);
-    assert.deepEqual(env, { AWS_PROFILE: 'users-own-profile' });
-  });
-
-  it('export then unset leaves none of the snippet variables', () => {
-    fc.assert(
-      fc.property(sessionArb(value), (s) => {
-        const env = runShell(
-          'bash',
-          ['--norc', '--noprofile', '-c'],
-          `${exportSnippet('bash', s)}${unsetSnippet('bash')}env -0\n`,
-        );
-        assert.deepEqual(env, { AWS_PROFILE: 'users-own-profile' });
-      }),
-      { numRuns: 30 },
-    );
-  });
-
   it('the same text works in POSIX sh (dash)', { skip: has('dash') ? false : 'dash not installed' }, () => {
     fc.assert(
       fc.property(sessionArb(value), (s) => {
@@ -490,9 +492,62 @@ describe('other shells (only when installed)', () => {
         }),
         { numRuns: 30 },
       );
-      const env = runShell(sh.cmd, sh.args, `${unsetSnippet(sh.format)}${sh.dump}`);
-      assert.deepEqual(env, { AWS_PROFILE: 'users-own-profile' });
     });
+  }
+});
+
+describe('export then unset returns the shell to exactly what it was', () => {
+  const dump = 'env -0\n';
+  const shells = [
+    { name: 'bash', cmd: 'bash', args: ['--norc', '--noprofile', '-c'], format: 'bash', required: true },
+    { name: 'dash', cmd: 'dash', args: ['-c'], format: 'bash', required: true },
+    { name: 'fish', cmd: 'fish', args: ['--no-config', '-c'], format: 'fish', required: true },
+    { name: 'zsh', cmd: 'zsh', args: ['-f', '-c'], format: 'bash', required: false },
+  ] as const;
+  // Any subset of the user's own AWS_* settings, some of them set to the empty string.
+  const before = fc
+    .subarray(Object.keys(PRESET))
+    .chain((keys) =>
+      fc.tuple(fc.constant(keys), fc.array(fc.boolean(), { minLength: keys.length, maxLength: keys.length })),
+    )
+    .map(([keys, empty]) =>
+      Object.fromEntries(keys.map((k, i) => [k, empty[i] === true ? '' : (PRESET[k] ?? '')])),
+    );
+  for (const sh of shells) {
+    const skip = sh.required || has(sh.cmd) ? false : `${sh.name} not installed, skipped`;
+    it(`${sh.name}: two exports then unset restore the user's values and remove the rest`, { skip }, () => {
+      fc.assert(
+        fc.property(before, sessionArb(value), sessionArb(value), (start, s1, s2) => {
+          const script = `${exportSnippet(sh.format, s1)}${exportSnippet(sh.format, s2)}${unsetSnippet(sh.format)}${dump}`;
+          const env = runShellFrom(sh.cmd, sh.args, script, start);
+          assert.deepEqual(awsOnly(env), awsOnly(start));
+          // The saved state is gone, and was never handed to programs the shell starts.
+          assert.deepEqual(
+            Object.keys(env).filter((k) => k.startsWith('ROLEBAR')),
+            [],
+          );
+        }),
+        { numRuns: 25 },
+      );
+    });
+    it(
+      `${sh.name}: the export hands no saved value to programs; unset with nothing to undo changes nothing`,
+      { skip },
+      () => {
+        const env = runShellFrom(sh.cmd, sh.args, `${exportSnippet(sh.format, FAKE)}${dump}`, PRESET);
+        assert.deepEqual(
+          Object.keys(env).filter((k) => k.startsWith('ROLEBAR')),
+          [],
+        );
+        const r = spawnSync(sh.cmd, [...sh.args, `${unsetSnippet(sh.format)}${dump}`], {
+          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...PRESET },
+          encoding: 'utf8',
+          timeout: 20_000,
+        });
+        assert.deepEqual(awsOnly(parseEnv0(r.stdout)), PRESET);
+        assert.equal(r.stderr, 'rolebar: this shell has no Rolebar export to undo, nothing changed\n');
+      },
+    );
   }
 });
 
@@ -528,18 +583,24 @@ describe('dotenv snippets as docker --env-file reads them', () => {
 });
 
 describe('unset snippets', () => {
-  it('remove exactly the snippet variables, in every shell syntax', () => {
-    const names = SNIPPET_VARIABLE_NAMES.join(' ');
-    assert.equal(unsetSnippet('bash'), `unset ${names}\n`);
-    assert.equal(unsetSnippet('fish'), `set -e ${names}\n`);
-    assert.deepEqual(
-      unsetSnippet('powershell').trimEnd().split('\n'),
-      SNIPPET_VARIABLE_NAMES.map((n) => `Remove-Item Env:${n} -ErrorAction SilentlyContinue`),
-    );
-    assert.deepEqual(
-      unsetSnippet('cmd').trimEnd().split('\n'),
-      SNIPPET_VARIABLE_NAMES.map((n) => `set ${n}=`),
-    );
+  it('restore each variable or remove it, in every shell syntax, and never touch AWS_PROFILE', () => {
+    for (const format of ['bash', 'fish', 'powershell', 'cmd'] as const) {
+      const text = unsetSnippet(format);
+      const saved = (n: string) => (format === 'powershell' ? `'${n}'` : `ROLEBAR_SAVED_${n}`);
+      for (const n of SNIPPET_VARIABLE_NAMES) assert.ok(text.includes(saved(n)), `${format}: ${n}`);
+    }
+    assert.match(unsetSnippet('powershell'), /Remove-Variable -Name RolebarSaved -Scope Global/);
+    // cmd: every line is one of the shapes whose quoting holds (no `&`, `|`, `<`, `>` outside quotes).
+    for (const line of [
+      ...unsetSnippet('cmd').trimEnd().split('\n'),
+      ...exportSnippet('cmd', FAKE).split('\n'),
+    ]) {
+      if (line === '') continue;
+      assert.match(
+        line,
+        /^(if (not )?defined ROLEBAR_SAVED (echo rolebar: [A-Za-z ,]+ 1>&2|set "ROLEBAR_SAVED_[A-Z_]+="|if defined (?<s>[A-Z_]+) set "ROLEBAR_SAVED_\k<s>=%\k<s>%"|if defined ROLEBAR_SAVED_(?<r>[A-Z_]+) \(set "\k<r>=%ROLEBAR_SAVED_\k<r>%"\) else \(set "\k<r>="\))|set "[A-Z_]+=[^"%!]*")$/,
+      );
+    }
     // AWS_PROFILE is the user's own choice of identity: never touched.
     for (const f of SNIPPET_FORMATS) if (f.canUnset) assert.doesNotMatch(unsetSnippet(f.id), /AWS_PROFILE/);
   });

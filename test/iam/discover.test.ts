@@ -175,6 +175,24 @@ describe('discovering roles through the core, against the emulator’s IAM', () 
       await expectIamFailure(iam.listRoles(target, alice, {}, { action: 'ListRoles' }), 'iam-throttled');
       const wrong = { ...alice, secretAccessKey: SEED_KEYS.carol.secretAccessKey };
       await expectIamFailure(iam.listRoles(target, wrong, {}, { action: 'ListRoles' }), 'iam-wrong-secret');
+      // A 403 in the <ErrorResponse><Errors><Error> shape is access denied (naming the permission), not "try again".
+      f.emu.faults.answerWith(
+        {
+          status: 403,
+          headers: { 'content-type': 'text/xml' },
+          body:
+            '<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Errors><Error><Type>Sender</Type>' +
+            '<Code>AccessDenied</Code><Message>User: arn:aws:iam::111111111111:user/alice is not authorized to ' +
+            'perform: iam:ListRoles</Message></Error></Errors><RequestId>0</RequestId></ErrorResponse>',
+        },
+        1,
+        { action: 'ListRoles' },
+      );
+      const denied = await expectIamFailure(
+        iam.listRoles(target, alice, {}, { action: 'ListRoles' }),
+        'iam-access-denied',
+      );
+      assert.match(denied.message, /iam:ListRoles/);
       const offline = { ...target, endpoint: 'http://127.0.0.1:1' };
       const error = await expectIamFailure(
         iam.listRoles(offline, alice, {}, { action: 'ListRoles' }),

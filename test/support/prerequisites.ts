@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 
 /**
  * The Debian packages `npm test` needs on Linux; `.ci/run` installs the same list. The last four build keytar,
- * the keychain module, during `npm install` (node-gyp: Python, make, a C++ compiler, pkg-config for libsecret).
+ * the keychain module, during `npm install` (node-gyp: Python, make, a C++ compiler, pkg-config for libsecret);
+ * dash and fish run the export and unset snippets for real.
  */
 export const LINUX_TEST_PACKAGES = [
   'chromium',
@@ -15,6 +16,8 @@ export const LINUX_TEST_PACKAGES = [
   'make',
   'g++',
   'pkg-config',
+  'dash',
+  'fish',
 ] as const;
 
 /** The one command that installs every missing piece on Debian or Ubuntu. */
@@ -74,6 +77,10 @@ export function missingPrerequisites(env: NodeJS.ProcessEnv = process.env): Miss
     for (const tool of ['gnome-keyring-daemon', 'dbus-run-session']) {
       if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0)
         missing.push({ what: `a Secret Service (${tool})`, fix: install });
+    }
+    for (const shell of ['dash', 'fish']) {
+      if (spawnSync('sh', ['-c', `command -v ${shell}`]).status !== 0)
+        missing.push({ what: `the ${shell} shell (the snippet tests run it)`, fix: install });
     }
   }
   return missing;

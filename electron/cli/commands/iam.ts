@@ -303,19 +303,19 @@ const revoke: Command = {
           tools.revokeOlderSessions({ roleArn, using, now: at }),
         ),
       );
+      const forgotten = result.forgotten.map((id) => core.roles.get(id).label);
       if (flag(args, 'json')) {
-        printJson(io, result);
+        printJson(io, { ...result, forgotten });
         return 0;
       }
       io.out(
         `${paint(io.colourOut, 'green', '✔')} Revoked the sessions of ${roleArn} issued before ${result.revokedBefore} ` +
           `(inline policy ${result.policyName}). Anyone still trusted can switch to it again for a fresh session.`,
       );
-      for (const role of core.roles.list()) {
-        if (role.roleArn === roleArn && core.sessions.get(role.id))
-          io.out(
-            `Your session of "${role.label}" is revoked too: \`${suggestCommand('assume', role.label)}\` starts a fresh one.`,
-          );
+      for (const label of forgotten) {
+        io.out(
+          `Your session of "${label}" was revoked too, and Rolebar has forgotten it (its profile removed): the next use of "${label}" assumes a fresh one.`,
+        );
       }
       return 0;
     }),

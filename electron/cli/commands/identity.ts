@@ -3,6 +3,7 @@ import { checkField } from '../../core/model.js';
 import * as fields from '../../core/rules/fields.js';
 import { type Command, flag, requiredOption, stringOption } from '../args.js';
 import { findIdentity, withCore } from '../context.js';
+import { rolebarCommand } from '../../core/cli-command.js';
 import { RolebarError } from '../../core/errors.js';
 import { identityKey, printJson, table, withSpinner } from '../output.js';
 import { readSecret } from '../prompt.js';
@@ -163,6 +164,12 @@ const orphans: Command = {
       const found = await core.identities.orphans();
       const removed = flag(args, 'remove') ? await core.identities.removeOrphans() : [];
       const missing = found.identitiesWithoutSecret.map((id) => core.identities.find(id)?.name ?? id);
+      // The whole command, with the key id it has: rotate asks for the secret and never reads the lost one.
+      const rotateCommand = (name: string) => {
+        const identity = core.identities.find(name);
+        const keyId = identity?.kind === 'iam-user' ? identity.accessKeyId : 'ID';
+        return rolebarCommand('identity', 'rotate', name, '--access-key-id', keyId);
+      };
       if (flag(args, 'json')) {
         printJson(io, { orphanedEntries: found.accounts, removed, identitiesWithoutSecret: missing });
         return 0;
@@ -173,7 +180,7 @@ const orphans: Command = {
       for (const account of removed.length > 0 ? removed : found.accounts) io.out(`  ${account}`);
       for (const name of missing) {
         io.out(
-          `Identity "${name}" has no secret in the keychain: enter it again with 'rolebar identity rotate'.`,
+          `Identity "${name}" has no secret in the keychain: enter it again with \`${rotateCommand(name)}\`.`,
         );
       }
       return 0;

@@ -12,7 +12,9 @@ import {
   stringOption,
   UsageError,
 } from '../args.js';
-import { findRole, withCore } from '../context.js';
+import { removeProfile } from '../../core/aws-files/index.js';
+import { awsLocation, findRole, withCore } from '../context.js';
+import { setupProfileName } from './setup-profile.js';
 import { printJson, table } from '../output.js';
 
 /** The source named by `--source`: an identity's name, or a role's label (a chain); both matching is ambiguous. */
@@ -102,7 +104,7 @@ const rm: Command = {
   spec: {
     name: 'role rm',
     summary:
-      'Removes a role, signing its session out first (its profile goes too, if Rolebar wrote it). Refused, changing nothing, while other roles are assumed from it.',
+      'Removes a role, signing its session out first (its profile, and the one setup-profile wrote, go too if Rolebar wrote them). Refused, changing nothing, while other roles are assumed from it.',
     synopsis: 'role rm NAME',
     options: {},
     positionals: [1, 1],
@@ -112,7 +114,10 @@ const rm: Command = {
       const role = findRole(core, args.positionals[0] as string);
       // The session layer refuses before signing out when other roles chain from it, and names them.
       await core.removeRole(role.id);
-      io.out(`Removed role "${role.label}".`);
+      // The profile setup-profile wrote would only fail from now on (only a section Rolebar wrote is removed).
+      const profile = setupProfileName(role);
+      const { removedFromConfig } = await removeProfile(profile, awsLocation(io));
+      io.out(`Removed role "${role.label}"${removedFromConfig ? ` and its [profile ${profile}]` : ''}.`);
       return 0;
     }),
 };

@@ -99,6 +99,14 @@ const assume: Command = {
     }),
 };
 
+/** How each shell removes AWS_PROFILE; env files and credential_process answers do not run in the shell. */
+const REMOVE_PROFILE: Partial<Record<SnippetFormat, string>> = {
+  bash: 'unset AWS_PROFILE',
+  fish: 'set -e AWS_PROFILE',
+  powershell: 'Remove-Item Env:AWS_PROFILE',
+  cmd: 'set "AWS_PROFILE="',
+};
+
 const exportCommand: Command = {
   spec: {
     name: 'export',
@@ -122,6 +130,14 @@ const exportCommand: Command = {
       const role = findRole(core, args.positionals[0] as string);
       const live = await liveSession(core, io, role, choiceOf(args), EXPORT_MARGIN_MS);
       io.out(exportSnippet(format, { credentials: live.credentials, region: live.session.region }));
+      const profile = io.env.AWS_PROFILE;
+      const removeProfile = REMOVE_PROFILE[format];
+      if (profile && removeProfile) {
+        // The SDK for JavaScript v3 skips AWS_ACCESS_KEY_ID & co. while AWS_PROFILE is set.
+        io.err(
+          `rolebar: warning: AWS_PROFILE is set (${JSON.stringify(profile)}) in this shell, so some AWS tools (the AWS SDK for JavaScript v3) use that profile instead of these keys. Remove it (${removeProfile}) to use ${role.label}.`,
+        );
+      }
       return 0;
     });
   },

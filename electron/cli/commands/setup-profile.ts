@@ -61,7 +61,7 @@ const setupProfile: Command = {
     withCore(io, async (core) => {
       const role = findRole(core, args.positionals[0] as string);
       // Checked before anything is read or written: the writer applies the same rule.
-      const profile = checkProfileName(stringOption(args, 'profile') ?? `rolebar-${profileNameOf(role)}`);
+      const profile = checkProfileName(stringOption(args, 'profile') ?? setupProfileName(role));
       const location = awsLocation(io);
       const existing = await readProfile(profile, location);
       if (existing?.inCredentials) {
@@ -86,6 +86,11 @@ const setupProfile: Command = {
       return 0;
     }),
 };
+
+/** The profile setup-profile writes for a role unless given --profile; `role rm` removes it again. */
+export function setupProfileName(role: Parameters<typeof profileNameOf>[0]): string {
+  return `rolebar-${profileNameOf(role)}`;
+}
 
 /** `setup-profile`. */
 export const commands: Record<string, Command> = { 'setup-profile': setupProfile };

@@ -139,7 +139,8 @@ function cutSection(o: OpenedSection): { start: number; end: number; text: strin
 }
 
 /** Config keys we manage: a config section holding nothing else is wholly ours to remove. */
-const OUR_CONFIG_KEYS = new Set(['region', OWNER_KEY, UNDO_KEY]);
+// credential_process: what setup-profile writes (a --force over a user's own line replaced it, with a backup).
+const OUR_CONFIG_KEYS = new Set(['region', 'credential_process', OWNER_KEY, UNDO_KEY]);
 
 function onlyOurKeys(doc: IniDocument, section: IniSection): boolean {
   for (let i = section.header + 1; i <= section.lastContent; i++) {

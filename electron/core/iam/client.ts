@@ -242,7 +242,8 @@ export function createIamCaller(options: IamCallerOptions = {}): IamCaller {
         );
       }
       if (answer.status === 200 && root.name === `${context.action}Response`) return root;
-      const error = child(root, 'Error');
+      // <ErrorResponse><Error> and <ErrorResponse><Errors><Error>: botocore and the SDK read both shapes.
+      const error = child(root, 'Error') ?? child(child(root, 'Errors'), 'Error');
       fault = { status: answer.status, awsCode: textOf(error, 'Code'), awsMessage: textOf(error, 'Message') };
       const retryable = answer.status >= 500 || /^Throttling/.test(fault.awsCode ?? '');
       if (!retryable) break;

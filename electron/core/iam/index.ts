@@ -95,12 +95,16 @@ export interface IamTools {
       'roleArn' | 'principal'
     >,
   ): Promise<RolePolicies>;
-  /** "Revoke active sessions" of `roleArn`, with credentials of its account that allow iam:PutRolePolicy. */
+  /**
+   * "Revoke active sessions" of `roleArn`, with credentials of its account that allow iam:PutRolePolicy; then
+   * forgets Rolebar's own sessions of it from before the revoke (`forgotten`: their role ids), so the next use of
+   * those roles assumes a fresh session instead of handing out a revoked one.
+   */
   revokeOlderSessions(options: {
     roleArn: string;
     using: CredentialsFrom;
     now?: Date;
-  }): Promise<RevokeResult>;
+  }): Promise<RevokeResult & { forgotten: string[] }>;
   /** Closes kept connections. */
   close(): void;
 }
@@ -200,15 +204,17 @@ export function createIamTools(deps: IamToolsDeps): IamTools {
     async revokeOlderSessions(options) {
       parseRoleArn(options.roleArn);
       const r = await resolve(options.using);
-      return revokeOlderSessions({
+      const at = options.now ?? new Date(now());
+      const result = await revokeOlderSessions({
         iam,
         target: targetOf(r),
         credentials: r.credentials,
         roleArn: options.roleArn,
         callerAccountId: r.accountId,
-        now: options.now ?? new Date(now()),
+        now: at,
         source: r.label,
       });
+      return { ...result, forgotten: await core.forgetRevoked(options.roleArn, at) };
     },
     close: () => iam.close(),
   };
