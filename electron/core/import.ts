@@ -1,4 +1,6 @@
-import { type AwsLocationOptions, removePlaintextKeys } from './aws-files/index.js';
+import { type AwsLocationOptions } from './aws-files/index.js';
+import { type KeyReplacement, replacePlaintextKeys } from './aws-files/replace-keys.js';
+import { RolebarError } from './errors.js';
 import { OWNER_KEY, OWNER_VALUE } from './aws-files/sections.js';
 import { type AwsProfile, readAwsProfiles, settingsProblem } from './import-read.js';
 import type { RolebarCore } from './core.js';
@@ -34,6 +36,11 @@ export interface ImportResult {
 export interface ImportOptions {
   /** After the keys are safely in the keychain, remove them from the credentials file (a backup is kept first). */
   removePlaintextKeys?: boolean;
+  /**
+   * The credential_process line serving an identity from the keychain (`rolebar credential-process --identity`):
+   * needed with `removePlaintextKeys`, since every removed key pair is replaced by it in the same write.
+   */
+  identityProcess?: (identityName: string) => string;
 }
 
 /** A role profile's settings, as the AWS CLI names them. */
@@ -300,13 +307,23 @@ function decide(core: RolebarCore, profiles: Map<string, AwsProfile>): Decision[
 /**
  * Imports `~/.aws`: static keys become keychain identities, role_arn profiles become roles (in dependency
  * order, so a role whose source is another role profile is chained to it). The files are not changed unless
- * `removePlaintextKeys` is asked for, and then only the imported keys' lines go, after a backup.
+ * `removePlaintextKeys` is asked for, and then only the imported keys' lines go, replaced by a credential_process
+ * line serving the same identity, in one write after one backup.
  */
 export async function applyImport(
   core: RolebarCore,
   location: AwsLocationOptions,
   options: ImportOptions = {},
 ): Promise<ImportResult> {
+  const serve = options.removePlaintextKeys ? options.identityProcess : undefined;
+  if (options.removePlaintextKeys && !serve) {
+    // Refused before anything changes: keys taken out with nothing in their place break the user's profiles.
+    throw new RolebarError(
+      'import-keys-need-cli',
+      'Removing plaintext keys needs the Rolebar command line, which puts a credential_process line in their place.',
+      { hint: 'Run `rolebar import --remove-plaintext-keys` in a terminal.' },
+    );
+  }
   const { profiles } = await readAwsProfiles(location);
   const decisions = decide(core, profiles);
   const result: ImportResult = { identities: [], roles: [], skipped: [], keysRemovedFrom: [], backups: [] };
@@ -345,20 +362,26 @@ export async function applyImport(
   }
   // Identities may have gained an MFA serial from the roles imported after them.
   result.identities = result.identities.map((i) => core.identities.get(i.id));
-  if (options.removePlaintextKeys) {
+  if (serve) {
     // Every profile whose keys Rolebar now holds — imported just now or by an earlier import — loses its
-    // plaintext copy, but only when the keychain has exactly the same key pair.
+    // plaintext copy, but only when the keychain has exactly the same key pair; a credential_process line
+    // serving that identity takes its place in the same write, so profiles built on it keep working.
+    const replacements: KeyReplacement[] = [];
     for (const p of profiles.values()) {
       const keys = keysOf(p);
       if (!keys || !p.inCredentialsFile.has('aws_access_key_id')) continue;
-      const { keyId, secret } = keys;
       const identity = core.identities.find(p.name);
-      if (identity?.kind !== 'iam-user' || identity.accessKeyId !== keyId) continue;
-      if ((await core.identities.secretOf(identity.id)) !== secret) continue;
-      const removed = await removePlaintextKeys(p.name, location);
-      if (removed.removed) result.keysRemovedFrom.push(p.name);
-      if (removed.backup) result.backups.push(removed.backup);
+      if (identity?.kind !== 'iam-user' || identity.accessKeyId !== keys.keyId) continue;
+      if ((await core.identities.secretOf(identity.id)) !== keys.secret) continue;
+      replacements.push({
+        profile: p.name,
+        accessKeyId: keys.keyId,
+        credentialProcess: serve(identity.name),
+      });
     }
+    const replaced = await replacePlaintextKeys(replacements, location);
+    result.keysRemovedFrom.push(...replaced.replaced);
+    if (replaced.backup) result.backups.push(replaced.backup);
   }
   return result;
 }
