@@ -14,6 +14,7 @@ import {
   userNameOfArn,
 } from './sessions.js';
 import { mfaSessionExpiry } from './mfa-session.js';
+import type { IdentitySessionOptions } from './identity-session.js';
 import { createSessionLayer, type LiveOutcome, type RenewOptions } from './session-layer.js';
 import { openSettings, type Settings } from './settings.js';
 import { exportSnippet, type SnippetFormat, unsetSnippet } from './snippets.js';
@@ -71,6 +72,8 @@ export interface RolebarCore {
   forgetRevoked(roleArn: string, before: Date): Promise<string[]>;
   /** When the identity's MFA session ends, if one is alive. */
   mfaSessionExpiry(identityId: string): Promise<Date | undefined>;
+  /** The short session credential-process --identity serves (see SessionLayer.identitySession). SECRET. */
+  identitySession(identityId: string, options: IdentitySessionOptions): Promise<TemporaryCredentials>;
   /** The export snippet of a role's live session in a shell's format (main process and CLI only: it holds secrets). */
   exportSnippet(roleId: string, format: SnippetFormat): Promise<string>;
   /** The snippet that returns a shell to the user's own identity. */
@@ -168,6 +171,7 @@ export function createCore(deps: CoreDeps): RolebarCore {
     credentialsOf,
     forgetRevoked: layer.forgetRevoked,
     mfaSessionExpiry: (identityId) => mfaSessionExpiry(ctx, identityId),
+    identitySession: (identityId, options) => layer.identitySession(identityId, options),
     async exportSnippet(roleId, format) {
       const credentials = await credentialsOf(roleId);
       if (!credentials) {

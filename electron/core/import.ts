@@ -1,20 +1,10 @@
-import { type AwsLocationOptions, removePlaintextKeys, resolveAwsFilePaths } from './aws-files/index.js';
-import { readSharedFile } from './aws-files/file-update.js';
-import { type IniDocument, sectionValues } from './aws-files/ini.js';
-import {
-  type AwsFileKind,
-  OWNER_KEY,
-  OWNER_VALUE,
-  profileNameOf as profileOfHeader,
-} from './aws-files/sections.js';
+import { type AwsLocationOptions } from './aws-files/index.js';
+import { type KeyReplacement, replacePlaintextKeys } from './aws-files/replace-keys.js';
+import { RolebarError } from './errors.js';
+import { OWNER_KEY, OWNER_VALUE } from './aws-files/sections.js';
+import { type AwsProfile, readAwsProfiles, settingsProblem } from './import-read.js';
 import type { RolebarCore } from './core.js';
-import {
-  CREDENTIAL_SOURCES,
-  type CredentialSourceName,
-  type Identity,
-  type Role,
-  type RoleSource,
-} from './model.js';
+import { CREDENTIAL_SOURCES, type Identity, type Role, type RoleSource } from './model.js';
 import { profileName as profileNameRule } from './rules/fields.js';
 
 /** One thing an import would do, in words for the preview. */
@@ -46,38 +36,11 @@ export interface ImportResult {
 export interface ImportOptions {
   /** After the keys are safely in the keychain, remove them from the credentials file (a backup is kept first). */
   removePlaintextKeys?: boolean;
-}
-
-interface AwsProfile {
-  name: string;
-  credentials: Map<string, string>;
-  config: Map<string, string>;
-}
-
-/** Reads both files as the AWS CLI does (honouring AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE). */
-async function readProfiles(
-  location: AwsLocationOptions,
-): Promise<{ profiles: Map<string, AwsProfile>; paths: { credentials: string; config: string } }> {
-  const paths = resolveAwsFilePaths(location);
-  const profiles = new Map<string, AwsProfile>();
-  const collect = (doc: IniDocument, kind: AwsFileKind) => {
-    for (const section of doc.sections) {
-      const raw = profileOfHeader(kind, section.name);
-      if (raw === undefined) continue;
-      const name = utf8(raw);
-      const entry = profiles.get(name) ?? { name, credentials: new Map(), config: new Map() };
-      for (const [key, value] of sectionValues(doc, section)) entry[kind].set(key, utf8(value));
-      profiles.set(name, entry);
-    }
-  };
-  collect((await readSharedFile(paths.credentials)).doc, 'credentials');
-  collect((await readSharedFile(paths.config)).doc, 'config');
-  return { profiles, paths };
-}
-
-/** The files are read as byte strings (latin1); values are UTF-8. */
-function utf8(byteString: string): string {
-  return Buffer.from(byteString, 'latin1').toString('utf8');
+  /**
+   * The credential_process line serving an identity from the keychain (`rolebar credential-process --identity`):
+   * needed with `removePlaintextKeys`, since every removed key pair is replaced by it in the same write.
+   */
+  identityProcess?: (identityName: string) => string;
 }
 
 /** A role profile's settings, as the AWS CLI names them. */
@@ -93,7 +56,7 @@ interface RoleProfile {
 }
 
 function roleProfile(p: AwsProfile): RoleProfile | undefined {
-  const get = (key: string) => p.config.get(key) ?? p.credentials.get(key);
+  const get = (key: string) => p.values.get(key);
   const roleArn = get('role_arn');
   if (!roleArn) return undefined;
   const duration = get('duration_seconds');
@@ -109,9 +72,31 @@ function roleProfile(p: AwsProfile): RoleProfile | undefined {
   };
 }
 
+/** Long-term keys in a profile (either file), or undefined. */
+function keysOf(p: AwsProfile): { keyId: string; secret: string } | undefined {
+  const keyId = p.values.get('aws_access_key_id');
+  const secret = p.values.get('aws_secret_access_key');
+  if (!keyId || !secret || p.values.get('aws_session_token')) return undefined;
+  return { keyId, secret };
+}
+
+/** Why a profile Rolebar does not take stays as it is, or undefined for a profile Rolebar may import. */
+function leftAsItIs(p: AwsProfile): string | undefined {
+  const v = p.values;
+  if (v.get('sso_start_url') || v.get('sso_session'))
+    return 'an IAM Identity Center (SSO) profile: the AWS tools sign in to it with `aws sso login`; it stays as it is';
+  if (v.get('web_identity_token_file'))
+    return 'a web identity profile (role_arn + web_identity_token_file): the AWS tools read its token file themselves; it stays as it is';
+  if (v.get('credential_process') && !v.get('role_arn'))
+    return 'a credential_process profile: the AWS tools run its command themselves; it stays as it is';
+  if (v.get('aws_access_key_id') && v.get('aws_session_token'))
+    return 'temporary credentials (they expire; import the keys they came from instead); it stays as it is';
+  return undefined;
+}
+
 /** Works out what importing would do without changing anything. */
 export async function planImport(core: RolebarCore, location: AwsLocationOptions): Promise<ImportPlan> {
-  const { profiles, paths } = await readProfiles(location);
+  const { profiles, paths } = await readAwsProfiles(location);
   return {
     credentialsFile: paths.credentials,
     configFile: paths.config,
@@ -119,98 +104,150 @@ export async function planImport(core: RolebarCore, location: AwsLocationOptions
   };
 }
 
+/** Something one import run added, so that a failure later in the run can take it out again. */
+interface Created {
+  kind: 'identity' | 'role';
+  id: string;
+}
+
 interface Decision {
   item: ImportItem;
-  apply?: (ids: Map<string, RoleSource>) => Promise<Identity | Role | undefined>;
+  apply?: (ids: Map<string, RoleSource>, created: Created[]) => Promise<Identity | Role | undefined>;
+}
+
+/** Removes what this run added, newest first (roles before the identities they start from). */
+async function undo(core: RolebarCore, created: Created[]): Promise<void> {
+  for (const c of [...created].reverse()) {
+    try {
+      if (c.kind === 'role') core.roles.remove(c.id);
+      else await core.identities.remove(c.id);
+    } catch {
+      // Best effort: the first error is the one the user needs to see.
+    }
+  }
 }
 
 function decide(core: RolebarCore, profiles: Map<string, AwsProfile>): Decision[] {
   const identityNames = new Set(core.identities.list().map((i) => i.name));
   const roleLabels = new Set(core.roles.list().map((r) => r.label));
   const decisions: Decision[] = [];
-  const skip = (profile: string, detail: string) =>
+  /** Profiles skipped for a problem (not the ones left as they are on purpose): roles built on them go too. */
+  const broken = new Map<string, string>();
+  const skip = (profile: string, detail: string, isBroken = false) => {
     decisions.push({ item: { action: 'skip', profile, detail } });
+    if (isBroken) broken.set(profile, detail);
+  };
+  const roleProfiles: AwsProfile[] = [];
 
   for (const p of profiles.values()) {
-    const owned = p.credentials.get(OWNER_KEY) === OWNER_VALUE || p.config.get(OWNER_KEY) === OWNER_VALUE;
-    if (owned) {
+    if (p.values.get(OWNER_KEY) === OWNER_VALUE) {
       skip(p.name, 'written by Rolebar');
       continue;
     }
+    const left = leftAsItIs(p);
+    if (left) {
+      skip(p.name, left);
+      continue;
+    }
+    const problem = settingsProblem(p);
+    if (problem) {
+      skip(p.name, problem, true);
+      continue;
+    }
     const role = roleProfile(p);
-    if (role) continue; // roles come second, once their sources are known
-    const keyId = p.credentials.get('aws_access_key_id');
-    const secret = p.credentials.get('aws_secret_access_key');
-    if (keyId && secret && !p.credentials.get('aws_session_token')) {
+    const keys = keysOf(p);
+    // A profile whose role starts from its own keys (source_profile = itself) is ONE hop, as in botocore:
+    // its keys become an identity and its role is assumed from that identity.
+    const selfSourced = role?.sourceProfile === p.name;
+    if (role) roleProfiles.push(p);
+    if (keys && (!role || selfSourced)) {
       if (identityNames.has(p.name)) {
         skip(p.name, 'an identity with this name already exists');
         continue;
       }
-      const region = p.config.get('region');
-      const mfaSerial = p.config.get('mfa_serial');
+      const region = p.values.get('region');
+      const mfaSerial = p.values.get('mfa_serial');
       decisions.push({
         item: {
           action: 'add-identity',
           profile: p.name,
-          detail: `IAM user keys ${keyId} → keychain${mfaSerial ? `, MFA ${mfaSerial}` : ''}${region ? `, region ${region}` : ''}`,
+          detail: `IAM user keys ${keys.keyId} → keychain${mfaSerial ? `, MFA ${mfaSerial}` : ''}${region ? `, region ${region}` : ''}`,
         },
-        apply: () =>
-          core.identities.addIamUser({
+        apply: async (_sources, created) => {
+          const added = await core.identities.addIamUser({
             name: p.name,
-            accessKeyId: keyId,
-            secretAccessKey: secret,
+            accessKeyId: keys.keyId,
+            secretAccessKey: keys.secret,
             mfaSerial,
             region,
-          }),
+          });
+          created.push({ kind: 'identity', id: added.id });
+          return added;
+        },
       });
-    } else if (p.config.get('sso_start_url') || p.config.get('sso_session')) {
-      skip(p.name, 'IAM Identity Center (SSO) profiles are not supported yet');
-    } else if (p.config.get('credential_process')) {
-      skip(p.name, 'credential_process profiles stay with the AWS CLI');
-    } else if (keyId && p.credentials.get('aws_session_token')) {
-      skip(p.name, 'temporary credentials (they expire; import the keys they came from instead)');
+    } else if (!role) {
+      skip(
+        p.name,
+        'no keys and no role_arn: only settings (region, output…), nothing to import; it stays as it is',
+      );
     }
   }
 
-  for (const p of profiles.values()) {
+  // Roles come second, once their sources are known; a role on a broken source is skipped in turn.
+  const roleProblem = (p: AwsProfile, role: RoleProfile): string | undefined => {
+    if (roleLabels.has(p.name)) return 'a role with this label already exists';
+    if (role.sourceProfile && role.credentialSource)
+      return 'has both source_profile and credential_source, which the AWS CLI refuses; keep one of them';
+    if (!role.sourceProfile && !role.credentialSource)
+      return 'role_arn without source_profile or credential_source: nothing to assume it from';
+    if (profileNameRule.problem(`${p.name}-rolebar`))
+      return 'its name cannot be used for a Rolebar profile (letters, digits and - _ . @ + / : , only)';
+    if (role.credentialSource && !CREDENTIAL_SOURCES.some((c) => c === role.credentialSource))
+      return `unknown credential_source ${role.credentialSource} (the AWS CLI knows ${CREDENTIAL_SOURCES.join(', ')})`;
+    const source = role.sourceProfile;
+    if (source === undefined || source === p.name) return undefined;
+    if (!profiles.has(source) && !core.identities.find(source) && !core.roles.find(source))
+      return `source_profile ${source} is not a profile in either file; add it or fix the name, then import again`;
+    const why = broken.get(source);
+    if (why !== undefined) return `its source profile ${source} is skipped (${why})`;
+    return undefined;
+  };
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const p of roleProfiles) {
+      if (broken.has(p.name)) continue;
+      const role = roleProfile(p);
+      const problem = role && roleProblem(p, role);
+      if (problem) {
+        broken.set(p.name, problem);
+        changed = true;
+      }
+    }
+  }
+  for (const p of roleProfiles) {
     const role = roleProfile(p);
-    if (!role || decisions.some((d) => d.item.profile === p.name)) continue;
-    if (roleLabels.has(p.name)) {
-      skip(p.name, 'a role with this label already exists');
+    if (!role) continue;
+    const problem = broken.get(p.name);
+    if (problem !== undefined) {
+      skip(p.name, problem);
+      // A self-sourced profile's identity goes with its role: half of one hop is not what the user had.
+      const own = decisions.findIndex((d) => d.item.profile === p.name && d.item.action === 'add-identity');
+      if (own !== -1) decisions.splice(own, 1);
       continue;
     }
     const source = role.sourceProfile
-      ? `profile ${role.sourceProfile}`
-      : role.credentialSource
-        ? `credential_source ${role.credentialSource}`
-        : undefined;
-    if (!source) {
-      skip(p.name, 'role_arn without source_profile or credential_source');
-      continue;
-    }
-    // Refused in the preview, not halfway through applying: the profile its sessions would be written under.
-    if (profileNameRule.problem(`${p.name}-rolebar`)) {
-      skip(
-        p.name,
-        'its name cannot be used for a Rolebar profile (letters, digits and - _ . @ + / : , only)',
-      );
-      continue;
-    }
-    if (
-      role.credentialSource &&
-      !CREDENTIAL_SOURCES.includes(role.credentialSource as CredentialSourceName)
-    ) {
-      skip(p.name, `unknown credential_source ${role.credentialSource}`);
-      continue;
-    }
+      ? role.sourceProfile === p.name
+        ? `its own keys (source_profile is itself: one hop)`
+        : `profile ${role.sourceProfile}`
+      : `credential_source ${role.credentialSource ?? ''}`;
     decisions.push({
       item: {
         action: 'add-role',
         profile: p.name,
         detail: `${role.roleArn} from ${source}${role.mfaSerial ? ', with MFA' : ''}; sessions written as profile "${p.name}-rolebar" (the role_arn profile "${p.name}" stays as it is)`,
       },
-      apply: async (sources) => {
-        const from = await resolveSource(core, role, sources);
+      apply: async (sources, created) => {
+        const from = await resolveSource(core, role, sources, created);
         if (!from) return undefined;
         const added = core.roles.add({
           label: p.name,
@@ -223,6 +260,7 @@ function decide(core: RolebarCore, profiles: Map<string, AwsProfile>): Decision[
           region: role.region,
           profileName: `${p.name}-rolebar`,
         });
+        created.push({ kind: 'role', id: added.id });
         // The profile's mfa_serial is the device of the identity the chain starts from.
         const { identity } = core.roles.chain(added.id);
         if (role.mfaSerial && !identity.mfaSerial)
@@ -237,6 +275,7 @@ function decide(core: RolebarCore, profiles: Map<string, AwsProfile>): Decision[
     c: RolebarCore,
     role: RoleProfile,
     sources: Map<string, RoleSource>,
+    created: Created[],
   ): Promise<RoleSource | undefined> {
     if (role.sourceProfile) {
       const known = sources.get(role.sourceProfile);
@@ -250,14 +289,17 @@ function decide(core: RolebarCore, profiles: Map<string, AwsProfile>): Decision[
         name: `${role.sourceProfile} (profile)`,
         profile: role.sourceProfile,
       });
+      created.push({ kind: 'identity', id: added.id });
       sources.set(role.sourceProfile, { kind: 'identity', id: added.id });
       return { kind: 'identity', id: added.id };
     }
-    const name = `${role.credentialSource} credentials`;
+    const source = CREDENTIAL_SOURCES.find((s) => s === role.credentialSource);
+    if (!source) return undefined; // refused in the preview already
+    const name = `${source} credentials`;
     const existing = c.identities.find(name);
-    const identity =
-      existing ??
-      c.identities.addCredentialSource({ name, source: role.credentialSource as CredentialSourceName });
+    if (existing) return { kind: 'identity', id: existing.id };
+    const identity = c.identities.addCredentialSource({ name, source });
+    created.push({ kind: 'identity', id: identity.id });
     return { kind: 'identity', id: identity.id };
   }
 }
@@ -265,61 +307,81 @@ function decide(core: RolebarCore, profiles: Map<string, AwsProfile>): Decision[
 /**
  * Imports `~/.aws`: static keys become keychain identities, role_arn profiles become roles (in dependency
  * order, so a role whose source is another role profile is chained to it). The files are not changed unless
- * `removePlaintextKeys` is asked for, and then only the imported keys' lines go, after a backup.
+ * `removePlaintextKeys` is asked for, and then only the imported keys' lines go, replaced by a credential_process
+ * line serving the same identity, in one write after one backup.
  */
 export async function applyImport(
   core: RolebarCore,
   location: AwsLocationOptions,
   options: ImportOptions = {},
 ): Promise<ImportResult> {
-  const { profiles } = await readProfiles(location);
+  const serve = options.removePlaintextKeys ? options.identityProcess : undefined;
+  if (options.removePlaintextKeys && !serve) {
+    // Refused before anything changes: keys taken out with nothing in their place break the user's profiles.
+    throw new RolebarError(
+      'import-keys-need-cli',
+      'Removing plaintext keys needs the Rolebar command line, which puts a credential_process line in their place.',
+      { hint: 'Run `rolebar import --remove-plaintext-keys` in a terminal.' },
+    );
+  }
+  const { profiles } = await readAwsProfiles(location);
   const decisions = decide(core, profiles);
   const result: ImportResult = { identities: [], roles: [], skipped: [], keysRemovedFrom: [], backups: [] };
   const sources = new Map<string, RoleSource>();
   const pending = [...decisions];
-  // Roles may depend on roles: apply in rounds until nothing more can be resolved.
-  for (let round = 0; round <= decisions.length && pending.length > 0; round++) {
-    for (const decision of [...pending]) {
-      if (!decision.apply) {
-        result.skipped.push(decision.item);
+  const created: Created[] = [];
+  try {
+    // Roles may depend on roles: apply in rounds until nothing more can be resolved.
+    for (let round = 0; round <= decisions.length && pending.length > 0; round++) {
+      for (const decision of [...pending]) {
+        if (!decision.apply) {
+          result.skipped.push(decision.item);
+          pending.splice(pending.indexOf(decision), 1);
+          continue;
+        }
+        const profile = profiles.get(decision.item.profile);
+        const role = decision.item.action === 'add-role' && profile ? roleProfile(profile) : undefined;
+        const waitsFor = role?.sourceProfile;
+        if (waitsFor && pending.some((d) => d !== decision && d.item.profile === waitsFor)) continue;
+        const made = await decision.apply(sources, created);
         pending.splice(pending.indexOf(decision), 1);
-        continue;
-      }
-      const role =
-        decision.item.action === 'add-role'
-          ? roleProfile(profiles.get(decision.item.profile) as AwsProfile)
-          : undefined;
-      const waitsForRole =
-        role?.sourceProfile && pending.some((d) => d !== decision && d.item.profile === role.sourceProfile);
-      if (waitsForRole) continue;
-      const made = await decision.apply(sources);
-      pending.splice(pending.indexOf(decision), 1);
-      if (!made) continue;
-      if ('kind' in made) {
-        result.identities.push(made);
-        sources.set(decision.item.profile, { kind: 'identity', id: made.id });
-      } else {
-        result.roles.push(made);
-        sources.set(decision.item.profile, { kind: 'role', id: made.id });
+        if (!made) continue;
+        if ('kind' in made) {
+          result.identities.push(made);
+          sources.set(decision.item.profile, { kind: 'identity', id: made.id });
+        } else {
+          result.roles.push(made);
+          sources.set(decision.item.profile, { kind: 'role', id: made.id });
+        }
       }
     }
+  } catch (error) {
+    // All or nothing for Rolebar's own state: what this run added goes again, newest first.
+    await undo(core, created);
+    throw error;
   }
   // Identities may have gained an MFA serial from the roles imported after them.
   result.identities = result.identities.map((i) => core.identities.get(i.id));
-  if (options.removePlaintextKeys) {
+  if (serve) {
     // Every profile whose keys Rolebar now holds — imported just now or by an earlier import — loses its
-    // plaintext copy, but only when the keychain has exactly the same key pair.
+    // plaintext copy, but only when the keychain has exactly the same key pair; a credential_process line
+    // serving that identity takes its place in the same write, so profiles built on it keep working.
+    const replacements: KeyReplacement[] = [];
     for (const p of profiles.values()) {
-      const keyId = p.credentials.get('aws_access_key_id');
-      const secret = p.credentials.get('aws_secret_access_key');
-      if (!keyId || !secret || p.credentials.get('aws_session_token')) continue;
+      const keys = keysOf(p);
+      if (!keys || !p.inCredentialsFile.has('aws_access_key_id')) continue;
       const identity = core.identities.find(p.name);
-      if (identity?.kind !== 'iam-user' || identity.accessKeyId !== keyId) continue;
-      if ((await core.identities.secretOf(identity.id)) !== secret) continue;
-      const removed = await removePlaintextKeys(p.name, location);
-      if (removed.removed) result.keysRemovedFrom.push(p.name);
-      if (removed.backup) result.backups.push(removed.backup);
+      if (identity?.kind !== 'iam-user' || identity.accessKeyId !== keys.keyId) continue;
+      if ((await core.identities.secretOf(identity.id)) !== keys.secret) continue;
+      replacements.push({
+        profile: p.name,
+        accessKeyId: keys.keyId,
+        credentialProcess: serve(identity.name),
+      });
     }
+    const replaced = await replacePlaintextKeys(replacements, location);
+    result.keysRemovedFrom.push(...replaced.replaced);
+    if (replaced.backup) result.backups.push(replaced.backup);
   }
   return result;
 }

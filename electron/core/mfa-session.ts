@@ -90,9 +90,17 @@ export async function startMfaSession(
     { SerialNumber: serial, TokenCode: code, DurationSeconds: DEFAULT_MFA_SESSION_SECONDS },
     { action: 'GetSessionToken', accessKeyId: credentials.accessKeyId, source: identity.name },
   );
-  const session: MfaSession = { ...answer.value, serial };
-  await deps.secrets.set(
-    mfaSessionAccount(identity.id),
+  return keepMfaSession(deps.secrets, identity.id, { ...answer.value, serial });
+}
+
+/** Keeps a GetSessionToken session as the identity's one cached session in the keychain, and returns it. */
+export async function keepMfaSession(
+  secrets: SecretStore,
+  identityId: string,
+  session: MfaSession,
+): Promise<MfaSession> {
+  await secrets.set(
+    mfaSessionAccount(identityId),
     JSON.stringify({ ...session, expiration: session.expiration.toISOString() }),
   );
   return session;

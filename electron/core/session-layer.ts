@@ -15,6 +15,7 @@ import {
 } from './assume.js';
 import { readProfileCredentials, removeProfile } from './aws-files/index.js';
 import { withFileLock } from './aws-files/lock.js';
+import { type IdentitySessionOptions, identitySession } from './identity-session.js';
 import { RolebarError } from './errors.js';
 import { parseRoleArn, type RoleArnParts } from './model.js';
 import { isLive, timeLeftMs } from './session-live.js';
@@ -53,6 +54,8 @@ export interface SessionLayer {
    * it that started before `before`, so the next use assumes a fresh one. Returns the ids of the roles forgotten.
    */
   forgetRevoked(roleArn: string, before: Date): Promise<string[]>;
+  /** An identity's cached GetSessionToken session, or a new one: one flight per identity, across processes. */
+  identitySession(identityId: string, options: IdentitySessionOptions): Promise<TemporaryCredentials>;
 }
 
 /** How long to wait for another process's renewal, and when its lock counts as abandoned (pids are checked first). */
@@ -62,6 +65,7 @@ const ROLE_LOCK = { timeoutMs: 90_000, staleMs: 75_000 } as const;
 export function createSessionLayer(ctx: AssumeContext, lockDir: string): SessionLayer {
   const switches = new Map<string, Promise<AssumeOutcome>>();
   const renewals = new Map<string, Promise<LiveOutcome>>();
+  const identityFlights = new Map<string, Promise<TemporaryCredentials>>();
 
   /** Runs `fn` holding the role's lock: one process at a time changes a role's session. */
   async function withRoleLock<T>(roleId: string, fn: () => Promise<T>): Promise<T> {
@@ -190,6 +194,12 @@ export function createSessionLayer(ctx: AssumeContext, lockDir: string): Session
         });
       }
       return forgotten;
+    },
+    identitySession(identityId, options) {
+      const target = path.join(lockDir, `identity-${lockName(identityId)}`);
+      // Looked at again under the lock, inside identitySession: another process may have renewed it meanwhile.
+      const run = () => withFileLock(target, () => identitySession(ctx, identityId, options), ROLE_LOCK);
+      return options.mfaCode !== undefined ? run() : once(identityFlights, identityId, run);
     },
   };
 }

@@ -16,6 +16,7 @@ import { activeSessionOf } from '../core/session-live.js';
 import { applyImport, planImport } from '../core/import.js';
 import type { Role } from '../core/model.js';
 import type { Preferences, Settings } from '../core/settings.js';
+import { quoteForCredentialProcess } from '../cli/commands/setup-profile.js';
 import { type ClipboardLike, createSecretClipboard, realTimers, type Timers } from './clipboard.js';
 import { iamHandlers } from './iam.js';
 import { identityView, roleView, sessionView } from './views.js';
@@ -212,7 +213,12 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
     'import:preview': () => attempt(async () => (await planImport(core, deps.location)).items, false),
     'import:apply': ({ removePlaintextKeys }: Arg<'import:apply'>) =>
       attempt(async () => {
-        const result = await applyImport(core, deps.location, { removePlaintextKeys });
+        // The window does not know where the command line is: the line names `rolebar` on PATH.
+        const identityProcess = (name: string) =>
+          ['rolebar', 'credential-process', '--identity', name]
+            .map((word) => quoteForCredentialProcess(word))
+            .join(' ');
+        const result = await applyImport(core, deps.location, { removePlaintextKeys, identityProcess });
         return {
           identities: result.identities.length,
           roles: result.roles.length,

@@ -34,6 +34,7 @@ try {
     ['identity', 'add', 'alice', '--access-key-id', SEED_KEYS.alice.accessKeyId],
     ['role', 'add', 'bench', '--role-arn', SEED_ROLES.readonly, '--source', 'alice'],
     ['assume', 'bench'],
+    ['credential-process', '--identity', 'alice'], // fills the identity's session cache in the keychain
   ];
   for (const step of steps) {
     const code = await rolebar(step, env, SEED_KEYS.alice.secretAccessKey);

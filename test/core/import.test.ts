@@ -122,13 +122,16 @@ describe('import from ~/.aws', () => {
     assert.match(outcome.session.principalArn, /^arn:aws:sts::222222222222:assumed-role\/readonly\//);
   });
 
-  it('only when asked, removes the imported plaintext keys after a backup, leaving everything else', async () => {
+  it('only when asked, replaces the imported plaintext keys with credential_process after a backup, leaving everything else', async () => {
     const fresh = await startCoreFixture('import-keys');
     try {
       mkdirSync(path.dirname(fresh.sandbox.credentialsFile), { recursive: true });
       writeFileSync(fresh.sandbox.credentialsFile, CREDENTIALS, { mode: 0o600 });
       const where = location({ env: fresh.sandbox.env, homedir: fresh.sandbox.dir });
-      const result = await applyImport(fresh.core, where, { removePlaintextKeys: true });
+      const result = await applyImport(fresh.core, where, {
+        removePlaintextKeys: true,
+        identityProcess: (name) => `rolebar credential-process --identity ${name}`,
+      });
       assert.deepEqual(result.keysRemovedFrom, ['alice']);
       assert.equal(result.backups.length, 1);
       assert.equal(
@@ -140,8 +143,11 @@ describe('import from ~/.aws', () => {
       assert.doesNotMatch(after, /AKIAALICE|alice\/FAKE/);
       assert.equal(
         after,
-        CREDENTIALS.replace(/\[alice\]\n(?:aws_[^\n]*\n)+/, ''),
-        'only the alice section went',
+        CREDENTIALS.replace(
+          /\[alice\]\n(?:aws_[^\n]*\n)+/,
+          '[alice]\ncredential_process = rolebar credential-process --identity alice\n',
+        ),
+        'only the keys of alice went, a credential_process line in their place',
       );
       const imported = fresh.core.identities.find('alice');
       assert.ok(imported);

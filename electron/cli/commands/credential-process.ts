@@ -3,7 +3,7 @@
 // Only a session with less than 10 minutes left loads the core and renews it, and never waits on a prompt.
 import { RolebarError } from '../../core/errors.js';
 import { credentialProcessAnswer, type ProcessCredentials } from '../../core/snippets.js';
-import type { Command } from '../args.js';
+import { type Command, stringOption, UsageError } from '../args.js';
 import type { Io } from '../output.js';
 import {
   cachedProcessCredentials,
@@ -36,20 +36,54 @@ async function renew(io: Io, key: string): Promise<ProcessCredentials> {
   });
 }
 
+/** An identity's short session (GetSessionToken) from the keychain cache, renewed in the identity's one flight. */
+async function identityAnswer(io: Io, key: string, mfaCode: string | undefined): Promise<ProcessCredentials> {
+  const { withCore, findIdentity } = await import('../context.js');
+  return withCore(io, async (core) => {
+    const identity = findIdentity(core, key);
+    const session = await core.identitySession(identity.id, {
+      marginMs: CREDENTIAL_PROCESS_MARGIN_MS,
+      mfaCode,
+    });
+    return credentialProcessAnswer(session);
+  });
+}
+
 const credentialProcess: Command = {
   spec: {
     name: 'credential-process',
     summary:
-      'Prints credentials as credential_process Version 1 JSON: the cached session while it has 10 minutes left, else a new one. A role that needs a new MFA code fails at once (renew it from the tray or with rolebar assume).',
-    synopsis: 'credential-process ROLE',
-    options: {},
-    positionals: [1, 1],
+      "Prints credentials as credential_process Version 1 JSON: the cached session while it has 10 minutes left, else a new one. A role that needs a new MFA code fails at once (renew it from the tray or with rolebar assume). With --identity, serves the identity's short session (GetSessionToken, with MFA when it has a device) from the keychain, never its long-term key.",
+    synopsis: 'credential-process ROLE | credential-process --identity IDENTITY [--mfa-code CODE]',
+    options: {
+      identity: { type: 'string', value: 'IDENTITY', help: "serve this identity's short session" },
+      'mfa-code': {
+        type: 'string',
+        value: 'CODE',
+        help: 'with --identity: start its MFA session now (credential_process itself never asks)',
+      },
+    },
+    positionals: [0, 1],
     details:
       'In ~/.aws/config (see rolebar setup-profile):\n' +
       '  [profile prod-ro-process]\n' +
-      '  credential_process = /usr/bin/node /path/to/rolebar.mjs credential-process prod-ro',
+      '  credential_process = /usr/bin/node /path/to/rolebar.mjs credential-process prod-ro\n' +
+      '  [profile alice]\n' +
+      '  credential_process = /usr/bin/node /path/to/rolebar.mjs credential-process --identity alice',
   },
   run: async (args, io) => {
+    const identity = stringOption(args, 'identity');
+    const mfaCode = stringOption(args, 'mfa-code');
+    if ((identity === undefined) === (args.positionals[0] === undefined) || (mfaCode && !identity)) {
+      throw new UsageError(
+        'credential-process takes either a ROLE or --identity IDENTITY (--mfa-code goes with --identity).',
+        'credential-process',
+      );
+    }
+    if (identity !== undefined) {
+      io.out(JSON.stringify(await identityAnswer(io, identity, mfaCode)));
+      return 0;
+    }
     const key = args.positionals[0] as string;
     const answer = (await cachedProcessCredentials(io.env, key)) ?? (await renew(io, key));
     io.out(credentialProcessLine(answer));

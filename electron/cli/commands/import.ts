@@ -3,6 +3,7 @@ import { applyImport, planImport } from '../../core/import.js';
 import { type Command, flag } from '../args.js';
 import { awsLocation, withCore } from '../context.js';
 import { printJson } from '../output.js';
+import { identityProcessCommand } from './setup-profile.js';
 
 const importCommand: Command = {
   spec: {
@@ -36,6 +37,7 @@ const importCommand: Command = {
       }
       const result = await applyImport(core, location, {
         removePlaintextKeys: flag(args, 'remove-plaintext-keys'),
+        identityProcess: (name) => identityProcessCommand(name),
       });
       if (flag(args, 'json')) {
         printJson(io, {
@@ -53,7 +55,7 @@ const importCommand: Command = {
       for (const s of result.skipped) io.out(`  skipped  [${s.profile}] ${s.detail}`);
       if (result.keysRemovedFrom.length > 0) {
         io.out(
-          `Removed plaintext keys of ${result.keysRemovedFrom.join(', ')}; backup: ${result.backups.join(', ')}`,
+          `Replaced the plaintext keys of ${result.keysRemovedFrom.join(', ')} with credential_process (rolebar credential-process --identity, served from the keychain); backup: ${result.backups.join(', ')}`,
         );
       }
       return 0;

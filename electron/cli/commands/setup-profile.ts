@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { readProfile, writeConfigProfile } from '../../core/aws-files/index.js';
 import { RolebarError } from '../../core/errors.js';
 import { checkProfileName, profileNameOf } from '../../core/model.js';
-import { type Command, flag, stringOption } from '../args.js';
-import { awsLocation, findRole, withCore } from '../context.js';
+import { profileNameFromLabel } from '../../core/rules/fields.js';
+import { type Command, flag, stringOption, UsageError } from '../args.js';
+import { awsLocation, findIdentity, findRole, withCore } from '../context.js';
 
 /**
  * Quotes one word for botocore's split of `credential_process`: POSIX shlex (single quotes) everywhere but
@@ -34,8 +35,21 @@ export function credentialProcessCommand(
   roleKey: string,
   platform: NodeJS.Platform = process.platform,
 ): string {
+  return credentialProcessLine(['credential-process', roleKey], platform);
+}
+
+/** The credential_process line serving an identity's short session (see credentialProcessCommand). */
+export function identityProcessCommand(
+  identityName: string,
+  platform: NodeJS.Platform = process.platform,
+): string {
+  return credentialProcessLine(['credential-process', '--identity', identityName], platform);
+}
+
+function credentialProcessLine(words: string[], platform: NodeJS.Platform): string {
+  // The small entry answers a cached session itself and hands anything else to the full CLI beside it.
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'credential-process.mjs');
-  return [process.execPath, script, 'credential-process', roleKey]
+  return [process.execPath, script, ...words]
     .map((word) => quoteForCredentialProcess(word, platform))
     .join(' ');
 }
@@ -44,24 +58,41 @@ const setupProfile: Command = {
   spec: {
     name: 'setup-profile',
     summary:
-      'Writes a profile into the AWS config file whose credential_process is rolebar credential-process ROLE: every AWS tool then gets credentials for the role by itself, renewed when needed.',
-    synopsis: 'setup-profile ROLE [--profile PROFILE] [--force]',
+      "Writes a profile into the AWS config file whose credential_process is rolebar credential-process ROLE: every AWS tool then gets credentials for the role by itself, renewed when needed. With --identity, the profile serves the identity's short session from the keychain.",
+    synopsis: 'setup-profile ROLE | --identity IDENTITY [--profile PROFILE] [--force]',
     options: {
       profile: {
         type: 'string',
         value: 'PROFILE',
-        help: 'the profile to write (default rolebar-ROLEPROFILE)',
+        help: 'the profile to write (default rolebar-ROLEPROFILE, or rolebar-IDENTITY)',
+      },
+      identity: {
+        type: 'string',
+        value: 'IDENTITY',
+        help: "serve this identity's short session instead of a role",
       },
       force: { type: 'boolean', help: 'take over a config section Rolebar did not write (a backup is kept)' },
     },
-    positionals: [1, 1],
-    details: 'Example:\n' + '  rolebar setup-profile prod-ro\n' + '  aws s3 ls --profile rolebar-prod-ro',
+    positionals: [0, 1],
+    details:
+      'Example:\n' +
+      '  rolebar setup-profile prod-ro\n' +
+      '  aws s3 ls --profile rolebar-prod-ro\n' +
+      '  rolebar setup-profile --identity alice --profile alice',
   },
   run: (args, io) =>
     withCore(io, async (core) => {
-      const role = findRole(core, args.positionals[0] as string);
+      const identityKey = stringOption(args, 'identity');
+      const roleKey = args.positionals[0];
+      if ((identityKey === undefined) === (roleKey === undefined))
+        throw new UsageError('setup-profile takes either a ROLE or --identity IDENTITY.', 'setup-profile');
+      const role = roleKey === undefined ? undefined : findRole(core, roleKey);
+      const identity = role ? core.roles.chain(role.id).identity : findIdentity(core, identityKey ?? '');
       // Checked before anything is read or written: the writer applies the same rule.
-      const profile = checkProfileName(stringOption(args, 'profile') ?? setupProfileName(role));
+      const profile = checkProfileName(
+        stringOption(args, 'profile') ??
+          (role ? setupProfileName(role) : `rolebar-${profileNameFromLabel(identity.name)}`),
+      );
       const location = awsLocation(io);
       const existing = await readProfile(profile, location);
       if (existing?.inCredentials) {
@@ -72,9 +103,8 @@ const setupProfile: Command = {
           { hint: 'Choose another name with --profile.' },
         );
       }
-      const identity = core.roles.chain(role.id).identity;
-      const region = role.region ?? identity.region;
-      const command = credentialProcessCommand(role.label);
+      const region = role?.region ?? identity.region;
+      const command = role ? credentialProcessCommand(role.label) : identityProcessCommand(identity.name);
       const written = await writeConfigProfile(
         profile,
         { credential_process: command, ...(region ? { region } : {}) },

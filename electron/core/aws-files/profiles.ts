@@ -90,7 +90,8 @@ function notOwned(
   );
 }
 
-function duplicated(kind: AwsFileKind, file: string, name: string, count: number): AwsFileError {
+/** The refusal for a profile that appears more than once in a file. */
+export function duplicated(kind: AwsFileKind, file: string, name: string, count: number): AwsFileError {
   return new AwsFileError(
     'duplicate',
     `Profile "${name}" appears ${count} times in ${file}, so it is unclear which one to change.`,
@@ -289,7 +290,8 @@ export interface RemoveKeysResult {
   backup?: string;
 }
 
-const KEY_LINES = new Set(['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token']);
+/** The lines a key pair (with its token) takes in a credentials section. */
+export const KEY_LINES = new Set(['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token']);
 
 /**
  * Removes the long-term keys of `[name]` from the credentials file, after an import moved them to the keychain,
