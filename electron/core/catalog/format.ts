@@ -132,7 +132,11 @@ export function parseCatalog(text: string, file: string): Catalog {
       region: text_(`${at}.region`, a.region, true),
     };
   });
+  const prefix = text_('profilePrefix', top.profilePrefix, true) ?? '';
   const ids = new Set<string>();
+  const accountByKey = new Map<string, CatalogAccount>();
+  for (const a of [...accounts].reverse()) accountByKey.set(a.name, a);
+  for (const a of [...accounts].reverse()) accountByKey.set(a.id, a);
   const roles = list('roles', top.roles).map((raw, i): CatalogRole => {
     const at = `roles[${i}]`;
     const r = object(at, raw, ROLE);
@@ -140,7 +144,7 @@ export function parseCatalog(text: string, file: string): Catalog {
     if (ids.has(id)) refuse(`${at}.id`, `the role id "${id}" appears twice.`, 'Give each role its own id.');
     ids.add(id);
     const accountId = text_(`${at}.account`, r.account) ?? '';
-    const account = accounts.find((a) => a.id === accountId || a.name === accountId);
+    const account = accountByKey.get(accountId);
     if (!account)
       return refuse(`${at}.account`, `no account "${accountId}" in "accounts".`, 'List the account first.');
     if (r.mfa !== undefined && typeof r.mfa !== 'boolean')
@@ -171,7 +175,7 @@ export function parseCatalog(text: string, file: string): Catalog {
         throw new RolebarError('invalid-input', 'Give either "roleArn" or "roleName".');
       role.roleArn = arnText ?? roleArnFromName(account.partition, account.id, nameText ?? '');
       // The one rule set for roles (model.checkRole), as for a role the user adds.
-      checkRole(asRole(role, '', { kind: 'identity', id: 'x' }));
+      checkRole(asRole(role, prefix, { kind: 'identity', id: 'x' }));
     } catch (error) {
       if (error instanceof RolebarError && error.code !== 'catalog-invalid')
         refuse(at, error.message, error.hint ?? 'Fix the role.');
@@ -188,11 +192,12 @@ export function parseCatalog(text: string, file: string): Catalog {
       return { key: text_(`${at}[${i}].key`, t.key) ?? '', value };
     });
   }
+  const roleById = new Map(roles.map((r) => [r.id, r]));
   roles.forEach((role, i) => {
     const seen = new Set([role.id]);
     for (let hop = role.chainFrom; hop !== undefined;) {
       const from = hop;
-      const parent = roles.find((r) => r.id === from);
+      const parent = roleById.get(from);
       if (!parent)
         refuse(
           `roles[${i}].chainFrom`,
@@ -205,7 +210,6 @@ export function parseCatalog(text: string, file: string): Catalog {
       hop = parent?.chainFrom;
     }
   });
-  const prefix = text_('profilePrefix', top.profilePrefix, true) ?? '';
   return { profilePrefix: prefix, accounts, roles };
 }
 

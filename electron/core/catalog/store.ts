@@ -3,11 +3,11 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { RolebarError } from '../errors.js';
-import { checkRole, profileNameOf, type Role } from '../model.js';
+import { profileNameOf, type Role } from '../model.js';
 import { parseRecordList, parseSessionRecord } from '../rules/records.js';
 import { withSettingsLock } from '../settings-lock.js';
 import type { Settings, SettingsData, SettingsRecord } from '../settings.js';
-import { asRole, type Catalog, parseCatalog } from './format.js';
+import { asRole, type Catalog, type CatalogRole, parseCatalog } from './format.js';
 import { type CatalogSource, describeSource, fetchCatalog } from './fetch.js';
 
 /** A subscription as stored in settings (never a secret: a source is a URL or a path). */
@@ -147,53 +147,83 @@ export function catalogRoles(
       : [],
   );
   for (const sub of subscriptionsIn(data, settingsPath)) {
-    const catalog = readCopy(settingsPath, sub.name);
-    if (!catalog) continue;
+    const resolved = resolvedRoles(settingsPath, sub, liveSessions);
+    if (!resolved) continue;
+    unmapped.push(...resolved.unmapped);
     const left = new Set<string>();
-    const built = new Map<string, Role>();
-    for (const role of catalog.roles) {
-      const id = catalogRoleId(sub.name, role.id);
-      let root = role;
-      while (root.chainFrom !== undefined) root = catalog.roles.find((r) => r.id === root.chainFrom) ?? role;
-      const identity = sub.identities[root.account] ?? sub.identities['*'];
-      if (identity === undefined) {
-        unmapped.push(`${sub.name}/${role.id}`);
-        left.add(role.id);
-        continue;
-      }
-      const source: Role['source'] =
-        role.chainFrom === undefined
-          ? { kind: 'identity', id: identity }
-          : { kind: 'role', id: catalogRoleId(sub.name, role.chainFrom) };
-      const held = sub.held?.[role.id];
-      const shaped = asRole(
-        held && liveSessions.has(id) ? { ...role, roleArn: held } : role,
-        catalog.profilePrefix,
-        source,
-        sub.name,
-      );
-      const checked = checkRole({ ...shaped, id });
-      const profile = profileNameOf(checked);
+    const kept: Role[] = [];
+    for (const role of resolved.roles) {
+      const profile = profileNameOf(role);
       const keptRole = taken.get(profile);
-      if (keptRole !== undefined) {
-        collisions.push({ catalog: sub.name, role: role.id, profile, keptRole });
+      // A role chained from a role that was left out cannot be switched either (chains come after their source).
+      if (keptRole !== undefined || (role.source.kind === 'role' && left.has(role.source.id))) {
+        if (keptRole !== undefined)
+          collisions.push({
+            catalog: sub.name,
+            role: role.id.slice(`catalog:${sub.name}:`.length),
+            profile,
+            keptRole,
+          });
         left.add(role.id);
         continue;
       }
-      built.set(role.id, checked);
+      kept.push(role);
     }
-    // A role chained from a role that was left out cannot be switched either.
-    for (const role of catalog.roles) {
-      let hop = role.chainFrom;
-      while (hop !== undefined && !left.has(hop)) hop = catalog.roles.find((r) => r.id === hop)?.chainFrom;
-      if (hop !== undefined) built.delete(role.id);
-    }
-    for (const role of built.values()) {
-      taken.set(profileNameOf(role), `${sub.name}/${role.label}`);
-      roles.push(role);
-    }
+    for (const role of kept) taken.set(profileNameOf(role), `${sub.name}/${role.label}`);
+    roles.push(...kept);
   }
   return { roles, collisions, unmapped };
+}
+
+const resolvedCache = new Map<string, { key: string; roles: Role[]; unmapped: string[] }>();
+
+/**
+ * A catalog's roles, each checked by the one role rule (model.checkRole), sources before the roles chained from
+ * them; cached while the copy, the subscription and the held ARNs in use are unchanged (every role list asks).
+ */
+function resolvedRoles(
+  settingsPath: string,
+  sub: CatalogSubscription,
+  liveSessions: Set<string>,
+): { roles: Role[]; unmapped: string[] } | undefined {
+  const catalog = readCopy(settingsPath, sub.name);
+  if (!catalog) return undefined;
+  const heldLive = Object.keys(sub.held ?? {}).filter((id) => liveSessions.has(catalogRoleId(sub.name, id)));
+  const file = copyPath(settingsPath, sub.name);
+  const key = JSON.stringify([parsedCopies.get(file)?.mtimeMs, sub.identities, sub.held, heldLive]);
+  const cached = resolvedCache.get(file);
+  if (cached && cached.key === key && parsedCopies.get(file)?.catalog === catalog) return cached;
+  const byId = new Map(catalog.roles.map((r) => [r.id, r]));
+  const depth = (role: CatalogRole): number => {
+    let n = 0;
+    for (let hop = role.chainFrom; hop !== undefined; hop = byId.get(hop)?.chainFrom) n += 1;
+    return n;
+  };
+  const ordered = catalog.roles
+    .map((role) => ({ role, depth: depth(role) }))
+    .sort((a, b) => a.depth - b.depth);
+  const roles: Role[] = [];
+  const unmapped: string[] = [];
+  for (const { role } of ordered) {
+    let root = role;
+    while (root.chainFrom !== undefined) root = byId.get(root.chainFrom) ?? { ...root, chainFrom: undefined };
+    const identity = sub.identities[root.account] ?? sub.identities['*'];
+    if (identity === undefined) {
+      unmapped.push(`${sub.name}/${role.id}`);
+      continue;
+    }
+    const source: Role['source'] =
+      role.chainFrom === undefined
+        ? { kind: 'identity', id: identity }
+        : { kind: 'role', id: catalogRoleId(sub.name, role.chainFrom) };
+    const held = heldLive.includes(role.id) ? sub.held?.[role.id] : undefined;
+    const shaped = asRole(held ? { ...role, roleArn: held } : role, catalog.profilePrefix, source, sub.name);
+    // parseCatalog checked this role, prefix included, with the one role rule (model.checkRole).
+    roles.push({ ...shaped, id: catalogRoleId(sub.name, role.id) });
+  }
+  const entry = { key, roles, unmapped };
+  resolvedCache.set(file, entry);
+  return entry;
 }
 
 /** Compares two copies of a catalog: roles added, removed, or changed in ARN or external ID. */
