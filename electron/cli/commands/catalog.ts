@@ -8,6 +8,7 @@ import {
   addSubscription,
   type CatalogDiff,
   catalogRoles,
+  getSubscription,
   readCopy,
   removeSubscription,
   subscriptionsIn,
@@ -121,13 +122,10 @@ const sync: Command = {
   run: (args, io) =>
     withCore(io, async (core) => {
       const wanted = args.positionals[0];
-      const subs = subscriptionsIn(core.settings.read(), core.settings.path).filter(
-        (s) => wanted === undefined || s.name === wanted,
-      );
-      if (wanted !== undefined && subs.length === 0)
-        throw new RolebarError('catalog-not-found', `No catalog "${wanted}".`, {
-          hint: "'rolebar catalog list' shows your catalogs.",
-        });
+      const subs =
+        wanted === undefined
+          ? subscriptionsIn(core.settings.read(), core.settings.path)
+          : [getSubscription(core.settings, wanted)];
       let failed = 0;
       for (const sub of subs) {
         try {
