@@ -44,6 +44,7 @@ const COMMANDS: Array<[name: string, summary: string, load: Loader]> = [
   ['policy', 'print the trust and permission policies that let you assume a role', iam],
   ['revoke', "revoke a role's older sessions (everyone's)", iam],
   ['import', 'import keys and roles from ~/.aws', () => import('./commands/import.js')],
+  ['catalog', 'team role catalogs synced from git, a URL or a file', () => import('./commands/catalog.js')],
   ['signout', "end a role's session and remove its profile", sessions],
   [
     'demo',
@@ -63,7 +64,7 @@ const BUILTIN_HELP: Record<string, string> = {
   version: "Usage: rolebar version\n\nPrints Rolebar's version (also: --version, -V, -v).",
 };
 
-const GROUPS = new Set(['identity', 'role']);
+const GROUPS = new Set(['identity', 'role', 'catalog']);
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map(([name]) => name.length)) + 2;

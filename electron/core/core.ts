@@ -57,6 +57,8 @@ export interface RolebarCore {
   identities: IdentityStore;
   roles: RoleStore;
   sessions: SessionRegistry;
+  /** The settings this core reads and writes (team catalogs keep their subscriptions there). */
+  settings: Settings;
   /** Switches: a new session now (see SessionLayer.switchRole). */
   assumeRole(roleId: string, options?: AssumeOptions): Promise<AssumeOutcome>;
   /** The session if it has more than `marginMs` left, else a new one: one renewal per role at a time, across processes. */
@@ -162,6 +164,7 @@ export function createCore(deps: CoreDeps): RolebarCore {
   return {
     identities,
     roles,
+    settings: deps.settings,
     sessions,
     assumeRole: layer.switchRole,
     renew: layer.renew,

@@ -68,6 +68,8 @@ export interface Role {
   profileName?: string | undefined;
   /** False turns off this role's expiry and refresh notifications (absent: on). */
   notify?: boolean | undefined;
+  /** Set on a role from a team catalog (the catalog's name): read-only, never stored among the user's roles. */
+  catalog?: string | undefined;
 }
 
 /** The parts of a role ARN. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { catalogRoles } from './catalog/store.js';
 import { rolebarCommand } from './cli-command.js';
 import { RolebarError } from './errors.js';
 import { checkRole, type Identity, profileNameOf, type Role } from './model.js';
@@ -30,10 +31,28 @@ export function roleStore(
   identities: { get(id: string): Identity },
   newId: () => string = randomUUID,
 ): RoleStore {
-  const all = () => parseRecordList(settings.read().roles, settings.path, 'roles', parseRoleRecord);
+  // The user's roles, then the team catalogs' (read-only; a catalog role whose profile is taken is left out).
+  const all = () => {
+    const data = settings.read();
+    const mine = parseRecordList(data.roles, settings.path, 'roles', parseRoleRecord);
+    return data.catalogs?.length ? [...mine, ...catalogRoles(data, settings.path, mine).roles] : mine;
+  };
+  const readOnly = (role: Role): Role => {
+    if (role.catalog === undefined) return role;
+    throw new RolebarError(
+      'catalog-role-read-only',
+      `"${role.label}" comes from the catalog "${role.catalog}".`,
+      {
+        hint: 'Catalog roles are read-only: change the catalog, or add a role of your own with another profile name.',
+      },
+    );
+  };
 
   function check(role: Role, others: Role[]): Role {
     const checked = checkRole(role);
+    const sources = others;
+    // Labels and profile names are the user's own: a catalog role that shares one is the one left out.
+    others = others.filter((r) => r.catalog === undefined);
     if (others.some((r) => r.label === checked.label)) {
       throw new RolebarError('role-exists', `A role labelled "${checked.label}" already exists.`, {
         hint: 'Choose another label.',
@@ -51,7 +70,7 @@ export function roleStore(
       );
     }
     if (checked.source.kind === 'identity') identities.get(checked.source.id);
-    else if (![...others, checked].some((r) => r.id === checked.source.id)) {
+    else if (![...sources, checked].some((r) => r.id === checked.source.id)) {
       throw new RolebarError('role-not-found', 'The role this one is assumed from does not exist.', {
         hint: 'Pick an existing role or an identity as the source.',
       });
@@ -87,7 +106,7 @@ export function roleStore(
       return role;
     },
     update(id, changes) {
-      const current = store.get(id);
+      const current = readOnly(store.get(id));
       const others = all().filter((r) => r.id !== id);
       const next = check({ ...current, ...changes, id }, others);
       // A role's chain must not lead back to itself.
@@ -102,7 +121,7 @@ export function roleStore(
       return next;
     },
     assertRemovable(id) {
-      const role = store.get(id);
+      const role = readOnly(store.get(id));
       const dependants = all().filter((r) => r.source.kind === 'role' && r.source.id === id);
       if (dependants.length > 0) {
         throw new RolebarError(

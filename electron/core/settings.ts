@@ -54,6 +54,8 @@ export type SettingsData = {
   preferences: Preferences;
   /** Keychain changes in flight (see secret-journal.ts): present only while one is, or was cut short. */
   keychainIntents?: SettingsRecord[];
+  /** Subscribed team catalogs (catalog/store.ts); their roles are never copied into `roles`. */
+  catalogs?: SettingsRecord[];
 };
 
 /** The defaults a new file starts from. */
@@ -93,6 +95,7 @@ const schema: Options<SettingsData>['schema'] = {
   roles: recordList,
   sessions: recordList,
   keychainIntents: recordList,
+  catalogs: recordList,
   preferences: {
     type: 'object',
     additionalProperties: false,

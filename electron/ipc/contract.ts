@@ -71,6 +71,8 @@ export interface RoleView {
   group: string;
   /** False when the user turned this role's notifications off (absent: on). */
   notify?: boolean;
+  /** The team catalog the role comes from (read-only); absent for the user's own roles. */
+  catalog?: string;
 }
 
 /** An active session as the window sees it: when it ends and who it is, never its credentials. */

@@ -16,6 +16,7 @@ import { realTimers } from '../service/clipboard.js';
 import { openConsole } from '../service/console.js';
 import { type Demo, seedDemo, startDemo, watchDemoMfaCode } from '../service/demo.js';
 import { applyLaunchAtLogin, HIDDEN_ARG } from '../service/launch-at-login.js';
+import { startCatalogSync } from '../service/catalog-sync.js';
 import { createScheduler } from '../service/scheduler.js';
 import { createRolebarService } from '../service/service.js';
 import { createTrayDispatcher } from '../service/tray-actions.js';
@@ -141,6 +142,11 @@ async function start(): Promise<void> {
   });
   stateListeners.push(() => void scheduler.reschedule());
   app.on('will-quit', () => scheduler.stop());
+  // Team catalogs: synced on start and every few hours; their roles reach the window through the settings watch.
+  if (!demo) {
+    const catalogSync = startCatalogSync({ settings });
+    app.on('will-quit', () => catalogSync.stop());
+  }
 
   if (!demo) {
     let launchAtLogin = settings.preferences().launchAtLogin;

@@ -126,6 +126,36 @@ export function groupRoles(roles: readonly RoleView[]): Array<{ group: string; r
   return [...groups].map(([group, list]) => ({ group, roles: list }));
 }
 
+/** At most this many roles in one tray submenu; the rest are a click away in the window. */
+export const MAX_TRAY_SUBMENU_ROLES = 25;
+
+/** One role: checked when active, with its minutes left (or "(MFA)"); one click switches. */
+function roleItem(role: RoleView, state: AppState, now: number, activeId: string | undefined): TrayMenuItem {
+  const session = state.sessions.find((s) => s.roleId === role.id);
+  const left = session ? remainingMs(session, now, state) : 0;
+  const detail = left > 0 ? ` — ${minutesLeftText(left)}` : role.mfa ? ' (MFA)' : '';
+  return {
+    type: 'checkbox',
+    label: `${role.label}${detail}`,
+    enabled: true,
+    checked: role.id === activeId,
+    action: { kind: 'switch', roleId: role.id },
+  };
+}
+
+function catalogSubmenu(
+  group: string,
+  roles: RoleView[],
+  state: AppState,
+  now: number,
+  activeId: string | undefined,
+): TrayMenuItem {
+  const shown = roles.slice(0, MAX_TRAY_SUBMENU_ROLES).map((role) => roleItem(role, state, now, activeId));
+  const more = roles.length - shown.length;
+  if (more > 0) shown.push(item(`${more} more: open Rolebar…`, { kind: 'open-window' }));
+  return { type: 'submenu', label: group, enabled: true, submenu: shown };
+}
+
 const item = (label: string, action: TrayAction | undefined, enabled = action !== undefined): TrayMenuItem =>
   action ? { type: 'normal', label, enabled, action } : { type: 'normal', label, enabled };
 
@@ -150,19 +180,13 @@ export function trayMenu(state: AppState, now: number, options: TrayMenuOptions)
   }
   if (state.roles.length === 0) menu.push(item('No roles yet: add one in Rolebar', undefined, false));
   for (const { group, roles } of groupRoles(state.roles)) {
-    menu.push(item(group, undefined, false));
-    for (const role of roles) {
-      const session = state.sessions.find((s) => s.roleId === role.id);
-      const left = session ? remainingMs(session, now, state) : 0;
-      const detail = left > 0 ? ` — ${minutesLeftText(left)}` : role.mfa ? ' (MFA)' : '';
-      menu.push({
-        type: 'checkbox',
-        label: `${role.label}${detail}`,
-        enabled: true,
-        checked: role.id === active?.role.id,
-        action: { kind: 'switch', roleId: role.id },
-      });
+    // A catalog can hold thousands of roles: each of its groups is a submenu with a capped number of items.
+    if (roles[0]?.catalog !== undefined) {
+      menu.push(catalogSubmenu(group, roles, state, now, active?.role.id));
+      continue;
     }
+    menu.push(item(group, undefined, false));
+    for (const role of roles) menu.push(roleItem(role, state, now, active?.role.id));
   }
   menu.push({ type: 'separator' });
   const roleId = active?.role.id;

@@ -27,6 +27,11 @@ export function roleView(role: Role, session: SessionRecord | undefined, sourceN
     profileName: profileNameOf(role),
     group: accountId ? `Account ${accountId}` : `From ${sourceName}`,
   };
+  // Catalog roles are grouped apart, by catalog then account, and marked read-only in the window.
+  if (role.catalog !== undefined) {
+    view.catalog = role.catalog;
+    view.group = `Catalog ${role.catalog} · ${view.group}`;
+  }
   for (const key of [
     'roleArn',
     'roleName',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   groupRoles,
+  MAX_TRAY_SUBMENU_ROLES,
   minutesLeftText,
   type TrayMenuItem,
   trayLabel,
@@ -125,5 +126,24 @@ describe('the tray menu, a pure function of state and time', () => {
         ['x', 1],
       ],
     );
+  });
+});
+
+describe('the tray menu with a team catalog', () => {
+  it('puts each catalog group in a submenu of at most MAX_TRAY_SUBMENU_ROLES roles, the rest one click away', () => {
+    const group = 'Catalog acme · Account 222222222222';
+    const many = Array.from({ length: MAX_TRAY_SUBMENU_ROLES + 7 }, (_, i) =>
+      role(`catalog:acme:r${i}`, { label: `acme r${i}`, group, catalog: 'acme' }),
+    );
+    const state = appState({ roles: [role('mine', { label: 'my role' }), ...many], sessions: [] });
+    const menu = trayMenu(state, T0, { consoleAvailable: false });
+    assert.deepEqual(labels(menu).slice(0, 3), ['Account 222222222222', 'my role', group]);
+    const sub = find(menu, group);
+    assert.ok(sub?.type === 'submenu');
+    assert.equal(sub.submenu.length, MAX_TRAY_SUBMENU_ROLES + 1);
+    assert.equal(labels(sub.submenu).at(-1), '7 more: open Rolebar…');
+    const first = sub.submenu[0];
+    assert.ok(first?.type === 'checkbox');
+    assert.deepEqual(first.action, { kind: 'switch', roleId: 'catalog:acme:r0' });
   });
 });

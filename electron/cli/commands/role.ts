@@ -200,7 +200,8 @@ const list: Command = {
           table(
             ['LABEL', 'ROLE', 'FROM', 'PROFILE', 'MFA'],
             roles.map((r) => [
-              r.label,
+              // Catalog roles are read-only and marked with where they come from.
+              r.catalog === undefined ? r.label : `${r.label} [catalog ${r.catalog}]`,
               r.roleArn ?? `name ${r.roleName ?? ''}`,
               from(r.source),
               profileNameOf(r),

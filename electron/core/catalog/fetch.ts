@@ -1,0 +1,103 @@
+// Fetching a catalog's text from where it is published: a git repository (with the user's own `git`, so their
+// SSH keys and credential helpers work), an HTTP(S) URL (with ETag / If-Modified-Since), or a local file.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { RolebarError } from '../errors.js';
+
+/** Where a catalog comes from. */
+export type CatalogSource =
+  | { kind: 'git'; url: string; branch?: string | undefined; path: string }
+  | { kind: 'url'; url: string }
+  | { kind: 'file'; path: string };
+
+/** What a fetch found: new text, or "unchanged" (HTTP 304), with the validators to send next time. */
+export type Fetched =
+  | { changed: true; text: string; etag?: string | undefined; lastModified?: string | undefined }
+  | { changed: false };
+
+/** The default file inside a git repository. */
+export const DEFAULT_CATALOG_PATH = 'rolebar-catalog.json';
+
+/** Reads SOURCE as the user typed it: http(s) URL, git repository (git@, ssh://, file://, *.git), or a file. */
+export function parseSource(source: string, options: { branch?: string; path?: string }): CatalogSource {
+  const gitLike = /^(git@|ssh:\/\/|git:\/\/|file:\/\/)/.test(source) || /\.git\/?$/.test(source);
+  if (/^https?:\/\//.test(source) && !gitLike && options.branch === undefined && options.path === undefined)
+    return { kind: 'url', url: source };
+  if (gitLike || /^https?:\/\//.test(source))
+    return { kind: 'git', url: source, branch: options.branch, path: options.path ?? DEFAULT_CATALOG_PATH };
+  return { kind: 'file', path: path.resolve(source) };
+}
+
+/** Where a source is, for messages. */
+export function describeSource(source: CatalogSource): string {
+  if (source.kind === 'git')
+    return `git ${source.url}${source.branch ? ` (branch ${source.branch})` : ''}, ${source.path}`;
+  return source.kind === 'url' ? source.url : source.path;
+}
+
+const run = promisify(execFile);
+
+/** Fetches the catalog's text; throws 'catalog-fetch-failed' naming the source and what to check. */
+export async function fetchCatalog(
+  source: CatalogSource,
+  validators: { etag?: string | undefined; lastModified?: string | undefined } = {},
+): Promise<Fetched> {
+  const failed = (why: string, hint: string) =>
+    new RolebarError('catalog-fetch-failed', `Could not fetch ${describeSource(source)}: ${why}`, { hint });
+  if (source.kind === 'file') {
+    try {
+      return { changed: true, text: readFileSync(source.path, 'utf8') };
+    } catch (error) {
+      throw failed((error as NodeJS.ErrnoException).code ?? 'unreadable', 'Check that the file exists.');
+    }
+  }
+  if (source.kind === 'url') {
+    const headers: Record<string, string> = {};
+    if (validators.etag) headers['if-none-match'] = validators.etag;
+    if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
+    let response: Response;
+    try {
+      response = await fetch(source.url, { headers, signal: AbortSignal.timeout(30_000) });
+    } catch (error) {
+      throw failed(error instanceof Error ? error.message : 'no answer', 'Check the URL and your network.');
+    }
+    if (response.status === 304) return { changed: false };
+    if (!response.ok) throw failed(`HTTP ${response.status}`, 'Check the URL, or ask whoever publishes it.');
+    return {
+      changed: true,
+      text: await response.text(),
+      etag: response.headers.get('etag') ?? undefined,
+      lastModified: response.headers.get('last-modified') ?? undefined,
+    };
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rolebar-catalog-'));
+  try {
+    const branch = source.branch ? ['--branch', source.branch] : [];
+    // `--` ends options: a URL can never be read as one of git's flags.
+    await run('git', ['clone', '--quiet', '--depth', '1', ...branch, '--', source.url, dir], {
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+      timeout: 120_000,
+    });
+    const file = path.resolve(dir, source.path);
+    if (!file.startsWith(dir + path.sep))
+      throw failed('the path leaves the repository', 'Give a path inside it.');
+    try {
+      return { changed: true, text: readFileSync(file, 'utf8') };
+    } catch {
+      throw failed(`no file ${source.path} in the repository`, 'Pass --path with the catalog file.');
+    }
+  } catch (error) {
+    if (error instanceof RolebarError) throw error;
+    const stderr =
+      typeof error === 'object' && error !== null && 'stderr' in error ? String(error.stderr) : '';
+    throw failed(
+      stderr.trim().split('\n').pop() ?? 'git failed',
+      'Check that `git clone` of it works for you (access, branch name).',
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,375 @@
+// Subscribed catalogs: their settings (in the settings file, under its lock) and their last good copies
+// (catalogs/NAME.json beside it, written under the same lock), turned into read-only roles beside the user's own.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { RolebarError } from '../errors.js';
+import { profileNameOf, type Role } from '../model.js';
+import { parseRecordList, parseSessionRecord } from '../rules/records.js';
+import { withSettingsLock } from '../settings-lock.js';
+import type { Settings, SettingsData, SettingsRecord } from '../settings.js';
+import { asRole, type Catalog, type CatalogRole, parseCatalog } from './format.js';
+import { type CatalogSource, describeSource, fetchCatalog } from './fetch.js';
+
+/** A subscription as stored in settings (never a secret: a source is a URL or a path). */
+export interface CatalogSubscription {
+  id: string;
+  name: string;
+  source: CatalogSource;
+  /** Account id (or '*' for all) → the id of the user's identity its roles are assumed from. */
+  identities: Record<string, string>;
+  lastSyncAt?: string | undefined;
+  lastError?: string | undefined;
+  etag?: string | undefined;
+  lastModified?: string | undefined;
+  /** Catalog role id → the ARN a live session was started with, kept until that session ends (ARN changed). */
+  held?: Record<string, string> | undefined;
+}
+
+/** What changed between two copies of a catalog. */
+export interface CatalogDiff {
+  added: string[];
+  removed: string[];
+  changed: Array<{ id: string; what: 'ARN' | 'external ID'; from: string; to: string; held: boolean }>;
+}
+
+/** A catalog role left out because one of the user's roles (or an earlier catalog's) has its profile name. */
+export interface Collision {
+  catalog: string;
+  role: string;
+  profile: string;
+  keptRole: string;
+}
+
+const NAME = /^[a-z0-9][a-z0-9._-]{0,39}$/i;
+
+/** Checks a catalog's name (it names a file): letters, digits, `.`, `_`, `-`, at most 40. */
+export function checkCatalogName(name: string): string {
+  if (!NAME.test(name))
+    throw new RolebarError('invalid-input', `"${name}" is not a valid catalog name.`, {
+      hint: 'Use 1–40 letters, digits, ".", "_" or "-", starting with a letter or digit.',
+    });
+  return name;
+}
+
+/** The id a catalog role has among the user's roles: stable across syncs. */
+export function catalogRoleId(catalog: string, roleId: string): string {
+  return `catalog:${catalog}:${roleId}`;
+}
+
+/** The stored subscriptions, parsed. */
+export function subscriptionsIn(data: SettingsData, file: string): CatalogSubscription[] {
+  const raw = data.catalogs ?? [];
+  return raw.map((record) => parseSubscription(record, file));
+}
+
+function parseSubscription(record: SettingsRecord, file: string): CatalogSubscription {
+  const bad = (what: string): never => {
+    throw new RolebarError('settings-invalid', `${file}: a catalog record has a bad "${what}".`, {
+      hint: `Fix or remove it with 'rolebar catalog rm'.`,
+    });
+  };
+  const name = typeof record.name === 'string' && NAME.test(record.name) ? record.name : bad('name');
+  const source = record.source;
+  if (typeof source !== 'object' || source === null || !('kind' in source)) return bad('source');
+  const identities = record.identities;
+  if (typeof identities !== 'object' || identities === null) return bad('identities');
+  const strings = (value: unknown): Record<string, string> =>
+    Object.fromEntries(
+      Object.entries(value ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const kind = source.kind;
+  const s: Record<string, unknown> = Object.fromEntries(Object.entries(source));
+  const parsedSource: CatalogSource =
+    kind === 'git'
+      ? {
+          kind,
+          url: text(s.url) ?? bad('source'),
+          branch: text(s.branch),
+          path: text(s.path) ?? bad('source'),
+        }
+      : kind === 'url'
+        ? { kind, url: text(s.url) ?? bad('source') }
+        : kind === 'file'
+          ? { kind, path: text(s.path) ?? bad('source') }
+          : bad('source');
+  return {
+    id: record.id,
+    name,
+    source: parsedSource,
+    identities: strings(identities),
+    lastSyncAt: text(record.lastSyncAt),
+    lastError: text(record.lastError),
+    etag: text(record.etag),
+    lastModified: text(record.lastModified),
+    held: record.held === undefined ? undefined : strings(record.held),
+  };
+}
+
+/** Where the last good copy of a catalog is kept. */
+export function copyPath(settingsPath: string, name: string): string {
+  return path.join(path.dirname(settingsPath), 'catalogs', `${name}.json`);
+}
+
+const parsedCopies = new Map<string, { mtimeMs: number; size: number; catalog: Catalog }>();
+
+/** The last good copy, parsed (cached while the file is unchanged); undefined before the first good sync. */
+export function readCopy(settingsPath: string, name: string): Catalog | undefined {
+  const file = copyPath(settingsPath, name);
+  if (!existsSync(file)) return undefined;
+  const stat = statSync(file);
+  const cached = parsedCopies.get(file);
+  if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.catalog;
+  const catalog = parseCatalog(readFileSync(file, 'utf8'), file);
+  parsedCopies.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, catalog });
+  return catalog;
+}
+
+/**
+ * The roles every catalog adds beside `own` (the user's roles), as the session layer switches them, and the
+ * catalog roles left out because their profile name is taken (the user's own role always wins).
+ */
+export function catalogRoles(
+  data: SettingsData,
+  settingsPath: string,
+  own: Role[],
+  now: number = Date.now(),
+): { roles: Role[]; collisions: Collision[]; unmapped: string[] } {
+  const taken = new Map(own.map((r) => [profileNameOf(r), r.label]));
+  const roles: Role[] = [];
+  const collisions: Collision[] = [];
+  const unmapped: string[] = [];
+  const liveSessions = new Set(
+    data.catalogs?.length
+      ? parseRecordList(data.sessions, settingsPath, 'sessions', parseSessionRecord)
+          .filter((s) => Date.parse(s.expiration) > now)
+          .map((s) => s.roleId)
+      : [],
+  );
+  for (const sub of subscriptionsIn(data, settingsPath)) {
+    const resolved = resolvedRoles(settingsPath, sub, liveSessions);
+    if (!resolved) continue;
+    unmapped.push(...resolved.unmapped);
+    const left = new Set<string>();
+    const kept: Role[] = [];
+    for (const role of resolved.roles) {
+      const profile = profileNameOf(role);
+      const keptRole = taken.get(profile);
+      // A role chained from a role that was left out cannot be switched either (chains come after their source).
+      if (keptRole !== undefined || (role.source.kind === 'role' && left.has(role.source.id))) {
+        if (keptRole !== undefined)
+          collisions.push({
+            catalog: sub.name,
+            role: role.id.slice(`catalog:${sub.name}:`.length),
+            profile,
+            keptRole,
+          });
+        left.add(role.id);
+        continue;
+      }
+      kept.push(role);
+    }
+    for (const role of kept) taken.set(profileNameOf(role), `${sub.name}/${role.label}`);
+    roles.push(...kept);
+  }
+  return { roles, collisions, unmapped };
+}
+
+const resolvedCache = new Map<string, { key: string; roles: Role[]; unmapped: string[] }>();
+
+/**
+ * A catalog's roles, each checked by the one role rule (model.checkRole), sources before the roles chained from
+ * them; cached while the copy, the subscription and the held ARNs in use are unchanged (every role list asks).
+ */
+function resolvedRoles(
+  settingsPath: string,
+  sub: CatalogSubscription,
+  liveSessions: Set<string>,
+): { roles: Role[]; unmapped: string[] } | undefined {
+  const catalog = readCopy(settingsPath, sub.name);
+  if (!catalog) return undefined;
+  const heldLive = Object.keys(sub.held ?? {}).filter((id) => liveSessions.has(catalogRoleId(sub.name, id)));
+  const file = copyPath(settingsPath, sub.name);
+  const key = JSON.stringify([parsedCopies.get(file)?.mtimeMs, sub.identities, sub.held, heldLive]);
+  const cached = resolvedCache.get(file);
+  if (cached && cached.key === key && parsedCopies.get(file)?.catalog === catalog) return cached;
+  const byId = new Map(catalog.roles.map((r) => [r.id, r]));
+  const depth = (role: CatalogRole): number => {
+    let n = 0;
+    for (let hop = role.chainFrom; hop !== undefined; hop = byId.get(hop)?.chainFrom) n += 1;
+    return n;
+  };
+  const ordered = catalog.roles
+    .map((role) => ({ role, depth: depth(role) }))
+    .sort((a, b) => a.depth - b.depth);
+  const roles: Role[] = [];
+  const unmapped: string[] = [];
+  for (const { role } of ordered) {
+    let root = role;
+    while (root.chainFrom !== undefined) root = byId.get(root.chainFrom) ?? { ...root, chainFrom: undefined };
+    const identity = sub.identities[root.account] ?? sub.identities['*'];
+    if (identity === undefined) {
+      unmapped.push(`${sub.name}/${role.id}`);
+      continue;
+    }
+    const source: Role['source'] =
+      role.chainFrom === undefined
+        ? { kind: 'identity', id: identity }
+        : { kind: 'role', id: catalogRoleId(sub.name, role.chainFrom) };
+    const held = heldLive.includes(role.id) ? sub.held?.[role.id] : undefined;
+    const shaped = asRole(held ? { ...role, roleArn: held } : role, catalog.profilePrefix, source, sub.name);
+    // parseCatalog checked this role, prefix included, with the one role rule (model.checkRole).
+    roles.push({ ...shaped, id: catalogRoleId(sub.name, role.id) });
+  }
+  const entry = { key, roles, unmapped };
+  resolvedCache.set(file, entry);
+  return entry;
+}
+
+/** Compares two copies of a catalog: roles added, removed, or changed in ARN or external ID. */
+export function diffCatalogs(before: Catalog | undefined, after: Catalog): CatalogDiff {
+  const old = new Map((before?.roles ?? []).map((r) => [r.id, r]));
+  const diff: CatalogDiff = { added: [], removed: [], changed: [] };
+  for (const role of after.roles) {
+    const was = old.get(role.id);
+    if (!was) diff.added.push(role.id);
+    else {
+      if (was.roleArn !== role.roleArn)
+        diff.changed.push({ id: role.id, what: 'ARN', from: was.roleArn, to: role.roleArn, held: false });
+      if (was.externalId !== role.externalId)
+        diff.changed.push({
+          id: role.id,
+          what: 'external ID',
+          from: was.externalId ?? '(none)',
+          to: role.externalId ?? '(none)',
+          held: false,
+        });
+    }
+  }
+  const ids = new Set(after.roles.map((r) => r.id));
+  diff.removed = [...old.keys()].filter((id) => !ids.has(id));
+  return diff;
+}
+
+/** Adds a subscription (no fetch yet); refuses a name already used. */
+export function addSubscription(
+  settings: Settings,
+  sub: Omit<CatalogSubscription, 'id'>,
+): CatalogSubscription {
+  checkCatalogName(sub.name);
+  const stored: CatalogSubscription = { ...sub, id: sub.name };
+  settings.update((data) => {
+    if (subscriptionsIn(data, settings.path).some((s) => s.name === sub.name))
+      throw new RolebarError('catalog-exists', `A catalog "${sub.name}" already exists.`, {
+        hint: `Sync it with 'rolebar catalog sync ${sub.name}', or remove it first.`,
+      });
+    data.catalogs = [...(data.catalogs ?? []), toRecord(stored)];
+  });
+  return stored;
+}
+
+/** Removes a subscription and its copy. */
+export function removeSubscription(settings: Settings, name: string): void {
+  withSettingsLock(settings.path, () => {
+    settings.update((data) => {
+      const subs = subscriptionsIn(data, settings.path);
+      if (!subs.some((s) => s.name === name)) throw notFound(name);
+      data.catalogs = subs.filter((s) => s.name !== name).map(toRecord);
+    });
+    rmSync(copyPath(settings.path, name), { force: true });
+  });
+}
+
+/** The subscription named `name`, or a not-found error listing how to see them. */
+export function getSubscription(settings: Settings, name: string): CatalogSubscription {
+  const sub = subscriptionsIn(settings.read(), settings.path).find((s) => s.name === name);
+  if (!sub) throw notFound(name);
+  return sub;
+}
+
+/**
+ * Fetches and checks a catalog, then (under the settings lock) keeps it as the last good copy and returns what
+ * changed. On any failure the last good copy stays, the error is recorded for the window, and it is rethrown.
+ */
+export async function syncCatalog(
+  settings: Settings,
+  name: string,
+  now: number = Date.now(),
+): Promise<CatalogDiff> {
+  const sub = getSubscription(settings, name);
+  const stamp = new Date(now).toISOString();
+  let next:
+    | { catalog: Catalog; text: string; etag?: string | undefined; lastModified?: string | undefined }
+    | undefined;
+  try {
+    const fetched = await fetchCatalog(sub.source, sub);
+    if (fetched.changed)
+      next = { catalog: parseCatalog(fetched.text, describeSource(sub.source)), ...fetched };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    patch(settings, name, (s) => ({ ...s, lastError: message }));
+    throw error;
+  }
+  if (!next) {
+    patch(settings, name, (s) => ({ ...s, lastSyncAt: stamp, lastError: undefined }));
+    return { added: [], removed: [], changed: [] };
+  }
+  const found = next;
+  return withSettingsLock(settings.path, () => {
+    const diff = diffCatalogs(readCopy(settings.path, name), found.catalog);
+    const data = settings.read();
+    const live = new Set(
+      parseRecordList(data.sessions, settings.path, 'sessions', parseSessionRecord)
+        .filter((s) => Date.parse(s.expiration) > now)
+        .map((s) => s.roleId),
+    );
+    const held: Record<string, string> = {};
+    for (const [roleId, arn] of Object.entries(sub.held ?? {}))
+      if (live.has(catalogRoleId(name, roleId))) held[roleId] = arn;
+    for (const change of diff.changed) {
+      if (change.what !== 'ARN' || !live.has(catalogRoleId(name, change.id))) continue;
+      // The live session keeps its ARN until it ends: a switch never silently lands on another role.
+      held[change.id] ??= change.from;
+      change.held = true;
+    }
+    const file = copyPath(settings.path, name);
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(`${file}.tmp`, found.text, { mode: 0o600 });
+    renameSync(`${file}.tmp`, file);
+    patch(settings, name, (s) => ({
+      ...s,
+      lastSyncAt: stamp,
+      lastError: undefined,
+      etag: found.etag,
+      lastModified: found.lastModified,
+      held: Object.keys(held).length > 0 ? held : undefined,
+    }));
+    return diff;
+  });
+}
+
+function patch(
+  settings: Settings,
+  name: string,
+  change: (s: CatalogSubscription) => CatalogSubscription,
+): void {
+  settings.update((data) => {
+    data.catalogs = subscriptionsIn(data, settings.path).map((s) =>
+      toRecord(s.name === name ? change(s) : s),
+    );
+  });
+}
+
+function toRecord(sub: CatalogSubscription): SettingsRecord {
+  // JSON drops the undefined fields, so a stored record never carries `key: undefined`.
+  const record: unknown = JSON.parse(JSON.stringify(sub));
+  if (typeof record !== 'object' || record === null)
+    throw new Error('unreachable: a subscription is an object');
+  return { ...record, id: sub.name };
+}
+
+function notFound(name: string): RolebarError {
+  return new RolebarError('catalog-not-found', `No catalog "${name}".`, {
+    hint: "'rolebar catalog list' shows your catalogs.",
+  });
+}
