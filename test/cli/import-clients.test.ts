@@ -43,11 +43,11 @@ describe('import --remove-plaintext-keys keeps the user’s profiles working in 
     assert.ok(!after.includes(SEED_KEYS.alice.secretAccessKey), 'no plaintext secret left');
     assert.match(
       after,
-      /\[default\]\ncredential_process = \S+ \S+rolebar\.mjs credential-process --identity default\n/,
+      /\[default\]\ncredential_process = \S+ \S+credential-process\.mjs credential-process --identity default\n/,
     );
     assert.match(
       after,
-      /\[Mixed Case Keys\]\ncredential_process = \S+ \S+rolebar\.mjs credential-process --identity 'Mixed Case Keys'\n/,
+      /\[Mixed Case Keys\]\ncredential_process = \S+ \S+credential-process\.mjs credential-process --identity 'Mixed Case Keys'\n/,
     );
     const dir = path.dirname(w.sandbox.credentialsFile);
     const backups = readdirSafe(dir).filter((f) => f.includes('rolebar-backup'));
