@@ -6,9 +6,14 @@
  * A waiter sleeps with Atomics.wait, which blocks only this thread, never spins the CPU.
  */
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
-import os from 'node:os';
-import { isProcessAlive } from './aws-files/atomic.js';
-import { LOCK_SUFFIX, type LockOptions } from './aws-files/lock.js';
+import {
+  BREAKER_STALE_MS,
+  isStale,
+  LOCK_SUFFIX,
+  type LockInfo,
+  type LockOptions,
+  lockLine,
+} from './aws-files/lock.js';
 import { RolebarError } from './errors.js';
 
 /** Paths whose lock this process holds now, with how deep: a nested update inside an update must not wait on itself. */
@@ -19,13 +24,7 @@ function sleep(ms: number): void {
   Atomics.wait(sleeper, 0, 0, ms);
 }
 
-interface LockSeen {
-  content: string;
-  ino: number;
-  mtimeMs: number;
-}
-
-function look(lockPath: string): LockSeen | undefined {
+function look(lockPath: string): LockInfo | undefined {
   try {
     const stat = statSync(lockPath);
     return { content: readFileSync(lockPath, 'utf8'), ino: stat.ino, mtimeMs: stat.mtimeMs };
@@ -35,24 +34,16 @@ function look(lockPath: string): LockSeen | undefined {
   }
 }
 
-/** The rule of aws-files/lock.ts: too old, written by a dead process on this host, or left empty by one. */
-function abandoned(seen: LockSeen, staleMs: number): boolean {
-  const age = Date.now() - seen.mtimeMs;
-  if (age > staleMs) return true;
-  if (!seen.content.endsWith('\n')) return age > Math.min(2_000, staleMs);
-  const [pid, host] = seen.content.split(' ');
-  return host === os.hostname() && pid !== undefined && /^\d+$/.test(pid) && !isProcessAlive(Number(pid));
-}
-
 /** Breaks an abandoned lock through a short `.break` lock, re-checking it is still the one judged abandoned. */
-function breakAbandoned(lockPath: string, judged: LockSeen, staleMs: number): void {
+function breakAbandoned(lockPath: string, judged: LockInfo, staleMs: number): void {
   const breaker = `${lockPath}.break`;
   try {
     closeSync(openSync(breaker, 'wx', 0o600));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    const age = Date.now() - (look(breaker)?.mtimeMs ?? Date.now());
-    if (age > staleMs) rmSync(breaker, { force: true }); // a breaker that crashed
+    const seen = look(breaker);
+    // A breaker that crashed mid-break (the same rule as the AWS files' lock).
+    if (seen && isStale(seen, Math.min(BREAKER_STALE_MS, staleMs))) rmSync(breaker, { force: true });
     return;
   }
   try {
@@ -81,7 +72,7 @@ export function withSettingsLock<T>(target: string, fn: () => T, options: LockOp
   const staleMs = options.staleMs ?? 10_000;
   const lockPath = target + LOCK_SUFFIX;
   const deadline = Date.now() + timeoutMs;
-  const mine = `${process.pid} ${os.hostname()} ${new Date().toISOString()} ${Math.random().toString(36).slice(2)}\n`;
+  const mine = lockLine();
   let delay = 2;
   for (;;) {
     try {
@@ -97,7 +88,7 @@ export function withSettingsLock<T>(target: string, fn: () => T, options: LockOp
     }
     const seen = look(lockPath);
     if (!seen) continue;
-    if (abandoned(seen, staleMs)) {
+    if (isStale(seen, staleMs)) {
       breakAbandoned(lockPath, seen, staleMs);
       continue;
     }

@@ -19,6 +19,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { openSettings, SettingsFileError } from '../../electron/core/settings.js';
+import { withSettingsLock } from '../../electron/core/settings-lock.js';
 import { makeSandbox, type Sandbox } from '../support/sandbox.js';
 
 const SETTINGS_MODULE = path.resolve(
@@ -156,5 +157,20 @@ describe('the settings file on disk', () => {
     settings.setPreferences({ theme: 'light' });
     assert.equal(settings.preferences().theme, 'light');
     assert.equal(existsSync(`${file}.rolebar-lock`), false);
+  });
+
+  it('treats a lock dated in the future as abandoned (the AWS files lock rule), without waiting', () => {
+    openSettings({ dir: sandbox.rolebarHome });
+    const lock = `${file}.rolebar-lock`;
+    // A live pid (ours), so only the date can tell: an hour ahead of this clock.
+    writeFileSync(lock, `${process.pid} ${os.hostname()} 2026-11-28T00:00:00Z x\n`);
+    const inAnHour = new Date(Date.now() + 3_600_000);
+    utimesSync(lock, inAnHour, inAnHour);
+    assert.equal(
+      withSettingsLock(file, () => 'ran', { timeoutMs: 3_000 }),
+      'ran',
+      'a copy of the rule without the future check waited out the timeout and threw',
+    );
+    assert.equal(existsSync(lock), false);
   });
 });

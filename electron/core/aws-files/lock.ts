@@ -22,7 +22,8 @@ export interface LockOptions {
 /** Suffix of the lock file next to the file it protects. */
 export const LOCK_SUFFIX = '.rolebar-lock';
 
-interface LockInfo {
+/** What a waiter sees of a lock file: its line, its inode and its mtime. */
+export interface LockInfo {
   content: string;
   ino: number;
   mtimeMs: number;
@@ -41,9 +42,13 @@ async function inspect(file: string): Promise<LockInfo | undefined> {
 /** A lock dated this far ahead of our clock was not written by a clock we share: judge it abandoned. */
 const FUTURE_TOLERANCE_MS = 2_000;
 /** A breaker holds `.break` for a few milliseconds; one older than this crashed mid-break. */
-const BREAKER_STALE_MS = 2_000;
+export const BREAKER_STALE_MS = 2_000;
 
-function isStale(info: LockInfo, staleMs: number): boolean {
+/**
+ * The one rule for an abandoned lock, shared by the settings lock: older than `staleMs`, dated in the future,
+ * left empty by a holder that died before writing its line, or held by a dead process on this host.
+ */
+export function isStale(info: LockInfo, staleMs: number): boolean {
   const age = Date.now() - info.mtimeMs;
   // A future mtime (a clock that jumped back, a touched file) would otherwise block until our clock catches up.
   if (age > staleMs || age < -FUTURE_TOLERANCE_MS) return true;
@@ -52,6 +57,11 @@ function isStale(info: LockInfo, staleMs: number): boolean {
   if (!info.content.endsWith('\n')) return age > Math.min(2_000, staleMs);
   // A pid only means something on the machine that wrote it (home folders can be shared over NFS).
   return host === os.hostname() && pid !== undefined && /^\d+$/.test(pid) && !isProcessAlive(Number(pid));
+}
+
+/** A holder's line: "pid host time nonce", the nonce telling two holders with one pid apart. */
+export function lockLine(): string {
+  return `${process.pid} ${os.hostname()} ${new Date().toISOString()} ${Math.random().toString(36).slice(2)}\n`;
 }
 
 /** Removes `file` only if it is still the one judged (same inode and content). */
@@ -101,7 +111,7 @@ export async function withFileLock<T>(
   const staleMs = options.staleMs ?? 10_000;
   const lockPath = target + LOCK_SUFFIX;
   const deadline = Date.now() + timeoutMs;
-  const mine = `${process.pid} ${os.hostname()} ${new Date().toISOString()} ${Math.random().toString(36).slice(2)}\n`;
+  const mine = lockLine();
   let delay = 2;
   for (;;) {
     try {
