@@ -15,7 +15,7 @@ import { SEED_KEYS } from '../../electron/emulator/index.js';
 import { addAlice, type CoreFixture, startCoreFixture } from '../support/core-fixture.js';
 
 const NEW_KEY = {
-  accessKeyId: 'AKIAALICENEWKEYEXAMPL',
+  accessKeyId: 'AKIAALICENEW0EXAMPLE',
   secretAccessKey: 'alice/NEW/secret/key/for/tests/EXAMPLE0',
 };
 
