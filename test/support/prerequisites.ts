@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 /**
  * The Debian packages `npm test` needs on Linux; `.ci/run` installs the same list. The last four build keytar,
  * the keychain module, during `npm install` (node-gyp: Python, make, a C++ compiler, pkg-config for libsecret);
- * dash and fish run the export and unset snippets for real.
+ * dash and fish run the export and unset snippets for real; boto3 reads the profiles Rolebar writes, as a user's
+ * Python program would.
  */
 export const LINUX_TEST_PACKAGES = [
   'chromium',
@@ -13,6 +14,7 @@ export const LINUX_TEST_PACKAGES = [
   'libsecret-1-dev',
   'awscli',
   'python3',
+  'python3-boto3',
   'make',
   'g++',
   'pkg-config',
