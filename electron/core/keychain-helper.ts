@@ -5,13 +5,18 @@
  * call costs only this process, which the parent kills. Secrets travel over the IPC channel, never argv.
  */
 import { createRequire } from 'node:module';
-import { type HelperRequest, type HelperResponse, parseHelperRequest } from './keychain-protocol.js';
+import {
+  type HelperReady,
+  type HelperRequest,
+  type HelperResponse,
+  parseHelperRequest,
+} from './keychain-protocol.js';
 import type { KeytarLike } from './keychain.js';
 
 /** The channel to the parent: Node's fork IPC, or Electron's utility-process port. */
 interface ParentPort {
   on(event: 'message', listener: (message: unknown) => void): void;
-  postMessage(message: HelperResponse): void;
+  postMessage(message: HelperResponse | HelperReady): void;
 }
 
 function nodeParent(): ParentPort | undefined {
@@ -76,6 +81,9 @@ if (parent) {
     }
     void answer(keytar, request).then((response) => parent.postMessage(response));
   });
+  // Starting this process (and, under tests, compiling it) is not the keychain's time: the parent's bound on each
+  // keychain call starts from this signal, so a busy machine is not mistaken for a keychain that never answers.
+  parent.postMessage({ ready: true });
   // The parent is gone: leave at once. A plain exit could wait for ever on a thread stuck in libsecret.
   process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
 }

@@ -14,6 +14,16 @@ export type HelperResponse =
   | { id: number; ok: true; value: string | boolean | string[] | null }
   | { id: number; ok: false; message: string; notInstalled?: boolean };
 
+/** What the helper posts once it has loaded keytar and listens: the parent's time bounds start from here. */
+export interface HelperReady {
+  ready: true;
+}
+
+/** Whether `message` is the helper's ready signal. */
+export function isHelperReady(message: unknown): boolean {
+  return field(message, 'ready') === true && field(message, 'id') === undefined;
+}
+
 function field(value: unknown, key: string): unknown {
   return typeof value === 'object' && value !== null ? Reflect.get(value, key) : undefined;
 }

@@ -8,7 +8,12 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type HelperRequest, type HelperResponse, parseHelperResponse } from './keychain-protocol.js';
+import {
+  type HelperRequest,
+  type HelperResponse,
+  isHelperReady,
+  parseHelperResponse,
+} from './keychain-protocol.js';
 import type { KeytarLike } from './keychain.js';
 
 /** A started helper, whatever started it (Node's fork here; Electron's utilityProcess in the app). */
@@ -24,8 +29,12 @@ export interface HelperProcess {
 /** Starts the helper program at `modulePath`. */
 export type StartHelper = (modulePath: string) => HelperProcess;
 
-/** A keytar whose calls run in the helper; `reset` kills the helper (after a timeout), `close` lets it go. */
+/**
+ * A keytar whose calls run in the helper; `ready` starts the helper and resolves once it listens (it rejects when
+ * the helper stops first), `reset` kills the helper (after a timeout), `close` lets it go.
+ */
 export interface HelperKeytar extends KeytarLike {
+  ready(): Promise<void>;
   reset(): void;
   close(): void;
 }
@@ -84,6 +93,7 @@ export const forkHelper: StartHelper = (modulePath) => {
 /** Makes a keytar that runs each call in a helper started with `start`. */
 export function helperKeytar(start: StartHelper = forkHelper): HelperKeytar {
   let helper: HelperProcess | undefined;
+  let helperReady: Promise<void> | undefined;
   let idle: NodeJS.Timeout | undefined;
   let nextId = 1;
   const pending = new Map<number, { resolve(r: HelperResponse): void; reject(e: Error): void }>();
@@ -91,6 +101,7 @@ export function helperKeytar(start: StartHelper = forkHelper): HelperKeytar {
   const stop = (why: string) => {
     const current = helper;
     helper = undefined;
+    helperReady = undefined;
     clearTimeout(idle);
     current?.kill();
     for (const waiter of pending.values()) waiter.reject(new Error(why));
@@ -100,7 +111,15 @@ export function helperKeytar(start: StartHelper = forkHelper): HelperKeytar {
   const started = (): HelperProcess => {
     if (helper) return helper;
     const child = start(helperModulePath());
+    let signalReady = () => {};
+    let failReady: (error: Error) => void = () => {};
+    helperReady = new Promise<void>((resolve, reject) => {
+      signalReady = resolve;
+      failReady = reject;
+    });
+    helperReady.catch(() => {}); // a helper that stops before anyone waits is not an unhandled rejection
     child.onMessage((message) => {
+      if (isHelperReady(message)) return signalReady();
       const response = parseHelperResponse(message);
       const waiter = response && pending.get(response.id);
       if (!response || !waiter) return;
@@ -109,6 +128,7 @@ export function helperKeytar(start: StartHelper = forkHelper): HelperKeytar {
       settle();
     });
     child.onExit(() => {
+      failReady(new Error('The keychain helper process stopped before it was ready.'));
       if (helper === child) stop('The keychain helper process stopped unexpectedly.');
     });
     helper = child;
@@ -141,6 +161,11 @@ export function helperKeytar(start: StartHelper = forkHelper): HelperKeytar {
   };
 
   return {
+    async ready() {
+      started();
+      // A helper that was just stopped (idle, reset) is started again by `started()`, so this is always set.
+      await helperReady;
+    },
     async getPassword(service, account) {
       const value = await request((id) => ({ id, op: 'get', service, account }));
       return typeof value === 'string' ? value : null;

@@ -12,6 +12,12 @@ export const DEFAULT_KEYCHAIN_SERVICE = 'Rolebar';
 export const DEFAULT_KEYCHAIN_TIMEOUT_MS = 5_000;
 /** After a keychain call timed out, how long the same store fails at once before it asks the keychain again. */
 const UNANSWERED_PAUSE_MS = 30_000;
+/**
+ * How long the keychain helper process may take to start. Starting it is our own work, not the keychain's: on a
+ * busy machine it can take seconds, and counting it against the call's bound made a slow start look like a
+ * keychain that never answers.
+ */
+const HELPER_START_MS = 20_000;
 
 /** The few keytar calls we use: the native module's own signatures. */
 export interface KeytarLike {
@@ -114,6 +120,7 @@ export function openKeychain(options: KeychainOptions = {}): SecretStore {
     if (unanswered && Date.now() < unanswered.until) throw unanswered.error;
     keytar ??= defaultKeytar(options);
     const k = keytar;
+    if ('ready' in k) await helperStarted(k);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -134,6 +141,30 @@ export function openKeychain(options: KeychainOptions = {}): SecretStore {
       return await Promise.race([run(k), timeout]);
     } catch (error) {
       throw toKeychainError(error, operation, platform);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Waits for the helper to listen, within its own bound; a helper that cannot start is reported as such. */
+  async function helperStarted(k: HelperKeytar): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const slow = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        k.reset();
+        reject(
+          new KeychainUnavailableError(
+            'timeout',
+            `The keychain helper process did not start within ${HELPER_START_MS / 1000} s.`,
+            'The computer may be very busy. Try again in a moment; if it keeps happening, reinstall Rolebar.',
+          ),
+        );
+      }, HELPER_START_MS);
+    });
+    try {
+      await Promise.race([k.ready(), slow]);
+    } catch (error) {
+      throw toKeychainError(error, 'start', platform);
     } finally {
       clearTimeout(timer);
     }

@@ -5,6 +5,7 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { KeychainUnavailableError, type KeytarLike, openKeychain } from '../../electron/core/keychain.js';
+import { type HelperProcess, type StartHelper, forkHelper } from '../../electron/core/keychain-runner.js';
 import { makeSandbox } from '../support/sandbox.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -37,6 +38,37 @@ describe('keychain (real Secret Service)', () => {
       (await keychain.list()).filter((a) => a === 'rotate'),
       ['rotate'],
     );
+  });
+
+  it('does not count a slow start of its helper process against the keychain call (a busy machine is not a hung keychain)', async () => {
+    // The real helper and keyring, but the helper starts 2.5 s late, as on a machine under heavy load: a call
+    // bounded at 2 s must still succeed, because its bound starts once the helper listens.
+    const lateStart: StartHelper = (modulePath) => {
+      let real: HelperProcess | undefined;
+      let killed = false;
+      const waiting: Array<(helper: HelperProcess) => void> = [];
+      const onceStarted = (action: (helper: HelperProcess) => void) =>
+        real ? action(real) : waiting.push(action);
+      setTimeout(() => {
+        if (killed) return;
+        const started = forkHelper(modulePath);
+        real = started;
+        for (const action of waiting.splice(0)) action(started);
+      }, 2_500);
+      return {
+        send: (request) => onceStarted((helper) => helper.send(request)),
+        onMessage: (listener) => onceStarted((helper) => helper.onMessage(listener)),
+        onExit: (listener) => onceStarted((helper) => helper.onExit(listener)),
+        hold: (busy) => onceStarted((helper) => helper.hold(busy)),
+        kill: () => {
+          killed = true;
+          real?.kill();
+        },
+      };
+    };
+    const late = openKeychain({ service: sandbox.keychainService, timeoutMs: 2_000, startHelper: lateStart });
+    await late.set('late-start', 'FAKE-late-start-secret');
+    assert.equal(await keychain.get('late-start'), 'FAKE-late-start-secret');
   });
 
   it('keeps services apart', async () => {
