@@ -102,6 +102,30 @@ export interface PreferencesView {
   theme: Theme;
 }
 
+/** A subscribed team catalog as the window sees it: its source with any token redacted, never a secret. */
+export interface CatalogView {
+  name: string;
+  source: string;
+  /** Roles in the last good copy. */
+  roles: number;
+  /** When the last sync succeeded (ISO 8601); absent before the first. */
+  lastSyncAt?: string;
+  /** Why the last sync failed (the last good copy stays in use); absent when it worked. */
+  lastError?: string;
+  /** What the last sync that changed something changed (lists cut short, the rest counted in `more`). */
+  lastChanges?: {
+    at: string;
+    added: string[];
+    removed: string[];
+    changed: Array<{ id: string; what: 'ARN' | 'external ID'; from: string; to: string; held: boolean }>;
+    more: number;
+  };
+  /** Catalog roles left out because one of the user's roles has their profile name (the user's wins). */
+  collisions: Array<{ role: string; profile: string; keptRole: string }>;
+  /** Roles with no identity to assume them from (their account is not mapped). */
+  unmapped: number;
+}
+
 /** Everything the window draws, pushed on every change. */
 export interface AppState {
   app: AppInfo;
@@ -113,6 +137,8 @@ export interface AppState {
   /** Set when a check found that the active session no longer works (revoked, key deleted, account closed). */
   sessionProblem?: SessionProblemView;
   preferences: PreferencesView;
+  /** The team catalogs subscribed to; absent when there are none. */
+  catalogs?: CatalogView[];
 }
 
 /** A session that AWS no longer accepts, as the last check found it; cleared when the user switches again. */
