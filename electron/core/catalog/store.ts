@@ -240,7 +240,10 @@ function resolvedRoles(
     .sort((a, b) => a.depth - b.depth);
   const roles: Role[] = [];
   const unmapped: string[] = [];
-  const accountNames = new Map(catalog.accounts.map((a) => [a.id, a.name === a.id ? '' : a.name]));
+  // Each account's label made once (500 accounts), not once per role (5,000 roles).
+  const accountLabels = new Map(
+    catalog.accounts.map((a) => [a.id, a.name === a.id ? `Account ${a.id}` : `${a.name} (${a.id})`]),
+  );
   for (const { role } of ordered) {
     let root = role;
     while (root.chainFrom !== undefined) root = byId.get(root.chainFrom) ?? { ...root, chainFrom: undefined };
@@ -256,10 +259,10 @@ function resolvedRoles(
     const held = heldLive.includes(role.id) ? sub.held?.[role.id] : undefined;
     const shaped = asRole(held ? { ...role, roleArn: held } : role, catalog.profilePrefix, source, sub.name);
     // parseCatalog checked this role, prefix included, with the one role rule (model.checkRole).
-    const accountName = accountNames.get(role.account);
-    const account = accountName ? `${accountName} (${role.account})` : `Account ${role.account}`;
-    const catalogGroup = role.group === undefined ? account : `${role.group} · ${account}`;
-    roles.push({ ...shaped, id: catalogRoleId(sub.name, role.id), catalogGroup });
+    shaped.id = catalogRoleId(sub.name, role.id);
+    const account = accountLabels.get(role.account) ?? `Account ${role.account}`;
+    shaped.catalogGroup = role.group === undefined ? account : `${role.group} · ${account}`;
+    roles.push(shaped);
   }
   const entry = { key, roles, unmapped };
   resolvedCache.set(file, entry);

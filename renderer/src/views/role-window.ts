@@ -1,12 +1,12 @@
 /**
  * Which roles the main screen draws: all of them up to MAX_DRAWN_ROLES, else (a team catalog of thousands) the
  * ones that match the filter, up to that many, plus any the user is acting on. Drawing 5,000 rows at once
- * freezes the window for a third of a second and each filter keystroke re-lays them out; 300 rows never do.
+ * freezes the window for a third of a second and each filter keystroke re-lays them out; 200 rows never do.
  */
 import type { RoleView } from '../../../electron/ipc/contract.js';
 
 /** At most this many role rows are in the page at once; the rest are found by typing in the filter. */
-export const MAX_DRAWN_ROLES = 300;
+export const MAX_DRAWN_ROLES = 200;
 
 /** The lower-case text the filter looks in: label, profile, ARN or name, group. */
 export function searchTextOf(role: RoleView): string {
