@@ -3,6 +3,7 @@
 // tasks (> 50 ms, what a user feels as jank) while drawing and typing. In Chromium; prints, never fails on speed.
 import os from 'node:os';
 import type { AppState, RequestHandlers, RoleView } from '../../electron/ipc/contract.js';
+import { DEFAULT_PREFERENCES } from '../../electron/core/settings.js';
 import { openRenderer } from '../support/browser.js';
 import { median, report } from './measure.js';
 
@@ -50,14 +51,7 @@ function bigState(): AppState {
         unmapped: 0,
       },
     ],
-    preferences: {
-      alertThresholdsMin: [15, 5, 1],
-      refreshMarginMin: 10,
-      clipboardClearSeconds: 60,
-      notifications: true,
-      launchAtLogin: false,
-      theme: 'system',
-    },
+    preferences: { ...DEFAULT_PREFERENCES, alertThresholdsMin: [...DEFAULT_PREFERENCES.alertThresholdsMin] },
   };
 }
 
