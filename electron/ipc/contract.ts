@@ -124,6 +124,8 @@ export interface CatalogView {
   collisions: Array<{ role: string; profile: string; keptRole: string }>;
   /** Roles with no identity to assume them from (their account is not mapped). */
   unmapped: number;
+  /** The identity every account of the catalog maps to, when one does ('rolebar catalog map NAME --identity'). */
+  identityId?: string;
 }
 
 /** Everything the window draws, pushed on every change. */
@@ -340,6 +342,7 @@ export const requestArgs = {
     }),
   ),
   'role:remove': args(object({ id })),
+  'catalog:map': args(object({ name: id, identityId: id })),
   'role:switch': args(object({ roleId: id, mfaCode: optional(rule(fields.mfaCode)), force: optional(bool) })),
   'session:sign-out': args(object({ roleId: id })),
   'session:whoami': args(object({ roleId: id })),
@@ -384,6 +387,7 @@ export interface RequestResults {
   'role:add': Result<RoleView>;
   'role:update': Result<RoleView>;
   'role:remove': Result<null>;
+  'catalog:map': Result<null>;
   'role:switch': Result<SwitchOutcome>;
   'session:sign-out': Result<null>;
   'session:whoami': Result<WhoAmIView>;

@@ -31,6 +31,8 @@ export function catalogViews(data: SettingsData, settingsPath: string, own: Role
     // Redacted again here: a record written by an older Rolebar may hold an unredacted failure.
     if (sub.lastError) view.lastError = redactSource(sub.lastError);
     if (sub.lastChanges) view.lastChanges = sub.lastChanges;
+    const all = sub.identities['*'];
+    if (all !== undefined) view.identityId = all;
     return view;
   });
 }

@@ -19,6 +19,7 @@ import type { Preferences, Settings } from '../core/settings.js';
 import { quoteForCredentialProcess } from '../cli/commands/setup-profile.js';
 import { type ClipboardLike, createSecretClipboard, realTimers, type Timers } from './clipboard.js';
 import { iamHandlers } from './iam.js';
+import { mapIdentities } from '../core/catalog/store.js';
 import { catalogViews } from './catalog-views.js';
 import { identityView, roleView, sessionView } from './views.js';
 
@@ -189,6 +190,12 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
       attempt(async () => {
         // The session layer refuses before signing out when other roles chain from this one.
         await core.removeRole(id);
+        return null;
+      }, true),
+    'catalog:map': ({ name, identityId }: Arg<'catalog:map'>) =>
+      attempt(() => {
+        core.identities.get(identityId);
+        mapIdentities(settings, name, { '*': identityId });
         return null;
       }, true),
     'role:switch': ({ roleId, mfaCode, force }: Arg<'role:switch'>) =>

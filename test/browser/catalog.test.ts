@@ -7,8 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright';
-import { addSubscription, syncCatalog } from '../../electron/core/catalog/store.js';
-import { SEED_ROLES } from '../../electron/emulator/index.js';
+import { addSubscription, getSubscription, syncCatalog } from '../../electron/core/catalog/store.js';
+import { SEED_KEYS, SEED_ROLES } from '../../electron/emulator/index.js';
 import { openRenderer, type RendererSession } from '../support/browser.js';
 import { addAlice } from '../support/core-fixture.js';
 import { type ServiceFixture, startServiceFixture } from '../support/service-fixture.js';
@@ -54,6 +54,11 @@ describe('a team catalog in the window, over the real service', () => {
   before(async () => {
     f = await startServiceFixture('browser-catalog');
     const alice = await addAlice(f.core);
+    await f.core.identities.addIamUser({
+      name: 'carol',
+      accessKeyId: SEED_KEYS.carol.accessKeyId,
+      secretAccessKey: SEED_KEYS.carol.secretAccessKey,
+    });
     // The user's own role under the profile the catalog's auditor would take: the user's wins.
     f.core.roles.add({
       label: 'acme-auditor',
@@ -153,6 +158,23 @@ describe('a team catalog in the window, over the real service', () => {
     assert.equal(f.emu.countRequests('AssumeRole'), 3, 'prod-ro, deployer, then audit-ro');
     const active = page.locator('li.role', { has: role('audit-ro') });
     await active.locator('.badge-active').waitFor();
+    assert.deepEqual(errors, []);
+  });
+
+  it('maps the catalog to another identity from its panel', async () => {
+    const picker = page.getByLabel('Assume its roles as');
+    assert.equal(await picker.locator('option:checked').textContent(), 'alice@dev');
+    await picker.selectOption({ label: 'carol' });
+    await page.locator('#toast', { hasText: 'acme now uses carol.' }).waitFor();
+    const carol = f.core.identities.find('carol');
+    assert.equal(getSubscription(f.settings, 'acme').identities['*'], carol?.id);
+    await page.waitForFunction(
+      () =>
+        (document.querySelector('.catalog-identity option:checked') as HTMLOptionElement | null)?.text ===
+        'carol',
+    );
+    const refused = await f.service['catalog:map']({ name: 'nope', identityId: carol?.id ?? '' });
+    assert.equal(refused.ok, false);
     assert.deepEqual(errors, []);
   });
 });

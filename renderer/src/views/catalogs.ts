@@ -1,7 +1,8 @@
 /** Team catalogs on the main screen: each one's last sync (or its failure), its last changes and collisions. */
 import type { AppState, CatalogView } from '../../../electron/ipc/contract.js';
 import { localTime } from '../../../electron/core/local-time.js';
-import { h, icon } from '../dom.js';
+import { h, icon, toast } from '../dom.js';
+import type { Store } from '../store.js';
 
 /** When, for a person: the local time today, else the date and time. */
 function when(iso: string, now: number): string {
@@ -11,18 +12,41 @@ function when(iso: string, now: number): string {
 }
 
 /** The catalogs' panel, or null when the user subscribes to none. */
-export function catalogPanel(state: AppState, now: number): HTMLElement | null {
+export function catalogPanel(store: Store, state: AppState, now: number): HTMLElement | null {
   const catalogs = state.catalogs ?? [];
   if (catalogs.length === 0) return null;
   return h(
     'section',
     { class: 'catalogs pad', 'aria-labelledby': 'catalogs-title' },
     h('h2', { id: 'catalogs-title', class: 'section-title' }, 'Team catalogs'),
-    ...catalogs.map((catalog) => catalogEntry(catalog, now)),
+    ...catalogs.map((catalog) => catalogEntry(store, state, catalog, now)),
   );
 }
 
-function catalogEntry(catalog: CatalogView, now: number): HTMLElement {
+/** The identity every account of the catalog is assumed from; changing it maps the catalog to another. */
+function identityPicker(store: Store, state: AppState, catalog: CatalogView): HTMLElement {
+  const select = h(
+    'select',
+    { id: `catalog-identity-${catalog.name}`, class: 'catalog-identity' },
+    catalog.identityId === undefined ? h('option', { value: '', selected: true }, 'Choose…') : null,
+    ...state.identities.map((i) =>
+      h('option', { value: i.id, selected: i.id === catalog.identityId }, i.name),
+    ),
+  );
+  select.addEventListener('change', () => {
+    if (!select.value) return;
+    void store.api.mapCatalog({ name: catalog.name, identityId: select.value }).then((result) => {
+      toast(
+        result.ok
+          ? `${catalog.name} now uses ${select.selectedOptions[0]?.textContent ?? ''}.`
+          : result.error.message,
+      );
+    });
+  });
+  return h('p', { class: 'small' }, h('label', { for: select.id }, 'Assume its roles as '), select);
+}
+
+function catalogEntry(store: Store, state: AppState, catalog: CatalogView, now: number): HTMLElement {
   const synced = catalog.lastSyncAt ? `synced ${when(catalog.lastSyncAt, now)}` : 'never synced';
   const lines: Array<HTMLElement | null> = [
     h(
@@ -32,6 +56,7 @@ function catalogEntry(catalog: CatalogView, now: number): HTMLElement {
       ` · ${catalog.roles} role${catalog.roles === 1 ? '' : 's'} · read-only · ${synced}`,
     ),
     h('p', { class: 'muted small catalog-source' }, catalog.source),
+    identityPicker(store, state, catalog),
   ];
   if (catalog.lastError) {
     // The last good copy stays in use: say so, so a user knows the roles shown may be out of date.

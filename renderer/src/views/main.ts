@@ -63,7 +63,7 @@ export function renderMain(root: HTMLElement, store: Store, filterBox: HTMLInput
         ? roleSection(store, state, filterBox, active?.roleId)
         : emptyState(store, 'no-role'),
     );
-    parts.push(catalogPanel(state, clockNow()));
+    parts.push(catalogPanel(store, state, clockNow()));
   }
   root.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
 }
