@@ -70,6 +70,8 @@ export interface Role {
   notify?: boolean | undefined;
   /** Set on a role from a team catalog (the catalog's name): read-only, never stored among the user's roles. */
   catalog?: string | undefined;
+  /** A catalog role's place in its catalog, shown as its group: the catalog's group, then its account. */
+  catalogGroup?: string | undefined;
 }
 
 /** The parts of a role ARN. */

@@ -102,6 +102,32 @@ export interface PreferencesView {
   theme: Theme;
 }
 
+/** A subscribed team catalog as the window sees it: its source with any token redacted, never a secret. */
+export interface CatalogView {
+  name: string;
+  source: string;
+  /** Roles in the last good copy. */
+  roles: number;
+  /** When the last sync succeeded (ISO 8601); absent before the first. */
+  lastSyncAt?: string;
+  /** Why the last sync failed (the last good copy stays in use); absent when it worked. */
+  lastError?: string;
+  /** What the last sync that changed something changed (lists cut short, the rest counted in `more`). */
+  lastChanges?: {
+    at: string;
+    added: string[];
+    removed: string[];
+    changed: Array<{ id: string; what: 'ARN' | 'external ID'; from: string; to: string; held: boolean }>;
+    more: number;
+  };
+  /** Catalog roles left out because one of the user's roles has their profile name (the user's wins). */
+  collisions: Array<{ role: string; profile: string; keptRole: string }>;
+  /** Roles with no identity to assume them from (their account is not mapped). */
+  unmapped: number;
+  /** The identity every account of the catalog maps to, when one does ('rolebar catalog map NAME --identity'). */
+  identityId?: string;
+}
+
 /** Everything the window draws, pushed on every change. */
 export interface AppState {
   app: AppInfo;
@@ -113,6 +139,8 @@ export interface AppState {
   /** Set when a check found that the active session no longer works (revoked, key deleted, account closed). */
   sessionProblem?: SessionProblemView;
   preferences: PreferencesView;
+  /** The team catalogs subscribed to; absent when there are none. */
+  catalogs?: CatalogView[];
 }
 
 /** A session that AWS no longer accepts, as the last check found it; cleared when the user switches again. */
@@ -314,6 +342,7 @@ export const requestArgs = {
     }),
   ),
   'role:remove': args(object({ id })),
+  'catalog:map': args(object({ name: id, identityId: id })),
   'role:switch': args(object({ roleId: id, mfaCode: optional(rule(fields.mfaCode)), force: optional(bool) })),
   'session:sign-out': args(object({ roleId: id })),
   'session:whoami': args(object({ roleId: id })),
@@ -358,6 +387,7 @@ export interface RequestResults {
   'role:add': Result<RoleView>;
   'role:update': Result<RoleView>;
   'role:remove': Result<null>;
+  'catalog:map': Result<null>;
   'role:switch': Result<SwitchOutcome>;
   'session:sign-out': Result<null>;
   'session:whoami': Result<WhoAmIView>;

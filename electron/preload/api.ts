@@ -24,6 +24,8 @@ export function createRolebarApi(invoke: Invoke, subscribe: Subscribe) {
     addRole: (input: Arg<'role:add'>) => invoke('role:add', input),
     updateRole: (input: Arg<'role:update'>) => invoke('role:update', input),
     removeRole: (input: Arg<'role:remove'>) => invoke('role:remove', input),
+    /** Maps every account of a team catalog to one of the user's identities. */
+    mapCatalog: (input: Arg<'catalog:map'>) => invoke('catalog:map', input),
     switchRole: (input: Arg<'role:switch'>) => invoke('role:switch', input),
     signOut: (input: Arg<'session:sign-out'>) => invoke('session:sign-out', input),
     whoAmI: (input: Arg<'session:whoami'>) => invoke('session:whoami', input),

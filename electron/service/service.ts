@@ -19,6 +19,8 @@ import type { Preferences, Settings } from '../core/settings.js';
 import { quoteForCredentialProcess } from '../cli/commands/setup-profile.js';
 import { type ClipboardLike, createSecretClipboard, realTimers, type Timers } from './clipboard.js';
 import { iamHandlers } from './iam.js';
+import { mapIdentities } from '../core/catalog/store.js';
+import { catalogViews } from './catalog-views.js';
 import { identityView, roleView, sessionView } from './views.js';
 
 // The contract's PreferencesView is browser-safe, so it cannot import settings' Preferences: check they match.
@@ -119,6 +121,11 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
       preferences: settings.preferences(),
     };
     if (active) view.activeRoleId = active.roleId;
+    const data = settings.read();
+    if (data.catalogs?.length) {
+      const own = roles.filter((r) => r.catalog === undefined);
+      view.catalogs = catalogViews(data, settings.path, own);
+    }
     if (problem && sessions.some((x) => x.roleId === problem?.roleId)) view.sessionProblem = problem;
     return view;
   }
@@ -183,6 +190,12 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
       attempt(async () => {
         // The session layer refuses before signing out when other roles chain from this one.
         await core.removeRole(id);
+        return null;
+      }, true),
+    'catalog:map': ({ name, identityId }: Arg<'catalog:map'>) =>
+      attempt(() => {
+        core.identities.get(identityId);
+        mapIdentities(settings, name, { '*': identityId });
         return null;
       }, true),
     'role:switch': ({ roleId, mfaCode, force }: Arg<'role:switch'>) =>

@@ -156,6 +156,34 @@ function catalogSubmenu(
   return { type: 'submenu', label: group, enabled: true, submenu: shown };
 }
 
+/**
+ * One submenu per catalog (a catalog of 500 accounts must not make 500 top-level items), holding a submenu per
+ * group, both capped at MAX_TRAY_SUBMENU_ROLES entries; the rest is one click away in the window.
+ */
+function catalogMenu(
+  catalog: string,
+  groups: Array<{ group: string; roles: RoleView[] }>,
+  state: AppState,
+  now: number,
+  activeId: string | undefined,
+): TrayMenuItem {
+  const prefix = `Catalog ${catalog} · `;
+  const shown = groups
+    .slice(0, MAX_TRAY_SUBMENU_ROLES)
+    .map(({ group, roles }) =>
+      catalogSubmenu(
+        group.startsWith(prefix) ? group.slice(prefix.length) : group,
+        roles,
+        state,
+        now,
+        activeId,
+      ),
+    );
+  const more = groups.length - shown.length;
+  if (more > 0) shown.push(item(`${more} more groups: open Rolebar…`, { kind: 'open-window' }));
+  return { type: 'submenu', label: `Catalog ${catalog}`, enabled: true, submenu: shown };
+}
+
 const item = (label: string, action: TrayAction | undefined, enabled = action !== undefined): TrayMenuItem =>
   action ? { type: 'normal', label, enabled, action } : { type: 'normal', label, enabled };
 
@@ -179,15 +207,19 @@ export function trayMenu(state: AppState, now: number, options: TrayMenuOptions)
     );
   }
   if (state.roles.length === 0) menu.push(item('No roles yet: add one in Rolebar', undefined, false));
+  const catalogs = new Map<string, Array<{ group: string; roles: RoleView[] }>>();
   for (const { group, roles } of groupRoles(state.roles)) {
-    // A catalog can hold thousands of roles: each of its groups is a submenu with a capped number of items.
-    if (roles[0]?.catalog !== undefined) {
-      menu.push(catalogSubmenu(group, roles, state, now, active?.role.id));
+    // A catalog can hold thousands of roles: its groups go into its own submenu, each capped (catalogMenu).
+    const catalog = roles[0]?.catalog;
+    if (catalog !== undefined) {
+      catalogs.set(catalog, [...(catalogs.get(catalog) ?? []), { group, roles }]);
       continue;
     }
     menu.push(item(group, undefined, false));
     for (const role of roles) menu.push(roleItem(role, state, now, active?.role.id));
   }
+  for (const [catalog, groups] of catalogs)
+    menu.push(catalogMenu(catalog, groups, state, now, active?.role.id));
   menu.push({ type: 'separator' });
   const roleId = active?.role.id;
   menu.push({

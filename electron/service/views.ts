@@ -30,7 +30,7 @@ export function roleView(role: Role, session: SessionRecord | undefined, sourceN
   // Catalog roles are grouped apart, by catalog then account, and marked read-only in the window.
   if (role.catalog !== undefined) {
     view.catalog = role.catalog;
-    view.group = `Catalog ${role.catalog} · ${view.group}`;
+    view.group = `Catalog ${role.catalog} · ${role.catalogGroup ?? view.group}`;
   }
   for (const key of [
     'roleArn',

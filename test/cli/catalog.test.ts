@@ -232,4 +232,70 @@ describe('rolebar catalog', () => {
       await w.rolebar(['catalog', 'rm', 'repo']);
     }
   });
+
+  it('maps a catalog to another identity after add: every account, one account by its name, or none', async () => {
+    const file = path.join(dir, 'mapped.json');
+    writeFileSync(file, catalogText());
+    const add = await ok(['catalog', 'add', 'mapped', file]);
+    assert.match(add.stdout, /3 catalog role\(s\) have no identity.*rolebar catalog map NAME --identity/);
+    const catalogRolesNow = async () =>
+      profilesOf(await ok(['role', 'list', '--json'])).filter((r) => r.catalog === 'mapped');
+    try {
+      assert.equal((await catalogRolesNow()).length, 0, 'unmapped roles cannot be switched, so not listed');
+      const all = await ok(['catalog', 'map', 'mapped', '--identity', 'alice']);
+      assert.match(all.stdout, /mapped: accounts map to all=alice/);
+      assert.equal((await catalogRolesNow()).length, 3);
+      const unknown = await w.rolebar(['catalog', 'map', 'mapped', '--account-identity', 'nowhere=alice']);
+      assert.equal(unknown.code, 1, explain(unknown));
+      assert.match(unknown.stderr, /lists no account "nowhere"/);
+      await ok(['catalog', 'map', 'mapped', '--account-identity', 'prod=alice', '--unmap', 'all']);
+      const list = JSON.parse((await ok(['catalog', 'list', '--json'])).stdout) as Array<{ mapping: string }>;
+      assert.equal(list[0]?.mapping, '222222222222=alice');
+      // Every catalog role here chains from prod-ro in account prod: still mapped, still listed.
+      assert.equal((await catalogRolesNow()).length, 3);
+      await ok(['catalog', 'map', 'mapped', '--unmap', 'prod']);
+      assert.equal((await catalogRolesNow()).length, 0);
+    } finally {
+      await w.rolebar(['catalog', 'rm', 'mapped']);
+    }
+  });
+
+  it('a token in a source URL never shows in output, errors or the stored failure, and reaches the server', async () => {
+    const token = 'ghp_s3cr3tT0ken';
+    let status = 200;
+    const auth: Array<string | undefined> = [];
+    const server: Server = createServer((request, response) => {
+      auth.push(request.headers.authorization);
+      if (status !== 200) response.writeHead(status).end(`no: ${request.url}`);
+      else response.writeHead(200, { 'content-type': 'application/json' }).end(catalogText());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://deploy:${token}@127.0.0.1:${port}/catalog.json`;
+    const shown: string[] = [];
+    const run = async (args: string[], code = 0) => {
+      const result = await w.rolebar(args);
+      assert.equal(result.code, code, explain(result));
+      shown.push(result.stdout, result.stderr);
+      return result;
+    };
+    try {
+      await run(['catalog', 'add', 'private', url, '--identity', 'alice']);
+      assert.equal(auth.at(-1), `Basic ${Buffer.from(`deploy:${token}`).toString('base64')}`);
+      status = 401;
+      const failed = await run(['catalog', 'sync', 'private'], 1);
+      assert.match(failed.stderr, /http:\/\/\*\*\*@127\.0\.0\.1.*HTTP 401/);
+      shown.push((await run(['catalog', 'list'])).stdout, (await run(['catalog', 'list', '--json'])).stdout);
+      const stored = JSON.parse(w.files().settings ?? '{}') as { catalogs: Array<{ lastError?: string }> };
+      assert.match(stored.catalogs[0]?.lastError ?? '', /HTTP 401/);
+      shown.push(stored.catalogs[0]?.lastError ?? '');
+      // A git source that cannot be reached: git's own message goes through the same redaction.
+      const git = await run(['catalog', 'add', 'gone', `http://deploy:${token}@127.0.0.1:1/roles.git`], 1);
+      assert.match(git.stderr, /Could not fetch git http:\/\/\*\*\*@127\.0\.0\.1:1\/roles\.git/);
+      for (const text of shown) assert.ok(!text.includes(token), `the token shows in: ${text}`);
+    } finally {
+      await w.rolebar(['catalog', 'rm', 'private']);
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });

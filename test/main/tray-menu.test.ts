@@ -137,13 +137,30 @@ describe('the tray menu with a team catalog', () => {
     );
     const state = appState({ roles: [role('mine', { label: 'my role' }), ...many], sessions: [] });
     const menu = trayMenu(state, T0, { consoleAvailable: false });
-    assert.deepEqual(labels(menu).slice(0, 3), ['Account 222222222222', 'my role', group]);
-    const sub = find(menu, group);
+    assert.deepEqual(labels(menu).slice(0, 3), ['Account 222222222222', 'my role', 'Catalog acme']);
+    const top = find(menu, 'Catalog acme');
+    assert.ok(top?.type === 'submenu');
+    const sub = find(top.submenu, 'Account 222222222222');
     assert.ok(sub?.type === 'submenu');
     assert.equal(sub.submenu.length, MAX_TRAY_SUBMENU_ROLES + 1);
     assert.equal(labels(sub.submenu).at(-1), '7 more: open Rolebar…');
     const first = sub.submenu[0];
     assert.ok(first?.type === 'checkbox');
     assert.deepEqual(first.action, { kind: 'switch', roleId: 'catalog:acme:r0' });
+  });
+
+  it('a catalog of many accounts is one top-level item whose groups are capped too', () => {
+    const roles = Array.from({ length: 60 }, (_, i) =>
+      role(`catalog:big:r${i}`, { label: `r${i}`, group: `Catalog big · Account ${i}`, catalog: 'big' }),
+    );
+    const menu = trayMenu(appState({ roles, sessions: [] }), T0, { consoleAvailable: false });
+    assert.equal(menu.filter((m) => m.type === 'submenu' && m.label.startsWith('Catalog')).length, 1);
+    const top = find(menu, 'Catalog big');
+    assert.ok(top?.type === 'submenu');
+    assert.equal(top.submenu.length, MAX_TRAY_SUBMENU_ROLES + 1);
+    assert.equal(labels(top.submenu).at(-1), `${60 - MAX_TRAY_SUBMENU_ROLES} more groups: open Rolebar…`);
+    const last = top.submenu.at(-1);
+    assert.ok(last?.type === 'normal');
+    assert.deepEqual(last.action, { kind: 'open-window' });
   });
 });

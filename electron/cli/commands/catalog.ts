@@ -3,12 +3,13 @@ import { writeFileSync } from 'node:fs';
 import type { RolebarCore } from '../../core/core.js';
 import { RolebarError } from '../../core/errors.js';
 import { exportCatalog } from '../../core/catalog/export.js';
-import { describeSource, parseSource } from '../../core/catalog/fetch.js';
+import { describeSource, parseSource, redactSource } from '../../core/catalog/fetch.js';
 import {
   addSubscription,
   type CatalogDiff,
   catalogRoles,
   getSubscription,
+  mapIdentities,
   readCopy,
   removeSubscription,
   subscriptionsIn,
@@ -39,16 +40,37 @@ function printDiff(io: Io, name: string, diff: CatalogDiff): void {
   }
 }
 
-/** Account id (or '*') → identity id, from `--identity NAME` and `--account-identity ACCOUNT=NAME,…`. */
-function identityMap(core: RolebarCore, all: string | undefined, perAccount: string | undefined) {
+/**
+ * Account id (or '*') → identity id, from `--identity NAME` and `--account-identity ACCOUNT=NAME,…`. With the
+ * catalog's copy, an ACCOUNT may be its name in the catalog, and one the catalog does not list is refused.
+ */
+function identityMap(
+  core: RolebarCore,
+  all: string | undefined,
+  perAccount: string | undefined,
+  accounts?: Array<{ id: string; name: string }>,
+) {
   const map: Record<string, string> = {};
   if (all !== undefined) map['*'] = findIdentity(core, all).id;
   for (const pair of perAccount?.split(',') ?? []) {
     const [account, name] = pair.split('=');
     if (!account || !name) throw new UsageError(`--account-identity takes ACCOUNT=IDENTITY, not '${pair}'`);
-    map[account.trim()] = findIdentity(core, name.trim()).id;
+    const key = account.trim();
+    const id = accounts ? accounts.find((a) => a.id === key || a.name === key)?.id : key;
+    if (id === undefined)
+      throw new RolebarError('catalog-account-not-found', `The catalog lists no account "${key}".`, {
+        hint: "'rolebar catalog list --json' shows each catalog's accounts.",
+      });
+    map[id] = findIdentity(core, name.trim()).id;
   }
   return map;
+}
+
+/** Account → identity name, for showing a mapping. */
+function mappingText(core: RolebarCore, identities: Record<string, string>): string {
+  const name = (id: string) => core.identities.list().find((i) => i.id === id)?.name ?? `(missing ${id})`;
+  const entries = Object.entries(identities).map(([a, id]) => `${a === '*' ? 'all' : a}=${name(id)}`);
+  return entries.length > 0 ? entries.join(',') : 'none';
 }
 
 const add: Command = {
@@ -133,7 +155,7 @@ const sync: Command = {
         } catch (error) {
           failed += 1;
           const message = error instanceof Error ? error.message : String(error);
-          io.err(`${sub.name}: sync failed, the last good copy is kept. ${message}`);
+          io.err(`${sub.name}: sync failed, the last good copy is kept. ${redactSource(message)}`);
           if (error instanceof RolebarError && error.hint) io.err(`  ${error.hint}`);
         }
       }
@@ -152,9 +174,54 @@ function printCollisions(io: Io, core: RolebarCore): void {
     );
   if (unmapped.length > 0)
     io.out(
-      `  ${unmapped.length} catalog role(s) have no identity to assume them from; add the catalog again with --identity`,
+      `  ${unmapped.length} catalog role(s) have no identity to assume them from; map one with 'rolebar catalog map NAME --identity IDENTITY'`,
     );
 }
+
+const map: Command = {
+  spec: {
+    name: 'catalog map',
+    summary:
+      "Changes which of your identities a catalog's roles are assumed from: every account, or one at a time.",
+    synopsis: 'catalog map NAME [--identity NAME] [--account-identity A=NAME,...] [--unmap ACCOUNT,...]',
+    options: {
+      identity: { type: 'string', value: 'NAME', help: 'your identity for every account of the catalog' },
+      'account-identity': {
+        type: 'string',
+        value: 'ACCOUNT=NAME,...',
+        help: "an identity per account (its id or its name in the catalog); it beats --identity's",
+      },
+      unmap: {
+        type: 'string',
+        value: 'ACCOUNT,...',
+        help: "remove accounts' own mappings ('all' for --identity's)",
+      },
+    },
+    positionals: [1, 1],
+    details: 'Example: rolebar catalog map acme --identity alice --account-identity audit=auditor-user',
+  },
+  run: (args, io) =>
+    withCore(io, async (core) => {
+      const name = args.positionals[0] ?? '';
+      const sub = getSubscription(core.settings, name);
+      const all = stringOption(args, 'identity');
+      const perAccount = stringOption(args, 'account-identity');
+      const unmap = stringOption(args, 'unmap');
+      if (all === undefined && perAccount === undefined && unmap === undefined)
+        throw new UsageError('give --identity, --account-identity or --unmap');
+      const accounts = readCopy(core.settings.path, sub.name)?.accounts;
+      const changes: Record<string, string | undefined> = {};
+      for (const account of unmap?.split(',') ?? []) {
+        const key = account.trim();
+        changes[key === 'all' ? '*' : (accounts?.find((a) => a.name === key)?.id ?? key)] = undefined;
+      }
+      Object.assign(changes, identityMap(core, all, perAccount, accounts));
+      const mapped = mapIdentities(core.settings, sub.name, changes);
+      io.out(`${sub.name}: accounts map to ${mappingText(core, mapped.identities)}.`);
+      printCollisions(io, core);
+      return 0;
+    }),
+};
 
 const list: Command = {
   spec: {
@@ -173,18 +240,21 @@ const list: Command = {
         lastSyncAt: s.lastSyncAt ?? null,
         lastError: s.lastError ?? null,
         roles: readCopy(core.settings.path, s.name)?.roles.length ?? 0,
+        mapping: mappingText(core, s.identities),
+        lastChanges: s.lastChanges ?? null,
       }));
       if (flag(args, 'json')) printJson(io, rows);
       else if (rows.length === 0) io.out("No catalogs. Add one with 'rolebar catalog add NAME SOURCE'.");
       else {
         io.out(
           table(
-            ['NAME', 'SOURCE', 'LAST SYNC', 'ROLES', 'STATUS'],
+            ['NAME', 'SOURCE', 'LAST SYNC', 'ROLES', 'IDENTITY', 'STATUS'],
             rows.map((r) => [
               r.name,
               r.source,
               r.lastSyncAt ?? 'never',
               String(r.roles),
+              r.mapping,
               r.lastError ? `failed: ${r.lastError}` : 'ok',
             ]),
           ),
@@ -240,6 +310,7 @@ const exportCommand: Command = {
 export const commands: Record<string, Command> = {
   'catalog add': add,
   'catalog sync': sync,
+  'catalog map': map,
   'catalog list': list,
   'catalog rm': rm,
   'catalog export': exportCommand,

@@ -31,11 +31,46 @@ export function parseSource(source: string, options: { branch?: string; path?: s
   return { kind: 'file', path: path.resolve(source) };
 }
 
-/** Where a source is, for messages. */
+// `scheme://USERINFO@`: the part of a URL that may hold a token (https://user:token@host/…).
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^/\s@]+)@/gi;
+
+/**
+ * The one redaction of catalog source credentials: every `scheme://user:token@` (and an https `token@`) in
+ * `text` becomes `scheme://***@`. Everything that shows a source or a fetch failure (messages, errors, the
+ * stored last error, `catalog list`, the window) goes through it, so a token in a source URL never shows.
+ */
+export function redactSource(text: string): string {
+  return text.replace(USERINFO, (_, scheme: string, userinfo: string) =>
+    /^https?:/i.test(scheme) || userinfo.includes(':') ? `${scheme}***@` : `${scheme}${userinfo}@`,
+  );
+}
+
+/** Where a source is, for messages: credentials in its URL redacted. */
 export function describeSource(source: CatalogSource): string {
   if (source.kind === 'git')
-    return `git ${source.url}${source.branch ? ` (branch ${source.branch})` : ''}, ${source.path}`;
-  return source.kind === 'url' ? source.url : source.path;
+    return redactSource(
+      `git ${source.url}${source.branch ? ` (branch ${source.branch})` : ''}, ${source.path}`,
+    );
+  return source.kind === 'url' ? redactSource(source.url) : source.path;
+}
+
+/**
+ * Splits an http(s) URL's user and token out of it: the bare URL to fetch (fetch refuses credentials in a URL,
+ * and git would show them), and the Basic authorization header that carries them instead.
+ */
+function splitCredentials(url: string): { url: string; authorization?: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url };
+  }
+  if (!/^https?:$/.test(parsed.protocol) || (parsed.username === '' && parsed.password === ''))
+    return { url };
+  const basic = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+  parsed.username = '';
+  parsed.password = '';
+  return { url: parsed.href, authorization: `Basic ${Buffer.from(basic).toString('base64')}` };
 }
 
 const run = promisify(execFile);
@@ -46,7 +81,11 @@ export async function fetchCatalog(
   validators: { etag?: string | undefined; lastModified?: string | undefined } = {},
 ): Promise<Fetched> {
   const failed = (why: string, hint: string) =>
-    new RolebarError('catalog-fetch-failed', `Could not fetch ${describeSource(source)}: ${why}`, { hint });
+    new RolebarError(
+      'catalog-fetch-failed',
+      `Could not fetch ${describeSource(source)}: ${redactSource(why)}`,
+      { hint },
+    );
   if (source.kind === 'file') {
     try {
       return { changed: true, text: readFileSync(source.path, 'utf8') };
@@ -55,12 +94,13 @@ export async function fetchCatalog(
     }
   }
   if (source.kind === 'url') {
-    const headers: Record<string, string> = {};
+    const { url, authorization } = splitCredentials(source.url);
+    const headers: Record<string, string> = authorization ? { authorization } : {};
     if (validators.etag) headers['if-none-match'] = validators.etag;
     if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
     let response: Response;
     try {
-      response = await fetch(source.url, { headers, signal: AbortSignal.timeout(30_000) });
+      response = await fetch(url, { headers, signal: AbortSignal.timeout(30_000) });
     } catch (error) {
       throw failed(error instanceof Error ? error.message : 'no answer', 'Check the URL and your network.');
     }
@@ -76,9 +116,18 @@ export async function fetchCatalog(
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rolebar-catalog-'));
   try {
     const branch = source.branch ? ['--branch', source.branch] : [];
+    // A token in an https URL goes to git as a header in its environment (GIT_CONFIG_*), never in its argv.
+    const { url, authorization } = splitCredentials(source.url);
+    const header = authorization
+      ? {
+          GIT_CONFIG_COUNT: '1',
+          GIT_CONFIG_KEY_0: 'http.extraHeader',
+          GIT_CONFIG_VALUE_0: `Authorization: ${authorization}`,
+        }
+      : {};
     // `--` ends options: a URL can never be read as one of git's flags.
-    await run('git', ['clone', '--quiet', '--depth', '1', ...branch, '--', source.url, dir], {
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+    await run('git', ['clone', '--quiet', '--depth', '1', ...branch, '--', url, dir], {
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...header },
       timeout: 120_000,
     });
     const file = path.resolve(dir, source.path);

@@ -8,7 +8,7 @@ import { parseRecordList, parseSessionRecord } from '../rules/records.js';
 import { withSettingsLock } from '../settings-lock.js';
 import type { Settings, SettingsData, SettingsRecord } from '../settings.js';
 import { asRole, type Catalog, type CatalogRole, parseCatalog } from './format.js';
-import { type CatalogSource, describeSource, fetchCatalog } from './fetch.js';
+import { type CatalogSource, describeSource, fetchCatalog, redactSource } from './fetch.js';
 
 /** A subscription as stored in settings (never a secret: a source is a URL or a path). */
 export interface CatalogSubscription {
@@ -23,7 +23,12 @@ export interface CatalogSubscription {
   lastModified?: string | undefined;
   /** Catalog role id → the ARN a live session was started with, kept until that session ends (ARN changed). */
   held?: Record<string, string> | undefined;
+  /** What the last sync that changed something changed (lists cut to CHANGES_KEPT), for `catalog list` and the window. */
+  lastChanges?: (CatalogDiff & { at: string; more: number }) | undefined;
 }
+
+/** How many added, removed and changed entries a subscription keeps from its last sync (the rest are counted). */
+export const CHANGES_KEPT = 20;
 
 /** What changed between two copies of a catalog. */
 export interface CatalogDiff {
@@ -103,7 +108,38 @@ function parseSubscription(record: SettingsRecord, file: string): CatalogSubscri
     etag: text(record.etag),
     lastModified: text(record.lastModified),
     held: record.held === undefined ? undefined : strings(record.held),
+    lastChanges: parseChanges(record.lastChanges),
   };
+}
+
+/** A stored last-changes record; anything malformed reads as none (it is a display aid, not state). */
+function parseChanges(raw: unknown): CatalogSubscription['lastChanges'] {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const r: Record<string, unknown> = Object.fromEntries(Object.entries(raw));
+  const ids = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const changed = (Array.isArray(r.changed) ? r.changed : []).flatMap(
+    (c: unknown): CatalogDiff['changed'] => {
+      if (typeof c !== 'object' || c === null) return [];
+      const e: Record<string, unknown> = Object.fromEntries(Object.entries(c));
+      const { id, what, from, to } = e;
+      if (typeof id !== 'string' || typeof from !== 'string' || typeof to !== 'string') return [];
+      if (what !== 'ARN' && what !== 'external ID') return [];
+      return [{ id, what, from, to, held: e.held === true }];
+    },
+  );
+  if (typeof r.at !== 'string') return undefined;
+  const more = typeof r.more === 'number' ? r.more : 0;
+  return { at: r.at, added: ids(r.added), removed: ids(r.removed), changed, more };
+}
+
+/** A diff as a subscription keeps it: each list cut to CHANGES_KEPT, the rest counted in `more`. */
+function keptChanges(diff: CatalogDiff, at: string): NonNullable<CatalogSubscription['lastChanges']> {
+  const cut = <T>(list: T[]) => list.slice(0, CHANGES_KEPT);
+  const more =
+    Math.max(0, diff.added.length - CHANGES_KEPT) +
+    Math.max(0, diff.removed.length - CHANGES_KEPT) +
+    Math.max(0, diff.changed.length - CHANGES_KEPT);
+  return { at, added: cut(diff.added), removed: cut(diff.removed), changed: cut(diff.changed), more };
 }
 
 /** Where the last good copy of a catalog is kept. */
@@ -204,6 +240,10 @@ function resolvedRoles(
     .sort((a, b) => a.depth - b.depth);
   const roles: Role[] = [];
   const unmapped: string[] = [];
+  // Each account's label made once (500 accounts), not once per role (5,000 roles).
+  const accountLabels = new Map(
+    catalog.accounts.map((a) => [a.id, a.name === a.id ? `Account ${a.id}` : `${a.name} (${a.id})`]),
+  );
   for (const { role } of ordered) {
     let root = role;
     while (root.chainFrom !== undefined) root = byId.get(root.chainFrom) ?? { ...root, chainFrom: undefined };
@@ -219,7 +259,10 @@ function resolvedRoles(
     const held = heldLive.includes(role.id) ? sub.held?.[role.id] : undefined;
     const shaped = asRole(held ? { ...role, roleArn: held } : role, catalog.profilePrefix, source, sub.name);
     // parseCatalog checked this role, prefix included, with the one role rule (model.checkRole).
-    roles.push({ ...shaped, id: catalogRoleId(sub.name, role.id) });
+    shaped.id = catalogRoleId(sub.name, role.id);
+    const account = accountLabels.get(role.account) ?? `Account ${role.account}`;
+    shaped.catalogGroup = role.group === undefined ? account : `${role.group} · ${account}`;
+    roles.push(shaped);
   }
   const entry = { key, roles, unmapped };
   resolvedCache.set(file, entry);
@@ -268,6 +311,29 @@ export function addSubscription(
   return stored;
 }
 
+/**
+ * Changes which of the user's identities a catalog's accounts are assumed from: `identities` maps an account id
+ * (or '*' for every account) to an identity id; `undefined` as a value removes that mapping. Under the lock.
+ */
+export function mapIdentities(
+  settings: Settings,
+  name: string,
+  identities: Record<string, string | undefined>,
+): CatalogSubscription {
+  let mapped: CatalogSubscription | undefined;
+  patch(settings, name, (s) => {
+    const next: Record<string, string> = { ...s.identities };
+    for (const [account, identity] of Object.entries(identities)) {
+      if (identity === undefined) delete next[account];
+      else next[account] = identity;
+    }
+    mapped = { ...s, identities: next };
+    return mapped;
+  });
+  if (!mapped) throw notFound(name);
+  return mapped;
+}
+
 /** Removes a subscription and its copy. */
 export function removeSubscription(settings: Settings, name: string): void {
   withSettingsLock(settings.path, () => {
@@ -306,7 +372,8 @@ export async function syncCatalog(
     if (fetched.changed)
       next = { catalog: parseCatalog(fetched.text, describeSource(sub.source)), ...fetched };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    // The stored failure is shown in `catalog list` and the window: never with a token from the source URL.
+    const message = redactSource(error instanceof Error ? error.message : String(error));
     patch(settings, name, (s) => ({ ...s, lastError: message }));
     throw error;
   }
@@ -343,6 +410,10 @@ export async function syncCatalog(
       etag: found.etag,
       lastModified: found.lastModified,
       held: Object.keys(held).length > 0 ? held : undefined,
+      lastChanges:
+        diff.added.length + diff.removed.length + diff.changed.length > 0
+          ? keptChanges(diff, stamp)
+          : s.lastChanges,
     }));
     return diff;
   });

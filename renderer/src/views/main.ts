@@ -6,6 +6,8 @@ import { activeSessionOf, clockSessionOf, isLive } from '../../../electron/core/
 import { clockElement, clockNow, resetClocks } from '../countdown.js';
 import { arnText, errorBlock, h, icon } from '../dom.js';
 import type { Store } from '../store.js';
+import { catalogPanel } from './catalogs.js';
+import { MAX_DRAWN_ROLES, rolesToDraw, searchIndex, searchTextOf } from './role-window.js';
 import { screenHeader } from './shell.js';
 
 const KIND_LABEL = {
@@ -61,6 +63,7 @@ export function renderMain(root: HTMLElement, store: Store, filterBox: HTMLInput
         ? roleSection(store, state, filterBox, active?.roleId)
         : emptyState(store, 'no-role'),
     );
+    parts.push(catalogPanel(store, state, clockNow()));
   }
   root.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
 }
@@ -269,20 +272,8 @@ function roleSection(
   filterBox: HTMLInputElement,
   activeRoleId: string | undefined,
 ): HTMLElement {
-  const groups = new Map<string, RoleView[]>();
-  for (const role of state.roles) groups.set(role.group, [...(groups.get(role.group) ?? []), role]);
   const list = h('div', { class: 'role-groups', id: 'role-list' });
-  for (const [group, roles] of groups) {
-    const headingId = `group-${[...groups.keys()].indexOf(group)}`;
-    list.append(
-      h(
-        'section',
-        { class: 'group', 'aria-labelledby': headingId },
-        h('h3', { id: headingId }, group),
-        h('ul', { class: 'roles' }, ...roles.map((role) => roleRow(store, state, role, activeRoleId))),
-      ),
-    );
-  }
+  const more = h('p', { class: 'muted pad more-roles', hidden: true });
   const count = h('p', { class: 'visually-hidden', 'aria-live': 'polite', id: 'filter-count' });
   const section = h(
     'section',
@@ -290,13 +281,52 @@ function roleSection(
     h('h2', { id: 'roles-title', class: 'section-title' }, 'Roles'),
     h('div', { class: 'filter' }, icon('search'), filterBox),
     list,
+    more,
     h('p', { class: 'muted pad no-match', hidden: true }, 'No role matches.'),
     count,
   );
+  const keep = new Set(
+    [activeRoleId, store.ui.switching, store.ui.rowMessage?.roleId].filter(
+      (id): id is string => id !== undefined,
+    ),
+  );
+  const index = searchIndex(state.roles);
+  // Rows built once per drawn state: a keystroke that shows the same roles again moves rows, never rebuilds them.
+  const rows = new Map<string, HTMLElement>();
+  const rowOf = (role: RoleView) => {
+    let row = rows.get(role.id);
+    if (!row) rows.set(role.id, (row = roleRow(store, state, role, activeRoleId)));
+    return row;
+  };
+  const draw = (needle: string) => {
+    const { drawn, left } = rolesToDraw(state.roles, index, needle, keep);
+    const groups = new Map<string, RoleView[]>();
+    for (const role of drawn) groups.set(role.group, [...(groups.get(role.group) ?? []), role]);
+    list.replaceChildren(
+      ...[...groups].map(([group, roles], i) =>
+        h(
+          'section',
+          { class: 'group', 'aria-labelledby': `group-${i}` },
+          h('h3', { id: `group-${i}` }, group),
+          h('ul', { class: 'roles' }, ...roles.map(rowOf)),
+        ),
+      ),
+    );
+    more.hidden = left === 0;
+    more.textContent = `${left} more role${left === 1 ? '' : 's'}${needle ? ' match' : ''}: type in the filter to find ${left === 1 ? 'it' : 'them'}.`;
+  };
+  // A long list (a team catalog) is redrawn from the index on each keystroke, at most MAX_DRAWN_ROLES rows.
+  if (state.roles.length > MAX_DRAWN_ROLES) {
+    redraws.set(section, draw);
+    list.classList.add('role-groups-long');
+  } else draw('');
   applyFilter(section, store.ui.filter, false);
   list.addEventListener('keydown', (event) => onListKey(event, section, filterBox));
   return section;
 }
+
+/** The role sections that draw only the roles matching the filter (see role-window.ts). */
+const redraws = new WeakMap<HTMLElement, (needle: string) => void>();
 
 function roleRow(
   store: Store,
@@ -312,6 +342,13 @@ function roleRow(
     role.mfa ? h('span', { class: 'badge' }, 'MFA') : null,
     role.source.kind === 'role' ? h('span', { class: 'badge' }, 'chained') : null,
     role.id === activeRoleId ? h('span', { class: 'badge badge-active' }, 'active') : null,
+    role.catalog === undefined
+      ? null
+      : h(
+          'span',
+          { class: 'badge badge-catalog', title: `From the catalog ${role.catalog}: read-only` },
+          'catalog',
+        ),
   ];
   // The clock sits beside the button, not in it: a name that changed every second would be read out again.
   const side = switching
@@ -341,8 +378,7 @@ function roleRow(
     'li',
     {
       class: 'role',
-      'data-search':
-        `${role.label} ${role.profileName} ${role.roleArn ?? role.roleName ?? ''} ${role.group}`.toLowerCase(),
+      'data-search': searchTextOf(role),
     },
     button,
     h('span', { class: 'role-side' }, side),
@@ -360,6 +396,7 @@ function roleRow(
 /** Hides roles (and empty groups) that do not contain the filter text. */
 export function applyFilter(section: HTMLElement, text: string, announce = true): void {
   const needle = text.trim().toLowerCase();
+  redraws.get(section)?.(needle);
   let shown = 0;
   for (const group of section.querySelectorAll<HTMLElement>('.group')) {
     let inGroup = 0;

@@ -1,5 +1,6 @@
 /** Identities and roles: add, edit, remove; import from ~/.aws. */
 import { arnText, h } from '../dom.js';
+import type { AppState } from '../../../electron/ipc/contract.js';
 import type { Store } from '../store.js';
 import { confirmDialog } from './dialogs.js';
 import { openPolicyDialog, openRevokeDialog, policyRequestOf } from './iam-dialogs.js';
@@ -43,49 +44,52 @@ export function renderManage(root: HTMLElement, store: Store): void {
   const roles = h(
     'ul',
     { class: 'items' },
-    ...state.roles.map((role) =>
-      item(
-        role.label,
-        role.roleArn ?? role.roleName ?? '',
-        () => store.go({ name: 'role', id: role.id }),
-        async () => {
-          const ok = await confirmDialog(
-            `Remove “${role.label}”?`,
-            `Its session ends and the profile “${role.profileName}” is removed from ~/.aws/credentials.`,
-            'Remove role',
-          );
-          if (!ok) return;
-          const result = await store.api.removeRole({ id: role.id });
-          toast(result.ok ? `Removed ${role.label}.` : `Not removed: ${result.error.message}`);
-        },
-        [
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'link',
-              'aria-label': `Policies for ${role.label}`,
-              onclick: () => {
-                const request = policyRequestOf(role);
-                if (request) openPolicyDialog(store, role.label, request);
-                else toast(`“${role.label}” has only a role name: switch to it once, or give it its ARN.`);
+    // Catalog roles are read-only: the catalog owns them, so they get no Edit or Remove here.
+    ...state.roles
+      .filter((role) => role.catalog === undefined)
+      .map((role) =>
+        item(
+          role.label,
+          role.roleArn ?? role.roleName ?? '',
+          () => store.go({ name: 'role', id: role.id }),
+          async () => {
+            const ok = await confirmDialog(
+              `Remove “${role.label}”?`,
+              `Its session ends and the profile “${role.profileName}” is removed from ~/.aws/credentials.`,
+              'Remove role',
+            );
+            if (!ok) return;
+            const result = await store.api.removeRole({ id: role.id });
+            toast(result.ok ? `Removed ${role.label}.` : `Not removed: ${result.error.message}`);
+          },
+          [
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'link',
+                'aria-label': `Policies for ${role.label}`,
+                onclick: () => {
+                  const request = policyRequestOf(role);
+                  if (request) openPolicyDialog(store, role.label, request);
+                  else toast(`“${role.label}” has only a role name: switch to it once, or give it its ARN.`);
+                },
               },
-            },
-            'Policies',
-          ),
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'link danger-text',
-              'aria-label': `Revoke older sessions of ${role.label}`,
-              onclick: () => void openRevokeDialog(store, role),
-            },
-            'Revoke older sessions',
-          ),
-        ],
+              'Policies',
+            ),
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'link danger-text',
+                'aria-label': `Revoke older sessions of ${role.label}`,
+                onclick: () => void openRevokeDialog(store, role),
+              },
+              'Revoke older sessions',
+            ),
+          ],
+        ),
       ),
-    ),
   );
   const button = (label: string, onclick: () => void, cls = 'secondary') =>
     h('button', { type: 'button', class: cls, onclick }, label);
@@ -105,7 +109,8 @@ export function renderManage(root: HTMLElement, store: Store): void {
     section(
       'roles-manage-title',
       'Roles',
-      state.roles.length ? roles : h('p', { class: 'muted' }, 'No role yet.'),
+      state.roles.some((r) => r.catalog === undefined) ? roles : h('p', { class: 'muted' }, 'No role yet.'),
+      catalogNote(state),
       h(
         'div',
         { class: 'actions start' },
@@ -146,5 +151,18 @@ function item(
       'Remove',
     ),
     more.length ? h('div', { class: 'item-more' }, ...more) : null,
+  );
+}
+
+/** How many roles come from team catalogs: read-only, so listed on the main screen, not here. */
+function catalogNote(state: AppState): HTMLElement | null {
+  const count = state.roles.filter((r) => r.catalog !== undefined).length;
+  if (count === 0) return null;
+  return h(
+    'p',
+    { class: 'muted small', id: 'catalog-roles-note' },
+    `${count} more role${count === 1 ? '' : 's'} from team catalogs (read-only: the catalog owns them; `,
+    h('code', {}, 'rolebar catalog'),
+    ' manages them).',
   );
 }
