@@ -40,7 +40,9 @@ export type Result<T> =
 export interface IdentityView {
   id: string;
   name: string;
-  kind: 'iam-user' | 'aws-profile' | 'credential-source';
+  kind: 'iam-user' | 'aws-profile' | 'credential-source' | 'identity-center';
+  /** The AWS access portal URL of an Identity Center identity. */
+  startUrl?: string;
   /** The access key id (not secret) of an IAM user identity. */
   accessKeyId?: string;
   profile?: string;

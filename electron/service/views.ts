@@ -9,6 +9,7 @@ export function identityView(identity: Identity, mfaSessionExpiresAt?: Date): Id
   if (identity.kind === 'iam-user') view.accessKeyId = identity.accessKeyId;
   if (identity.kind === 'aws-profile') view.profile = identity.profile;
   if (identity.kind === 'credential-source') view.source = identity.source;
+  if (identity.kind === 'identity-center') view.startUrl = identity.startUrl;
   if (identity.userName) view.userName = identity.userName;
   if (identity.mfaSerial) view.mfaSerial = identity.mfaSerial;
   if (identity.region) view.region = identity.region;
@@ -18,7 +19,10 @@ export function identityView(identity: Identity, mfaSessionExpiresAt?: Date): Id
 
 /** A role with what the list groups by: its account, else its source's name. */
 export function roleView(role: Role, session: SessionRecord | undefined, sourceName: string): RoleView {
-  const accountId = /^arn:[\w-]+:iam::(\d{12}):role\//.exec(role.roleArn ?? '')?.[1] ?? session?.accountId;
+  const accountId =
+    role.sso?.accountId ??
+    /^arn:[\w-]+:iam::(\d{12}):role\//.exec(role.roleArn ?? '')?.[1] ??
+    session?.accountId;
   const view: RoleView = {
     id: role.id,
     label: role.label,
