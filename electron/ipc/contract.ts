@@ -43,6 +43,8 @@ export interface IdentityView {
   kind: 'iam-user' | 'aws-profile' | 'credential-source' | 'identity-center';
   /** The AWS access portal URL of an Identity Center identity. */
   startUrl?: string;
+  /** An Identity Center identity whose token is gone and cannot be refreshed: it asks for a new sign-in. */
+  signInNeeded?: boolean;
   /** The access key id (not secret) of an IAM user identity. */
   accessKeyId?: string;
   profile?: string;
@@ -75,6 +77,8 @@ export interface RoleView {
   notify?: boolean;
   /** The team catalog the role comes from (read-only); absent for the user's own roles. */
   catalog?: string;
+  /** An IAM Identity Center permission set (GetRoleCredentials), grouped by instance and account. */
+  identityCenter?: boolean;
 }
 
 /** An active session as the window sees it: when it ends and who it is, never its credentials. */
@@ -316,6 +320,7 @@ export const requestArgs = {
     }),
   ),
   'role:remove': args(object({ id })),
+  'sso:sign-in': args(object({ id })),
   'role:switch': args(object({ roleId: id, mfaCode: optional(rule(fields.mfaCode)), force: optional(bool) })),
   'session:sign-out': args(object({ roleId: id })),
   'session:whoami': args(object({ roleId: id })),
@@ -360,6 +365,7 @@ export interface RequestResults {
   'role:add': Result<RoleView>;
   'role:update': Result<RoleView>;
   'role:remove': Result<null>;
+  'sso:sign-in': Result<{ roles: number }>;
   'role:switch': Result<SwitchOutcome>;
   'session:sign-out': Result<null>;
   'session:whoami': Result<WhoAmIView>;

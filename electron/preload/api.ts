@@ -25,6 +25,8 @@ export function createRolebarApi(invoke: Invoke, subscribe: Subscribe) {
     updateRole: (input: Arg<'role:update'>) => invoke('role:update', input),
     removeRole: (input: Arg<'role:remove'>) => invoke('role:remove', input),
     switchRole: (input: Arg<'role:switch'>) => invoke('role:switch', input),
+    /** Signs in to an Identity Center identity in the browser, then keeps its accounts and permission sets as roles. */
+    signInIdentityCenter: (input: Arg<'sso:sign-in'>) => invoke('sso:sign-in', input),
     signOut: (input: Arg<'session:sign-out'>) => invoke('session:sign-out', input),
     whoAmI: (input: Arg<'session:whoami'>) => invoke('session:whoami', input),
     copySnippet: (input: Arg<'snippet:copy'>) => invoke('snippet:copy', input),

@@ -16,6 +16,7 @@ export type TrayAction =
   | { kind: 'open-console'; roleId: string }
   | { kind: 'refresh'; roleId: string }
   | { kind: 'sign-out'; roleId: string }
+  | { kind: 'sso-sign-in'; identityId: string }
   | { kind: 'open-window' }
   | { kind: 'quit' };
 
@@ -178,10 +179,22 @@ export function trayMenu(state: AppState, now: number, options: TrayMenuOptions)
       { type: 'separator' },
     );
   }
+  // An Identity Center sign-in that can no longer be refreshed: ask for a new one before its roles are tried.
+  for (const identity of state.identities.filter((i) => i.signInNeeded)) {
+    menu.push(
+      item(`⚠ Sign in to “${identity.name}” (Identity Center)…`, {
+        kind: 'sso-sign-in',
+        identityId: identity.id,
+      }),
+      {
+        type: 'separator',
+      },
+    );
+  }
   if (state.roles.length === 0) menu.push(item('No roles yet: add one in Rolebar', undefined, false));
   for (const { group, roles } of groupRoles(state.roles)) {
     // A catalog can hold thousands of roles: each of its groups is a submenu with a capped number of items.
-    if (roles[0]?.catalog !== undefined) {
+    if (roles[0]?.catalog !== undefined || roles[0]?.identityCenter) {
       menu.push(catalogSubmenu(group, roles, state, now, active?.role.id));
       continue;
     }

@@ -6,6 +6,7 @@ import type { SecretStore } from '../keychain.js';
 import type { IdentityCenterRole } from '../model.js';
 import type { TemporaryCredentials } from '../sts/client.js';
 import {
+  awsErrorName,
   type IdentityCenterIdentity,
   identityCenterFailure,
   oidcClient,
@@ -52,7 +53,11 @@ export async function accessToken(deps: PortalDeps, identity: IdentityCenterIden
       if (usable) return current.accessToken;
       throw signInRequired(identity, `The Identity Center sign-in of "${identity.name}" has ended.`);
     }
-    const next = await refreshTokens(deps, identity, current).catch((error: unknown) => {
+    const next = await refreshTokens(deps, identity, current).catch(async (error: unknown) => {
+      // A refresh token Identity Center refused will never work again: forget it (the rest of the entry stays),
+      // so the tray and the window can ask for a new sign-in instead of retrying.
+      if (awsErrorName(error) === 'InvalidGrantException')
+        await keepTokens(deps.secrets, identity.id, { ...current, refreshToken: undefined });
       // A refresh that failed leaves the token it had: use it while it lasts.
       if (usable) return undefined;
       throw identityCenterFailure(identity, 'refresh the sign-in', error);

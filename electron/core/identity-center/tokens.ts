@@ -51,6 +51,7 @@ export async function readTokens(secrets: SecretStore, identityId: string): Prom
 
 /** Keeps the identity's tokens in the keychain (replacing any before). */
 export async function keepTokens(secrets: SecretStore, identityId: string, tokens: SsoTokens): Promise<void> {
+  // JSON.stringify drops a refreshToken set to undefined: the entry then has none.
   await secrets.set(ssoTokenAccount(identityId), JSON.stringify(tokens));
 }
 
