@@ -6,14 +6,7 @@ import { SEED_SSO, seedWorldWithIdentityCenter } from '../../electron/emulator/i
 import { openRenderer, type RendererSession } from '../support/browser.js';
 import { type ServiceFixture, startServiceFixture } from '../support/service-fixture.js';
 import { expectAccessible } from './helpers.js';
-
-/** The user's browser: allows the sign-in and follows the redirect to Rolebar's loopback. */
-async function allow(url: string): Promise<void> {
-  const html = await (await fetch(url)).text();
-  const link = /<a href="([^"]+)">Allow access<\/a>/.exec(html)?.[1] ?? '';
-  const answer = await fetch(new URL(link.replace(/&#38;/g, '&'), url), { redirect: 'manual' });
-  await fetch(answer.headers.get('location') ?? '');
-}
+import { allowSignIn } from '../support/sso-browser.js';
 
 describe('the window asks for an Identity Center sign-in', () => {
   let f: ServiceFixture;
@@ -21,7 +14,7 @@ describe('the window asks for an Identity Center sign-in', () => {
   before(async () => {
     f = await startServiceFixture('browser-sso', {
       world: seedWorldWithIdentityCenter(),
-      openExternal: allow,
+      openExternal: allowSignIn,
     });
   });
   after(async () => {

@@ -7,16 +7,7 @@ import { afterEach, describe, it } from 'node:test';
 import { openKeychain } from '../../electron/core/keychain.js';
 import { SEED_SSO, seedWorldWithIdentityCenter } from '../../electron/emulator/index.js';
 import { CLI, type CliRun, type CliWorld, explain, startCliWorld } from './helpers.js';
-
-/** The browser: follows the page's `label` link, then the redirect to the loopback (if any). */
-async function allowInBrowser(pageUrl: string): Promise<void> {
-  const html = await (await fetch(pageUrl)).text();
-  const m = /<a href="([^"]+)">Allow access<\/a>/.exec(html);
-  assert.ok(m?.[1], 'no Allow link');
-  const answer = await fetch(new URL(m[1].replace(/&#38;/g, '&'), pageUrl), { redirect: 'manual' });
-  const location = answer.headers.get('location');
-  if (location) await fetch(location);
-}
+import { allowSignIn } from '../support/sso-browser.js';
 
 /** Runs `rolebar sso login …`, acting as the user's browser when it prints the sign-in URL. */
 function loginThroughBrowser(w: CliWorld, args: string[]): Promise<CliRun> {
@@ -34,7 +25,7 @@ function loginThroughBrowser(w: CliWorld, args: string[]): Promise<CliRun> {
       const url = /sign in at (\S+)/.exec(stderr)?.[1];
       if (url && !clicked) {
         clicked = true;
-        allowInBrowser(url).catch(reject);
+        allowSignIn(url).catch(reject);
       }
     });
     child.on('error', reject);

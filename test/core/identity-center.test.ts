@@ -12,23 +12,14 @@ import {
   seedWorldWithIdentityCenter,
 } from '../../electron/emulator/index.js';
 import { type CoreFixture, startCoreFixture } from '../support/core-fixture.js';
-
-/** The browser: GETs a page, follows its `label` link, and returns that answer (redirects not followed). */
-async function clickLink(pageUrl: string, label: string): Promise<Response> {
-  const html = await (await fetch(pageUrl)).text();
-  const m = new RegExp(`<a href="([^"]+)">${label}</a>`).exec(html);
-  assert.ok(m?.[1], `no "${label}" link on the page`);
-  return fetch(new URL(m[1].replace(/&#38;/g, '&'), pageUrl), { redirect: 'manual' });
-}
+import { allowSignIn } from '../support/sso-browser.js';
 
 /** A user who allows the sign-in in the browser: the authorize page, then the redirect to Rolebar's loopback. */
 function allowingBrowser(seen: string[] = []): SignInPrompt {
   return {
     async openBrowser(url) {
       seen.push(url);
-      const answer = await clickLink(url, 'Allow access');
-      const location = answer.headers.get('location');
-      if (location) await fetch(location); // the device page answers 200 with no redirect
+      await allowSignIn(url);
     },
     showDeviceCode: () => undefined,
   };

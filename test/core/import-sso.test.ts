@@ -5,6 +5,7 @@ import { afterEach, describe, it } from 'node:test';
 import { applyImport, planImport } from '../../electron/core/import.js';
 import { SEED_ROLES, SEED_SSO, seedWorldWithIdentityCenter } from '../../electron/emulator/index.js';
 import { type CoreFixture, startCoreFixture } from '../support/core-fixture.js';
+import { allowSignIn } from '../support/sso-browser.js';
 
 const CONFIG = [
   '[sso-session acme]',
@@ -91,12 +92,7 @@ describe('import of IAM Identity Center profiles', () => {
 
     await assert.rejects(fx.core.assumeRole(deploy.id), { code: 'sso-sign-in-required' });
     await fx.core.identityCenter.signIn(acme.id, {
-      async openBrowser(url) {
-        const html = await (await fetch(url)).text();
-        const link = /<a href="([^"]+)">Allow access<\/a>/.exec(html)?.[1] ?? '';
-        const answer = await fetch(new URL(link.replace(/&#38;/g, '&'), url), { redirect: 'manual' });
-        await fetch(answer.headers.get('location') ?? '');
-      },
+      openBrowser: allowSignIn,
       showDeviceCode: () => undefined,
     });
     const chained = await fx.core.assumeRole(deploy.id);

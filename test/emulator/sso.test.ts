@@ -24,6 +24,7 @@ import {
   seedWorldWithIdentityCenter,
 } from '../../electron/emulator/index.js';
 import { sdk, startManual } from './helpers.js';
+import { clickLink } from '../support/sso-browser.js';
 
 const DEVICE = 'urn:ietf:params:oauth:grant-type:device_code';
 
@@ -34,14 +35,6 @@ function clients(emu: StsEmulator): { oidc: SSOOIDCClient; portal: SSOClient } {
 
 async function rejectsWith(p: Promise<unknown>, name: string): Promise<void> {
   await assert.rejects(p, (e: unknown) => e instanceof Error && e.name === name);
-}
-
-/** The browser: GETs a page, finds the link labelled `label`, and follows it; returns that answer. */
-async function clickLink(pageUrl: string, label: string): Promise<Response> {
-  const html = await (await fetch(pageUrl)).text();
-  const m = new RegExp(`<a href="([^"]+)">${label}</a>`).exec(html);
-  assert.ok(m?.[1], `no "${label}" link on ${pageUrl}`);
-  return fetch(new URL(m[1].replace(/&#38;/g, '&'), pageUrl), { redirect: 'manual' });
 }
 
 function pkce(): { verifier: string; challenge: string } {

@@ -10,14 +10,7 @@ import { trayMenu } from '../../electron/service/tray-menu.js';
 import { SEED_SSO, seedWorldWithIdentityCenter } from '../../electron/emulator/index.js';
 import { type CoreFixture, startCoreFixture } from '../support/core-fixture.js';
 import { manualTimers, memoryClipboard } from '../support/service-fixture.js';
-
-/** The user's browser: allows the sign-in on the authorize page and follows the redirect to the loopback. */
-async function allow(url: string): Promise<void> {
-  const html = await (await fetch(url)).text();
-  const link = /<a href="([^"]+)">Allow access<\/a>/.exec(html)?.[1] ?? '';
-  const answer = await fetch(new URL(link.replace(/&#38;/g, '&'), url), { redirect: 'manual' });
-  await fetch(answer.headers.get('location') ?? '');
-}
+import { allowSignIn } from '../support/sso-browser.js';
 
 describe('Identity Center in the service, the window state and the tray', () => {
   let fx: CoreFixture | undefined;
@@ -46,7 +39,7 @@ describe('Identity Center in the service, the window state and the tray', () => 
       app: { name: 'Rolebar', version: '0.1.0', platform: 'linux', demo: false },
       location: location({ env: f.sandbox.env, homedir: f.sandbox.dir }),
       now: () => Date.now() + aheadMs,
-      openExternal: allow,
+      openExternal: allowSignIn,
       onStateChanged: (state) => pushed.push(state),
     });
     services.push(service);

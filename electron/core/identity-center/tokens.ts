@@ -1,6 +1,7 @@
 // An Identity Center identity's tokens and client registration: one JSON entry in the keychain, never in settings
 // or on disk (unless the user turns on the AWS CLI token cache, which copies them to ~/.aws/sso/cache).
 import type { SecretStore } from '../keychain.js';
+import { jsonStringFields } from '../keychain-json.js';
 import { ssoTokenAccount } from '../secret-journal.js';
 
 /** SECRET: what a sign-in leaves. Never logged, never sent to the renderer. */
@@ -18,18 +19,8 @@ export interface SsoTokens {
 /** The identity's tokens, or undefined when it is not signed in (or the entry does not parse). */
 export async function readTokens(secrets: SecretStore, identityId: string): Promise<SsoTokens | undefined> {
   const raw = await secrets.get(ssoTokenAccount(identityId));
-  if (!raw) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const field = (name: string): string | undefined => {
-    const value: unknown = Reflect.get(parsed, name);
-    return typeof value === 'string' && value !== '' ? value : undefined;
-  };
+  const field = raw ? jsonStringFields(raw) : undefined;
+  if (!field) return undefined;
   const accessToken = field('accessToken');
   const expiresAt = field('expiresAt');
   const clientId = field('clientId');
