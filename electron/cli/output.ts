@@ -109,5 +109,6 @@ export async function withSpinner<T>(io: Io, label: string, work: () => Promise<
 /** What the KEY column shows for an identity: its access key id, its profile, or its credential source. */
 export function identityKey(identity: Identity): string {
   if (identity.kind === 'iam-user') return identity.accessKeyId;
+  if (identity.kind === 'identity-center') return `sso ${identity.startUrl}`;
   return identity.kind === 'aws-profile' ? `profile ${identity.profile}` : identity.source;
 }

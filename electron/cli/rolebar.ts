@@ -26,6 +26,7 @@ const COMMANDS: Array<[name: string, summary: string, load: Loader]> = [
     () => import('./commands/identity.js'),
   ],
   ['role', 'add, list, remove or discover roles', roles],
+  ['sso', 'IAM Identity Center: add, login, logout, roles', () => import('./commands/sso.js')],
   ['assume', 'assume a role (or a chain of roles) and write its profile', sessions],
   ['export', 'print export lines of a role session for a shell or docker', sessions],
   ['unset', 'print the lines that return a shell to your own identity', sessions],
@@ -64,7 +65,7 @@ const BUILTIN_HELP: Record<string, string> = {
   version: "Usage: rolebar version\n\nPrints Rolebar's version (also: --version, -V, -v).",
 };
 
-const GROUPS = new Set(['identity', 'role', 'catalog']);
+const GROUPS = new Set(['identity', 'role', 'catalog', 'sso']);
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map(([name]) => name.length)) + 2;

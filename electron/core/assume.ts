@@ -13,6 +13,7 @@ import type { IdentityStore } from './identities.js';
 import type { SecretStore } from './keychain.js';
 import { liveMfaSession, type MfaSession, REUSE_MARGIN_MS, startMfaSession } from './mfa-session.js';
 import { checkMfaCode, type Identity, profileNameOf, type Role, roleArnFromName } from './model.js';
+import type { PortalDeps } from './identity-center/portal.js';
 import type { RoleStore } from './roles.js';
 import { isLive } from './session-live.js';
 import { partitionOfArn, type SessionRecord, type SessionRegistry, userNameOfArn } from './sessions.js';
@@ -20,6 +21,7 @@ import { sourceCredentials } from './source-credentials.js';
 import type { AwsCredentials, StsCaller, TemporaryCredentials } from './sts/client.js';
 import { resolveStsTarget, type StsTarget } from './sts/endpoints.js';
 import { localTime } from './local-time.js';
+import { identityCenterStep } from './identity-center/role-step.js';
 
 export { MfaRequiredError };
 
@@ -35,6 +37,10 @@ export interface AssumeContext {
   now: () => number;
   /** Credentials of live sessions, in main-process (or CLI-process) memory only. */
   memory: Map<string, TemporaryCredentials>;
+  /** The settings folder, where cross-process locks live (Identity Center token refreshes). */
+  lockDir?: string | undefined;
+  /** Runs after Identity Center tokens change (the AWS CLI token cache, when it is on). */
+  afterSsoTokens?: PortalDeps['afterTokens'];
 }
 
 export interface AssumeOptions {
@@ -77,19 +83,28 @@ export async function assumeRole(
   const plan = planMfa(identity, hops, code, live);
 
   const notices: string[] = [];
-  let credentials: AwsCredentials = await sourceCredentials(identity, {
-    identities: ctx.identities,
-    env: ctx.env,
-    homedir: ctx.homedir,
-    mfaCode: code,
-  });
   let userName = identity.userName;
   let final: { credentials: TemporaryCredentials; assumedRoleArn: string } | undefined;
   let mfaExpiration: Date | undefined;
   let clockOffsetMs: number | undefined;
+  // An Identity Center role is the first hop: GetRoleCredentials instead of source credentials and AssumeRole.
+  const first = await identityCenterStep(ctx, identity, hops);
+  let credentials: AwsCredentials =
+    first?.credentials ??
+    (await sourceCredentials(identity, {
+      identities: ctx.identities,
+      env: ctx.env,
+      homedir: ctx.homedir,
+      mfaCode: code,
+    }));
+  if (first) {
+    final = first;
+    clockOffsetMs = first.clockOffsetMs;
+  }
 
   for (const [index, hop] of hops.entries()) {
     const last = index === hops.length - 1;
+    if (index === 0 && first) continue;
     const kept = ctx.memory.get(hop.id);
     if (!last && kept && isLive(kept, ctx.now(), REUSE_MARGIN_MS)) {
       credentials = kept;

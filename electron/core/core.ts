@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type AssumeContext, type AssumeOptions, type AssumeOutcome, targetFor } from './assume.js';
 import { RolebarError } from './errors.js';
 import { identityStore, type IdentityStore } from './identities.js';
+import { cliCacheWriter, createIdentityCenter, type IdentityCenter } from './identity-center/index.js';
 import { DEFAULT_KEYCHAIN_SERVICE, openKeychain, type SecretStore } from './keychain.js';
 import { settingsDir } from './paths.js';
 import { type RoleStore, roleStore } from './roles.js';
@@ -80,6 +81,8 @@ export interface RolebarCore {
   exportSnippet(roleId: string, format: SnippetFormat): Promise<string>;
   /** The snippet that returns a shell to the user's own identity. */
   unsetSnippet(format: SnippetFormat): string;
+  /** IAM Identity Center: sign-in, sign-out, accounts and permission sets. */
+  identityCenter: IdentityCenter;
   /** Closes kept connections; the core stays usable and reconnects on the next call. */
   close(): void;
 }
@@ -101,7 +104,9 @@ export function createCore(deps: CoreDeps): RolebarCore {
     homedir: deps.homedir,
     now,
     memory: new Map(),
+    lockDir: path.dirname(deps.settings.path),
   };
+  ctx.afterSsoTokens = cliCacheWriter(ctx);
 
   const layer = createSessionLayer(ctx, path.dirname(deps.settings.path));
   const { credentialsOf } = layer;
@@ -187,6 +192,7 @@ export function createCore(deps: CoreDeps): RolebarCore {
       return exportSnippet(format, { credentials, ...(region ? { region } : {}) });
     },
     unsetSnippet,
+    identityCenter: createIdentityCenter(ctx),
     close: () => ctx.sts.close(),
   };
 }

@@ -24,6 +24,7 @@ import {
   secretAccount,
   type SecretOrphans,
   settleInterrupted,
+  ssoTokenAccount,
   stagedSecretAccount,
 } from './secret-journal.js';
 import type { Settings, SettingsData } from './settings.js';
@@ -48,6 +49,8 @@ export interface IdentityChanges {
   region?: string | null;
   endpoint?: string | null;
   userName?: string;
+  /** Identity Center identities: also write the AWS CLI's token cache. */
+  awsCliCache?: boolean;
 }
 
 /** Identities: their non-secret fields in settings, IAM users' secrets in the keychain. */
@@ -63,6 +66,14 @@ export interface IdentityStore {
     source: CredentialSourceName;
     mfaSerial?: string;
     region?: string;
+  }): Identity;
+  /** Adds an IAM Identity Center identity (start URL + region); its tokens come at sign-in, into the keychain. */
+  addIdentityCenter(input: {
+    name: string;
+    startUrl: string;
+    ssoRegion: string;
+    region?: string;
+    awsCliCache?: boolean;
   }): Identity;
   update(id: string, changes: IdentityChanges): Identity;
   /** Replaces an IAM user's key pair (rotation): the keychain first, then settings; on failure the old pair stays. */
@@ -161,6 +172,20 @@ export function identityStore(
       return identity;
     },
 
+    addIdentityCenter(input) {
+      const identity: Identity = {
+        id: newId(),
+        kind: 'identity-center',
+        name: checkName(input.name),
+        startUrl: checkField(fields.ssoStartUrl, input.startUrl),
+        ssoRegion: checkRegion(input.ssoRegion),
+        ...(input.awsCliCache ? { awsCliCache: true } : {}),
+        ...optional(input),
+      };
+      addRecord(identity);
+      return identity;
+    },
+
     update(id, changes) {
       store.get(id); // a clear error for an unknown id before anything else
       const name = changes.name === undefined ? undefined : checkName(changes.name);
@@ -184,6 +209,10 @@ export function identityStore(
           else next[field] = value;
         }
         if (changes.userName !== undefined) next.userName = changes.userName;
+        if (changes.awsCliCache !== undefined && next.kind === 'identity-center') {
+          if (changes.awsCliCache) next.awsCliCache = true;
+          else delete next.awsCliCache;
+        }
         data.identities[index] = next;
       });
       return store.get(id);
@@ -256,6 +285,7 @@ export function identityStore(
       // If these fail or the process dies, the intent stays and the next process deletes the leftovers.
       await secrets.delete(secretAccount(id));
       await secrets.delete(mfaSessionAccount(id));
+      await secrets.delete(ssoTokenAccount(id));
       settings.update((data) => dropIntent(data, intent.id));
     },
 

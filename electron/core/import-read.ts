@@ -26,6 +26,8 @@ export interface AwsProfile {
 /** Both files, read. */
 export interface AwsProfiles {
   profiles: Map<string, AwsProfile>;
+  /** The config file's `[sso-session NAME]` sections, by name. */
+  ssoSessions: Map<string, Map<string, string>>;
   paths: { credentials: string; config: string };
 }
 
@@ -73,8 +75,15 @@ export function hasInlineComment(value: string): boolean {
 export async function readAwsProfiles(location: AwsLocationOptions): Promise<AwsProfiles> {
   const paths = resolveAwsFilePaths(location);
   const profiles = new Map<string, AwsProfile>();
+  const ssoSessions = new Map<string, Map<string, string>>();
   const collect = (doc: IniDocument, kind: AwsFileKind) => {
     for (const section of doc.sections) {
+      const words = kind === 'config' ? shellSplit(fromBytes(section.name)) : undefined;
+      if (words?.length === 2 && words[0] === 'sso-session' && words[1]) {
+        const values = new Map([...sectionValues(doc, section)].map(([k, raw]) => [k, fromBytes(raw)]));
+        ssoSessions.set(words[1], values);
+        continue;
+      }
       const name = importProfileName(kind, section.name);
       if (name === undefined) continue;
       const entry = profiles.get(name) ?? {
@@ -96,7 +105,7 @@ export async function readAwsProfiles(location: AwsLocationOptions): Promise<Aws
   collect((await readSharedFile(paths.credentials)).doc, 'credentials');
   for (const p of profiles.values())
     p.commented = [...p.values].filter(([, value]) => hasInlineComment(value)).map(([key]) => key);
-  return { profiles, paths };
+  return { profiles, ssoSessions, paths };
 }
 
 /** The rule each imported setting must pass, from the one definition of each rule. */

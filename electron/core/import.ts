@@ -3,6 +3,7 @@ import { type KeyReplacement, replacePlaintextKeys } from './aws-files/replace-k
 import { RolebarError } from './errors.js';
 import { OWNER_KEY, OWNER_VALUE } from './aws-files/sections.js';
 import { type AwsProfile, readAwsProfiles, settingsProblem } from './import-read.js';
+import { ssoImportStep, ssoProfileOf } from './import-sso.js';
 import type { RolebarCore } from './core.js';
 import { CREDENTIAL_SOURCES, type Identity, type Role, type RoleSource } from './model.js';
 import { profileName as profileNameRule } from './rules/fields.js';
@@ -83,8 +84,6 @@ function keysOf(p: AwsProfile): { keyId: string; secret: string } | undefined {
 /** Why a profile Rolebar does not take stays as it is, or undefined for a profile Rolebar may import. */
 function leftAsItIs(p: AwsProfile): string | undefined {
   const v = p.values;
-  if (v.get('sso_start_url') || v.get('sso_session'))
-    return 'an IAM Identity Center (SSO) profile: the AWS tools sign in to it with `aws sso login`; it stays as it is';
   if (v.get('web_identity_token_file'))
     return 'a web identity profile (role_arn + web_identity_token_file): the AWS tools read its token file themselves; it stays as it is';
   if (v.get('credential_process') && !v.get('role_arn'))
@@ -96,11 +95,11 @@ function leftAsItIs(p: AwsProfile): string | undefined {
 
 /** Works out what importing would do without changing anything. */
 export async function planImport(core: RolebarCore, location: AwsLocationOptions): Promise<ImportPlan> {
-  const { profiles, paths } = await readAwsProfiles(location);
+  const { profiles, ssoSessions, paths } = await readAwsProfiles(location);
   return {
     credentialsFile: paths.credentials,
     configFile: paths.config,
-    items: decide(core, profiles).map((d) => d.item),
+    items: decide(core, profiles, ssoSessions).map((d) => d.item),
   };
 }
 
@@ -127,7 +126,11 @@ async function undo(core: RolebarCore, created: Created[]): Promise<void> {
   }
 }
 
-function decide(core: RolebarCore, profiles: Map<string, AwsProfile>): Decision[] {
+function decide(
+  core: RolebarCore,
+  profiles: Map<string, AwsProfile>,
+  ssoSessions: ReadonlyMap<string, ReadonlyMap<string, string>>,
+): Decision[] {
   const identityNames = new Set(core.identities.list().map((i) => i.name));
   const roleLabels = new Set(core.roles.list().map((r) => r.label));
   const decisions: Decision[] = [];
@@ -142,6 +145,21 @@ function decide(core: RolebarCore, profiles: Map<string, AwsProfile>): Decision[
   for (const p of profiles.values()) {
     if (p.values.get(OWNER_KEY) === OWNER_VALUE) {
       skip(p.name, 'written by Rolebar');
+      continue;
+    }
+    const sso = ssoProfileOf(p, ssoSessions);
+    if (sso && 'problem' in sso) {
+      skip(p.name, sso.problem);
+      continue;
+    }
+    if (sso) {
+      const step = ssoImportStep(core, p.name, sso, roleLabels);
+      if ('skip' in step) skip(p.name, step.skip);
+      else
+        decisions.push({
+          item: { action: 'add-role', profile: p.name, detail: step.detail },
+          apply: async (_sources, created) => step.apply(created),
+        });
       continue;
     }
     const left = leftAsItIs(p);
@@ -324,8 +342,8 @@ export async function applyImport(
       { hint: 'Run `rolebar import --remove-plaintext-keys` in a terminal.' },
     );
   }
-  const { profiles } = await readAwsProfiles(location);
-  const decisions = decide(core, profiles);
+  const { profiles, ssoSessions } = await readAwsProfiles(location);
+  const decisions = decide(core, profiles, ssoSessions);
   const result: ImportResult = { identities: [], roles: [], skipped: [], keysRemovedFrom: [], backups: [] };
   const sources = new Map<string, RoleSource>();
   const pending = [...decisions];

@@ -4,6 +4,7 @@ import { type Identity, DEFAULT_MFA_SESSION_SECONDS } from './model.js';
 import { RolebarError } from './errors.js';
 import { mfaSessionAccount } from './identities.js';
 import type { SecretStore } from './keychain.js';
+import { jsonStringFields } from './keychain-json.js';
 import { isLive } from './session-live.js';
 import type { AwsCredentials, StsCaller, TemporaryCredentials } from './sts/client.js';
 import type { StsTarget } from './sts/endpoints.js';
@@ -29,18 +30,8 @@ export async function readMfaSession(
   identityId: string,
 ): Promise<MfaSession | undefined> {
   const raw = await secrets.get(mfaSessionAccount(identityId));
-  if (!raw) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const field = (name: string): string | undefined => {
-    const value: unknown = Reflect.get(parsed, name);
-    return typeof value === 'string' && value !== '' ? value : undefined;
-  };
+  const field = raw ? jsonStringFields(raw) : undefined;
+  if (!field) return undefined;
   const accessKeyId = field('accessKeyId');
   const secretAccessKey = field('secretAccessKey');
   const sessionToken = field('sessionToken');

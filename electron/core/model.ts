@@ -29,6 +29,14 @@ export type Identity = IdentityBase &
     /** A profile in ~/.aws, resolved by the AWS SDK's own providers. */
     | { kind: 'aws-profile'; profile: string }
     | { kind: 'credential-source'; source: CredentialSourceName }
+    /** An IAM Identity Center sign-in (the AWS CLI's `[sso-session NAME]`); its tokens live in the keychain. */
+    | {
+        kind: 'identity-center';
+        startUrl: string;
+        ssoRegion: string;
+        /** Also write the AWS CLI's token cache (~/.aws/sso/cache): off by default, as that file is plaintext. */
+        awsCliCache?: boolean | undefined;
+      }
   );
 
 /** The AWS config file's `credential_source` values. */
@@ -68,10 +76,20 @@ export interface Role {
   profileName?: string | undefined;
   /** False turns off this role's expiry and refresh notifications (absent: on). */
   notify?: boolean | undefined;
+  /** An Identity Center permission set in an account, got with GetRoleCredentials (then no roleArn/roleName). */
+  sso?: IdentityCenterRole | undefined;
   /** Set on a role from a team catalog (the catalog's name): read-only, never stored among the user's roles. */
   catalog?: string | undefined;
   /** A catalog role's place in its catalog, shown as its group: the catalog's group, then its account. */
   catalogGroup?: string | undefined;
+}
+
+/** Where an Identity Center role is: the account and the permission set (the portal's role name). */
+export interface IdentityCenterRole {
+  accountId: string;
+  roleName: string;
+  /** The portal's name for the account, for grouping and filtering. */
+  accountName?: string | undefined;
 }
 
 /** The parts of a role ARN. */
@@ -190,7 +208,15 @@ export function checkRole(role: Role): Role {
   const checked: Role = { ...role, label: checkField(fields.label, role.label) };
   const roleArn = role.roleArn === undefined ? undefined : checkField(fields.roleArn, role.roleArn);
   const roleName = role.roleName === undefined ? undefined : checkField(fields.roleName, role.roleName);
-  if (!roleArn === !roleName) {
+  if (role.sso) {
+    if (roleArn !== undefined || roleName !== undefined)
+      throw invalid('role', 'An Identity Center role has no role ARN or name of its own.', 'Remove them.');
+    checked.sso = {
+      accountId: checkField(fields.accountId, role.sso.accountId),
+      roleName: checkField(fields.permissionSet, role.sso.roleName),
+      ...(role.sso.accountName ? { accountName: role.sso.accountName } : {}),
+    };
+  } else if (!roleArn === !roleName) {
     throw invalid(
       'role',
       'Give either a role ARN or a role name, not both.',

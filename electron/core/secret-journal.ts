@@ -19,7 +19,10 @@ export const mfaSessionAccount = (identityId: string) => `mfa-session:${identity
 /** Where a rotation parks the new secret until settings name the new key (then it moves to secretAccount). */
 export const stagedSecretAccount = (identityId: string) => `iam-user-next:${identityId}`;
 
-const ACCOUNT_KINDS = ['iam-user', 'mfa-session', 'iam-user-next'] as const;
+/** The keychain entry holding an Identity Center identity's tokens and client registration (as JSON). */
+export const ssoTokenAccount = (identityId: string) => `sso-token:${identityId}`;
+
+const ACCOUNT_KINDS = ['iam-user', 'mfa-session', 'iam-user-next', 'sso-token'] as const;
 
 /** An intent older than this is abandoned even if its pid looks alive (pids get reused); keychain calls time out in 5 s. */
 const INTENT_STALE_MS = 10 * 60_000;
@@ -106,6 +109,7 @@ export async function settleInterrupted(settings: Settings, secrets: SecretStore
     if (!exists) {
       await secrets.delete(secretAccount(id));
       await secrets.delete(mfaSessionAccount(id));
+      await secrets.delete(ssoTokenAccount(id));
     }
     await secrets.delete(stagedSecretAccount(id));
     settings.update((current) => dropIntent(current, intent.id));

@@ -52,6 +52,14 @@ export async function sourceCredentials(
         })(),
       );
     }
+    case 'identity-center':
+      throw new RolebarError(
+        'identity-center-source',
+        `"${identity.name}" signs in to IAM Identity Center: it has no credentials of its own.`,
+        {
+          hint: 'Use one of its Identity Center roles (`rolebar sso roles NAME`), or a role assumed from one.',
+        },
+      );
     case 'credential-source':
       return fromSdk(identity, async () => {
         if (identity.source === 'Environment') {

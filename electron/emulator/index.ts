@@ -14,6 +14,8 @@ export type { SigninTokenRecord } from './federation.js';
 export { evaluatePolicies, wildcardMatch } from './policy.js';
 export { SEED_ACCOUNTS, SEED_EXTERNAL_ID, SEED_KEYS, SEED_MFA, SEED_ROLES, seedWorld } from './seed.js';
 export type { IssuedSession } from './sessions.js';
+export type { IdentityCenterEndpoint } from './sso.js';
+export { manyAccountsWorld, SEED_SSO, seedWorldWithIdentityCenter } from './sso-seed.js';
 export {
   type RequestLogEntry,
   type StsEmulator,

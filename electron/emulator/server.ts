@@ -7,6 +7,7 @@ import { StsError, stsErrors } from './errors.js';
 import { FaultController } from './faults.js';
 import { FederationEndpoint } from './federation.js';
 import { IAM_ACTIONS } from './iam.js';
+import { IdentityCenterEndpoint } from './sso.js';
 import { type Caller, callerFromKey, callerFromSession, SessionStore, secretEquals } from './sessions.js';
 import {
   checkSigV4Envelope,
@@ -71,6 +72,8 @@ export interface StsEmulator {
   readonly federation: FederationEndpoint;
   /** Fault injection. */
   readonly faults: FaultController;
+  /** IAM Identity Center (SSO OIDC, authorize pages, portal), when the world has an `identityCenter`. */
+  readonly identityCenter: IdentityCenterEndpoint;
   /** Emulator time: the clock plus the offset. */
   now(): number;
   /** Skews the emulator clock by `ms` relative to its clock (0 resets). */
@@ -157,6 +160,8 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
   const sessions = new SessionStore(options.maxSessionSeconds);
   const federation = new FederationEndpoint(sessions);
   const faults = new FaultController();
+  const identityCenter = new IdentityCenterEndpoint(world.identityCenter, sessions);
+  let endpoint = '';
   const log: RequestLogEntry[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let offset = 0;
@@ -217,7 +222,8 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
     ) {
       for (const [k, v] of parseQuery(body.toString('utf8'))) params.set(k, v);
     }
-    const action = params.get('Action');
+    const ssoAction = identityCenter.route(entry.method, path);
+    const action = ssoAction ?? params.get('Action');
     entry.action = action;
     const service = path === '/federation' ? 'sts' : serviceOf(params);
     const xmlns = service === 'iam' ? IAM_XMLNS : STS_XMLNS;
@@ -252,6 +258,18 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
     };
     if (fault?.kind === 'throttle') return sendError(stsErrors.throttling());
     if (fault?.kind === 'internal-error') return sendError(stsErrors.internalFailure());
+
+    if (ssoAction !== undefined) {
+      const answer = identityCenter.handle(
+        ssoAction,
+        { method: entry.method, path, query: params, headers: req.headers, body, endpoint },
+        entry.at,
+      );
+      if (answer.principalArn !== undefined) entry.principalArn = answer.principalArn;
+      finish(answer.status, answer.code);
+      send(res, answer.status, answer.headers, answer.body, requestId);
+      return;
+    }
 
     if (path === '/federation') {
       const answer = federation.handle(params, entry.at);
@@ -301,7 +319,7 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
     });
   });
   const port = (server.address() as AddressInfo).port;
-  const endpoint = `http://127.0.0.1:${port}`;
+  endpoint = `http://127.0.0.1:${port}`;
 
   return {
     endpoint,
@@ -311,6 +329,7 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
     sessions,
     federation,
     faults,
+    identityCenter,
     now,
     setClockOffset: (ms: number) => {
       offset = ms;

@@ -90,6 +90,33 @@ export interface AccountSpec {
   roles?: RoleSpec[];
 }
 
+/** An IAM Identity Center permission set: each assignment becomes an `AWSReservedSSO_…` role in its account. */
+export interface PermissionSetSpec {
+  /** 1–32 of `[\w+=,.@-]`. */
+  name: string;
+  /** What its role sessions may do (default: everything, like AdministratorAccess). */
+  policies?: PolicyDocument[];
+  /** Role credentials' lifetime, 3600..43200 seconds (default 3600). */
+  sessionDurationSeconds?: number;
+}
+
+/** An IAM Identity Center instance with one user, as `aws sso login` sees it. */
+export interface IdentityCenterSpec {
+  /** The AWS access portal URL (`https://NAME.awsapps.com/start`). */
+  startUrl: string;
+  /** The instance's region (`sso_region`). */
+  region: string;
+  /** The user who signs in at the authorize page; also the role session name of its role credentials. */
+  userName: string;
+  permissionSets: PermissionSetSpec[];
+  /** Which permission set the user may use in which account (the account must be in the world). */
+  assignments: Array<{ accountId: string; permissionSet: string }>;
+  /** Access token lifetime in seconds (default 3600). */
+  accessTokenSeconds?: number;
+  /** Sign-in session (refresh token) lifetime in seconds (default 28800, Identity Center's 8 hours). */
+  sessionSeconds?: number;
+}
+
 /** The whole emulated world. */
 export interface WorldSpec {
   accounts: AccountSpec[];
@@ -97,4 +124,6 @@ export interface WorldSpec {
   disabledRegions?: string[];
   /** Managed policies usable as session policies through `PolicyArns`, keyed by ARN. */
   managedPolicies?: Record<string, PolicyDocument>;
+  /** An IAM Identity Center instance (the SSO OIDC and portal endpoints answer only when it is set). */
+  identityCenter?: IdentityCenterSpec;
 }

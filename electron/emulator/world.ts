@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { buildIdentityCenter, type IdentityCenter } from './sso-world.js';
 import { base32Decode, base32Encode } from './totp.js';
 import type { AccessKeySpec, PolicyDocument, WorldSpec } from './types.js';
 
@@ -123,6 +124,8 @@ export class World {
   readonly mfaDevices = new Map<string, MfaDevice>();
   readonly disabledRegions: Set<string>;
   readonly managedPolicies: Map<string, PolicyDocument>;
+  /** The IAM Identity Center instance, when the spec has one. */
+  readonly identityCenter: IdentityCenter | undefined;
 
   constructor(spec: WorldSpec) {
     this.disabledRegions = new Set(spec.disabledRegions ?? []);
@@ -199,6 +202,7 @@ export class World {
         });
       }
     }
+    this.identityCenter = spec.identityCenter && buildIdentityCenter(this.accounts, spec.identityCenter);
   }
 
   private addKey(key: AccessKeySpec, owner: KeyOwner): void {

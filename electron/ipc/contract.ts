@@ -40,7 +40,11 @@ export type Result<T> =
 export interface IdentityView {
   id: string;
   name: string;
-  kind: 'iam-user' | 'aws-profile' | 'credential-source';
+  kind: 'iam-user' | 'aws-profile' | 'credential-source' | 'identity-center';
+  /** The AWS access portal URL of an Identity Center identity. */
+  startUrl?: string;
+  /** An Identity Center identity whose token is gone and cannot be refreshed: it asks for a new sign-in. */
+  signInNeeded?: boolean;
   /** The access key id (not secret) of an IAM user identity. */
   accessKeyId?: string;
   profile?: string;
@@ -73,6 +77,8 @@ export interface RoleView {
   notify?: boolean;
   /** The team catalog the role comes from (read-only); absent for the user's own roles. */
   catalog?: string;
+  /** An IAM Identity Center permission set (GetRoleCredentials), grouped by instance and account. */
+  identityCenter?: boolean;
 }
 
 /** An active session as the window sees it: when it ends and who it is, never its credentials. */
@@ -343,6 +349,7 @@ export const requestArgs = {
   ),
   'role:remove': args(object({ id })),
   'catalog:map': args(object({ name: id, identityId: id })),
+  'sso:sign-in': args(object({ id })),
   'role:switch': args(object({ roleId: id, mfaCode: optional(rule(fields.mfaCode)), force: optional(bool) })),
   'session:sign-out': args(object({ roleId: id })),
   'session:whoami': args(object({ roleId: id })),
@@ -388,6 +395,7 @@ export interface RequestResults {
   'role:update': Result<RoleView>;
   'role:remove': Result<null>;
   'catalog:map': Result<null>;
+  'sso:sign-in': Result<{ roles: number }>;
   'role:switch': Result<SwitchOutcome>;
   'session:sign-out': Result<null>;
   'session:whoami': Result<WhoAmIView>;

@@ -107,6 +107,9 @@ async function start(): Promise<void> {
     clipboard,
     app: appInfo,
     location: { env, homedir: os.homedir() },
+    // Identity Center's sign-in page: the URL is built by the core from the identity's region (or the endpoint
+    // setting), never from a page's content.
+    openExternal: (url) => shell.openExternal(url),
     onStateChanged: (state) => {
       lastState = state;
       for (const listener of stateListeners) listener(state);

@@ -11,7 +11,7 @@ import type {
 } from '../ipc/contract.js';
 import type { AwsLocationOptions } from '../core/aws-files/index.js';
 import type { RolebarCore } from '../core/core.js';
-import { AwsCallError, serializeError } from '../core/errors.js';
+import { AwsCallError, RolebarError, serializeError } from '../core/errors.js';
 import { activeSessionOf } from '../core/session-live.js';
 import { applyImport, planImport } from '../core/import.js';
 import type { Role } from '../core/model.js';
@@ -37,6 +37,8 @@ export interface ServiceDeps {
   location: AwsLocationOptions;
   now?: () => number;
   timers?: Timers;
+  /** Opens a sign-in page in the user's browser (Identity Center); the main process passes shell.openExternal. */
+  openExternal?: (url: string) => Promise<void> | void;
   /** Called with the new state after every change (the main process pushes it to the window and the tray). */
   onStateChanged?: (state: AppState) => void;
 }
@@ -108,7 +110,13 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
     const view: AppState = {
       app: deps.app,
       identities: await Promise.all(
-        identities.map(async (i) => identityView(i, await core.mfaSessionExpiry(i.id))),
+        identities.map(async (i) =>
+          identityView(
+            i,
+            await core.mfaSessionExpiry(i.id),
+            i.kind === 'identity-center' && !(await core.identityCenter.status(i.id)).signedIn,
+          ),
+        ),
       ),
       roles: roles.map((r: Role) =>
         roleView(
@@ -146,6 +154,9 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
       if (changes) await publish();
       return { ok: true, value };
     } catch (error) {
+      // An Identity Center sign-in that just ended: the tray and the window show its sign-in prompt at once.
+      if (error instanceof RolebarError && error.code === 'sso-sign-in-required')
+        await publish().catch(() => undefined);
       return { ok: false, error: serializeError(error) };
     }
   }
@@ -197,6 +208,16 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
         core.identities.get(identityId);
         mapIdentities(settings, name, { '*': identityId });
         return null;
+      }, true),
+    'sso:sign-in': ({ id }: Arg<'sso:sign-in'>) =>
+      attempt(async () => {
+        const openExternal = deps.openExternal;
+        if (!openExternal)
+          throw new RolebarError('sso-no-browser', 'No browser to sign in with.', {
+            hint: 'Run `rolebar sso login NAME` in a terminal.',
+          });
+        await core.identityCenter.signIn(id, { openBrowser: openExternal, showDeviceCode: () => undefined });
+        return { roles: (await core.identityCenter.syncRoles(id)).roles.length };
       }, true),
     'role:switch': ({ roleId, mfaCode, force }: Arg<'role:switch'>) =>
       attempt(async () => {

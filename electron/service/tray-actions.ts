@@ -21,7 +21,7 @@ export interface Notifier {
 export interface TrayActionDeps {
   service: Pick<
     RolebarService,
-    'role:switch' | 'snippet:copy' | 'snippet:copy-unset' | 'session:sign-out' | 'state'
+    'role:switch' | 'snippet:copy' | 'snippet:copy-unset' | 'session:sign-out' | 'sso:sign-in' | 'state'
   >;
   notifier: Notifier;
   /** Shows and focuses the window. */
@@ -75,6 +75,8 @@ export function createTrayDispatcher(deps: TrayActionDeps): TrayDispatch {
             'Could not sign out',
             await deps.service['session:sign-out']({ roleId: action.roleId }),
           );
+        case 'sso-sign-in':
+          return fail('Could not sign in', await deps.service['sso:sign-in']({ id: action.identityId }));
         case 'open-window':
           return deps.showWindow();
         case 'quit':

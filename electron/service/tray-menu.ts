@@ -16,6 +16,7 @@ export type TrayAction =
   | { kind: 'open-console'; roleId: string }
   | { kind: 'refresh'; roleId: string }
   | { kind: 'sign-out'; roleId: string }
+  | { kind: 'sso-sign-in'; identityId: string }
   | { kind: 'open-window' }
   | { kind: 'quit' };
 
@@ -206,6 +207,18 @@ export function trayMenu(state: AppState, now: number, options: TrayMenuOptions)
       { type: 'separator' },
     );
   }
+  // An Identity Center sign-in that can no longer be refreshed: ask for a new one before its roles are tried.
+  for (const identity of state.identities.filter((i) => i.signInNeeded)) {
+    menu.push(
+      item(`⚠ Sign in to “${identity.name}” (Identity Center)…`, {
+        kind: 'sso-sign-in',
+        identityId: identity.id,
+      }),
+      {
+        type: 'separator',
+      },
+    );
+  }
   if (state.roles.length === 0) menu.push(item('No roles yet: add one in Rolebar', undefined, false));
   const catalogs = new Map<string, Array<{ group: string; roles: RoleView[] }>>();
   for (const { group, roles } of groupRoles(state.roles)) {
@@ -213,6 +226,11 @@ export function trayMenu(state: AppState, now: number, options: TrayMenuOptions)
     const catalog = roles[0]?.catalog;
     if (catalog !== undefined) {
       catalogs.set(catalog, [...(catalogs.get(catalog) ?? []), { group, roles }]);
+      continue;
+    }
+    // An Identity Center instance can hold hundreds of accounts: one capped submenu per account.
+    if (roles[0]?.identityCenter) {
+      menu.push(catalogSubmenu(group, roles, state, now, active?.role.id));
       continue;
     }
     menu.push(item(group, undefined, false));

@@ -4,11 +4,17 @@ import { profileNameOf } from '../core/model.js';
 import type { SessionRecord } from '../core/sessions.js';
 
 /** An identity without anything secret: what the window may see. */
-export function identityView(identity: Identity, mfaSessionExpiresAt?: Date): IdentityView {
+export function identityView(
+  identity: Identity,
+  mfaSessionExpiresAt?: Date,
+  signInNeeded?: boolean,
+): IdentityView {
   const view: IdentityView = { id: identity.id, name: identity.name, kind: identity.kind };
   if (identity.kind === 'iam-user') view.accessKeyId = identity.accessKeyId;
   if (identity.kind === 'aws-profile') view.profile = identity.profile;
   if (identity.kind === 'credential-source') view.source = identity.source;
+  if (identity.kind === 'identity-center') view.startUrl = identity.startUrl;
+  if (signInNeeded) view.signInNeeded = true;
   if (identity.userName) view.userName = identity.userName;
   if (identity.mfaSerial) view.mfaSerial = identity.mfaSerial;
   if (identity.region) view.region = identity.region;
@@ -18,7 +24,10 @@ export function identityView(identity: Identity, mfaSessionExpiresAt?: Date): Id
 
 /** A role with what the list groups by: its account, else its source's name. */
 export function roleView(role: Role, session: SessionRecord | undefined, sourceName: string): RoleView {
-  const accountId = /^arn:[\w-]+:iam::(\d{12}):role\//.exec(role.roleArn ?? '')?.[1] ?? session?.accountId;
+  const accountId =
+    role.sso?.accountId ??
+    /^arn:[\w-]+:iam::(\d{12}):role\//.exec(role.roleArn ?? '')?.[1] ??
+    session?.accountId;
   const view: RoleView = {
     id: role.id,
     label: role.label,
@@ -27,6 +36,11 @@ export function roleView(role: Role, session: SessionRecord | undefined, sourceN
     profileName: profileNameOf(role),
     group: accountId ? `Account ${accountId}` : `From ${sourceName}`,
   };
+  // Identity Center roles: by instance, then account (its portal name too), so hundreds stay findable.
+  if (role.sso) {
+    view.identityCenter = true;
+    view.group = `${sourceName} · ${role.sso.accountName ?? 'Account'} ${role.sso.accountId}`;
+  }
   // Catalog roles are grouped apart, by catalog then account, and marked read-only in the window.
   if (role.catalog !== undefined) {
     view.catalog = role.catalog;

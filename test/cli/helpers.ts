@@ -65,13 +65,16 @@ export function runProgram(
 /** Starts the emulator and a sandbox whose environment points the CLI at both. */
 export async function startCliWorld(
   label: string,
-  emulator: Omit<StsEmulatorOptions, 'world'> = {},
+  emulator: Partial<StsEmulatorOptions> = {},
 ): Promise<CliWorld> {
-  const emu = await startStsEmulator({ ...emulator, world: seedWorld() });
+  const emu = await startStsEmulator({ ...emulator, world: emulator.world ?? seedWorld() });
   const sandbox = makeSandbox(label);
   const env: NodeJS.ProcessEnv = {
     ...sandbox.env,
     AWS_ENDPOINT_URL_STS: emu.endpoint,
+    // Identity Center (OIDC and portal) is on the same port when the world has an instance.
+    AWS_ENDPOINT_URL_SSO: emu.endpoint,
+    AWS_ENDPOINT_URL_SSO_OIDC: emu.endpoint,
     AWS_REGION: 'us-east-1',
     ROLEBAR_FEDERATION_ENDPOINT: emu.federationEndpoint,
     NO_COLOR: '1',

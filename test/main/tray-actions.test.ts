@@ -19,6 +19,7 @@ function setup(switchResult: Result<never>) {
         { ok: true, value: { clearsInSeconds: 60 } }
       ),
       'session:sign-out': async ({ roleId }) => (calls.push(`sign-out ${roleId}`), { ok: true, value: null }),
+      'sso:sign-in': async ({ id }) => (calls.push(`sso-sign-in ${id}`), { ok: true, value: { roles: 3 } }),
       state: async () => appState(),
     },
     notifier: { notify: (n) => shown.push(n) },
@@ -62,9 +63,10 @@ describe('one dispatcher for tray clicks and notification buttons', () => {
     await dispatch({ kind: 'copy-snippet', roleId: 'ro', format: 'fish' });
     await dispatch({ kind: 'copy-unset', format: 'bash' });
     await dispatch({ kind: 'sign-out', roleId: 'ro' });
+    await dispatch({ kind: 'sso-sign-in', identityId: 'acme' });
     await dispatch({ kind: 'open-window' });
     await dispatch({ kind: 'quit' });
-    assert.deepEqual(calls, ['copy fish', 'unset bash', 'sign-out ro', 'show', 'quit']);
+    assert.deepEqual(calls, ['copy fish', 'unset bash', 'sign-out ro', 'sso-sign-in acme', 'show', 'quit']);
     assert.deepEqual(shown, []);
   });
 });

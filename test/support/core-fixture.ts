@@ -41,6 +41,9 @@ function assemble(emu: StsEmulator, label: string): CoreFixture {
     ...sandbox.env,
     AWS_ENDPOINT_URL_STS: emu.endpoint,
     AWS_ENDPOINT_URL_IAM: emu.endpoint,
+    // Identity Center's OIDC and portal APIs are on the same endpoint (the SDKs' service-specific settings).
+    AWS_ENDPOINT_URL_SSO: emu.endpoint,
+    AWS_ENDPOINT_URL_SSO_OIDC: emu.endpoint,
     AWS_REGION: 'us-east-1',
   };
   sandbox.env = env;

@@ -3,6 +3,7 @@ import { createRolebarService, type RolebarService } from '../../electron/servic
 import type { AppState } from '../../electron/ipc/contract.js';
 import type { ClipboardLike, Timers } from '../../electron/service/clipboard.js';
 import { type CoreFixture, startCoreFixture } from './core-fixture.js';
+import type { WorldSpec } from '../../electron/emulator/index.js';
 
 /** A clipboard that lives in memory: the one stand-in the service needs outside Electron. */
 export function memoryClipboard(): ClipboardLike & { text: string } {
@@ -49,9 +50,9 @@ export interface ServiceFixture extends CoreFixture {
 /** Starts the emulator and the service the IPC handlers call, with a memory clipboard and manual timers. */
 export async function startServiceFixture(
   label: string,
-  options: { demo?: boolean } = {},
+  options: { demo?: boolean; world?: WorldSpec; openExternal?: (url: string) => Promise<void> } = {},
 ): Promise<ServiceFixture> {
-  const core = await startCoreFixture(label);
+  const core = await startCoreFixture(label, options.world);
   const clipboard = memoryClipboard();
   const timers = manualTimers();
   const pushed: AppState[] = [];
@@ -63,6 +64,7 @@ export async function startServiceFixture(
     app: { name: 'Rolebar', version: '0.1.0', platform: 'linux', demo: options.demo ?? false },
     location: location({ env: core.sandbox.env, homedir: core.sandbox.dir }),
     onStateChanged: (state) => pushed.push(state),
+    ...(options.openExternal ? { openExternal: options.openExternal } : {}),
   });
   const close = async () => {
     service.close();

@@ -16,7 +16,7 @@ const OPENER_VERDICT_MS = 10_000;
  * Opens a URL we built in the default browser, without a shell. Resolves to undefined when the opener
  * succeeded (or is still running, having started a browser), else to what went wrong.
  */
-function openInBrowser(url: string): Promise<string | undefined> {
+export function openInBrowser(url: string): Promise<string | undefined> {
   const [command, args] =
     process.platform === 'darwin'
       ? ['open', [url]]

@@ -202,7 +202,7 @@ const list: Command = {
             roles.map((r) => [
               // Catalog roles are read-only and marked with where they come from.
               r.catalog === undefined ? r.label : `${r.label} [catalog ${r.catalog}]`,
-              r.roleArn ?? `name ${r.roleName ?? ''}`,
+              r.roleArn ?? (r.sso ? `sso ${r.sso.accountId}/${r.sso.roleName}` : `name ${r.roleName ?? ''}`),
               from(r.source),
               profileNameOf(r),
               r.mfa ? 'yes' : '-',

@@ -189,6 +189,27 @@ export const mfaSerial = pattern('MFA serial', /^[\w+=/:,.@-]{9,256}$/, 256, (v)
   ),
 );
 
+/** An IAM Identity Center start URL (the AWS access portal): an https URL, as `sso_start_url` holds it. */
+export const ssoStartUrl = pattern('start URL', /^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 512, (v) =>
+  problem(
+    `"${shown(v)}" is not an Identity Center start URL.`,
+    'Copy the AWS access portal URL, such as https://my-company.awsapps.com/start.',
+  ),
+);
+
+/** A 12-digit AWS account id. */
+export const accountId = pattern('account ID', /^\d{12}$/, 12, (v) =>
+  problem(`"${shown(v)}" is not an AWS account ID.`, 'An account ID is 12 digits.'),
+);
+
+/** An Identity Center permission set name (the portal's role name): 1–32 of `[\w+=,.@-]`. */
+export const permissionSet = pattern('permission set', /^[\w+=,.@-]{1,32}$/, 32, (v) =>
+  problem(
+    `"${shown(v)}" is not a permission set name.`,
+    'Use the name the AWS access portal shows (1–32 letters, digits or + = , . @ _ -).',
+  ),
+);
+
 /** An MFA code: exactly 6 digits; spaces from copy-paste are removed. */
 export const mfaCode: TextRule = {
   field: 'MFA code',

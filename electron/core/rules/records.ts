@@ -153,13 +153,21 @@ export function parseIdentityRecord(raw: unknown, file: string): Identity {
     region: r.optionalText('region', fields.region),
     endpoint: r.optionalString('endpoint'),
   });
-  const kind = r.oneOf('kind', ['iam-user', 'aws-profile', 'credential-source']);
+  const kind = r.oneOf('kind', ['iam-user', 'aws-profile', 'credential-source', 'identity-center']);
   const identity: Identity =
     kind === 'iam-user'
       ? { ...base, kind, accessKeyId: r.text('accessKeyId', fields.accessKeyId) }
       : kind === 'aws-profile'
         ? { ...base, kind, profile: r.text('profile', fields.profileName) }
-        : { ...base, kind, source: r.oneOf('source', CREDENTIAL_SOURCES) };
+        : kind === 'identity-center'
+          ? {
+              ...base,
+              kind,
+              startUrl: r.text('startUrl', fields.ssoStartUrl),
+              ssoRegion: r.text('ssoRegion', fields.region),
+              ...(r.optionalBoolean('awsCliCache') ? { awsCliCache: true } : {}),
+            }
+          : { ...base, kind, source: r.oneOf('source', CREDENTIAL_SOURCES) };
   return inStoredOrder(raw, identity);
 }
 
@@ -186,6 +194,7 @@ export function parseRoleRecord(raw: unknown, file: string): Role {
     region: r.optionalString('region'),
     profileName: r.optionalString('profileName'),
     notify: r.optionalBoolean('notify'),
+    sso: r.value('sso') === undefined ? undefined : parseSso(r.nested('sso')),
   });
   try {
     return inStoredOrder(raw, checkRole(role));
@@ -193,6 +202,14 @@ export function parseRoleRecord(raw: unknown, file: string): Role {
     if (!(error instanceof RolebarError)) throw error;
     return r.fail(error.message, error.hint ?? 'Correct the field.');
   }
+}
+
+function parseSso(r: RecordReader): Role['sso'] {
+  return defined({
+    accountId: r.string('accountId'),
+    roleName: r.string('roleName'),
+    accountName: r.optionalString('accountName'),
+  });
 }
 
 function parseTags(r: RecordReader, tags: unknown): SessionTag[] {

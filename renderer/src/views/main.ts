@@ -4,7 +4,7 @@ import { SNIPPET_FORMATS } from '../../../electron/core/rules/snippet-formats.js
 import { copySnippet, copyUnset, refreshWhoAmI, signOut, switchRole } from '../actions.js';
 import { activeSessionOf, clockSessionOf, isLive } from '../../../electron/core/session-live.js';
 import { clockElement, clockNow, resetClocks } from '../countdown.js';
-import { arnText, errorBlock, h, icon } from '../dom.js';
+import { arnText, errorBlock, h, icon, toast } from '../dom.js';
 import type { Store } from '../store.js';
 import { catalogPanel } from './catalogs.js';
 import { MAX_DRAWN_ROLES, rolesToDraw, searchIndex, searchTextOf } from './role-window.js';
@@ -57,6 +57,9 @@ export function renderMain(root: HTMLElement, store: Store, filterBox: HTMLInput
   } else {
     // The core's rule at the window's own clock, so the card, the badge and the clocks agree with the tray.
     const active = activeSessionOf(state.sessions, clockNow());
+    parts.push(
+      ...state.identities.filter((i) => i.signInNeeded).map((i) => signInPrompt(store, i.id, i.name)),
+    );
     parts.push(active ? activeCard(store, state, active) : noSessionCard(state));
     parts.push(
       state.roles.length
@@ -240,6 +243,26 @@ function activeCard(store: Store, state: AppState, session: SessionView): HTMLEl
       ),
     ),
   );
+}
+
+/** An Identity Center identity that needs a new sign-in (its token cannot be refreshed): one click signs in. */
+function signInPrompt(store: Store, id: string, name: string): HTMLElement {
+  const button = h('button', { type: 'button', class: 'btn', id: `sso-sign-in-${id}` }, 'Sign in');
+  button.addEventListener('click', () => {
+    void store.api.signInIdentityCenter({ id }).then((result) => {
+      toast(
+        result.ok
+          ? `Signed in to ${name}: ${result.value.roles} roles.`
+          : `Not signed in: ${result.error.message}`,
+      );
+    });
+  });
+  const note = warning(
+    `Sign in to “${name}” (IAM Identity Center) again.`,
+    'Its roles and sessions are kept; the sign-in opens in your browser.',
+  );
+  note.append(button);
+  return note;
 }
 
 function warning(message: string, hint: string | undefined): HTMLElement {

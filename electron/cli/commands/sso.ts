@@ -1,0 +1,163 @@
+// `rolebar sso add|login|logout|roles`: IAM Identity Center identities. Tokens go to the keychain only; the
+// roles it lists are kept as Rolebar roles, so `assume`, `export`, `exec` and `credential-process` work on them.
+import { checkField } from '../../core/model.js';
+import * as fields from '../../core/rules/fields.js';
+import { type Command, flag, requiredOption, stringOption } from '../args.js';
+import { withCore } from '../context.js';
+import { localTime } from '../../core/local-time.js';
+import { identityCenterOf } from '../../core/identity-center/index.js';
+import { printJson, table, withSpinner } from '../output.js';
+import { openInBrowser } from './console.js';
+
+const add: Command = {
+  spec: {
+    name: 'sso add',
+    summary:
+      'Adds an IAM Identity Center identity (the AWS CLI’s [sso-session NAME]); sign in with `sso login`.',
+    synopsis: 'sso add NAME --start-url URL --sso-region REGION [--region REGION] [--aws-cli-cache]',
+    options: {
+      'start-url': { type: 'string', value: 'URL', help: 'the AWS access portal URL (https://…/start)' },
+      'sso-region': { type: 'string', value: 'REGION', help: 'the region of the Identity Center instance' },
+      region: { type: 'string', value: 'REGION', help: 'the default region of its roles’ profiles' },
+      'aws-cli-cache': {
+        type: 'boolean',
+        help: 'also write the AWS CLI token cache (~/.aws/sso/cache, plaintext) so sso_session profiles work',
+      },
+    },
+    positionals: [1, 1],
+  },
+  run: (args, io) =>
+    withCore(io, async (core) => {
+      const region = stringOption(args, 'region');
+      const identity = core.identities.addIdentityCenter({
+        name: args.positionals[0] as string,
+        startUrl: checkField(fields.ssoStartUrl, requiredOption(args, 'start-url', 'sso add')),
+        ssoRegion: checkField(fields.region, requiredOption(args, 'sso-region', 'sso add')),
+        ...(region ? { region: checkField(fields.region, region) } : {}),
+        ...(flag(args, 'aws-cli-cache') ? { awsCliCache: true } : {}),
+      });
+      io.out(
+        `Added Identity Center identity "${identity.name}". Sign in with 'rolebar sso login ${identity.name}'.`,
+      );
+      return 0;
+    }),
+};
+
+const login: Command = {
+  spec: {
+    name: 'sso login',
+    summary:
+      'Signs in to Identity Center in the browser (authorization code + PKCE, 127.0.0.1 redirect), then lists and keeps its roles.',
+    synopsis: 'sso login NAME [--use-device-code] [--no-browser]',
+    options: {
+      'use-device-code': {
+        type: 'boolean',
+        help: 'confirm a code on another device instead (no local browser)',
+      },
+      'no-browser': { type: 'boolean', help: 'print the sign-in URL instead of opening a browser' },
+    },
+    positionals: [1, 1],
+  },
+  run: (args, io) =>
+    withCore(io, async (core) => {
+      const identity = identityCenterOf(core, args.positionals[0] as string);
+      const noBrowser = flag(args, 'no-browser');
+      const { expiresAt } = await core.identityCenter.signIn(
+        identity.id,
+        {
+          async openBrowser(url) {
+            io.err(`rolebar: sign in at ${url}`);
+            const problem = noBrowser ? 'not asked to' : await openInBrowser(url);
+            if (problem && !noBrowser)
+              io.err(`rolebar: could not open a browser (${problem}); open the URL above.`);
+          },
+          showDeviceCode(code) {
+            io.err(`rolebar: confirm the code ${code.userCode} at ${code.verificationUri}`);
+          },
+        },
+        { useDeviceCode: flag(args, 'use-device-code') },
+      );
+      const { roles, added } = await withSpinner(io, 'Listing accounts and permission sets…', () =>
+        core.identityCenter.syncRoles(identity.id),
+      );
+      io.out(
+        `Signed in to "${identity.name}" (token refreshed automatically; this sign-in's token ends ${localTime(expiresAt)}). ${roles.length} roles, ${added.length} new.`,
+      );
+      return 0;
+    }),
+};
+
+const logout: Command = {
+  spec: {
+    name: 'sso logout',
+    summary: 'Signs out of Identity Center: ends the sign-in and removes its tokens from the keychain.',
+    synopsis: 'sso logout NAME',
+    options: {},
+    positionals: [1, 1],
+  },
+  run: (args, io) =>
+    withCore(io, async (core) => {
+      const identity = identityCenterOf(core, args.positionals[0] as string);
+      const { removed } = await core.identityCenter.signOut(identity.id);
+      io.out(removed ? `Signed out of "${identity.name}".` : `"${identity.name}" was not signed in.`);
+      return 0;
+    }),
+};
+
+const roles: Command = {
+  spec: {
+    name: 'sso roles',
+    summary: 'Lists the accounts and permission sets you may use (and keeps new ones as roles).',
+    synopsis: 'sso roles NAME [--filter TEXT] [--json]',
+    options: {
+      filter: {
+        type: 'string',
+        value: 'TEXT',
+        help: 'only roles whose account or permission set contains TEXT',
+      },
+      json: { type: 'boolean', help: 'print JSON' },
+    },
+    positionals: [1, 1],
+  },
+  run: (args, io) =>
+    withCore(io, async (core) => {
+      const identity = identityCenterOf(core, args.positionals[0] as string);
+      const { roles: found } = await withSpinner(io, 'Listing accounts and permission sets…', () =>
+        core.identityCenter.syncRoles(identity.id),
+      );
+      const needle = (stringOption(args, 'filter') ?? '').toLowerCase();
+      const shown = found
+        .filter((r) =>
+          [r.label, r.sso?.accountId ?? '', r.sso?.roleName ?? ''].some((t) =>
+            t.toLowerCase().includes(needle),
+          ),
+        )
+        .sort((a, b) => a.label.localeCompare(b.label));
+      if (flag(args, 'json')) {
+        printJson(
+          io,
+          shown.map((r) => ({ label: r.label, ...r.sso })),
+        );
+      } else {
+        io.out(
+          table(
+            ['LABEL', 'ACCOUNT', 'PERMISSION SET'],
+            shown.map((r) => [
+              r.label,
+              `${r.sso?.accountName ?? ''} (${r.sso?.accountId ?? ''})`,
+              r.sso?.roleName ?? '',
+            ]),
+          ),
+        );
+      }
+      return 0;
+    }),
+};
+
+/** The `sso` group. */
+export const commands: Record<string, Command> = {
+  'sso add': add,
+  'sso login': login,
+  'sso logout': logout,
+  'sso roles': roles,
+};

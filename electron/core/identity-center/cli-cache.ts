@@ -1,0 +1,55 @@
+// The AWS CLI's SSO token cache, written only when the user turned it on for the identity (off by default: the
+// file is plaintext). Same place, name and fields as botocore's SSOTokenFetcher / SSOTokenLoader: the file is
+// ~/.aws/sso/cache/SHA1(sso-session name).json, so `[sso-session NAME]` profiles work in the AWS CLI and the SDKs
+// without `aws sso login`.
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { atomicWriteFile, removeFileDurably } from '../aws-files/atomic.js';
+import type { IdentityCenterIdentity } from './clients.js';
+import type { SsoTokens } from './tokens.js';
+
+/** The cache file of an `sso-session` named `sessionName` (botocore hashes the session name, not the start URL). */
+export function cliCacheFile(sessionName: string, homedir: string = os.homedir()): string {
+  const key = createHash('sha1').update(sessionName, 'utf8').digest('hex');
+  return path.join(homedir, '.aws', 'sso', 'cache', `${key}.json`);
+}
+
+/** botocore's timestamp format: `2024-01-01T00:00:00Z` (no milliseconds). */
+function botoTime(iso: string): string {
+  return new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Writes the identity's tokens in the AWS CLI's cache format (mode 600, atomically). */
+export async function writeCliCache(
+  identity: IdentityCenterIdentity,
+  tokens: SsoTokens,
+  homedir?: string,
+): Promise<string> {
+  const file = cliCacheFile(identity.name, homedir);
+  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  const body = {
+    startUrl: identity.startUrl,
+    region: identity.ssoRegion,
+    accessToken: tokens.accessToken,
+    expiresAt: botoTime(tokens.expiresAt),
+    clientId: tokens.clientId,
+    clientSecret: tokens.clientSecret,
+    registrationExpiresAt: botoTime(tokens.registrationExpiresAt),
+    ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+  };
+  await atomicWriteFile(file, [Buffer.from(JSON.stringify(body))], 0o600);
+  return file;
+}
+
+/** Removes the identity's cache file if there is one (sign-out, or the setting turned off). */
+export async function removeCliCache(identity: IdentityCenterIdentity, homedir?: string): Promise<boolean> {
+  const file = cliCacheFile(identity.name, homedir);
+  const exists = await fs.stat(file).then(
+    () => true,
+    () => false,
+  );
+  if (exists) await removeFileDurably(file);
+  return exists;
+}

@@ -1,0 +1,47 @@
+// An Identity Center identity that needs a sign-in shows a prompt in the window (real Chromium); its button signs
+// in through the browser step (driven here by following the emulator's redirect) and the prompt goes.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { SEED_SSO, seedWorldWithIdentityCenter } from '../../electron/emulator/index.js';
+import { openRenderer, type RendererSession } from '../support/browser.js';
+import { type ServiceFixture, startServiceFixture } from '../support/service-fixture.js';
+import { expectAccessible } from './helpers.js';
+import { allowSignIn } from '../support/sso-browser.js';
+
+describe('the window asks for an Identity Center sign-in', () => {
+  let f: ServiceFixture;
+  let session: RendererSession | undefined;
+  before(async () => {
+    f = await startServiceFixture('browser-sso', {
+      world: seedWorldWithIdentityCenter(),
+      openExternal: allowSignIn,
+    });
+  });
+  after(async () => {
+    await session?.close();
+    await f?.close();
+  });
+
+  it('shows the prompt, signs in from its button, and drops the prompt', async () => {
+    const identity = f.core.identities.addIdentityCenter({
+      name: 'acme',
+      startUrl: SEED_SSO.startUrl,
+      ssoRegion: SEED_SSO.region,
+    });
+    session = await openRenderer(f.service);
+    const page = session.page;
+    const button = page.locator(`#sso-sign-in-${identity.id}`);
+    await button.waitFor();
+    await expectAccessible(page, 'the sign-in prompt');
+    await button.click();
+    const deadline = Date.now() + 30_000;
+    while ((await f.service.state()).roles.length < 3 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const state = await f.service.state();
+    assert.equal(state.roles.length, 3);
+    assert.equal(state.identities[0]?.signInNeeded, undefined);
+    await session.emit('state:changed', state);
+    await button.waitFor({ state: 'detached' });
+  });
+});

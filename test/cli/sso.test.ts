@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, it } from 'node:test';
+import { openKeychain } from '../../electron/core/keychain.js';
+import { SEED_SSO, seedWorldWithIdentityCenter } from '../../electron/emulator/index.js';
+import { CLI, type CliRun, type CliWorld, explain, startCliWorld } from './helpers.js';
+import { allowSignIn } from '../support/sso-browser.js';
+
+/** Runs `rolebar sso login …`, acting as the user's browser when it prints the sign-in URL. */
+function loginThroughBrowser(w: CliWorld, args: string[]): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'sso', 'login', ...args], {
+      env: w.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let clicked = false;
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      const url = /sign in at (\S+)/.exec(stderr)?.[1];
+      if (url && !clicked) {
+        clicked = true;
+        allowSignIn(url).catch(reject);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+describe('rolebar sso (built CLI, against the emulator)', () => {
+  // Each test has its own world (emulator, sandbox, keychain service): none depends on another's leftovers.
+  let w: CliWorld | undefined;
+  afterEach(async () => {
+    await w?.close();
+    w = undefined;
+  });
+
+  /** A world with the identity "acme" added (with the AWS CLI cache on) and, unless told, signed in. */
+  async function world(signIn = true): Promise<CliWorld> {
+    w = await startCliWorld('cli-sso', { world: seedWorldWithIdentityCenter() });
+    const added = await w.rolebar([
+      'sso',
+      'add',
+      'acme',
+      '--start-url',
+      SEED_SSO.startUrl,
+      '--sso-region',
+      SEED_SSO.region,
+      '--aws-cli-cache',
+    ]);
+    assert.equal(added.code, 0, explain(added));
+    if (signIn) {
+      const run = await loginThroughBrowser(w, ['acme', '--no-browser']);
+      assert.equal(run.code, 0, explain(run));
+    }
+    return w;
+  }
+
+  it('logs in through the browser (PKCE, loopback) and keeps the roles; tokens stay out of settings', async () => {
+    const w = await world(false);
+    const run = await loginThroughBrowser(w, ['acme', '--no-browser']);
+    assert.equal(run.code, 0, explain(run));
+    assert.match(run.stdout, /3 roles, 3 new/);
+    const settings = w.files().settings ?? '';
+    assert.doesNotMatch(settings, /accessToken|refreshToken|clientSecret/);
+    const roles = await w.rolebar(['sso', 'roles', 'acme', '--json', '--filter', 'dev']);
+    assert.equal(roles.code, 0, explain(roles));
+    const listed: unknown = JSON.parse(roles.stdout);
+    assert.ok(Array.isArray(listed));
+    assert.deepEqual(
+      listed.map((r: { label?: string }) => r.label),
+      ['dev/AdministratorAccess', 'dev/ReadOnlyAccess'],
+    );
+  });
+
+  it('assume, export, exec and credential-process work on an Identity Center role', async () => {
+    const w = await world();
+    const assumed = await w.rolebar(['assume', 'dev/AdministratorAccess']);
+    assert.equal(assumed.code, 0, explain(assumed));
+    assert.match(w.files().credentials ?? '', /\[dev\/AdministratorAccess\]/);
+    const exported = await w.rolebar(['export', 'dev/AdministratorAccess']);
+    assert.equal(exported.code, 0, explain(exported));
+    assert.match(exported.stdout, /AWS_SESSION_TOKEN/);
+    const probe = 'process.stdout.write(String(process.env.AWS_ACCESS_KEY_ID).slice(0, 4))';
+    const exec = await w.rolebar(['exec', 'prod/ReadOnlyAccess', '--', process.execPath, '-e', probe]);
+    assert.equal(exec.code, 0, explain(exec));
+    assert.equal(exec.stdout, 'ASIA');
+    const served = await w.rolebar(['credential-process', 'dev/ReadOnlyAccess']);
+    assert.equal(served.code, 0, explain(served));
+    assert.equal(JSON.parse(served.stdout).Version, 1);
+  });
+
+  it('writes the AWS CLI token cache that botocore and the SDK v3 fromSSO read', async () => {
+    const w = await world();
+    const file = path.join(
+      w.sandbox.dir,
+      '.aws',
+      'sso',
+      'cache',
+      `${createHash('sha1').update('acme').digest('hex')}.json`,
+    );
+    assert.ok(existsSync(file), 'no cache file');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const cached: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    assert.deepEqual(Object.keys(cached ?? {}).sort(), [
+      'accessToken',
+      'clientId',
+      'clientSecret',
+      'expiresAt',
+      'refreshToken',
+      'region',
+      'registrationExpiresAt',
+      'startUrl',
+    ]);
+    // botocore's own loader finds it by the session name and parses its expiry.
+    const python = [
+      'import sys, os',
+      'from botocore.utils import SSOTokenLoader, JSONFileCache',
+      'from dateutil.parser import parse',
+      "cache = JSONFileCache(os.path.expanduser(os.path.join('~', '.aws', 'sso', 'cache')))",
+      "token = SSOTokenLoader(cache=cache)(sys.argv[1], session_name='acme')",
+      "parse(token['expiresAt']); parse(token['registrationExpiresAt'])",
+      "print(token['region'], len(token['accessToken']) > 0)",
+    ].join('\n');
+    const py = await w.run('python3', ['-c', python, SEED_SSO.startUrl]);
+    assert.equal(py.code, 0, explain(py));
+    assert.equal(py.stdout.trim(), `${SEED_SSO.region} True`);
+
+    // The SDK's SSO provider, for an sso_session profile, pointed at the emulator through its endpoint setting.
+    writeFileSync(
+      w.sandbox.configFile,
+      [
+        '[profile from-cache]',
+        'sso_session = acme',
+        'sso_account_id = 222222222222',
+        'sso_role_name = ReadOnlyAccess',
+        'region = us-east-1',
+        '',
+        '[sso-session acme]',
+        `sso_start_url = ${SEED_SSO.startUrl}`,
+        `sso_region = ${SEED_SSO.region}`,
+        'sso_registration_scopes = sso:account:access',
+        '',
+      ].join('\n'),
+    );
+    const saved = { HOME: process.env.HOME, SSO: process.env.AWS_ENDPOINT_URL_SSO };
+    process.env.HOME = w.sandbox.dir;
+    process.env.AWS_ENDPOINT_URL_SSO = w.emu.endpoint;
+    try {
+      const { fromSSO } = await import('@aws-sdk/credential-providers');
+      const creds = await fromSSO({
+        profile: 'from-cache',
+        configFilepath: w.sandbox.configFile,
+        filepath: w.sandbox.credentialsFile,
+        ignoreCache: true,
+      })();
+      assert.match(creds.accessKeyId, /^ASIA/);
+      assert.ok(creds.sessionToken);
+    } finally {
+      for (const [key, value] of [
+        ['HOME', saved.HOME],
+        ['AWS_ENDPOINT_URL_SSO', saved.SSO],
+      ] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  });
+
+  it('logs out: the tokens leave the keychain and the cache file goes', async () => {
+    const w = await world();
+    const cacheDir = path.join(w.sandbox.dir, '.aws', 'sso', 'cache');
+    assert.equal(readdirSync(cacheDir).length, 1);
+    const run = await w.rolebar(['sso', 'logout', 'acme']);
+    assert.equal(run.code, 0, explain(run));
+    assert.match(run.stdout, /Signed out of "acme"/);
+    const again = await w.rolebar(['sso', 'roles', 'acme']);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /not signed in.*rolebar sso login acme/s);
+    assert.equal(w.emu.countRequests('Logout', 'OK'), 1);
+    assert.deepEqual(readdirSync(cacheDir), []);
+    const secrets = openKeychain({ service: w.sandbox.keychainService, env: w.env });
+    assert.deepEqual(await secrets.list(), []);
+  });
+
+  it('signs in with the device code when asked', async () => {
+    const w = await world(false);
+    const run = await loginThroughBrowser(w, ['acme', '--use-device-code', '--no-browser']);
+    assert.equal(run.code, 0, explain(run));
+    assert.match(run.stderr, /confirm the code [A-Z]{4}-[A-Z]{4}/);
+    assert.match(run.stdout, /3 roles, 3 new/);
+  });
+});

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { location } from '../../electron/core/assume.js';
+import { createCore } from '../../electron/core/core.js';
+import { openSettings } from '../../electron/core/settings.js';
+import { createStsCaller } from '../../electron/core/sts/client.js';
+import type { AppState } from '../../electron/ipc/contract.js';
+import { createRolebarService, type RolebarService } from '../../electron/service/service.js';
+import { trayMenu } from '../../electron/service/tray-menu.js';
+import { SEED_SSO, seedWorldWithIdentityCenter } from '../../electron/emulator/index.js';
+import { type CoreFixture, startCoreFixture } from '../support/core-fixture.js';
+import { manualTimers, memoryClipboard } from '../support/service-fixture.js';
+import { allowSignIn } from '../support/sso-browser.js';
+
+describe('Identity Center in the service, the window state and the tray', () => {
+  let fx: CoreFixture | undefined;
+  const services: RolebarService[] = [];
+  afterEach(async () => {
+    for (const s of services.splice(0)) s.close();
+    await fx?.close();
+    fx = undefined;
+  });
+
+  /** A service over the fixture's files and keychain, its clock `aheadMs` in the future. */
+  function serviceAt(f: CoreFixture, aheadMs: number, pushed: AppState[]): RolebarService {
+    const core = createCore({
+      settings: openSettings({ dir: f.sandbox.rolebarHome }),
+      secrets: f.secrets,
+      env: f.sandbox.env,
+      homedir: f.sandbox.dir,
+      now: () => Date.now() + aheadMs,
+      sts: createStsCaller({ maxAttempts: 1 }),
+    });
+    const service = createRolebarService({
+      core,
+      settings: core.settings,
+      clipboard: memoryClipboard(),
+      timers: manualTimers(),
+      app: { name: 'Rolebar', version: '0.1.0', platform: 'linux', demo: false },
+      location: location({ env: f.sandbox.env, homedir: f.sandbox.dir }),
+      now: () => Date.now() + aheadMs,
+      openExternal: allowSignIn,
+      onStateChanged: (state) => pushed.push(state),
+    });
+    services.push(service);
+    return service;
+  }
+
+  it('signs in from the tray, groups the roles by account, and asks again once the sign-in cannot be refreshed', async () => {
+    fx = await startCoreFixture('service-sso', seedWorldWithIdentityCenter());
+    const identity = fx.core.identities.addIdentityCenter({
+      name: 'acme',
+      startUrl: SEED_SSO.startUrl,
+      ssoRegion: SEED_SSO.region,
+    });
+    const pushed: AppState[] = [];
+    const service = serviceAt(fx, 0, pushed);
+    const before = await service.state();
+    assert.equal(before.identities[0]?.signInNeeded, true, 'never signed in: the tray asks');
+    assert.match(
+      JSON.stringify(trayMenu(before, Date.now(), { consoleAvailable: false })),
+      /Sign in to “acme”/,
+    );
+
+    const signedIn = await service['sso:sign-in']({ id: identity.id });
+    assert.deepEqual(signedIn, { ok: true, value: { roles: 3 } });
+    const state = await service.state();
+    assert.equal(state.identities[0]?.signInNeeded, undefined);
+    assert.deepEqual([...new Set(state.roles.map((r) => r.group))].sort(), [
+      'acme · dev 111111111111',
+      'acme · prod 222222222222',
+    ]);
+    const menu = trayMenu(state, Date.now(), { consoleAvailable: false });
+    assert.doesNotMatch(JSON.stringify(menu), /Sign in to/);
+    const devGroup = menu.find((i) => i.type === 'submenu' && i.label === 'acme · dev 111111111111');
+    assert.equal(devGroup?.type === 'submenu' ? devGroup.submenu.length : 0, 2, 'one submenu per account');
+
+    // The administrator ends the sign-in; two hours on, the token is gone and cannot be refreshed.
+    fx.emu.identityCenter.state?.endAllSignIns();
+    const laterPushed: AppState[] = [];
+    const later = serviceAt(fx, 2 * 3600_000, laterPushed);
+    const role = state.roles[0];
+    assert.ok(role);
+    const refused = await later['role:switch']({ roleId: role.id });
+    assert.equal(refused.ok ? '' : refused.error.code, 'sso-sign-in-required');
+    const asked = laterPushed.at(-1);
+    assert.equal(asked?.identities[0]?.signInNeeded, true, 'the failed switch pushed the sign-in prompt');
+    const first = trayMenu(asked ?? state, Date.now(), { consoleAvailable: false })[0];
+    assert.deepEqual(first?.type === 'normal' ? first.action : undefined, {
+      kind: 'sso-sign-in',
+      identityId: identity.id,
+    });
+    assert.equal(asked?.roles.length, 3, 'nothing lost');
+
+    assert.equal((await later['sso:sign-in']({ id: identity.id })).ok, true);
+    assert.equal((await later.state()).identities[0]?.signInNeeded, undefined);
+    assert.equal((await later['role:switch']({ roleId: role.id })).ok, true);
+  });
+});
