@@ -169,3 +169,5 @@ window.rolebar.onPromptMfa(({ roleId }) => {
   promptMfa(store, roleId);
 });
 void window.rolebar.getState().then(onState);
+// Back online: the main process checks at once that the active session still works.
+window.addEventListener('online', () => void window.rolebar.networkOnline());
