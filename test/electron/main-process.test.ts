@@ -218,6 +218,41 @@ describe('the Electron main process under the recording double (built bundle, de
     });
   });
 
+  it('serves the active role on a local endpoint when asked: the token only on the clipboard, closed at quit', async () => {
+    await withApp({}, async (app) => {
+      const worker = await roleId(app, 'dev worker');
+      ok(await app.invoke('preferences:set', [{ serveEndpoint: true }]));
+      assert.equal((await state(app)).endpoint, undefined, 'no active role: nothing served');
+      await app.clickTrayItem('dev worker');
+      await app.until('the window got the endpoint lines', (snap) =>
+        (window(snap)?.sent ?? []).some(
+          (e) =>
+            e.channel === 'state:changed' && isAppState(e.payload) && e.payload.endpoint?.roleId === worker,
+        ),
+      );
+      const shown = (await state(app)).endpoint;
+      assert.match(shown?.url ?? '', /^http:\/\/127\.0\.0\.1:\d+\/role-credentials$/);
+      assert.match(shown?.maskedLines[1] ?? '', /^export AWS_CONTAINER_AUTHORIZATION_TOKEN=•+$/);
+      await assert.rejects(app.invoke('endpoint:copy', [], 'foreign'), /untrusted sender/);
+      ok(await app.invoke('endpoint:copy', []));
+      const used = await app.useCopiedEndpoint();
+      assert.equal(used.status, 200, 'the copied lines work');
+      assert.match(used.accessKeyId ?? '', /^ASIA/);
+      assert.deepEqual(used.tokenSeenIn, [], 'the token is in no window event, argv, recorded call or log');
+      assert.equal(await app.invoke('network:online', []), null, "the page's online event is heard");
+
+      await app.clickTrayItem('Quit Rolebar');
+      const { code, report } = await app.waitForExit();
+      assert.equal(code, 0, app.output());
+      assert.ok(report, 'quit through app.quit');
+      assert.deepEqual(
+        report.resources.filter((r) => r === 'TCPServerWrap'),
+        [],
+        'the endpoint was closed with the emulator',
+      );
+    });
+  });
+
   it('quits cleanly: the emulator and its endpoints are closed and the demo folder is gone', async () => {
     await withApp({}, async (app) => {
       await app.clickTrayItem('dev worker');
