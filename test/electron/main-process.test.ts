@@ -55,6 +55,19 @@ async function mfaCode(app: DoubleApp, not?: string): Promise<string> {
   throw new Error('the demo never showed a fresh MFA code');
 }
 
+/**
+ * Quits from the tray; the servers still listening when the process ended. Electron ends the process right
+ * after 'quit': a server still listening then was never closed by the app. (Connections may still be mid-close
+ * at that instant; only servers are the app's to stop.)
+ */
+async function quitFromTray(app: DoubleApp): Promise<string[]> {
+  await app.clickTrayItem('Quit Rolebar');
+  const { code, report } = await app.waitForExit();
+  assert.equal(code, 0, app.output());
+  assert.ok(report, 'quit through app.quit');
+  return report.resources.filter((r) => r === 'TCPServerWrap');
+}
+
 const tray = (s: Snapshot) => s.trays.find((t) => !t.destroyed);
 const window = (s: Snapshot) => s.windows.find((w) => !w.destroyed);
 const flat = (items: MenuItemData[]): MenuItemData[] => items.flatMap((i) => [i, ...flat(i.submenu ?? [])]);
@@ -241,15 +254,7 @@ describe('the Electron main process under the recording double (built bundle, de
       assert.deepEqual(used.tokenSeenIn, [], 'the token is in no window event, argv, recorded call or log');
       assert.equal(await app.invoke('network:online', []), null, "the page's online event is heard");
 
-      await app.clickTrayItem('Quit Rolebar');
-      const { code, report } = await app.waitForExit();
-      assert.equal(code, 0, app.output());
-      assert.ok(report, 'quit through app.quit');
-      assert.deepEqual(
-        report.resources.filter((r) => r === 'TCPServerWrap'),
-        [],
-        'the endpoint was closed with the emulator',
-      );
+      assert.deepEqual(await quitFromTray(app), [], 'the endpoint was closed with the emulator');
     });
   });
 
@@ -268,14 +273,8 @@ describe('the Electron main process under the recording double (built bundle, de
       assert.ok(home && sts && federation, JSON.stringify(s.env));
       assert.ok(existsSync(home));
 
-      await app.clickTrayItem('Quit Rolebar');
-      const { code, report } = await app.waitForExit();
-      assert.equal(code, 0, app.output());
-      assert.ok(report, 'quit through app.quit');
-      // Electron ends the process right after 'quit': a server still listening then was never closed by the app.
-      // (Connections may still be mid-close at that instant; only servers are the app's to stop.)
       assert.deepEqual(
-        report.resources.filter((r) => r === 'TCPServerWrap'),
+        await quitFromTray(app),
         [],
         `no server left listening (the emulator served ${sts} and ${federation})`,
       );
