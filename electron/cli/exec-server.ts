@@ -1,14 +1,12 @@
 // `rolebar exec ROLE --server`: the command gets a local credentials endpoint instead of static keys, so a
 // long-running program keeps working through renewals. The endpoint lives exactly as long as the command.
-import { MfaRequiredError } from '../core/assume.js';
 import type { RolebarCore } from '../core/core.js';
 import {
   type CredentialsEndpoint,
-  type EndpointSession,
+  roleSessionFetcher,
   startCredentialsEndpoint,
 } from '../core/credentials-endpoint.js';
-import { RolebarError } from '../core/errors.js';
-import { profileNameOf, type Role } from '../core/model.js';
+import type { Role } from '../core/model.js';
 import { liveSession, type MfaChoice } from './context.js';
 import type { Io } from './output.js';
 
@@ -45,25 +43,6 @@ export function endpointEnv(
   return env;
 }
 
-/** The endpoint's source for one role: its live session through the session layer; never a prompt. */
-function fetcherFor(core: RolebarCore, role: Role) {
-  return async (marginMs: number): Promise<EndpointSession> => {
-    try {
-      const live = await core.renew(role.id, { marginMs });
-      return { credentials: live.credentials, clockOffsetMs: live.session.clockOffsetMs };
-    } catch (error) {
-      if (!(error instanceof MfaRequiredError)) throw error;
-      throw new RolebarError(
-        'mfa-required',
-        `"${role.label}" needs a new MFA code (${error.serial}) to renew its session; no expired keys are served.`,
-        {
-          hint: `Run \`rolebar assume ${profileNameOf(role)} --mfa-code CODE\` (or switch to it in the Rolebar window): the endpoint serves the new session at once.`,
-        },
-      );
-    }
-  };
-}
-
 /**
  * Starts the role's endpoint and runs `run` with the child's environment; the endpoint stops when `run` ends.
  * On a terminal, a renewal that needs a code is asked for before the session ends, not when a client next asks.
@@ -76,7 +55,7 @@ export async function withEndpoint(
   region: string | undefined,
   run: (env: NodeJS.ProcessEnv) => Promise<number>,
 ): Promise<number> {
-  const endpoint = await startCredentialsEndpoint({ fetchSession: fetcherFor(core, role) });
+  const endpoint = await startCredentialsEndpoint({ fetchSession: roleSessionFetcher(core, role) });
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const schedule = () => {

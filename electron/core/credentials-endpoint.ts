@@ -5,7 +5,10 @@
 // layer (single flight per role, across processes); this file only caches the answer and guards the door.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { MfaRequiredError } from './assume.js';
+import type { RolebarCore } from './core.js';
 import { RolebarError } from './errors.js';
+import { profileNameOf, type Role } from './model.js';
 import { clockOffsetOf, isLive, timeLeftMs } from './session-live.js';
 import type { TemporaryCredentials } from './sts/client.js';
 
@@ -52,6 +55,28 @@ const MAX_MARGIN_MS = 10 * 60_000;
  */
 export function renewalMarginMs(leftMs: number): number {
   return Math.max(0, Math.min(MAX_MARGIN_MS, Math.floor(leftMs / 2)));
+}
+
+/**
+ * The source of `rolebar exec --server` and of the app's endpoint for one role: its live session through the
+ * session layer, never a prompt. A renewal that needs an MFA code fails with a clear error, never old keys.
+ */
+export function roleSessionFetcher(core: Pick<RolebarCore, 'renew'>, role: Role): SessionFetcher {
+  return async (marginMs) => {
+    try {
+      const live = await core.renew(role.id, { marginMs });
+      return { credentials: live.credentials, clockOffsetMs: live.session.clockOffsetMs };
+    } catch (error) {
+      if (!(error instanceof MfaRequiredError)) throw error;
+      throw new RolebarError(
+        'mfa-required',
+        `"${role.label}" needs a new MFA code (${error.serial}) to renew its session; no expired keys are served.`,
+        {
+          hint: `Run \`rolebar assume ${profileNameOf(role)} --mfa-code CODE\` (or switch to it in the Rolebar window): the endpoint serves the new session at once.`,
+        },
+      );
+    }
+  };
 }
 
 /** The container-credentials answer: the field names botocore's ContainerProvider and the JS SDK's fromHttp read. */

@@ -38,6 +38,8 @@ export interface Preferences {
   notifications: boolean;
   launchAtLogin: boolean;
   theme: Theme;
+  /** Serve the active role's credentials on a local endpoint (service/app-endpoint.ts). */
+  serveEndpoint: boolean;
 }
 
 /** A record in settings: an identity, a role or a session's metadata. Never a secret (see assertNoSecrets). */
@@ -66,6 +68,7 @@ export const DEFAULT_PREFERENCES: Readonly<Preferences> = Object.freeze({
   notifications: true,
   launchAtLogin: false,
   theme: 'system',
+  serveEndpoint: false,
 });
 
 function defaults(): SettingsData {
@@ -118,6 +121,8 @@ const schema: Options<SettingsData>['schema'] = {
       notifications: { type: 'boolean' },
       launchAtLogin: { type: 'boolean' },
       theme: { enum: ['system', 'light', 'dark'] },
+      // Not required: files written before it existed get the default when read.
+      serveEndpoint: { type: 'boolean' },
     },
   },
 };

@@ -106,6 +106,8 @@ export interface PreferencesView {
   notifications: boolean;
   launchAtLogin: boolean;
   theme: Theme;
+  /** Serve the active role's credentials to programs on a local endpoint (off by default). */
+  serveEndpoint: boolean;
 }
 
 /** A subscribed team catalog as the window sees it: its source with any token redacted, never a secret. */
@@ -144,9 +146,21 @@ export interface AppState {
   activeRoleId?: string;
   /** Set when a check found that the active session no longer works (revoked, key deleted, account closed). */
   sessionProblem?: SessionProblemView;
+  /** The app's credentials endpoint, while the preference is on and a role is active. */
+  endpoint?: EndpointView;
   preferences: PreferencesView;
   /** The team catalogs subscribed to; absent when there are none. */
   catalogs?: CatalogView[];
+}
+
+/** The app's credentials endpoint as the window sees it: the token is masked; `endpoint:copy` copies it. */
+export interface EndpointView {
+  /** The one role it serves. */
+  roleId: string;
+  /** `http://127.0.0.1:PORT/role-credentials` (not secret). */
+  url: string;
+  /** The two lines to export, the token masked. */
+  maskedLines: string[];
 }
 
 /** A session that AWS no longer accepts, as the last check found it; cleared when the user switches again. */
@@ -365,8 +379,11 @@ export const requestArgs = {
       notifications: optional(bool),
       launchAtLogin: optional(bool),
       theme: optional(oneOf('system', 'light', 'dark')),
+      serveEndpoint: optional(bool),
     }),
   ),
+  'endpoint:copy': args(),
+  'network:online': args(),
   'iam:discover': args(object({ using: credentialsFrom, assumeAs: optional(credentialsFrom) })),
   'iam:policies': args(
     object({ roleArn, forSource: credentialsFrom, mfa: optional(bool), externalId: optional(externalId) }),
@@ -404,6 +421,10 @@ export interface RequestResults {
   'import:preview': Result<ImportItemView[]>;
   'import:apply': Result<{ identities: number; roles: number; keysRemovedFrom: string[] }>;
   'preferences:set': Result<PreferencesView>;
+  /** Copies the endpoint's two export lines, token included, to the clipboard (cleared like snippets). */
+  'endpoint:copy': Result<{ clearsInSeconds: number }>;
+  /** The page saw the network come back: the session check runs at once. */
+  'network:online': null;
   'iam:discover': Result<DiscoveryView>;
   'iam:policies': Result<RolePoliciesView>;
   'iam:revoke-preview': Result<RevokePreviewView>;

@@ -18,6 +18,7 @@ import { type Demo, seedDemo, startDemo, watchDemoMfaCode } from '../service/dem
 import { applyLaunchAtLogin, HIDDEN_ARG } from '../service/launch-at-login.js';
 import { startCatalogSync } from '../service/catalog-sync.js';
 import { createScheduler } from '../service/scheduler.js';
+import { createSessionCheck } from '../service/session-check.js';
 import { createRolebarService } from '../service/service.js';
 import { createTrayDispatcher } from '../service/tray-actions.js';
 import { registerHandlers, sendEvent } from './ipc.js';
@@ -101,6 +102,8 @@ async function start(): Promise<void> {
   // Every part below subscribes to state changes once it exists, so no part is called before it is declared.
   const stateListeners: Array<(state: AppState) => void> = [];
   let lastState: AppState | undefined;
+  // The page saw the network come back; set once the session check exists.
+  let networkOnline: () => void = () => undefined;
   const service = createRolebarService({
     core,
     settings,
@@ -114,6 +117,7 @@ async function start(): Promise<void> {
       lastState = state;
       for (const listener of stateListeners) listener(state);
     },
+    onNetworkOnline: () => networkOnline(),
   });
 
   // Stop watching settings for the CLI's changes on the way out.
@@ -137,14 +141,22 @@ async function start(): Promise<void> {
   });
   notifier.dispatchTo(dispatch);
 
+  // Is the active session still accepted? Due at launch, then every 15 minutes on the scheduler's one timer.
+  const sessionCheck = createSessionCheck({ service });
   const scheduler = createScheduler({
     service,
     notifier,
     timers: realTimers,
     snippetFormat: process.platform === 'win32' ? 'powershell' : 'bash',
+    sessionCheck,
   });
   stateListeners.push(() => void scheduler.reschedule());
-  app.on('will-quit', () => scheduler.stop());
+  // Stopped as the quit begins, so no check starts (or publishes) while the demo's servers close.
+  app.on('before-quit', () => scheduler.stop());
+  networkOnline = () => {
+    sessionCheck.wake();
+    void scheduler.reschedule();
+  };
   // Team catalogs: synced on start and every few hours; their roles reach the window through the settings watch.
   if (!demo) {
     const catalogSync = startCatalogSync({ settings });
@@ -197,8 +209,12 @@ async function start(): Promise<void> {
     void scheduler.reschedule();
     if (lastState) tray?.update(lastState);
   };
-  powerMonitor.on('resume', resume);
+  powerMonitor.on('resume', () => {
+    sessionCheck.wake();
+    resume();
+  });
   powerMonitor.on('unlock-screen', resume);
+  powerMonitor.on('suspend', () => sessionCheck.pause());
 
   if (demo) {
     const running = demo;

@@ -36,6 +36,10 @@ export function createRolebarApi(invoke: Invoke, subscribe: Subscribe) {
     previewImport: () => invoke('import:preview'),
     applyImport: (input: Arg<'import:apply'>) => invoke('import:apply', input),
     setPreferences: (input: Arg<'preferences:set'>) => invoke('preferences:set', input),
+    /** Copies the credentials endpoint's two export lines (the token only ever reaches the clipboard). */
+    copyEndpointLines: () => invoke('endpoint:copy'),
+    /** Tells the main process the network came back (the page's `online` event). */
+    networkOnline: () => invoke('network:online'),
     /** Lists the roles of an account and which ones this identity or role can probably assume (with drafts for addRole). */
     discoverRoles: (input: Arg<'iam:discover'>) => invoke('iam:discover', input),
     /** The trust and permission policies a role needs for an identity or role, with who applies which. */

@@ -16,6 +16,7 @@ import {
 import { isLive } from '../core/session-live.js';
 import { realTimers, type Timers } from './clipboard.js';
 import type { RolebarService } from './service.js';
+import type { SessionCheck } from './session-check.js';
 import type { AppNotification, Notifier } from './tray-actions.js';
 import { clockOfView, clockSettingsOf, minutesLeftText, remainingMs } from './tray-menu.js';
 
@@ -27,6 +28,8 @@ export interface SchedulerDeps {
   timers?: Timers;
   /** The snippet format of the notification's "Copy snippet" button (the platform's shell). */
   snippetFormat?: SnippetFormatId;
+  /** The periodic "is the active session still accepted" check: its due time shares this one timer. */
+  sessionCheck?: SessionCheck;
 }
 
 /** The scheduler the main process keeps. */
@@ -124,7 +127,14 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       const t = now();
       const state = await deps.service.state();
       const { due, next } = pass(state, t);
-      if (due.length === 0) return arm(next, t);
+      const checkAt = deps.sessionCheck?.dueAt(state, t) ?? null;
+      if (checkAt !== null && checkAt <= t) {
+        await deps.sessionCheck?.run(t);
+        if (stopped) return;
+        continue;
+      }
+      if (due.length === 0)
+        return arm(checkAt !== null && (next === null || checkAt < next) ? checkAt : next, t);
       for (const role of due) {
         const before = state.sessions.find((s) => s.roleId === role.id);
         // A renewal, not a new switch: when the CLI or credential-process renewed it meanwhile, that one is kept.
@@ -172,6 +182,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     nextWakeAt: () => wakeAt,
     stop() {
       stopped = true;
+      deps.sessionCheck?.stop();
       arm(null, now());
     },
   };

@@ -18,6 +18,7 @@ import type { Role } from '../core/model.js';
 import type { Preferences, Settings } from '../core/settings.js';
 import { quoteForCredentialProcess } from '../cli/commands/setup-profile.js';
 import { type ClipboardLike, createSecretClipboard, realTimers, type Timers } from './clipboard.js';
+import { createAppEndpoint } from './app-endpoint.js';
 import { iamHandlers } from './iam.js';
 import { mapIdentities } from '../core/catalog/store.js';
 import { catalogViews } from './catalog-views.js';
@@ -41,6 +42,8 @@ export interface ServiceDeps {
   openExternal?: (url: string) => Promise<void> | void;
   /** Called with the new state after every change (the main process pushes it to the window and the tray). */
   onStateChanged?: (state: AppState) => void;
+  /** The page saw the network come back (the main process checks the session at once). */
+  onNetworkOnline?: () => void;
 }
 
 /** The service layer: every IPC request's handler, plain Node, returning expected failures as values. */
@@ -49,7 +52,7 @@ export interface RolebarService extends RequestHandlers {
   state(): Promise<AppState>;
   /** Recomputes and pushes the state, e.g. after resume from sleep or a change made by the CLI. */
   publish(): Promise<void>;
-  /** Stops watching the settings file for other processes' changes. */
+  /** Stops watching the settings file for other processes' changes, and stops the credentials endpoint. */
   close(): void;
   /**
    * Renews a role's session unless it still has more than `marginMs` left (another process may have renewed it):
@@ -59,8 +62,9 @@ export interface RolebarService extends RequestHandlers {
   /**
    * Asks AWS who the active session is (GetCallerIdentity). A session AWS refuses becomes the state's
    * `sessionProblem` until the user switches or signs out; `ok` is false then. A network failure proves nothing.
+   * When `abandoned()` is true by the time AWS answers (the app is quitting), nothing is recorded or published.
    */
-  verifyActive(): Promise<{ checked: boolean; ok: boolean }>;
+  verifyActive(abandoned?: () => boolean): Promise<{ checked: boolean; ok: boolean }>;
 }
 
 /** Failures that mean the session itself no longer works (not the network, not throttling). */
@@ -73,18 +77,20 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
   const clipboard = createSecretClipboard(deps.clipboard, deps.timers ?? realTimers);
   /** What the last check found wrong with the active session; only the user's next switch or sign-out clears it. */
   let problem: SessionProblemView | undefined;
+  /** The credentials endpoint for the active role; it follows each published state. */
+  const endpoint = createAppEndpoint(core);
   const userActed = (roleId: string) => {
     if (problem?.roleId === roleId) problem = undefined;
   };
 
-  async function verifyActive(): Promise<{ checked: boolean; ok: boolean }> {
+  async function verifyActive(abandoned = () => false): Promise<{ checked: boolean; ok: boolean }> {
     const active = activeSessionOf(core.sessions.list(), now());
     if (!active) return { checked: false, ok: true };
     try {
       await core.whoAmI({ roleId: active.roleId });
       return { checked: true, ok: true };
     } catch (error) {
-      if (!(error instanceof AwsCallError) || !DEAD_SESSION.has(error.failure)) {
+      if (abandoned() || !(error instanceof AwsCallError) || !DEAD_SESSION.has(error.failure)) {
         return { checked: false, ok: true };
       }
       problem = {
@@ -135,11 +141,16 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
       view.catalogs = catalogViews(data, settings.path, own);
     }
     if (problem && sessions.some((x) => x.roleId === problem?.roleId)) view.sessionProblem = problem;
+    const served = endpoint.view();
+    if (served) view.endpoint = served;
     return view;
   }
 
   async function publish(): Promise<void> {
-    deps.onStateChanged?.(await state());
+    let current = await state();
+    const wanted = { enabled: current.preferences.serveEndpoint, roleId: current.activeRoleId };
+    if (await endpoint.follow(wanted)) current = await state();
+    deps.onStateChanged?.(current);
   }
 
   // A change another process made (the CLI beside the app) reaches the window and the tray as ours do.
@@ -167,7 +178,10 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
   return {
     state,
     publish,
-    close: stopWatching,
+    close() {
+      stopWatching();
+      void endpoint.close();
+    },
     verifyActive,
     renew: (roleId, marginMs) =>
       attempt(async () => {
@@ -260,6 +274,20 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
         };
       }, true),
     'preferences:set': (patch: Arg<'preferences:set'>) => attempt(() => settings.setPreferences(patch), true),
+    'endpoint:copy': () =>
+      attempt(async () => {
+        const lines = endpoint.exportLines();
+        if (lines === undefined) {
+          throw new RolebarError('endpoint-off', 'The credentials endpoint is not running.', {
+            hint: 'Turn on "Serve credentials to programs" in Settings, then switch to a role.',
+          });
+        }
+        return { clearsInSeconds: await clipboard.copy(lines, clearSeconds()) };
+      }, false),
+    'network:online': () => {
+      deps.onNetworkOnline?.();
+      return null;
+    },
     ...iamHandlers({ core, location: deps.location, now, attempt }),
   };
 }

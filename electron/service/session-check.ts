@@ -1,79 +1,72 @@
 // "Credentials known to still work": the active session is checked with GetCallerIdentity now and then, at
 // most every 15 minutes, never while the machine sleeps, and never again after a failure until the user acts
-// (switches or signs out). Also on resume and on network change. One timer at most, so a hidden window costs
-// nothing else.
-import { realTimers, type Timers } from './clipboard.js';
+// (switches or signs out). Also on resume and on network change. It holds no timer of its own: the scheduler
+// (scheduler.ts), the app's one timer, asks `dueAt` when it arms and runs the check when it is due, so a hidden
+// window costs one scheduled wake-up and nothing else.
+import type { AppState } from '../ipc/contract.js';
 import type { RolebarService } from './service.js';
 
 /** The longest and the only interval between two checks. */
 export const CHECK_INTERVAL_MS = 15 * 60_000;
 
-/** The checker the main process keeps. */
+/** The check's rule, which the scheduler drives. */
 export interface SessionCheck {
-  /** Checks now (resume, network change, launch) and re-arms the one timer; nothing while paused or failed. */
-  checkNow(): Promise<void>;
-  /** The machine goes to sleep: no timer until `checkNow` (on resume). */
+  /**
+   * Local time at which the next check is due (at once after launch, resume or a network change), or null: no
+   * active session, a refused session waiting for the user, asleep, a check in flight, or stopped.
+   */
+  dueAt(state: AppState, now: number): number | null;
+  /** Asks AWS now (GetCallerIdentity through the service); one check at a time, none once stopped. */
+  run(now: number): Promise<void>;
+  /** The machine goes to sleep: nothing is due until `wake`. */
   pause(): void;
-  /** After the user acted (a switch, a sign-out): the next check in 15 minutes, if none is armed. */
-  rearm(): void;
-  /** True while the timer is armed (benches and tests read it). */
-  armed(): boolean;
+  /** Resume or a network change: a check is due at once. */
+  wake(): void;
+  /** Quit: nothing is ever due again, and a check in flight records and publishes nothing. */
   stop(): void;
 }
 
-/** Builds the checker over the service; the first check is the caller's `checkNow()`. */
+/** Builds the check over the service; the first check is due at once (launch). */
 export function createSessionCheck(deps: {
-  service: Pick<RolebarService, 'verifyActive' | 'state'>;
-  timers?: Timers;
+  service: Pick<RolebarService, 'verifyActive'>;
   intervalMs?: number;
 }): SessionCheck {
-  const timers = deps.timers ?? realTimers;
   const interval = deps.intervalMs ?? CHECK_INTERVAL_MS;
-  let timer: unknown;
+  /** When the last check started; undefined: due at once. */
+  let lastAt: number | undefined;
+  let paused = false;
   let stopped = false;
   let running: Promise<void> | undefined;
-  let paused = false;
-
-  const disarm = () => {
-    if (timer !== undefined) timers.clearTimeout(timer);
-    timer = undefined;
-  };
-
-  async function run(): Promise<void> {
-    disarm();
-    const state = await deps.service.state();
-    // After a failure, nothing more until the user acts: the state keeps the problem until then.
-    if (stopped || state.sessionProblem) return;
-    const result = await deps.service.verifyActive();
-    if (stopped || !result.ok) return;
-    arm();
-  }
-
-  function arm(): void {
-    if (stopped || paused || timer !== undefined) return;
-    timer = timers.setTimeout(() => {
-      timer = undefined;
-      void checkNow();
-    }, interval);
-  }
-
-  function checkNow(): Promise<void> {
-    paused = false;
-    running ??= run().finally(() => (running = undefined));
-    return running;
-  }
 
   return {
-    checkNow,
+    dueAt(state, now) {
+      if (stopped || paused || running || !state.activeRoleId) return null;
+      // After a refusal, nothing more until the user acts: the state keeps the problem until then.
+      if (state.sessionProblem) return null;
+      return lastAt === undefined ? now : lastAt + interval;
+    },
+    run(now) {
+      if (stopped) return Promise.resolve();
+      lastAt = now;
+      // A failure to ask (network) proves nothing: the next check comes at its time.
+      running ??= deps.service
+        .verifyActive(() => stopped)
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        .finally(() => (running = undefined));
+      return running;
+    },
     pause() {
       paused = true;
-      disarm();
     },
-    rearm: arm,
-    armed: () => timer !== undefined,
+    wake() {
+      paused = false;
+      lastAt = undefined;
+    },
     stop() {
       stopped = true;
-      disarm();
     },
   };
 }

@@ -57,6 +57,13 @@ export async function copyUnset(store: Store, format: SnippetFormatId): Promise<
   else toast(`Not copied: ${result.error.message}`);
 }
 
+/** Copies the credentials endpoint's two export lines: the token goes from the main process to the clipboard. */
+export async function copyEndpointLines(store: Store): Promise<void> {
+  const result = await store.api.copyEndpointLines();
+  if (result.ok) toast(copiedText(result.value.clearsInSeconds));
+  else toast(`Not copied: ${result.error.message}`);
+}
+
 function copiedText(seconds: number): string {
   return seconds > 0 ? `Copied — clears in ${seconds} s` : 'Copied';
 }

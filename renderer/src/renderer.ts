@@ -14,7 +14,7 @@ import { renderImport } from './views/import.js';
 import { applyFilter, renderMain, visibleRoleButtons } from './views/main.js';
 import { renderManage } from './views/manage.js';
 import { renderRoleForm } from './views/role-form.js';
-import { renderSettings } from './views/settings.js';
+import { refreshEndpointRows, renderSettings } from './views/settings.js';
 
 declare global {
   interface Window {
@@ -69,7 +69,10 @@ function createFilterBox(): HTMLInputElement {
 function render(): void {
   const screen = store.ui.screen;
   const isForm = !['main', 'manage'].includes(screen.name);
-  if (isForm && drawnScreen === screen) return;
+  if (isForm && drawnScreen === screen) {
+    if (screen.name === 'settings') refreshEndpointRows(root, store);
+    return;
+  }
   const changed = drawnScreen !== screen;
   drawnScreen = screen;
   const focus = rememberFocus();
@@ -169,3 +172,5 @@ window.rolebar.onPromptMfa(({ roleId }) => {
   promptMfa(store, roleId);
 });
 void window.rolebar.getState().then(onState);
+// Back online: the main process checks at once that the active session still works.
+window.addEventListener('online', () => void window.rolebar.networkOnline());

@@ -69,6 +69,7 @@ function fiftyRoles(): AppState {
       notifications: true,
       launchAtLogin: false,
       theme: 'system',
+      serveEndpoint: false,
     },
   };
 }

@@ -97,10 +97,15 @@ export async function startCliWorld(
       };
     },
     async close() {
-      const secrets = openKeychain({ service: sandbox.keychainService, env });
-      for (const account of await secrets.list()) await secrets.delete(account);
-      await emu.close();
-      sandbox.cleanup();
+      // The emulator and the folder go even when the keychain is slow to answer (a loaded machine): a server left
+      // listening would keep the test file running until the suite's timeout.
+      try {
+        const secrets = openKeychain({ service: sandbox.keychainService, env });
+        for (const account of await secrets.list()) await secrets.delete(account);
+      } finally {
+        await emu.close();
+        sandbox.cleanup();
+      }
     },
   };
   return world;

@@ -55,6 +55,19 @@ async function mfaCode(app: DoubleApp, not?: string): Promise<string> {
   throw new Error('the demo never showed a fresh MFA code');
 }
 
+/**
+ * Quits from the tray; the servers still listening when the process ended. Electron ends the process right
+ * after 'quit': a server still listening then was never closed by the app. (Connections may still be mid-close
+ * at that instant; only servers are the app's to stop.)
+ */
+async function quitFromTray(app: DoubleApp): Promise<string[]> {
+  await app.clickTrayItem('Quit Rolebar');
+  const { code, report } = await app.waitForExit();
+  assert.equal(code, 0, app.output());
+  assert.ok(report, 'quit through app.quit');
+  return report.resources.filter((r) => r === 'TCPServerWrap');
+}
+
 const tray = (s: Snapshot) => s.trays.find((t) => !t.destroyed);
 const window = (s: Snapshot) => s.windows.find((w) => !w.destroyed);
 const flat = (items: MenuItemData[]): MenuItemData[] => items.flatMap((i) => [i, ...flat(i.submenu ?? [])]);
@@ -218,6 +231,33 @@ describe('the Electron main process under the recording double (built bundle, de
     });
   });
 
+  it('serves the active role on a local endpoint when asked: the token only on the clipboard, closed at quit', async () => {
+    await withApp({}, async (app) => {
+      const worker = await roleId(app, 'dev worker');
+      ok(await app.invoke('preferences:set', [{ serveEndpoint: true }]));
+      assert.equal((await state(app)).endpoint, undefined, 'no active role: nothing served');
+      await app.clickTrayItem('dev worker');
+      await app.until('the window got the endpoint lines', (snap) =>
+        (window(snap)?.sent ?? []).some(
+          (e) =>
+            e.channel === 'state:changed' && isAppState(e.payload) && e.payload.endpoint?.roleId === worker,
+        ),
+      );
+      const shown = (await state(app)).endpoint;
+      assert.match(shown?.url ?? '', /^http:\/\/127\.0\.0\.1:\d+\/role-credentials$/);
+      assert.match(shown?.maskedLines[1] ?? '', /^export AWS_CONTAINER_AUTHORIZATION_TOKEN=•+$/);
+      await assert.rejects(app.invoke('endpoint:copy', [], 'foreign'), /untrusted sender/);
+      ok(await app.invoke('endpoint:copy', []));
+      const used = await app.useCopiedEndpoint();
+      assert.equal(used.status, 200, 'the copied lines work');
+      assert.match(used.accessKeyId ?? '', /^ASIA/);
+      assert.deepEqual(used.tokenSeenIn, [], 'the token is in no window event, argv, recorded call or log');
+      assert.equal(await app.invoke('network:online', []), null, "the page's online event is heard");
+
+      assert.deepEqual(await quitFromTray(app), [], 'the endpoint was closed with the emulator');
+    });
+  });
+
   it('quits cleanly: the emulator and its endpoints are closed and the demo folder is gone', async () => {
     await withApp({}, async (app) => {
       await app.clickTrayItem('dev worker');
@@ -233,14 +273,8 @@ describe('the Electron main process under the recording double (built bundle, de
       assert.ok(home && sts && federation, JSON.stringify(s.env));
       assert.ok(existsSync(home));
 
-      await app.clickTrayItem('Quit Rolebar');
-      const { code, report } = await app.waitForExit();
-      assert.equal(code, 0, app.output());
-      assert.ok(report, 'quit through app.quit');
-      // Electron ends the process right after 'quit': a server still listening then was never closed by the app.
-      // (Connections may still be mid-close at that instant; only servers are the app's to stop.)
       assert.deepEqual(
-        report.resources.filter((r) => r === 'TCPServerWrap'),
+        await quitFromTray(app),
         [],
         `no server left listening (the emulator served ${sts} and ${federation})`,
       );

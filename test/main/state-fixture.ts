@@ -51,6 +51,7 @@ export function appState(overrides: Partial<AppState> = {}): AppState {
       notifications: true,
       launchAtLogin: false,
       theme: 'system',
+      serveEndpoint: false,
     },
     ...overrides,
   };

@@ -262,6 +262,7 @@ export function parsePreferences(raw: unknown, file: string): Preferences {
     notifications: r.boolean('notifications'),
     launchAtLogin: r.boolean('launchAtLogin'),
     theme: r.oneOf('theme', ['system', 'light', 'dark']),
+    serveEndpoint: r.boolean('serveEndpoint'),
   };
 }
 

@@ -1,5 +1,6 @@
 /** Preferences, saved as they change; the theme applies at once. */
-import type { PreferencesView, Theme } from '../../../electron/ipc/contract.js';
+import type { AppState, PreferencesView, Theme } from '../../../electron/ipc/contract.js';
+import { copyEndpointLines } from '../actions.js';
 import { h } from '../dom.js';
 import { checkboxField, type Field, selectField, showFormError, textField } from '../forms.js';
 import type { Store } from '../store.js';
@@ -78,13 +79,69 @@ export function renderSettings(root: HTMLElement, store: Store): void {
   });
   login.input.addEventListener('change', () => void save({ launchAtLogin: login.input.checked }));
 
+  const serve = checkboxField({
+    label: 'Serve credentials to programs',
+    name: 'serve-endpoint',
+    checked: prefs.serveEndpoint,
+    hint: 'A local endpoint (this computer only) that AWS SDKs and the AWS CLI poll: programs started with the two lines below keep working through renewals.',
+  });
+  serve.input.addEventListener('change', () => void save({ serveEndpoint: serve.input.checked }));
+
   root.replaceChildren(
     screenHeader('Settings', null, () => store.go({ name: 'main' })),
     section('alerts-title', 'Sessions', thresholds.row, margin.row, notifications.row),
+    section('programs-title', 'Programs', serve.row, endpointSlot(store)),
     section('clipboard-title', 'Clipboard', clipboard.row),
     section('app-title', 'App', theme.row, login.row),
     errorSlot,
     status,
   );
   thresholds.input.focus();
+}
+
+/** The slot under the preference where the endpoint's lines go; redrawn by `refreshEndpointRows`. */
+function endpointSlot(store: Store): HTMLElement {
+  const slot = h('div', { id: 'endpoint-slot' });
+  fillSlot(slot, store);
+  return slot;
+}
+
+/**
+ * The settings form is drawn once (a pushed state never wipes what is typed): only the endpoint's rows follow
+ * the state, redrawn when what they show changed, so the Copy button keeps its focus otherwise.
+ */
+export function refreshEndpointRows(root: HTMLElement, store: Store): void {
+  const slot = root.querySelector<HTMLElement>('#endpoint-slot');
+  if (slot) fillSlot(slot, store);
+}
+
+function fillSlot(slot: HTMLElement, store: Store): void {
+  const state = store.state;
+  const key = JSON.stringify([state?.preferences.serveEndpoint, state?.endpoint ?? null]);
+  if (slot.dataset.shown === key) return;
+  slot.dataset.shown = key;
+  slot.replaceChildren(...endpointRows(store, state));
+}
+
+/** The endpoint's two export lines (token masked) and the Copy button that copies them with the token. */
+function endpointRows(store: Store, state: AppState | undefined): HTMLElement[] {
+  if (!state?.preferences.serveEndpoint) return [];
+  const served = state.endpoint;
+  if (!served) {
+    return [
+      h(
+        'p',
+        { class: 'muted small', id: 'endpoint-idle' },
+        'Switch to a role: the endpoint serves the active one.',
+      ),
+    ];
+  }
+  const label = state.roles.find((r) => r.id === served.roleId)?.label ?? '?';
+  const copy = h('button', { class: 'secondary', id: 'endpoint-copy', type: 'button' }, 'Copy');
+  copy.addEventListener('click', () => void copyEndpointLines(store));
+  return [
+    h('p', { class: 'muted small' }, `Serving ${label}. Export these in a shell, then start the program:`),
+    h('pre', { class: 'endpoint-lines', id: 'endpoint-lines', tabindex: 0 }, served.maskedLines.join('\n')),
+    copy,
+  ];
 }

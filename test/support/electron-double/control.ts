@@ -2,8 +2,8 @@
 // acting on the Electron double as a user, the OS or another process would.
 import { existsSync } from 'node:fs';
 import { advanceClock } from './clock.js';
-import { app, ipcMain, powerMonitor, session } from './electron.js';
-import type { Command, IpcSender, MenuItemData, Reply, Snapshot } from './protocol.js';
+import { app, clipboard, ipcMain, powerMonitor, session } from './electron.js';
+import type { Command, CopiedEndpointUse, IpcSender, MenuItemData, Reply, Snapshot } from './protocol.js';
 import { electronEvent, recorded } from './recorder.js';
 import { FrameDouble, type MenuDouble, type MenuItemDouble, WebContentsDouble } from './widgets.js';
 
@@ -70,6 +70,8 @@ function parseCommand(message: unknown): Command {
     }
     case 'advance-clock':
       return { op, ms: Number(field(message, 'ms')), asleep: field(message, 'asleep') === true };
+    case 'use-copied-endpoint':
+      return { op, logs: text(message, 'logs') };
     default:
       throw new TypeError(`unknown command ${op}`);
   }
@@ -100,10 +102,34 @@ async function perform(command: Command): Promise<unknown> {
     case 'advance-clock':
       advanceClock(command.ms, command.asleep);
       return null;
+    case 'use-copied-endpoint':
+      return useCopiedEndpoint(command.logs);
     case 'quit':
       app.quit();
       return null;
   }
+}
+
+/** Exports the clipboard's two lines as a shell would and asks the endpoint, as an SDK would. */
+async function useCopiedEndpoint(logs: string): Promise<CopiedEndpointUse> {
+  const copied = await clipboard.readText();
+  const url = /^export AWS_CONTAINER_CREDENTIALS_FULL_URI=(\S+)$/m.exec(copied)?.[1];
+  const token = /^export AWS_CONTAINER_AUTHORIZATION_TOKEN=(\S+)$/m.exec(copied)?.[1];
+  if (!url || !token) throw new Error('the clipboard holds no endpoint lines');
+  const places = {
+    window: JSON.stringify(recorded.windows.map((w) => w.webContents.sent)),
+    argv: process.argv.join(' '),
+    calls: recorded.calls.join(' '),
+    logs,
+  };
+  const tokenSeenIn = Object.entries(places)
+    .filter(([, where]) => where.includes(token))
+    .map(([name]) => name);
+  const res = await fetch(url, { headers: { authorization: token } });
+  const body: unknown = await res.json();
+  const key =
+    typeof body === 'object' && body !== null && 'AccessKeyId' in body ? body.AccessKeyId : undefined;
+  return { status: res.status, ...(typeof key === 'string' ? { accessKeyId: key } : {}), tokenSeenIn };
 }
 
 function liveTray() {

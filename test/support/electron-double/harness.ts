@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { makeSandbox, type Sandbox } from '../sandbox.js';
 import {
   type Command,
+  type CopiedEndpointUse,
   type ExitReport,
   type IpcSender,
   PLATFORM_VARIABLE,
@@ -35,6 +36,8 @@ export interface DoubleApp {
   /** Invokes an IPC channel as `from`; resolves to the handler's value, rejects with Electron's error. */
   invoke(channel: string, args: unknown[], from?: IpcSender): Promise<unknown>;
   power(event: 'resume' | 'unlock-screen' | 'suspend'): Promise<void>;
+  /** Uses the endpoint lines on the app's clipboard inside the app's process (the token stays there). */
+  useCopiedEndpoint(): Promise<CopiedEndpointUse>;
   /** Moves the app's clock forward awake (due timers fire) or asleep (no timer runs until moved awake again). */
   advanceClock(ms: number, options?: { asleep?: boolean }): Promise<void>;
   /** Quits as the app's own Quit does; resolves with the double's report once the process has exited. */
@@ -130,6 +133,7 @@ export async function launchApp(options: LaunchOptions = {}): Promise<DoubleApp>
       void (await send({ op: 'notification-action', notification, action })),
     invoke: (channel, args, from = 'window') => send({ op: 'invoke', channel, args, from }),
     power: async (event) => void (await send({ op: 'power', event })),
+    useCopiedEndpoint: async () => parseEndpointUse(await send({ op: 'use-copied-endpoint', logs: printed })),
     advanceClock: async (ms, { asleep = false } = {}) =>
       void (await send({ op: 'advance-clock', ms, asleep })),
     async quit() {
@@ -216,6 +220,25 @@ function isSnapshot(value: unknown): value is Snapshot {
     'notifications' in value &&
     Array.isArray(value.notifications)
   );
+}
+
+function parseEndpointUse(value: unknown): CopiedEndpointUse {
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    !('status' in value) ||
+    typeof value.status !== 'number' ||
+    !('tokenSeenIn' in value) ||
+    !Array.isArray(value.tokenSeenIn)
+  ) {
+    throw new TypeError('the double sent a malformed endpoint answer');
+  }
+  const key = 'accessKeyId' in value && typeof value.accessKeyId === 'string' ? value.accessKeyId : undefined;
+  return {
+    status: value.status,
+    ...(key ? { accessKeyId: key } : {}),
+    tokenSeenIn: value.tokenSeenIn.map(String),
+  };
 }
 
 function parseSnapshot(value: unknown): Snapshot {

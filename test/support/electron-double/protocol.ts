@@ -62,7 +62,18 @@ export type Command =
   | { op: 'invoke'; channel: string; args: unknown[]; from: IpcSender }
   | { op: 'power'; event: 'resume' | 'unlock-screen' | 'suspend' }
   | { op: 'advance-clock'; ms: number; asleep: boolean }
+  | { op: 'use-copied-endpoint'; logs: string }
   | { op: 'quit' };
+
+/**
+ * What the app's process found using the endpoint lines on the clipboard (the token itself never leaves it):
+ * the answer, and where else the token showed up (the window's events, argv, the recorded calls, `logs`).
+ */
+export interface CopiedEndpointUse {
+  status: number;
+  accessKeyId?: string;
+  tokenSeenIn: string[];
+}
 
 /** The answer to one command. */
 export type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
