@@ -3,7 +3,8 @@ import { applyImport, planImport } from '../../core/import.js';
 import { type Command, flag } from '../args.js';
 import { awsLocation, withCore } from '../context.js';
 import { printJson } from '../output.js';
-import { identityProcessCommand } from './setup-profile.js';
+import { identityProcessCommand } from '../../core/credential-process-command.js';
+import { thisRolebar } from './setup-profile.js';
 
 const importCommand: Command = {
   spec: {
@@ -37,7 +38,7 @@ const importCommand: Command = {
       }
       const result = await applyImport(core, location, {
         removePlaintextKeys: flag(args, 'remove-plaintext-keys'),
-        identityProcess: (name) => identityProcessCommand(name),
+        identityProcess: (name) => identityProcessCommand(name, thisRolebar()),
       });
       if (flag(args, 'json')) {
         printJson(io, {
