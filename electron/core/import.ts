@@ -43,6 +43,8 @@ export interface ImportResult {
   keysRemovedFrom: string[];
   /** The copies of the credentials file kept before keys were removed. */
   backups: string[];
+  /** Profiles whose plaintext keys were asked to go but stay, each with why. */
+  keysKept: Array<{ profile: string; detail: string }>;
 }
 
 export interface ImportOptions {
@@ -326,7 +328,14 @@ export async function applyImport(
   }
   const { profiles } = await readAwsProfiles(location);
   const decisions = decide(core, profiles);
-  const result: ImportResult = { identities: [], roles: [], skipped: [], keysRemovedFrom: [], backups: [] };
+  const result: ImportResult = {
+    identities: [],
+    roles: [],
+    skipped: [],
+    keysRemovedFrom: [],
+    backups: [],
+    keysKept: [],
+  };
   const sources = new Map<string, RoleSource>();
   const pending = [...decisions];
   const created: Created[] = [];
@@ -370,6 +379,15 @@ export async function applyImport(
     for (const p of profiles.values()) {
       const keys = keysOf(p);
       if (!keys || !p.inCredentialsFile.has('aws_access_key_id')) continue;
+      if (roleProfile(p)?.sourceProfile === p.name) {
+        // botocore and the SDKs let a profile source itself only with keys in it (else "Infinite loop").
+        result.keysKept.push({
+          profile: p.name,
+          detail:
+            'its role_arn sources its own keys, which the AWS tools allow only with the keys in the profile; point source_profile at another profile, then run this again',
+        });
+        continue;
+      }
       const identity = core.identities.find(p.name);
       if (identity?.kind !== 'iam-user' || identity.accessKeyId !== keys.keyId) continue;
       if ((await core.identities.secretOf(identity.id)) !== keys.secret) continue;

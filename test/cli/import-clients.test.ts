@@ -22,14 +22,19 @@ const CREDENTIALS = [
   `AWS_Access_Key_Id = ${SEED_KEYS.alice.accessKeyId}`,
   `AWS_Secret_Access_Key = ${SEED_KEYS.alice.secretAccessKey}`,
   '',
+  '[selfie]',
+  `aws_access_key_id = ${SEED_KEYS.carol.accessKeyId}`,
+  `aws_secret_access_key = ${SEED_KEYS.carol.secretAccessKey}`,
+  '',
 ].join('\n');
-const CONFIG = `[default]\nregion = us-east-1\n\n[profile user-ro]\nrole_arn = ${SEED_ROLES.readonly}\nsource_profile = default\n`;
+const CONFIG = `[default]\nregion = us-east-1\n\n[profile user-ro]\nrole_arn = ${SEED_ROLES.readonly}\nsource_profile = default\n\n[profile selfie]\nrole_arn = ${SEED_ROLES.readonly}\nsource_profile = selfie\n`;
 const ALICE_ARN = 'arn:aws:iam::111111111111:user/alice';
 const READONLY_SESSION = /^arn:aws:sts::222222222222:assumed-role\/readonly\//;
 
 describe('import --remove-plaintext-keys keeps the user’s profiles working in the AWS clients', () => {
   let w: CliWorld | undefined;
   let proxy: AwsProxy | undefined;
+  let imported = '';
   const world = () => {
     assert.ok(w, 'the world started');
     return w;
@@ -43,6 +48,7 @@ describe('import --remove-plaintext-keys keeps the user’s profiles working in 
     writeFileSync(started.sandbox.configFile, CONFIG);
     const run = await started.rolebar(['import', '--remove-plaintext-keys']);
     assert.equal(run.code, 0, explain(run));
+    imported = run.stdout;
   });
   after(async () => {
     await proxy?.close();
@@ -103,6 +109,22 @@ describe('import --remove-plaintext-keys keeps the user’s profiles working in 
     assert.equal(py.code, 0, explain(py));
     assert.match(py.stdout, READONLY_SESSION);
     assertWentThroughTheChain(w);
+  });
+
+  it('a profile whose role sources its own keys keeps them (the AWS tools allow that only with keys in it)', async () => {
+    const w = world();
+    assert.match(w.files().credentials ?? '', /\[selfie\]\naws_access_key_id = /);
+    assert.match(imported, /kept the plaintext keys of \[selfie\]: its role_arn sources its own keys/);
+    const aws = await w.run(
+      awsCliPath(),
+      ['sts', 'get-caller-identity', '--profile', 'selfie', '--output', 'json'],
+      {
+        env: { ...proxy?.env, AWS_DEFAULT_REGION: 'us-east-1' },
+      },
+    );
+    assert.equal(aws.code, 0, explain(aws));
+    assert.match(JSON.parse(aws.stdout).Arn, READONLY_SESSION);
+    w.emu.clearRequests();
   });
 
   it('the AWS SDK v3 default chain gets the role of a role_arn + source_profile = default profile', async () => {

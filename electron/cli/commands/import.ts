@@ -46,6 +46,7 @@ const importCommand: Command = {
           roles: result.roles.map((r) => r.label),
           skipped: result.skipped,
           keysRemovedFrom: result.keysRemovedFrom,
+          keysKept: result.keysKept,
           backups: result.backups,
         });
         return 0;
@@ -59,6 +60,7 @@ const importCommand: Command = {
           `Replaced the plaintext keys of ${result.keysRemovedFrom.join(', ')} with credential_process (rolebar credential-process --identity, served from the keychain); backup: ${result.backups.join(', ')}`,
         );
       }
+      for (const k of result.keysKept) io.out(`  kept the plaintext keys of [${k.profile}]: ${k.detail}`);
       return 0;
     }),
 };
