@@ -375,10 +375,11 @@ export async function applyImport(
     // Every profile whose keys Rolebar now holds — imported just now or by an earlier import — loses its
     // plaintext copy, but only when the keychain has exactly the same key pair; a credential_process line
     // serving that identity takes its place in the same write, so profiles built on it keep working.
-    const replacements: KeyReplacement[] = [];
+    // Keys live where botocore found them: the credentials file's copy wins, else the config file's.
+    const replacements = { credentials: [] as KeyReplacement[], config: [] as KeyReplacement[] };
     for (const p of profiles.values()) {
       const keys = keysOf(p);
-      if (!keys || !p.inCredentialsFile.has('aws_access_key_id')) continue;
+      if (!keys) continue;
       if (roleProfile(p)?.sourceProfile === p.name) {
         // botocore and the SDKs let a profile source itself only with keys in it (else "Infinite loop").
         result.keysKept.push({
@@ -391,15 +392,24 @@ export async function applyImport(
       const identity = core.identities.find(p.name);
       if (identity?.kind !== 'iam-user' || identity.accessKeyId !== keys.keyId) continue;
       if ((await core.identities.secretOf(identity.id)) !== keys.secret) continue;
-      replacements.push({
+      const file = p.inCredentialsFile.has('aws_access_key_id') ? 'credentials' : 'config';
+      replacements[file].push({
         profile: p.name,
         accessKeyId: keys.keyId,
         credentialProcess: serve(identity.name),
       });
     }
-    const replaced = await replacePlaintextKeys(replacements, location);
-    result.keysRemovedFrom.push(...replaced.replaced);
-    if (replaced.backup) result.backups.push(replaced.backup);
+    for (const file of ['credentials', 'config'] as const) {
+      if (replacements[file].length === 0) continue;
+      const replaced = await replacePlaintextKeys(replacements[file], location, file);
+      result.keysRemovedFrom.push(...replaced.replaced);
+      if (replaced.backup) result.backups.push(replaced.backup);
+      for (const r of replacements[file].filter((x) => !replaced.replaced.includes(x.profile)))
+        result.keysKept.push({
+          profile: r.profile,
+          detail: `its keys were not found as read in the ${file} file (changed meanwhile?); import again`,
+        });
+    }
   }
   return result;
 }

@@ -27,7 +27,7 @@ const CREDENTIALS = [
   `aws_secret_access_key = ${SEED_KEYS.carol.secretAccessKey}`,
   '',
 ].join('\n');
-const CONFIG = `[default]\nregion = us-east-1\n\n[profile user-ro]\nrole_arn = ${SEED_ROLES.readonly}\nsource_profile = default\n\n[profile selfie]\nrole_arn = ${SEED_ROLES.readonly}\nsource_profile = selfie\n`;
+const CONFIG = `[default]\nregion = us-east-1\n\n[profile user-ro]\nrole_arn = ${SEED_ROLES.readonly}\nsource_profile = default\n\n[profile selfie]\nrole_arn = ${SEED_ROLES.readonly}\nsource_profile = selfie\n\n[profile in-config]\naws_access_key_id = ${SEED_KEYS.devRoot.accessKeyId}\naws_secret_access_key = ${SEED_KEYS.devRoot.secretAccessKey}\n`;
 const ALICE_ARN = 'arn:aws:iam::111111111111:user/alice';
 const READONLY_SESSION = /^arn:aws:sts::222222222222:assumed-role\/readonly\//;
 
@@ -69,7 +69,21 @@ describe('import --remove-plaintext-keys keeps the user’s profiles working in 
     );
     const dir = path.dirname(w.sandbox.credentialsFile);
     const backups = readdirSafe(dir).filter((f) => f.includes('rolebar-backup'));
-    assert.equal(backups.length, 1, 'one backup for the run');
+    assert.deepEqual(
+      backups.map((f) => f.split('.')[0]).sort(),
+      ['config', 'credentials'],
+      'one backup per file for the run',
+    );
+    // Keys kept in the config file go too, replaced there.
+    const config = readFileSync(w.sandbox.configFile, 'utf8');
+    assert.ok(
+      !config.includes(SEED_KEYS.devRoot.secretAccessKey),
+      'no plaintext secret left in the config file',
+    );
+    assert.match(
+      config,
+      /\[profile in-config\]\ncredential_process = \S+ \S+credential-process\.mjs credential-process --identity in-config\n/,
+    );
   });
 
   it('credential-process --identity serves a short session, and the same one again from the cache', async () => {
@@ -109,6 +123,20 @@ describe('import --remove-plaintext-keys keeps the user’s profiles working in 
     assert.equal(py.code, 0, explain(py));
     assert.match(py.stdout, READONLY_SESSION);
     assertWentThroughTheChain(w);
+  });
+
+  it('the AWS CLI v2 signs with a profile whose keys were in the config file', async () => {
+    const w = world();
+    const aws = await w.run(
+      awsCliPath(),
+      ['sts', 'get-caller-identity', '--profile', 'in-config', '--output', 'json'],
+      {
+        env: { ...proxy?.env, AWS_DEFAULT_REGION: 'us-east-1' },
+      },
+    );
+    assert.equal(aws.code, 0, explain(aws));
+    assert.equal(JSON.parse(aws.stdout).Account, '111111111111');
+    w.emu.clearRequests();
   });
 
   it('a profile whose role sources its own keys keeps them (the AWS tools allow that only with keys in it)', async () => {
