@@ -10,13 +10,13 @@ const importCommand: Command = {
   spec: {
     name: 'import',
     summary:
-      'Imports ~/.aws: profiles with access keys become identities (their secrets go to the keychain), role_arn profiles become roles. The files are not changed unless --remove-plaintext-keys is given (a backup is kept first).',
+      'Imports ~/.aws: profiles with access keys become identities (their secrets go to the keychain), role_arn profiles become roles. The files are not changed unless --remove-plaintext-keys is given: then each key pair is replaced by a credential_process line serving it from the keychain (a backup is kept first).',
     synopsis: 'import [--dry-run] [--remove-plaintext-keys] [--json]',
     options: {
       'dry-run': { type: 'boolean', help: 'show what would be imported, change nothing' },
       'remove-plaintext-keys': {
         type: 'boolean',
-        help: 'after importing, remove the imported keys from the credentials file',
+        help: 'after importing, replace the keys in ~/.aws with credential_process lines that serve them from the keychain',
       },
       json: { type: 'boolean', help: 'print JSON' },
     },
