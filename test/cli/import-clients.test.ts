@@ -39,6 +39,11 @@ describe('import --remove-plaintext-keys keeps the user’s profiles working in 
     assert.ok(w, 'the world started');
     return w;
   };
+  /** `aws sts get-caller-identity --profile PROFILE` through the CLI's own chain, STS reached via the proxy. */
+  const callerIdentity = (w: CliWorld, profile: string) =>
+    w.run(awsCliPath(), ['sts', 'get-caller-identity', '--profile', profile, '--output', 'json'], {
+      env: { ...proxy?.env, AWS_DEFAULT_REGION: 'us-east-1' },
+    });
   before(async () => {
     const started = await startCliWorld('cli-import-clients');
     w = started;
@@ -101,13 +106,7 @@ describe('import --remove-plaintext-keys keeps the user’s profiles working in 
 
   it('the AWS CLI v2 gets the role of a role_arn + source_profile = default profile', async () => {
     const w = world();
-    const aws = await w.run(
-      awsCliPath(),
-      ['sts', 'get-caller-identity', '--profile', 'user-ro', '--output', 'json'],
-      {
-        env: { ...proxy?.env, AWS_DEFAULT_REGION: 'us-east-1' },
-      },
-    );
+    const aws = await callerIdentity(w, 'user-ro');
     assert.equal(aws.code, 0, explain(aws));
     assert.match(JSON.parse(aws.stdout).Arn, READONLY_SESSION);
     assertWentThroughTheChain(w);
@@ -127,13 +126,7 @@ describe('import --remove-plaintext-keys keeps the user’s profiles working in 
 
   it('the AWS CLI v2 signs with a profile whose keys were in the config file', async () => {
     const w = world();
-    const aws = await w.run(
-      awsCliPath(),
-      ['sts', 'get-caller-identity', '--profile', 'in-config', '--output', 'json'],
-      {
-        env: { ...proxy?.env, AWS_DEFAULT_REGION: 'us-east-1' },
-      },
-    );
+    const aws = await callerIdentity(w, 'in-config');
     assert.equal(aws.code, 0, explain(aws));
     assert.equal(JSON.parse(aws.stdout).Account, '111111111111');
     w.emu.clearRequests();
@@ -143,13 +136,7 @@ describe('import --remove-plaintext-keys keeps the user’s profiles working in 
     const w = world();
     assert.match(w.files().credentials ?? '', /\[selfie\]\naws_access_key_id = /);
     assert.match(imported, /kept the plaintext keys of \[selfie\]: its role_arn sources its own keys/);
-    const aws = await w.run(
-      awsCliPath(),
-      ['sts', 'get-caller-identity', '--profile', 'selfie', '--output', 'json'],
-      {
-        env: { ...proxy?.env, AWS_DEFAULT_REGION: 'us-east-1' },
-      },
-    );
+    const aws = await callerIdentity(w, 'selfie');
     assert.equal(aws.code, 0, explain(aws));
     assert.match(JSON.parse(aws.stdout).Arn, READONLY_SESSION);
     w.emu.clearRequests();
