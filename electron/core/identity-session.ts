@@ -5,7 +5,6 @@ import type { AssumeContext } from './assume.js';
 import { targetFor } from './assume.js';
 import { RolebarError } from './errors.js';
 import { type MfaSession, keepMfaSession, readMfaSession, startMfaSession } from './mfa-session.js';
-import { DEFAULT_MFA_SESSION_SECONDS } from './model.js';
 import { isLive } from './session-live.js';
 
 /** The serial stored with a session started without MFA: never equal to a device's, so no MFA step reuses it. */
@@ -53,10 +52,12 @@ export async function identitySession(
     }
     return startMfaSession(ctx, identity, credentials, identity.mfaSerial, options.mfaCode, target);
   }
+  // No duration: AWS's default is the longest it allows, 12 hours for an IAM user and 1 hour for root keys
+  // (which refuse anything longer).
   const answer = await ctx.sts.getSessionToken(
     target,
     credentials,
-    { DurationSeconds: DEFAULT_MFA_SESSION_SECONDS },
+    {},
     { action: 'GetSessionToken', accessKeyId: credentials.accessKeyId, source: identity.name },
   );
   return keepMfaSession(ctx.secrets, identity.id, { ...answer.value, serial: NO_MFA });

@@ -9,7 +9,7 @@ import { readSharedFile } from './aws-files/file-update.js';
 import { type IniDocument, fromBytes, sectionValues } from './aws-files/ini.js';
 import type { AwsFileKind } from './aws-files/sections.js';
 import * as rules from './rules/fields.js';
-import { type TextRule, shown } from './rules/fields.js';
+import { type TextRule, profileNameFromLabel, shown } from './rules/fields.js';
 import { durationSeconds, rangeProblem } from './rules/limits.js';
 
 /** One profile as botocore sees it: both files merged. */
@@ -144,4 +144,48 @@ export function settingsProblem(p: AwsProfile): string | undefined {
       return `duration_seconds = ${shown(duration)} is not whole seconds from 900 to 43200. ${problem.hint}`;
   }
   return undefined;
+}
+
+/** A role profile's settings, as the AWS CLI names them. */
+export interface RoleProfile {
+  roleArn: string;
+  sourceProfile?: string | undefined;
+  credentialSource?: string | undefined;
+  mfaSerial?: string | undefined;
+  externalId?: string | undefined;
+  sessionName?: string | undefined;
+  duration?: number | undefined;
+  region?: string | undefined;
+}
+
+/** A profile's role settings (undefined without role_arn); values are checked by settingsProblem. */
+export function roleProfile(p: AwsProfile): RoleProfile | undefined {
+  const get = (key: string) => p.values.get(key);
+  const roleArn = get('role_arn');
+  if (!roleArn) return undefined;
+  const duration = get('duration_seconds');
+  return {
+    roleArn,
+    sourceProfile: get('source_profile'),
+    credentialSource: get('credential_source'),
+    mfaSerial: get('mfa_serial'),
+    externalId: get('external_id'),
+    sessionName: get('role_session_name'),
+    duration: duration ? Number.parseInt(duration, 10) : undefined,
+    region: get('region'),
+  };
+}
+
+/** The profile an imported role's sessions are written to: its name made valid, then `-rolebar`. */
+export function rolebarProfileOf(profile: string): string {
+  const base = profileNameFromLabel(profile);
+  return base === '' ? '' : `${base}-rolebar`; // nothing usable left (`🚀`): refused by the profile name rule
+}
+
+/** Long-term keys in a profile (either file), or undefined. */
+export function keysOf(p: AwsProfile): { keyId: string; secret: string } | undefined {
+  const keyId = p.values.get('aws_access_key_id');
+  const secret = p.values.get('aws_secret_access_key');
+  if (!keyId || !secret || p.values.get('aws_session_token')) return undefined;
+  return { keyId, secret };
 }

@@ -2,11 +2,23 @@ import { type AwsLocationOptions } from './aws-files/index.js';
 import { type KeyReplacement, replacePlaintextKeys } from './aws-files/replace-keys.js';
 import { RolebarError } from './errors.js';
 import { OWNER_KEY, OWNER_VALUE } from './aws-files/sections.js';
-import { type AwsProfile, readAwsProfiles, settingsProblem } from './import-read.js';
+import {
+  type AwsProfile,
+  keysOf,
+  readAwsProfiles,
+  type RoleProfile,
+  roleProfile,
+  rolebarProfileOf,
+  settingsProblem,
+} from './import-read.js';
 import { ssoImportStep, ssoProfileOf } from './import-sso.js';
 import type { RolebarCore } from './core.js';
-import { CREDENTIAL_SOURCES, type Identity, type Role, type RoleSource } from './model.js';
-import { profileName as profileNameRule } from './rules/fields.js';
+import { CREDENTIAL_SOURCES, type Identity, profileNameOf, type Role, type RoleSource } from './model.js';
+import {
+  identityName as identityNameRule,
+  label as labelRule,
+  profileName as profileNameRule,
+} from './rules/fields.js';
 
 /** One thing an import would do, in words for the preview. */
 export interface ImportItem {
@@ -32,6 +44,8 @@ export interface ImportResult {
   keysRemovedFrom: string[];
   /** The copies of the credentials file kept before keys were removed. */
   backups: string[];
+  /** Profiles whose plaintext keys were asked to go but stay, each with why. */
+  keysKept: Array<{ profile: string; detail: string }>;
 }
 
 export interface ImportOptions {
@@ -42,43 +56,6 @@ export interface ImportOptions {
    * needed with `removePlaintextKeys`, since every removed key pair is replaced by it in the same write.
    */
   identityProcess?: (identityName: string) => string;
-}
-
-/** A role profile's settings, as the AWS CLI names them. */
-interface RoleProfile {
-  roleArn: string;
-  sourceProfile?: string | undefined;
-  credentialSource?: string | undefined;
-  mfaSerial?: string | undefined;
-  externalId?: string | undefined;
-  sessionName?: string | undefined;
-  duration?: number | undefined;
-  region?: string | undefined;
-}
-
-function roleProfile(p: AwsProfile): RoleProfile | undefined {
-  const get = (key: string) => p.values.get(key);
-  const roleArn = get('role_arn');
-  if (!roleArn) return undefined;
-  const duration = get('duration_seconds');
-  return {
-    roleArn,
-    sourceProfile: get('source_profile'),
-    credentialSource: get('credential_source'),
-    mfaSerial: get('mfa_serial'),
-    externalId: get('external_id'),
-    sessionName: get('role_session_name'),
-    duration: duration ? Number.parseInt(duration, 10) : undefined,
-    region: get('region'),
-  };
-}
-
-/** Long-term keys in a profile (either file), or undefined. */
-function keysOf(p: AwsProfile): { keyId: string; secret: string } | undefined {
-  const keyId = p.values.get('aws_access_key_id');
-  const secret = p.values.get('aws_secret_access_key');
-  if (!keyId || !secret || p.values.get('aws_session_token')) return undefined;
-  return { keyId, secret };
 }
 
 /** Why a profile Rolebar does not take stays as it is, or undefined for a profile Rolebar may import. */
@@ -179,6 +156,15 @@ function decide(
     const selfSourced = role?.sourceProfile === p.name;
     if (role) roleProfiles.push(p);
     if (keys && (!role || selfSourced)) {
+      const badName = identityNameRule.problem(p.name);
+      if (badName) {
+        skip(
+          p.name,
+          `its name cannot be an identity's: ${badName.message} Rename the profile, then import again`,
+          true,
+        );
+        continue;
+      }
       if (identityNames.has(p.name)) {
         skip(p.name, 'an identity with this name already exists');
         continue;
@@ -211,15 +197,31 @@ function decide(
     }
   }
 
+  // Each role's sessions go to a profile named after it (`quoted name` → `quoted-name-rolebar`); the first
+  // profile in the files to claim a name keeps it, and an existing role's profile is never taken.
+  const profileOwners = new Map<string, string>(
+    core.roles.list().map((r) => [profileNameOf(r), `role "${r.label}"`]),
+  );
+  for (const p of roleProfiles) {
+    const profile = rolebarProfileOf(p.name);
+    if (!profileOwners.has(profile)) profileOwners.set(profile, p.name);
+  }
   // Roles come second, once their sources are known; a role on a broken source is skipped in turn.
   const roleProblem = (p: AwsProfile, role: RoleProfile): string | undefined => {
     if (roleLabels.has(p.name)) return 'a role with this label already exists';
+    const badLabel = labelRule.problem(p.name);
+    if (badLabel)
+      return `its name cannot be a role's label: ${badLabel.message} Rename the profile, then import again`;
     if (role.sourceProfile && role.credentialSource)
       return 'has both source_profile and credential_source, which the AWS CLI refuses; keep one of them';
     if (!role.sourceProfile && !role.credentialSource)
       return 'role_arn without source_profile or credential_source: nothing to assume it from';
-    if (profileNameRule.problem(`${p.name}-rolebar`))
-      return 'its name cannot be used for a Rolebar profile (letters, digits and - _ . @ + / : , only)';
+    const profile = rolebarProfileOf(p.name);
+    if (profileNameRule.problem(profile))
+      return `its name gives no usable Rolebar profile name ("${profile}": letters, digits and - _ . @ + / : , only)`;
+    const owner = profileOwners.get(profile);
+    if (owner !== p.name)
+      return `its Rolebar profile "${profile}" would be the same as ${owner ?? 'another'}'s`;
     if (role.credentialSource && !CREDENTIAL_SOURCES.some((c) => c === role.credentialSource))
       return `unknown credential_source ${role.credentialSource} (the AWS CLI knows ${CREDENTIAL_SOURCES.join(', ')})`;
     const source = role.sourceProfile;
@@ -262,7 +264,7 @@ function decide(
       item: {
         action: 'add-role',
         profile: p.name,
-        detail: `${role.roleArn} from ${source}${role.mfaSerial ? ', with MFA' : ''}; sessions written as profile "${p.name}-rolebar" (the role_arn profile "${p.name}" stays as it is)`,
+        detail: `${role.roleArn} from ${source}${role.mfaSerial ? ', with MFA' : ''}; sessions written as profile "${rolebarProfileOf(p.name)}" (the role_arn profile "${p.name}" stays as it is)`,
       },
       apply: async (sources, created) => {
         const from = await resolveSource(core, role, sources, created);
@@ -276,7 +278,7 @@ function decide(
           externalId: role.externalId,
           durationSeconds: role.duration,
           region: role.region,
-          profileName: `${p.name}-rolebar`,
+          profileName: rolebarProfileOf(p.name),
         });
         created.push({ kind: 'role', id: added.id });
         // The profile's mfa_serial is the device of the identity the chain starts from.
@@ -344,7 +346,14 @@ export async function applyImport(
   }
   const { profiles, ssoSessions } = await readAwsProfiles(location);
   const decisions = decide(core, profiles, ssoSessions);
-  const result: ImportResult = { identities: [], roles: [], skipped: [], keysRemovedFrom: [], backups: [] };
+  const result: ImportResult = {
+    identities: [],
+    roles: [],
+    skipped: [],
+    keysRemovedFrom: [],
+    backups: [],
+    keysKept: [],
+  };
   const sources = new Map<string, RoleSource>();
   const pending = [...decisions];
   const created: Created[] = [];
@@ -384,22 +393,41 @@ export async function applyImport(
     // Every profile whose keys Rolebar now holds — imported just now or by an earlier import — loses its
     // plaintext copy, but only when the keychain has exactly the same key pair; a credential_process line
     // serving that identity takes its place in the same write, so profiles built on it keep working.
-    const replacements: KeyReplacement[] = [];
+    // Keys live where botocore found them: the credentials file's copy wins, else the config file's.
+    const replacements = { credentials: [] as KeyReplacement[], config: [] as KeyReplacement[] };
     for (const p of profiles.values()) {
       const keys = keysOf(p);
-      if (!keys || !p.inCredentialsFile.has('aws_access_key_id')) continue;
+      if (!keys) continue;
+      if (roleProfile(p)?.sourceProfile === p.name) {
+        // botocore and the SDKs let a profile source itself only with keys in it (else "Infinite loop").
+        result.keysKept.push({
+          profile: p.name,
+          detail:
+            'its role_arn sources its own keys, which the AWS tools allow only with the keys in the profile; point source_profile at another profile, then run this again',
+        });
+        continue;
+      }
       const identity = core.identities.find(p.name);
       if (identity?.kind !== 'iam-user' || identity.accessKeyId !== keys.keyId) continue;
       if ((await core.identities.secretOf(identity.id)) !== keys.secret) continue;
-      replacements.push({
+      const file = p.inCredentialsFile.has('aws_access_key_id') ? 'credentials' : 'config';
+      replacements[file].push({
         profile: p.name,
         accessKeyId: keys.keyId,
         credentialProcess: serve(identity.name),
       });
     }
-    const replaced = await replacePlaintextKeys(replacements, location);
-    result.keysRemovedFrom.push(...replaced.replaced);
-    if (replaced.backup) result.backups.push(replaced.backup);
+    for (const file of ['credentials', 'config'] as const) {
+      if (replacements[file].length === 0) continue;
+      const replaced = await replacePlaintextKeys(replacements[file], location, file);
+      result.keysRemovedFrom.push(...replaced.replaced);
+      if (replaced.backup) result.backups.push(replaced.backup);
+      for (const r of replacements[file].filter((x) => !replaced.replaced.includes(x.profile)))
+        result.keysKept.push({
+          profile: r.profile,
+          detail: `its keys were not found as read in the ${file} file (changed meanwhile?); import again`,
+        });
+    }
   }
   return result;
 }

@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, clipboard, powerMonitor, session, shell } from 'electron';
 import ElectronStore from 'electron-store';
 import { createCore } from '../core/core.js';
+import { findRolebarEntry } from '../core/credential-process-command.js';
 import { DEFAULT_KEYCHAIN_SERVICE, openKeychain } from '../core/keychain.js';
 import { utilityProcessHelper } from './keychain-process.js';
 import { APP_NAME, settingsDir } from '../core/paths.js';
@@ -113,6 +114,13 @@ async function start(): Promise<void> {
     // Identity Center's sign-in page: the URL is built by the core from the identity's region (or the endpoint
     // setting), never from a page's content.
     openExternal: (url) => shell.openExternal(url),
+    rolebarEntry: () =>
+      findRolebarEntry({
+        cliDir: path.join(outDir, 'cli'),
+        execPath: process.execPath,
+        runsOnNode: process.versions.electron === undefined,
+        env,
+      }),
     onStateChanged: (state) => {
       lastState = state;
       for (const listener of stateListeners) listener(state);

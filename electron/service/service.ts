@@ -16,7 +16,7 @@ import { activeSessionOf } from '../core/session-live.js';
 import { applyImport, planImport } from '../core/import.js';
 import type { Role } from '../core/model.js';
 import type { Preferences, Settings } from '../core/settings.js';
-import { quoteForCredentialProcess } from '../cli/commands/setup-profile.js';
+import { identityProcessCommand, type RolebarEntry } from '../core/credential-process-command.js';
 import { type ClipboardLike, createSecretClipboard, realTimers, type Timers } from './clipboard.js';
 import { createAppEndpoint } from './app-endpoint.js';
 import { iamHandlers } from './iam.js';
@@ -36,6 +36,8 @@ export interface ServiceDeps {
   clipboard: ClipboardLike;
   app: AppInfo;
   location: AwsLocationOptions;
+  /** Where credential_process lines find the Rolebar command line (throws a RolebarError when it cannot). */
+  rolebarEntry?: () => RolebarEntry;
   now?: () => number;
   timers?: Timers;
   /** Opens a sign-in page in the user's browser (Identity Center); the main process passes shell.openExternal. */
@@ -261,11 +263,9 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
     'import:preview': () => attempt(async () => (await planImport(core, deps.location)).items, false),
     'import:apply': ({ removePlaintextKeys }: Arg<'import:apply'>) =>
       attempt(async () => {
-        // The window does not know where the command line is: the line names `rolebar` on PATH.
-        const identityProcess = (name: string) =>
-          ['rolebar', 'credential-process', '--identity', name]
-            .map((word) => quoteForCredentialProcess(word))
-            .join(' ');
+        // Found before anything changes: a removed key pair needs its credential_process line in the same write.
+        const at = removePlaintextKeys ? deps.rolebarEntry?.() : undefined;
+        const identityProcess = at && ((name: string) => identityProcessCommand(name, at));
         const result = await applyImport(core, deps.location, { removePlaintextKeys, identityProcess });
         return {
           identities: result.identities.length,

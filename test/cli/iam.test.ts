@@ -158,9 +158,15 @@ describe('rolebar role discover, policy and revoke against the emulator’s IAM'
     );
     assert.doesNotMatch(files.credentials ?? '', /^\[prod-ro\]/m);
 
-    // The next credential-process assumes a fresh session, which the revoke policy lets through.
+    // The next export (like credential-process, exec and console: one session layer) assumes a fresh session,
+    // which the revoke policy lets through, and credential-process then serves that one.
+    const exported = await rolebar(['export', 'prod-ro', '--format', 'dotenv']);
+    assert.equal(exported.code, 0, explain(exported));
+    const exportedKey = /^AWS_ACCESS_KEY_ID=(\S+)$/m.exec(exported.stdout)?.[1];
+    assert.ok(exportedKey && exportedKey !== beforeKey, 'export hands out a fresh session');
     const afterKey = await keyOf();
     assert.notEqual(afterKey, beforeKey);
+    assert.equal(afterKey, exportedKey);
     const fresh = await rolebar(['role', 'discover', '--using', 'prod-ro']);
     assert.equal(fresh.code, 0, explain(fresh));
   });

@@ -1,15 +1,15 @@
 // After `import --remove-plaintext-keys`, the user's own profiles keep working in the real AWS clients: [default]
 // now serves alice from the keychain through `rolebar credential-process --identity`, and a user's role_arn +
-// source_profile = default profile still gets the role. The AWS CLI at /usr/bin/aws (2.9) and Debian's boto3
-// (1.29) predate AWS_ENDPOINT_URL_STS: the CLI is checked on [default] itself with --endpoint-url, boto3 has its
-// STS clients pointed at the emulator in the script, and SDK v3's fromIni through its clientConfig.
+// source_profile = default profile still gets the role. Each client goes through its own credential chain: the
+// source credentials from Rolebar's credential_process line, then AssumeRole to the role. The AWS CLI at
+// /usr/bin/aws (2.9) and Debian's boto3 (1.29) predate AWS_ENDPOINT_URL_STS: they reach the emulator through an
+// HTTPS proxy (test/support/aws-proxy.ts) as if it were sts.amazonaws.com; the SDK v3 through its endpoint setting.
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fromIni } from '@aws-sdk/credential-provider-ini';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { SEED_KEYS, SEED_ROLES } from '../../electron/emulator/index.js';
+import { type AwsProxy, startAwsProxy } from '../support/aws-proxy.js';
 import { awsCliPath } from '../support/prerequisites.js';
 import { type CliWorld, explain, startCliWorld } from './helpers.js';
 
@@ -22,23 +22,46 @@ const CREDENTIALS = [
   `AWS_Access_Key_Id = ${SEED_KEYS.alice.accessKeyId}`,
   `AWS_Secret_Access_Key = ${SEED_KEYS.alice.secretAccessKey}`,
   '',
+  '[selfie]',
+  `aws_access_key_id = ${SEED_KEYS.carol.accessKeyId}`,
+  `aws_secret_access_key = ${SEED_KEYS.carol.secretAccessKey}`,
+  '',
 ].join('\n');
-const CONFIG = `[default]\nregion = us-east-1\n\n[profile user-ro]\nrole_arn = ${SEED_ROLES.readonly}\nsource_profile = default\n`;
+const CONFIG = `[default]\nregion = us-east-1\n\n[profile user-ro]\nrole_arn = ${SEED_ROLES.readonly}\nsource_profile = default\n\n[profile selfie]\nrole_arn = ${SEED_ROLES.readonly}\nsource_profile = selfie\n\n[profile in-config]\naws_access_key_id = ${SEED_KEYS.devRoot.accessKeyId}\naws_secret_access_key = ${SEED_KEYS.devRoot.secretAccessKey}\n`;
 const ALICE_ARN = 'arn:aws:iam::111111111111:user/alice';
+const READONLY_SESSION = /^arn:aws:sts::222222222222:assumed-role\/readonly\//;
 
 describe('import --remove-plaintext-keys keeps the user’s profiles working in the AWS clients', () => {
-  let w: CliWorld;
+  let w: CliWorld | undefined;
+  let proxy: AwsProxy | undefined;
+  let imported = '';
+  const world = () => {
+    assert.ok(w, 'the world started');
+    return w;
+  };
+  /** `aws sts get-caller-identity --profile PROFILE` through the CLI's own chain, STS reached via the proxy. */
+  const callerIdentity = (w: CliWorld, profile: string) =>
+    w.run(awsCliPath(), ['sts', 'get-caller-identity', '--profile', profile, '--output', 'json'], {
+      env: { ...proxy?.env, AWS_DEFAULT_REGION: 'us-east-1' },
+    });
   before(async () => {
-    w = await startCliWorld('cli-import-clients');
-    mkdirSync(path.dirname(w.sandbox.credentialsFile), { recursive: true });
-    writeFileSync(w.sandbox.credentialsFile, CREDENTIALS, { mode: 0o600 });
-    writeFileSync(w.sandbox.configFile, CONFIG);
-    const run = await w.rolebar(['import', '--remove-plaintext-keys']);
+    const started = await startCliWorld('cli-import-clients');
+    w = started;
+    proxy = await startAwsProxy({ target: started.emu.endpoint });
+    mkdirSync(path.dirname(started.sandbox.credentialsFile), { recursive: true });
+    writeFileSync(started.sandbox.credentialsFile, CREDENTIALS, { mode: 0o600 });
+    writeFileSync(started.sandbox.configFile, CONFIG);
+    const run = await started.rolebar(['import', '--remove-plaintext-keys']);
     assert.equal(run.code, 0, explain(run));
+    imported = run.stdout;
   });
-  after(() => w.close());
+  after(async () => {
+    await proxy?.close();
+    await w?.close();
+  });
 
   it('replaces each key pair with credential_process, in one write with one backup', () => {
+    const w = world();
     const after = readFileSync(w.sandbox.credentialsFile, 'utf8');
     assert.ok(!after.includes(SEED_KEYS.alice.secretAccessKey), 'no plaintext secret left');
     assert.match(
@@ -51,10 +74,25 @@ describe('import --remove-plaintext-keys keeps the user’s profiles working in 
     );
     const dir = path.dirname(w.sandbox.credentialsFile);
     const backups = readdirSafe(dir).filter((f) => f.includes('rolebar-backup'));
-    assert.equal(backups.length, 1, 'one backup for the run');
+    assert.deepEqual(
+      backups.map((f) => f.split('.')[0]).sort(),
+      ['config', 'credentials'],
+      'one backup per file for the run',
+    );
+    // Keys kept in the config file go too, replaced there.
+    const config = readFileSync(w.sandbox.configFile, 'utf8');
+    assert.ok(
+      !config.includes(SEED_KEYS.devRoot.secretAccessKey),
+      'no plaintext secret left in the config file',
+    );
+    assert.match(
+      config,
+      /\[profile in-config\]\ncredential_process = \S+ \S+credential-process\.mjs credential-process --identity in-config\n/,
+    );
   });
 
   it('credential-process --identity serves a short session, and the same one again from the cache', async () => {
+    const w = world();
     const first = await w.rolebar(['credential-process', '--identity', 'default']);
     assert.equal(first.code, 0, explain(first));
     const answer: unknown = JSON.parse(first.stdout);
@@ -66,56 +104,75 @@ describe('import --remove-plaintext-keys keeps the user’s profiles working in 
     assert.ok(!first.stdout.includes(SEED_KEYS.alice.secretAccessKey));
   });
 
-  it('the AWS CLI v2 signs with [default] through credential_process', async () => {
-    const aws = await w.run(awsCliPath(), [
-      'sts',
-      'get-caller-identity',
-      '--endpoint-url',
-      w.emu.endpoint,
-      '--output',
-      'json',
-    ]);
+  it('the AWS CLI v2 gets the role of a role_arn + source_profile = default profile', async () => {
+    const w = world();
+    const aws = await callerIdentity(w, 'user-ro');
     assert.equal(aws.code, 0, explain(aws));
-    assert.equal(JSON.parse(aws.stdout).Arn, ALICE_ARN);
+    assert.match(JSON.parse(aws.stdout).Arn, READONLY_SESSION);
+    assertWentThroughTheChain(w);
   });
 
   it('boto3 gets the role of a role_arn + source_profile = default profile', async () => {
-    const script = [
-      'import os, boto3, botocore.session',
-      "s = botocore.session.Session(profile='user-ro')",
-      'create = s.create_client',
-      // botocore 1.29 has no AWS_ENDPOINT_URL_STS: its own STS clients are pointed at the emulator here.
-      "s.create_client = lambda name, *a, **k: create(name, *a, **dict(k, endpoint_url=os.environ['EMU'])) if name == 'sts' else create(name, *a, **k)",
-      "print(boto3.Session(botocore_session=s).client('sts', endpoint_url=os.environ['EMU']).get_caller_identity()['Arn'])",
-    ].join('\n');
+    const w = world();
+    const script =
+      "import boto3; print(boto3.Session(profile_name='user-ro').client('sts').get_caller_identity()['Arn'])";
     const py = await w.run('/usr/bin/python3', ['-c', script], {
-      env: { EMU: w.emu.endpoint, AWS_DEFAULT_REGION: 'us-east-1' },
+      env: { ...proxy?.env, AWS_DEFAULT_REGION: 'us-east-1' },
     });
     assert.equal(py.code, 0, explain(py));
-    assert.match(py.stdout, /^arn:aws:sts::222222222222:assumed-role\/readonly\//);
+    assert.match(py.stdout, READONLY_SESSION);
+    assertWentThroughTheChain(w);
   });
 
-  it('the AWS SDK v3 gets the role of a role_arn + source_profile = default profile', async () => {
-    const credentials = fromIni({
-      profile: 'user-ro',
-      filepath: w.sandbox.credentialsFile,
-      configFilepath: w.sandbox.configFile,
-      clientConfig: { endpoint: w.emu.endpoint, region: 'us-east-1' },
+  it('the AWS CLI v2 signs with a profile whose keys were in the config file', async () => {
+    const w = world();
+    const aws = await callerIdentity(w, 'in-config');
+    assert.equal(aws.code, 0, explain(aws));
+    assert.equal(JSON.parse(aws.stdout).Account, '111111111111');
+    w.emu.clearRequests();
+  });
+
+  it('a profile whose role sources its own keys keeps them (the AWS tools allow that only with keys in it)', async () => {
+    const w = world();
+    assert.match(w.files().credentials ?? '', /\[selfie\]\naws_access_key_id = /);
+    assert.match(imported, /kept the plaintext keys of \[selfie\]: its role_arn sources its own keys/);
+    const aws = await callerIdentity(w, 'selfie');
+    assert.equal(aws.code, 0, explain(aws));
+    assert.match(JSON.parse(aws.stdout).Arn, READONLY_SESSION);
+    w.emu.clearRequests();
+  });
+
+  it('the AWS SDK v3 default chain gets the role of a role_arn + source_profile = default profile', async () => {
+    const w = world();
+    // A child Node with the sandbox's environment, as an application would run: the default chain reads
+    // AWS_PROFILE, and AWS_ENDPOINT_URL_STS reaches both its AssumeRole client and the caller's STS client.
+    const script = [
+      `const { fromNodeProviderChain } = await import(${JSON.stringify(import.meta.resolve('@aws-sdk/credential-providers'))});`,
+      `const { STSClient, GetCallerIdentityCommand } = await import(${JSON.stringify(import.meta.resolve('@aws-sdk/client-sts'))});`,
+      "const sts = new STSClient({ region: 'us-east-1', credentials: fromNodeProviderChain() });",
+      'const me = await sts.send(new GetCallerIdentityCommand({}));',
+      'process.stdout.write(me.Arn ?? "");',
+    ].join('\n');
+    const sdk = await w.run(process.execPath, ['--input-type=module', '-e', script], {
+      env: { AWS_PROFILE: 'user-ro' },
     });
-    // credential_process runs with this process's environment: the sandbox's, as for the clients above.
-    const saved = { ...process.env };
-    Object.assign(process.env, w.env);
-    try {
-      const sts = new STSClient({ endpoint: w.emu.endpoint, region: 'us-east-1', credentials });
-      const me = await sts.send(new GetCallerIdentityCommand({}));
-      sts.destroy();
-      assert.match(me.Arn ?? '', /^arn:aws:sts::222222222222:assumed-role\/readonly\//);
-    } finally {
-      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-      Object.assign(process.env, saved);
-    }
+    assert.equal(sdk.code, 0, explain(sdk));
+    assert.match(sdk.stdout, READONLY_SESSION);
+    assertWentThroughTheChain(w);
   });
 });
+
+/**
+ * The emulator saw the chain: AssumeRole of the readonly role signed with alice's short session (from the
+ * credential_process line, never her long-term key). Clears the log for the next client.
+ */
+function assertWentThroughTheChain(w: CliWorld): void {
+  const assumed = w.emu.requests().filter((r) => r.action === 'AssumeRole' && r.status === 200);
+  w.emu.clearRequests();
+  assert.equal(assumed.length, 1, 'one AssumeRole: the chain, not a shortcut');
+  assert.match(assumed[0]?.accessKeyId ?? '', /^ASIA/, 'signed with the session credential_process served');
+  assert.equal(assumed[0]?.principalArn, ALICE_ARN);
+}
 
 function readdirSafe(dir: string): string[] {
   try {

@@ -7,7 +7,8 @@ import { applyImport, planImport } from '../../electron/core/import.js';
 import { SEED_KEYS, SEED_ROLES } from '../../electron/emulator/index.js';
 import { type CoreFixture, startCoreFixture } from '../support/core-fixture.js';
 
-// A ~/.aws pair as users really have it: comments after values, quoted names, keys in the config file,
+// A ~/.aws pair as users really have it: comments after values, quoted names (and a name giving the same
+// Rolebar profile), keys in the config file,
 // a profile sourced from itself, dangling and contradictory sources, SSO and web identity profiles.
 const CREDENTIALS = [
   '[default]',
@@ -22,6 +23,10 @@ const CREDENTIALS = [
   `AWS_Access_Key_Id = ${SEED_KEYS.carol.accessKeyId}`,
   `Aws_Secret_Access_Key = ${SEED_KEYS.carol.secretAccessKey}`,
   '',
+  `[${'long'.repeat(17)}]`,
+  `aws_access_key_id = ${SEED_KEYS.bob.accessKeyId}`,
+  `aws_secret_access_key = ${SEED_KEYS.bob.secretAccessKey}`,
+  '',
   '[selfie]',
   `aws_access_key_id = ${SEED_KEYS.alice.accessKeyId}`,
   `aws_secret_access_key = ${SEED_KEYS.alice.secretAccessKey}`,
@@ -33,6 +38,10 @@ const CONFIG = [
   'region = eu-west-1',
   '',
   '[profile "quoted name"]',
+  `role_arn = ${SEED_ROLES.readonly}`,
+  'source_profile = default',
+  '',
+  '[profile quoted-name]',
   `role_arn = ${SEED_ROLES.readonly}`,
   'source_profile = default',
   '',
@@ -76,6 +85,10 @@ const CONFIG = [
   'sso_account_id = 111111111111',
   'sso_role_name = Dev',
   '',
+  `[profile ${'r'.repeat(130)}]`,
+  `role_arn = ${SEED_ROLES.readonly}`,
+  'source_profile = default',
+  '',
   '[profile good]',
   `role_arn = ${SEED_ROLES.readonly}`,
   'source_profile = default',
@@ -105,8 +118,13 @@ describe('import of a messy ~/.aws pair', () => {
     assert.match(said('in-config'), /^add-identity/, 'keys in the config file are read');
     assert.match(
       said('quoted name'),
-      /^skip: its name cannot be used/,
+      /^add-role: .*profile "quoted-name-rolebar"/,
       'the quoted header names "quoted name"',
+    );
+    assert.match(
+      said('quoted-name'),
+      /^skip: its Rolebar profile "quoted-name-rolebar" would be the same as quoted name's/,
+      'two names that give one profile: the first keeps it, the other is named, and the import goes on',
     );
     assert.match(
       said('selfie'),
@@ -124,6 +142,8 @@ describe('import of a messy ~/.aws pair', () => {
     assert.match(said('webby'), /^skip: a web identity profile .*stays as it is/);
     assert.match(said('corp'), /^skip: an IAM Identity Center \(SSO\) profile.*stays as it is/);
     assert.match(said('good'), /^add-role/);
+    assert.match(said('r'.repeat(130)), /^skip: its name cannot be a role's label: .*1–128 characters/);
+    assert.match(said('long'.repeat(17)), /^skip: its name cannot be an identity's: .*1–64 characters/);
     assert.doesNotMatch(JSON.stringify(plan), /FAKE/i, 'no secret in the preview');
   });
 
@@ -135,14 +155,17 @@ describe('import of a messy ~/.aws pair', () => {
       'in-config',
       'selfie',
     ]);
-    assert.deepEqual(result.roles.map((r) => r.label).sort(), ['good', 'selfie']);
+    assert.deepEqual(result.roles.map((r) => r.label).sort(), ['good', 'quoted name', 'selfie']);
+    assert.equal(f.core.roles.find('quoted name')?.profileName, 'quoted-name-rolebar');
     assert.deepEqual(result.skipped.map((s) => s.profile).sort(), [
       'both',
       'corp',
       'dangling',
+      'long'.repeat(17),
       'old',
       'on-slow',
-      'quoted name',
+      'quoted-name',
+      'r'.repeat(130),
       'slow',
       'webby',
       'westy',

@@ -43,8 +43,13 @@ const CONFIG = [
   'source_profile = alice',
   'mfa_serial = arn:aws:iam::111111111111:mfa/alice',
   '',
-  // A name the AWS CLI reads but Rolebar cannot write a profile under: skipped in the preview, never half-imported.
+  // A name that is no profile name Rolebar can write: its sessions go to one made from it (ops-rolebar).
   '[profile ops!]',
+  `role_arn = ${SEED_ROLES.readonly}`,
+  'source_profile = alice',
+  '',
+  // Nothing of it can go into a profile name: skipped in the preview, never half-imported.
+  '[profile 🚀]',
   `role_arn = ${SEED_ROLES.readonly}`,
   'source_profile = alice',
   '',
@@ -72,11 +77,16 @@ describe('import from ~/.aws', () => {
       'add-role admin',
       'add-role ci',
       'add-role deployer',
+      'add-role ops!',
       'add-role prod-ro',
       'skip corp-sso',
-      'skip ops!',
       'skip temp',
+      'skip 🚀',
     ]);
+    assert.match(
+      plan.items.find((i) => i.profile === '🚀')?.detail ?? '',
+      /^its name gives no usable Rolebar profile name/,
+    );
     assert.doesNotMatch(JSON.stringify(plan), /alice\/FAKE\/secret/, 'the preview never shows a secret');
     assert.deepEqual(f.core.identities.list(), []);
   });
@@ -94,7 +104,8 @@ describe('import from ~/.aws', () => {
       readFileSync(path.join(f.sandbox.rolebarHome, 'settings.json'), 'utf8'),
       /FAKE\/secret/,
     );
-    assert.equal(result.roles.length, 4);
+    assert.equal(result.roles.length, 5);
+    assert.equal(f.core.roles.find('ops!')?.profileName, 'ops-rolebar');
     const deployer = f.core.roles.find('deployer');
     assert.ok(deployer);
     assert.deepEqual(

@@ -601,6 +601,29 @@ describe('unset snippets', () => {
         /^(if (not )?defined ROLEBAR_SAVED (echo rolebar: [A-Za-z ,]+ 1>&2|set "ROLEBAR_SAVED_[A-Z_]+="|if defined (?<s>[A-Z_]+) set "ROLEBAR_SAVED_\k<s>=%\k<s>%"|if defined ROLEBAR_SAVED_(?<r>[A-Z_]+) \(set "\k<r>=%ROLEBAR_SAVED_\k<r>%"\) else \(set "\k<r>="\))|set "[A-Z_]+=[^"%!]*")$/,
       );
     }
+    // PowerShell (not installed here): the export saves each value it finds, the unset puts back each saved one
+    // and removes the rest, line for line as written (a regression to "remove everything" fails here).
+    const names = SNIPPET_VARIABLE_NAMES.map((n) => `'${n}'`).join(', ');
+    assert.deepEqual(unsetSnippet('powershell').trimEnd().split('\n'), [
+      'if (Test-Path Variable:Global:RolebarSaved) {',
+      `  foreach ($n in @(${names})) {`,
+      '    $old = $Global:RolebarSaved[$n]',
+      '    if ($Global:RolebarSaved.ContainsKey($n)) { [Environment]::SetEnvironmentVariable($n, $old) } else { Remove-Item "Env:$n" -ErrorAction SilentlyContinue }',
+      '  }',
+      '  Remove-Variable -Name RolebarSaved -Scope Global',
+      '} else {',
+      "  [Console]::Error.WriteLine('rolebar: this shell has no Rolebar export to undo, nothing changed')",
+      '}',
+    ]);
+    const save = exportSnippet('powershell', FAKE);
+    assert.ok(
+      save.startsWith('if (-not (Test-Path Variable:Global:RolebarSaved)) {\n  $Global:RolebarSaved = @{}\n'),
+    );
+    assert.ok(
+      save.includes(
+        `  foreach ($n in @(${names})) {\n    $v = [Environment]::GetEnvironmentVariable($n)\n    if ($null -ne $v) { $Global:RolebarSaved[$n] = $v }\n`,
+      ),
+    );
     // AWS_PROFILE is the user's own choice of identity: never touched.
     for (const f of SNIPPET_FORMATS) if (f.canUnset) assert.doesNotMatch(unsetSnippet(f.id), /AWS_PROFILE/);
   });

@@ -1,7 +1,10 @@
+import path from 'node:path';
 import { location } from '../../electron/core/assume.js';
+import { findRolebarEntry } from '../../electron/core/credential-process-command.js';
 import { createRolebarService, type RolebarService } from '../../electron/service/service.js';
 import type { AppState } from '../../electron/ipc/contract.js';
 import type { ClipboardLike, Timers } from '../../electron/service/clipboard.js';
+import { CLI } from '../cli/helpers.js';
 import { type CoreFixture, startCoreFixture } from './core-fixture.js';
 import type { WorldSpec } from '../../electron/emulator/index.js';
 
@@ -63,6 +66,14 @@ export async function startServiceFixture(
     timers,
     app: { name: 'Rolebar', version: '0.1.0', platform: 'linux', demo: options.demo ?? false },
     location: location({ env: core.sandbox.env, homedir: core.sandbox.dir }),
+    // As the main process finds it: the built CLI beside the bundle, run by this Node.
+    rolebarEntry: () =>
+      findRolebarEntry({
+        cliDir: path.dirname(CLI),
+        execPath: process.execPath,
+        runsOnNode: true,
+        env: core.sandbox.env,
+      }),
     onStateChanged: (state) => pushed.push(state),
     ...(options.openExternal ? { openExternal: options.openExternal } : {}),
   });

@@ -67,9 +67,9 @@ const credentialProcess: Command = {
     details:
       'In ~/.aws/config (see rolebar setup-profile):\n' +
       '  [profile prod-ro-process]\n' +
-      '  credential_process = /usr/bin/node /path/to/rolebar.mjs credential-process prod-ro\n' +
+      '  credential_process = /usr/bin/node /path/to/out/cli/credential-process.mjs credential-process prod-ro\n' +
       '  [profile alice]\n' +
-      '  credential_process = /usr/bin/node /path/to/rolebar.mjs credential-process --identity alice',
+      '  credential_process = /usr/bin/node /path/to/out/cli/credential-process.mjs credential-process --identity alice',
   },
   run: async (args, io) => {
     const identity = stringOption(args, 'identity');

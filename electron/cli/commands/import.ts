@@ -3,19 +3,20 @@ import { applyImport, planImport } from '../../core/import.js';
 import { type Command, flag } from '../args.js';
 import { awsLocation, withCore } from '../context.js';
 import { printJson } from '../output.js';
-import { identityProcessCommand } from './setup-profile.js';
+import { identityProcessCommand } from '../../core/credential-process-command.js';
+import { thisRolebar } from './setup-profile.js';
 
 const importCommand: Command = {
   spec: {
     name: 'import',
     summary:
-      'Imports ~/.aws: profiles with access keys become identities (their secrets go to the keychain), role_arn profiles become roles. The files are not changed unless --remove-plaintext-keys is given (a backup is kept first).',
+      'Imports ~/.aws: profiles with access keys become identities (their secrets go to the keychain), role_arn profiles become roles. The files are not changed unless --remove-plaintext-keys is given: then each key pair is replaced by a credential_process line serving it from the keychain (a backup is kept first).',
     synopsis: 'import [--dry-run] [--remove-plaintext-keys] [--json]',
     options: {
       'dry-run': { type: 'boolean', help: 'show what would be imported, change nothing' },
       'remove-plaintext-keys': {
         type: 'boolean',
-        help: 'after importing, remove the imported keys from the credentials file',
+        help: 'after importing, replace the keys in ~/.aws with credential_process lines that serve them from the keychain',
       },
       json: { type: 'boolean', help: 'print JSON' },
     },
@@ -37,7 +38,7 @@ const importCommand: Command = {
       }
       const result = await applyImport(core, location, {
         removePlaintextKeys: flag(args, 'remove-plaintext-keys'),
-        identityProcess: (name) => identityProcessCommand(name),
+        identityProcess: (name) => identityProcessCommand(name, thisRolebar()),
       });
       if (flag(args, 'json')) {
         printJson(io, {
@@ -45,6 +46,7 @@ const importCommand: Command = {
           roles: result.roles.map((r) => r.label),
           skipped: result.skipped,
           keysRemovedFrom: result.keysRemovedFrom,
+          keysKept: result.keysKept,
           backups: result.backups,
         });
         return 0;
@@ -58,6 +60,7 @@ const importCommand: Command = {
           `Replaced the plaintext keys of ${result.keysRemovedFrom.join(', ')} with credential_process (rolebar credential-process --identity, served from the keychain); backup: ${result.backups.join(', ')}`,
         );
       }
+      for (const k of result.keysKept) io.out(`  kept the plaintext keys of [${k.profile}]: ${k.detail}`);
       return 0;
     }),
 };

@@ -3,6 +3,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readProfile, writeConfigProfile } from '../../core/aws-files/index.js';
+import {
+  ENTRY_FILE,
+  identityProcessCommand,
+  type RolebarEntry,
+  roleProcessCommand,
+} from '../../core/credential-process-command.js';
 import { RolebarError } from '../../core/errors.js';
 import { checkProfileName, profileNameOf } from '../../core/model.js';
 import { profileNameFromLabel } from '../../core/rules/fields.js';
@@ -10,48 +16,14 @@ import { type Command, flag, stringOption, UsageError } from '../args.js';
 import { awsLocation, findIdentity, findRole, withCore } from '../context.js';
 
 /**
- * Quotes one word for botocore's split of `credential_process`: POSIX shlex (single quotes) everywhere but
- * Windows, where botocore follows the MSVC rules (double quotes, backslashes before a quote doubled).
+ * Where this CLI is, for credential_process lines (the one rule: core/credential-process-command.ts): this Node
+ * binary and the small entry beside this bundle, both absolute. Re-run setup-profile after moving Rolebar or Node.
  */
-export function quoteForCredentialProcess(
-  word: string,
-  platform: NodeJS.Platform = process.platform,
-): string {
-  if (/^[\w@%+=:,./-]+$/.test(word)) return word;
-  if (platform === 'win32') {
-    const escaped = word.replace(/(\\*)"/g, '$1$1\\"').replace(/(\\+)$/, '$1$1');
-    return `"${escaped}"`;
-  }
-  return `'${word.replace(/'/g, `'"'"'`)}'`;
-}
-
-/**
- * The command line for credential_process: this Node binary and the small credential-process entry beside this
- * bundle (out/cli/credential-process.mjs: a cached answer without loading the full CLI) by absolute path, so it
- * works from any PATH (GUI apps, IDEs, cron) and with whichever Node version manager is active. Re-run
- * setup-profile after moving Rolebar or Node.
- */
-export function credentialProcessCommand(
-  roleKey: string,
-  platform: NodeJS.Platform = process.platform,
-): string {
-  return credentialProcessLine(['credential-process', roleKey], platform);
-}
-
-/** The credential_process line serving an identity's short session (see credentialProcessCommand). */
-export function identityProcessCommand(
-  identityName: string,
-  platform: NodeJS.Platform = process.platform,
-): string {
-  return credentialProcessLine(['credential-process', '--identity', identityName], platform);
-}
-
-function credentialProcessLine(words: string[], platform: NodeJS.Platform): string {
-  // The small entry answers a cached session itself and hands anything else to the full CLI beside it.
-  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'credential-process.mjs');
-  return [process.execPath, script, ...words]
-    .map((word) => quoteForCredentialProcess(word, platform))
-    .join(' ');
+export function thisRolebar(): RolebarEntry {
+  return {
+    node: process.execPath,
+    entry: path.join(path.dirname(fileURLToPath(import.meta.url)), ENTRY_FILE),
+  };
 }
 
 const setupProfile: Command = {
@@ -104,7 +76,9 @@ const setupProfile: Command = {
         );
       }
       const region = role?.region ?? identity.region;
-      const command = role ? credentialProcessCommand(role.label) : identityProcessCommand(identity.name);
+      const command = role
+        ? roleProcessCommand(role.label, thisRolebar())
+        : identityProcessCommand(identity.name, thisRolebar());
       const written = await writeConfigProfile(
         profile,
         { credential_process: command, ...(region ? { region } : {}) },

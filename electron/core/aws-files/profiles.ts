@@ -283,53 +283,8 @@ export async function removeProfile(
   return result;
 }
 
-/** What removing plaintext keys did. */
-export interface RemoveKeysResult {
-  removed: boolean;
-  /** The copy of the file as it was, made before this change unless a backup already holds those keys. */
-  backup?: string;
-}
-
 /** The lines a key pair (with its token) takes in a credentials section. */
 export const KEY_LINES = new Set(['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token']);
-
-/**
- * Removes the long-term keys of `[name]` from the credentials file, after an import moved them to the keychain,
- * and only because the user asked. A backup of the whole file is always made first. The section's other keys
- * stay; a section left empty is removed. Every other byte of the file is kept.
- */
-export async function removePlaintextKeys(
-  name: string,
-  options: RemoveProfileOptions = {},
-): Promise<RemoveKeysResult> {
-  assertProfileName(name);
-  const file = resolveAwsFilePaths(options).credentials;
-  const outcome = await updateSharedFile(
-    file,
-    ({ data, sections }) => {
-      const matches = findProfileSections(sections, 'credentials', name);
-      const [span, ...rest] = matches;
-      if (!span) return undefined;
-      if (rest.length > 0) throw duplicated('credentials', file, name, matches.length);
-      const first = openSection(data, span);
-      const values = sectionValues(first.doc, first.section);
-      if (!holdsLongTermKeys(values)) return undefined;
-      const others = [...values.keys()].filter((key) => !KEY_LINES.has(key));
-      // The keys are the user's own bytes: overwritesForeign keeps them in a backup.
-      if (others.length === 0)
-        return {
-          edits: [removeSection(data, cutSection(first), first.base, undefined).edit],
-          overwritesForeign: true,
-        };
-      return {
-        edits: [shiftEdit(rewriteSection(first.doc, first.section, [], KEY_LINES), first.base)],
-        overwritesForeign: true,
-      };
-    },
-    options,
-  );
-  return outcome.backup ? { removed: outcome.changed, backup: outcome.backup } : { removed: outcome.changed };
-}
 
 /** What writing a config-only profile did. */
 export interface WriteConfigProfileResult {

@@ -11,11 +11,11 @@ import type { LockOptions } from './lock.js';
 import { type AwsLocationOptions, resolveAwsFilePaths } from './paths.js';
 import { KEY_LINES, duplicated } from './profiles.js';
 import { openSection } from './scan.js';
-import { findProfileSections, holdsLongTermKeys } from './sections.js';
+import { type AwsFileKind, findProfileSections, holdsLongTermKeys } from './sections.js';
 
 /** One profile whose keys go, and the credential_process line that serves them instead. */
 export interface KeyReplacement {
-  /** The profile exactly as its header names it (any name the AWS CLI reads, `Mixed Case Keys` too). */
+  /** The profile as its header names it (any name the AWS CLI reads, `Mixed Case Keys` too; in config `profile NAME`). */
   profile: string;
   /** Only when the file still holds this key id: a key changed since the preview is left alone. */
   accessKeyId: string;
@@ -28,12 +28,16 @@ export interface ReplaceKeysResult {
   backup?: string;
 }
 
-/** Replaces the key pairs of `replacements` with their credential_process lines, in one write after one backup. */
+/**
+ * Replaces the key pairs of `replacements` in one file (the credentials file, or the config file for keys kept
+ * there) with their credential_process lines, in one write after one backup.
+ */
 export async function replacePlaintextKeys(
   replacements: readonly KeyReplacement[],
   options: AwsLocationOptions & LockOptions = {},
+  kind: AwsFileKind = 'credentials',
 ): Promise<ReplaceKeysResult> {
-  const file = resolveAwsFilePaths(options).credentials;
+  const file = resolveAwsFilePaths(options)[kind];
   const replaced: string[] = [];
   const outcome = await updateSharedFile(
     file,
@@ -41,10 +45,10 @@ export async function replacePlaintextKeys(
       replaced.length = 0; // the plan may run again after a concurrent change
       const edits: TextEdit[] = [];
       for (const r of replacements) {
-        const matches = findProfileSections(sections, 'credentials', r.profile);
+        const matches = findProfileSections(sections, kind, r.profile);
         const [span] = matches;
         if (!span) continue;
-        if (matches.length > 1) throw duplicated('credentials', file, r.profile, matches.length);
+        if (matches.length > 1) throw duplicated(kind, file, r.profile, matches.length);
         const opened = openSection(data, span);
         const values = sectionValues(opened.doc, opened.section);
         if (!holdsLongTermKeys(values) || values.get('aws_access_key_id')?.trim() !== r.accessKeyId) continue;
