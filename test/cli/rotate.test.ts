@@ -107,6 +107,29 @@ describe('rolebar identity rotate against the emulator’s IAM', () => {
     assert.equal(daveKeys().length, 1);
   });
 
+  it('status and identity list show key age and last use; without the permission, unknown and which one', async () => {
+    const alice = await rolebar(
+      ['identity', 'add', 'alice', '--access-key-id', SEED_KEYS.alice.accessKeyId],
+      `${SEED_KEYS.alice.secretAccessKey}\n`,
+    );
+    assert.equal(alice.code, 0, explain(alice));
+    const today = new Date(w.emu.now()).toISOString().slice(0, 10);
+    for (const words of [['identity', 'list'], ['status']]) {
+      const run = await rolebar(words);
+      assert.equal(run.code, 0, explain(run));
+      assert.match(run.stdout, /KEY AGE AND LAST USE/);
+      assert.match(
+        run.stdout,
+        new RegExp(`dave .*created ${today} \\(today\\), last used ${today} with (sts|iam) in us-east-1`),
+      );
+      assert.match(run.stdout, /alice .*age unknown, last use unknown \(unknown: needs iam:ListAccessKeys\)/);
+    }
+    const json = JSON.parse((await rolebar(['identity', 'list', '--json'])).stdout);
+    const dave = json.find((i: { name: string }) => i.name === 'dave');
+    assert.equal(dave.key.createDate.slice(0, 10), today);
+    assert.equal((await rolebar(['identity', 'rm', 'alice'])).code, 0);
+  });
+
   it('a kill -9 at 50 random moments always leaves a keychain key that works', async () => {
     w.emu.world.newKeyDelayMs = 200;
     // One whole rotation, timed, bounds the moments to kill at.

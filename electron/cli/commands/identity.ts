@@ -3,7 +3,8 @@ import { checkField } from '../../core/model.js';
 import * as fields from '../../core/rules/fields.js';
 import { type Command, flag, requiredOption, stringOption } from '../args.js';
 import { awsLocation, findIdentity, withCore } from '../context.js';
-import { withIamTools } from '../../service/iam.js';
+import { readKeyInfos, withIamTools } from '../../service/iam.js';
+import { describeKeyInfo, type KeyInfo } from '../../core/iam/index.js';
 import { rolebarCommand } from '../../core/cli-command.js';
 import { RolebarError } from '../../core/errors.js';
 import { identityKey, printJson, table, withSpinner } from '../output.js';
@@ -176,19 +177,36 @@ const list: Command = {
   run: (args, io) =>
     withCore(io, async (core) => {
       const identities = core.identities.list();
-      if (flag(args, 'json')) printJson(io, identities);
+      const keys = await readKeyInfos(core, awsLocation(io));
+      if (flag(args, 'json'))
+        printJson(
+          io,
+          identities.map((i) => ({ ...i, ...(keys.get(i.id) ? { key: keys.get(i.id) } : {}) })),
+        );
       else if (identities.length === 0) io.out("No identities. Add one with 'rolebar identity add'.");
       else {
         io.out(
           table(
-            ['NAME', 'KIND', 'KEY', 'MFA SERIAL', 'REGION'],
-            identities.map((i) => [i.name, i.kind, identityKey(i), i.mfaSerial ?? '-', i.region ?? '-']),
+            ['NAME', 'KIND', 'KEY', 'MFA SERIAL', 'REGION', 'KEY AGE AND LAST USE'],
+            identities.map((i) => [
+              i.name,
+              i.kind,
+              identityKey(i),
+              i.mfaSerial ?? '-',
+              i.region ?? '-',
+              keyColumn(keys.get(i.id)),
+            ]),
           ),
         );
       }
       return 0;
     }),
 };
+
+/** The key-age column: age and last use, or what is unknown and which permission would show it. */
+export function keyColumn(info: KeyInfo | undefined, now = Date.now()): string {
+  return info ? describeKeyInfo(info, now) : '-';
+}
 
 const orphans: Command = {
   spec: {

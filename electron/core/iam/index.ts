@@ -15,6 +15,7 @@ import { partitionOfArn, resolveIamTarget } from './endpoints.js';
 import { type RolePolicies, type RolePolicyOptions, rolePoliciesFor } from './policies.js';
 import { type RevokeResult, revokeOlderSessions } from './revoke.js';
 import { type RotateOptions, type RotateResult, rotateAccessKey } from './rotate.js';
+import { type KeyInfo, readKeyInfo } from './key-info.js';
 import { principalOf, type TrustPrincipal } from './trust.js';
 
 export {
@@ -52,7 +53,14 @@ export {
   revokePolicy,
 } from './revoke.js';
 export {
-  ageText,
+  ageDays,
+  DEFAULT_KEY_AGE_WARNING_DAYS,
+  daysText,
+  describeKeyInfo,
+  type KeyInfo,
+  keyAgeOverThreshold,
+} from './key-info.js';
+export {
   DEFAULT_VERIFY_TIMEOUT_MS,
   describeKey,
   type KeyWithUse,
@@ -117,6 +125,8 @@ export interface IamTools {
     using: CredentialsFrom;
     now?: Date;
   }): Promise<RevokeResult & { forgotten: string[] }>;
+  /** The identity's key age and last use (undefined for identities without a key); never fails (key-info.ts). */
+  keyInfo(identityId: string): Promise<KeyInfo | undefined>;
   /** Rotates an IAM user identity's access key through IAM (see rotate.ts). */
   rotate(options: RotateOptions): Promise<RotateResult>;
   /** Closes kept connections. */
@@ -230,6 +240,7 @@ export function createIamTools(deps: IamToolsDeps): IamTools {
       });
       return { ...result, forgotten: await core.forgetRevoked(options.roleArn, at) };
     },
+    keyInfo: (identityId) => readKeyInfo(core, iam, env, identityId),
     rotate(options) {
       const seconds = Number(env.ROLEBAR_ROTATE_VERIFY_SECONDS);
       const verifyTimeoutMs =

@@ -9,6 +9,7 @@ import type { AwsCredentials } from '../sts/client.js';
 import type { AccessKeyInfo, AccessKeyLastUse, IamCaller } from './client.js';
 import { partitionOfArn, resolveIamTarget, type IamTarget } from './endpoints.js';
 import { IamError } from './errors.js';
+import { describeKeyInfo, type KeyInfo } from './key-info.js';
 
 /** How long a rotation waits for the new key to work (IAM takes a few seconds to accept a new key). */
 export const DEFAULT_VERIFY_TIMEOUT_MS = 60_000;
@@ -314,20 +315,15 @@ export async function withLastUse(
 
 /** "AKIA… Active, created 2024-01-01 (120 days ago), last used 2024-04-01 with sts in us-east-1". */
 export function describeKey(key: KeyWithUse, now: number): string {
-  const created = key.createDate
-    ? `created ${key.createDate.slice(0, 10)} (${ageText(key.createDate, now)})`
-    : 'created (unknown)';
   const use = key.lastUse;
-  const used = !use
-    ? 'last use unknown'
-    : use.lastUsedDate
-      ? `last used ${use.lastUsedDate.slice(0, 10)}${use.serviceName ? ` with ${use.serviceName}` : ''}${use.region ? ` in ${use.region}` : ''}`
-      : 'never used';
-  return `${key.accessKeyId} ${key.status}, ${created}, ${used}`;
-}
-
-/** Whole days since an ISO date, in words. */
-export function ageText(iso: string, now: number): string {
-  const days = Math.floor((now - Date.parse(iso)) / 86_400_000);
-  return days <= 0 ? 'today' : days === 1 ? '1 day ago' : `${days} days ago`;
+  const info: KeyInfo = {
+    identityId: '',
+    accessKeyId: key.accessKeyId,
+    lastUseKnown: use !== undefined,
+    ...(key.createDate ? { createDate: key.createDate } : {}),
+    ...(use?.lastUsedDate ? { lastUsedDate: use.lastUsedDate } : {}),
+    ...(use?.serviceName ? { lastUsedService: use.serviceName } : {}),
+    ...(use?.region ? { lastUsedRegion: use.region } : {}),
+  };
+  return `${key.accessKeyId} ${key.status}, ${describeKeyInfo(info, now)}`;
 }
