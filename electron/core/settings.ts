@@ -38,6 +38,8 @@ export interface Preferences {
   notifications: boolean;
   launchAtLogin: boolean;
   theme: Theme;
+  /** Days after which an IAM user's access key counts as old (absent: 90, DEFAULT_KEY_AGE_WARNING_DAYS). */
+  keyAgeWarningDays?: number;
 }
 
 /** A record in settings: an identity, a role or a session's metadata. Never a secret (see assertNoSecrets). */
@@ -118,6 +120,7 @@ const schema: Options<SettingsData>['schema'] = {
       notifications: { type: 'boolean' },
       launchAtLogin: { type: 'boolean' },
       theme: { enum: ['system', 'light', 'dark'] },
+      keyAgeWarningDays: intSchema(limits.keyAgeWarningDays),
     },
   },
 };

@@ -100,6 +100,37 @@ export interface PreferencesView {
   notifications: boolean;
   launchAtLogin: boolean;
   theme: Theme;
+  keyAgeWarningDays?: number;
+}
+
+/** An IAM user's access key as IAM describes it (age, last use); what IAM would not say is `unknown`, with why. */
+export interface KeyInfoView {
+  identityId: string;
+  accessKeyId: string;
+  createDate?: string;
+  lastUsedDate?: string;
+  lastUsedService?: string;
+  lastUsedRegion?: string;
+  lastUseKnown: boolean;
+  unknown?: string;
+  /** Age and last use in words ("created 2024-01-01 (91 days ago), never used"). */
+  summary?: string;
+}
+
+/** An access key past the age threshold: the window and the tray offer "Rotate now". */
+export interface KeyAgeWarningView {
+  identityId: string;
+  name: string;
+  accessKeyId: string;
+  ageDays: number;
+}
+
+/** What a rotation through IAM did. */
+export interface RotateOutcomeView {
+  newKeyId: string;
+  oldKeyId: string;
+  oldKey: 'deleted' | 'deactivated';
+  removedExtraKeyId?: string;
 }
 
 /** Everything the window draws, pushed on every change. */
@@ -113,6 +144,8 @@ export interface AppState {
   /** Set when a check found that the active session no longer works (revoked, key deleted, account closed). */
   sessionProblem?: SessionProblemView;
   preferences: PreferencesView;
+  /** Access keys older than the threshold, from the last daily check. */
+  keyAgeWarnings?: KeyAgeWarningView[];
 }
 
 /** A session that AWS no longer accepts, as the last check found it; cleared when the user switches again. */
@@ -275,6 +308,15 @@ export const requestArgs = {
     object({ id, accessKeyId: rule(fields.accessKeyId), secretAccessKey: rule(fields.secretAccessKey) }),
   ),
   'identity:remove': args(object({ id })),
+  'identity:key-info': args(object({ id })),
+  'identity:rotate': args(
+    object({
+      id,
+      deactivateOld: optional(bool),
+      deleteKeyId: optional(rule(fields.accessKeyId)),
+      mfaCode: optional(rule(fields.mfaCode)),
+    }),
+  ),
   'identity:whoami': args(object({ id })),
   'role:add': args(
     // Without a profile name of its own, the role's profile is made from its label: that must be usable.
@@ -329,6 +371,7 @@ export const requestArgs = {
       notifications: optional(bool),
       launchAtLogin: optional(bool),
       theme: optional(oneOf('system', 'light', 'dark')),
+      keyAgeWarningDays: optional(range(limits.keyAgeWarningDays)),
     }),
   ),
   'iam:discover': args(object({ using: credentialsFrom, assumeAs: optional(credentialsFrom) })),
@@ -354,6 +397,8 @@ export interface RequestResults {
   'identity:update': Result<IdentityView>;
   'identity:rotate-keys': Result<IdentityView>;
   'identity:remove': Result<null>;
+  'identity:key-info': Result<KeyInfoView | null>;
+  'identity:rotate': Result<RotateOutcomeView>;
   'identity:whoami': Result<WhoAmIView>;
   'role:add': Result<RoleView>;
   'role:update': Result<RoleView>;

@@ -38,12 +38,15 @@ export async function withIamTools<T>(
   }
 }
 
-/** Key age and last use of every IAM user identity, read in parallel; unknowns say why (never throws). */
+/** Key age and last use of every IAM user identity (or `only` that one), read in parallel; unknowns say why (never throws). */
 export async function readKeyInfos(
   core: RolebarCore,
   location: AwsLocationOptions,
+  only?: string,
 ): Promise<Map<string, KeyInfo>> {
-  const users = core.identities.list().filter((i) => i.kind === 'iam-user');
+  const users = core.identities
+    .list()
+    .filter((i) => i.kind === 'iam-user' && (only === undefined || i.id === only));
   if (users.length === 0) return new Map();
   // One quick attempt: status and lists must not hang on an unreachable IAM; the age is then "unknown".
   const iam = createIamCaller({ maxAttempts: 1, requestTimeoutMs: 4_000 });

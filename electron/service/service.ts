@@ -1,6 +1,7 @@
 import type {
   AppInfo,
   AppState,
+  KeyAgeWarningView,
   PreferencesView,
   RequestArgs,
   RequestChannel,
@@ -19,6 +20,7 @@ import type { Preferences, Settings } from '../core/settings.js';
 import { quoteForCredentialProcess } from '../cli/commands/setup-profile.js';
 import { type ClipboardLike, createSecretClipboard, realTimers, type Timers } from './clipboard.js';
 import { iamHandlers } from './iam.js';
+import { keyService } from './keys.js';
 import { identityView, roleView, sessionView } from './views.js';
 
 // The contract's PreferencesView is browser-safe, so it cannot import settings' Preferences: check they match.
@@ -57,6 +59,8 @@ export interface RolebarService extends RequestHandlers {
    * `sessionProblem` until the user switches or signs out; `ok` is false then. A network failure proves nothing.
    */
   verifyActive(): Promise<{ checked: boolean; ok: boolean }>;
+  /** Reads every IAM user's key age through IAM; the keys past the threshold become the state's warnings. */
+  checkKeyAges(): Promise<KeyAgeWarningView[]>;
 }
 
 /** Failures that mean the session itself no longer works (not the network, not throttling). */
@@ -72,6 +76,7 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
   const userActed = (roleId: string) => {
     if (problem?.roleId === roleId) problem = undefined;
   };
+  const keys = keyService({ core, settings, location: deps.location, now, attempt });
 
   async function verifyActive(): Promise<{ checked: boolean; ok: boolean }> {
     const active = activeSessionOf(core.sessions.list(), now());
@@ -119,6 +124,8 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
       preferences: settings.preferences(),
     };
     if (active) view.activeRoleId = active.roleId;
+    const warnings = keys.warnings();
+    if (warnings.length > 0) view.keyAgeWarnings = warnings;
     if (problem && sessions.some((x) => x.roleId === problem?.roleId)) view.sessionProblem = problem;
     return view;
   }
@@ -227,5 +234,8 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
       }, true),
     'preferences:set': (patch: Arg<'preferences:set'>) => attempt(() => settings.setPreferences(patch), true),
     ...iamHandlers({ core, location: deps.location, now, attempt }),
+    'identity:key-info': keys['identity:key-info'],
+    'identity:rotate': keys['identity:rotate'],
+    checkKeyAges: keys.checkKeyAges,
   };
 }

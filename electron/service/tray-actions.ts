@@ -21,7 +21,7 @@ export interface Notifier {
 export interface TrayActionDeps {
   service: Pick<
     RolebarService,
-    'role:switch' | 'snippet:copy' | 'snippet:copy-unset' | 'session:sign-out' | 'state'
+    'role:switch' | 'snippet:copy' | 'snippet:copy-unset' | 'session:sign-out' | 'identity:rotate' | 'state'
   >;
   notifier: Notifier;
   /** Shows and focuses the window. */
@@ -75,6 +75,19 @@ export function createTrayDispatcher(deps: TrayActionDeps): TrayDispatch {
             'Could not sign out',
             await deps.service['session:sign-out']({ roleId: action.roleId }),
           );
+        case 'rotate-identity': {
+          const result = await deps.service['identity:rotate']({ id: action.identityId });
+          // IAM asks for MFA: the window's Rotate button takes the code.
+          if (!result.ok && result.error.code === 'mfa-required') return deps.showWindow();
+          if (result.ok) {
+            deps.notifier.notify({
+              title: 'Access key rotated',
+              body: `The new key ${result.value.newKeyId} is in the keychain and works; the old key ${result.value.oldKeyId} was ${result.value.oldKey}.`,
+              actions: [],
+            });
+          }
+          return fail('Could not rotate the access key', result);
+        }
         case 'open-window':
           return deps.showWindow();
         case 'quit':

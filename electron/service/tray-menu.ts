@@ -1,6 +1,6 @@
 // The tray's menu, tooltip and title as pure functions of the app state and the time: no Electron here, so the
 // tests read the exact menu a user would see. Clicks are data (a TrayAction) that one handler dispatches.
-import type { AppState, RoleView, SessionView, SnippetFormatId } from '../ipc/contract.js';
+import type { AppState, KeyAgeWarningView, RoleView, SessionView, SnippetFormatId } from '../ipc/contract.js';
 import { type ClockSession, type ClockSettings, sessionCountdown } from '../core/session-clock.js';
 import { activeSessionOf, clockSessionOf } from '../core/session-live.js';
 import { SNIPPET_FORMATS, type UnsetFormat } from '../core/rules/snippet-formats.js';
@@ -16,6 +16,7 @@ export type TrayAction =
   | { kind: 'open-console'; roleId: string }
   | { kind: 'refresh'; roleId: string }
   | { kind: 'sign-out'; roleId: string }
+  | { kind: 'rotate-identity'; identityId: string }
   | { kind: 'open-window' }
   | { kind: 'quit' };
 
@@ -115,6 +116,11 @@ export function trayLabel(state: AppState, now: number): TrayLabel {
   };
 }
 
+/** "⚠ The access key of dave is 91 days old": the tray's item and the notification's title. */
+export function keyAgeText(warning: KeyAgeWarningView): string {
+  return `⚠ The access key of ${warning.name} is ${warning.ageDays} days old`;
+}
+
 /** Roles grouped by RoleView.group, groups and roles in the order they first appear. */
 export function groupRoles(roles: readonly RoleView[]): Array<{ group: string; roles: RoleView[] }> {
   const groups = new Map<string, RoleView[]>();
@@ -178,6 +184,13 @@ export function trayMenu(state: AppState, now: number, options: TrayMenuOptions)
       { type: 'separator' },
     );
   }
+  // Old access keys (the daily check): one click rotates through IAM.
+  for (const warning of state.keyAgeWarnings ?? []) {
+    menu.push(
+      item(keyAgeText(warning) + ': Rotate now', { kind: 'rotate-identity', identityId: warning.identityId }),
+    );
+  }
+  if ((state.keyAgeWarnings ?? []).length > 0) menu.push({ type: 'separator' });
   if (state.roles.length === 0) menu.push(item('No roles yet: add one in Rolebar', undefined, false));
   for (const { group, roles } of groupRoles(state.roles)) {
     // A catalog can hold thousands of roles: each of its groups is a submenu with a capped number of items.

@@ -19,6 +19,13 @@ function setup(switchResult: Result<never>) {
         { ok: true, value: { clearsInSeconds: 60 } }
       ),
       'session:sign-out': async ({ roleId }) => (calls.push(`sign-out ${roleId}`), { ok: true, value: null }),
+      'identity:rotate': async ({ id }) => (
+        calls.push(`rotate ${id}`),
+        {
+          ok: true,
+          value: { newKeyId: 'AKIATESTNEW000000000', oldKeyId: 'AKIATESTOLD000000000', oldKey: 'deleted' },
+        }
+      ),
       state: async () => appState(),
     },
     notifier: { notify: (n) => shown.push(n) },
