@@ -20,7 +20,11 @@ async function rotate(store: Store, identityId: string, mfaCode?: string) {
 /** One warning per access key past the age threshold, each with "Rotate now". */
 export function keyAgeWarnings(store: Store, state: AppState): HTMLElement[] {
   return (state.keyAgeWarnings ?? []).map((warning) => {
-    const button = h('button', { class: 'btn', id: `rotate-now-${warning.identityId}` }, 'Rotate now');
+    const button = h(
+      'button',
+      { type: 'button', class: 'secondary', id: `rotate-now-${warning.identityId}` },
+      'Rotate now',
+    );
     button.addEventListener(
       'click',
       () =>
@@ -33,7 +37,7 @@ export function keyAgeWarnings(store: Store, state: AppState): HTMLElement[] {
     );
     return h(
       'div',
-      { class: 'warning key-age-warning', role: 'alert' },
+      { class: 'banner warning key-age-warning', role: 'alert' },
       h(
         'div',
         {},
