@@ -10,9 +10,19 @@ import type {
 } from '../ipc/contract.js';
 import type { AwsLocationOptions } from '../core/aws-files/index.js';
 import type { RolebarCore } from '../core/core.js';
-import { DEFAULT_KEY_AGE_WARNING_DAYS, describeKeyInfo, keyAgeOverThreshold } from '../core/iam/index.js';
+import {
+  DEFAULT_KEY_AGE_WARNING_DAYS,
+  describeKeyInfo,
+  type KeyInfo,
+  keyAgeOverThreshold,
+} from '../core/iam/index.js';
 import type { Settings } from '../core/settings.js';
 import { readKeyInfos, withIamTools } from './iam.js';
+
+// The contract's KeyInfoView is browser-safe, so it cannot import the core's KeyInfo: check they match.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const keyInfoInSync: Same<Omit<KeyInfoView, 'summary'>, KeyInfo> = true;
+void keyInfoInSync;
 
 type KeyChannel = 'identity:key-info' | 'identity:rotate';
 type Arg<C extends KeyChannel> = RequestArgs<C>[0];

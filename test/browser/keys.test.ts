@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright';
 import { openRenderer, type RendererSession } from '../support/browser.js';
+import { addDave } from '../support/core-fixture.js';
 import { type ServiceFixture, startServiceFixture } from '../support/service-fixture.js';
 import { SEED_KEYS } from '../../electron/emulator/index.js';
 import { checkScreen, recordingHandlers } from './helpers.js';
@@ -24,11 +25,7 @@ describe('access keys in the window, over the real service', () => {
 
   before(async () => {
     f = await startServiceFixture('browser-keys');
-    await f.core.identities.addIamUser({
-      name: 'dave',
-      accessKeyId: SEED_KEYS.dave.accessKeyId,
-      secretAccessKey: SEED_KEYS.dave.secretAccessKey,
-    });
+    await addDave(f.core);
     session = await openRenderer(
       recordingHandlers(f, () => session, received),
       {

@@ -9,7 +9,7 @@ import type { SecretStore } from '../../electron/core/keychain.js';
 import { openSettings } from '../../electron/core/settings.js';
 import { createStsCaller } from '../../electron/core/sts/client.js';
 import { SEED_KEYS, SEED_MFA } from '../../electron/emulator/index.js';
-import { type CoreFixture, startCoreFixture } from '../support/core-fixture.js';
+import { type CoreFixture, startCoreFixture, addDave } from '../support/core-fixture.js';
 import { expectFailure } from '../support/assertions.js';
 
 describe('identity rotate through IAM, against the emulator', () => {
@@ -36,13 +36,7 @@ describe('identity rotate through IAM, against the emulator', () => {
       homedir: f.sandbox.dir,
       verifyTimeoutMs: 5_000,
     });
-    daveId = (
-      await f.core.identities.addIamUser({
-        name: 'dave',
-        accessKeyId: SEED_KEYS.dave.accessKeyId,
-        secretAccessKey: SEED_KEYS.dave.secretAccessKey,
-      })
-    ).id;
+    daveId = (await addDave(f.core)).id;
   });
   afterEach(() => {
     f.emu.faults.clear();

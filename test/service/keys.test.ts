@@ -9,7 +9,7 @@ import { createRolebarService, type RolebarService } from '../../electron/servic
 import type { AppNotification } from '../../electron/service/tray-actions.js';
 import { trayMenu } from '../../electron/service/tray-menu.js';
 import { SEED_KEYS, SEED_MFA } from '../../electron/emulator/index.js';
-import { addAlice, type CoreFixture, startCoreFixture } from '../support/core-fixture.js';
+import { addAlice, type CoreFixture, startCoreFixture, addDave } from '../support/core-fixture.js';
 import { manualTimers, memoryClipboard } from '../support/service-fixture.js';
 
 const CREATED = Date.parse('2024-01-01T00:00:00Z');
@@ -35,13 +35,7 @@ describe('key age and last use in the window and the tray', () => {
       location: location({ env: f.sandbox.env, homedir: f.sandbox.dir }),
       now: () => clock,
     });
-    daveId = (
-      await f.core.identities.addIamUser({
-        name: 'dave',
-        accessKeyId: SEED_KEYS.dave.accessKeyId,
-        secretAccessKey: SEED_KEYS.dave.secretAccessKey,
-      })
-    ).id;
+    daveId = (await addDave(f.core)).id;
     aliceId = (await addAlice(f.core)).id;
   });
   after(() => f.close());

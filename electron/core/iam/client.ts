@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { IAMClient, Role } from '@aws-sdk/client-iam';
 import type * as IamSdk from '@aws-sdk/client-iam';
-import type { AwsCredentials } from '../sts/client.js';
+import { type AwsCredentials, sdkClientKey } from '../sts/client.js';
 import { isNetworkError, type SdkErrorShape, sdkNetworkCode } from '../sts/errors.js';
 import type { IamTarget } from './endpoints.js';
 import { type IamCallContext, IamError, toIamError } from './errors.js';
@@ -145,18 +144,7 @@ export function createIamCaller(options: IamCallerOptions = {}): IamCaller {
   const clients = new Map<string, IAMClient>();
 
   function clientFor(sdk: IamModule, target: IamTarget, credentials: AwsCredentials): IAMClient {
-    // A digest of everything the client signs with: a new secret must never reuse the old client.
-    const key = createHash('sha256')
-      .update(
-        [
-          target.endpoint,
-          target.region,
-          credentials.accessKeyId,
-          credentials.secretAccessKey,
-          credentials.sessionToken ?? '',
-        ].join('\n'),
-      )
-      .digest('hex');
+    const key = sdkClientKey(target, credentials);
     const cached = clients.get(key);
     if (cached) return cached;
     const client = new sdk.IAMClient({
