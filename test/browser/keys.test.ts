@@ -78,4 +78,15 @@ describe('access keys in the window, over the real service', () => {
     assert.equal(daveKeys().length, 1);
     assert.deepEqual(errors, []);
   });
+
+  it('the age threshold is a setting', async () => {
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const field = page.getByLabel('Warn when an access key is older than (days)');
+    assert.equal(await field.inputValue(), '90');
+    await field.fill('120');
+    await field.press('Tab');
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    assert.equal(f.settings.preferences().keyAgeWarningDays, 120);
+  });
 });

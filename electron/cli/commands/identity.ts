@@ -187,14 +187,14 @@ const list: Command = {
       else {
         io.out(
           table(
-            ['NAME', 'KIND', 'KEY', 'MFA SERIAL', 'REGION', 'KEY AGE AND LAST USE'],
+            ['NAME', 'KIND', 'KEY', 'KEY AGE AND LAST USE', 'MFA SERIAL', 'REGION'],
             identities.map((i) => [
               i.name,
               i.kind,
               identityKey(i),
+              keyColumn(keys.get(i.id)),
               i.mfaSerial ?? '-',
               i.region ?? '-',
-              keyColumn(keys.get(i.id)),
             ]),
           ),
         );

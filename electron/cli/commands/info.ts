@@ -111,17 +111,17 @@ const status: Command = {
       }
       printSection(io, 'Identities', identities.length, () =>
         table(
-          ['NAME', 'KIND', 'KEY', 'MFA', 'KEY AGE AND LAST USE'],
+          ['NAME', 'KIND', 'KEY', 'KEY AGE AND LAST USE', 'MFA'],
           identities.map((i) => [
             i.name,
             i.kind,
             identityKey(i),
+            keyColumn(keys.get(i.id)),
             i.mfaSerial
               ? mfaUntil.get(i.id)
                 ? `session until ${describeExpiry(mfaUntil.get(i.id) as Date)}`
                 : 'yes'
               : '-',
-            keyColumn(keys.get(i.id)),
           ]),
         ),
       );

@@ -3,7 +3,11 @@ import type { PreferencesView, Theme } from '../../../electron/ipc/contract.js';
 import { h } from '../dom.js';
 import { checkboxField, type Field, selectField, showFormError, textField } from '../forms.js';
 import type { Store } from '../store.js';
-import { clipboardClearSeconds, refreshMarginMin } from '../../../electron/core/rules/limits.js';
+import {
+  clipboardClearSeconds,
+  keyAgeWarningDays,
+  refreshMarginMin,
+} from '../../../electron/core/rules/limits.js';
 import { checks, parseThresholds } from '../validation.js';
 import { screenHeader, section } from './shell.js';
 
@@ -51,6 +55,17 @@ export function renderSettings(root: HTMLElement, store: Store): void {
     attrs: { min: clipboardClearSeconds.min, max: clipboardClearSeconds.max, inputmode: 'numeric' },
   });
   onChange(clipboard, () => ({ clipboardClearSeconds: Number(clipboard.value()) }));
+  const keyAge = textField({
+    label: 'Warn when an access key is older than (days)',
+    name: 'key-age-warning',
+    type: 'number',
+    // 90: the CIS benchmark's rotation period (DEFAULT_KEY_AGE_WARNING_DAYS).
+    value: String(prefs.keyAgeWarningDays ?? 90),
+    check: checks.intIn(keyAgeWarningDays),
+    hint: 'Checked once a day; the warning offers Rotate now.',
+    attrs: { min: keyAgeWarningDays.min, max: keyAgeWarningDays.max, inputmode: 'numeric' },
+  });
+  onChange(keyAge, () => ({ keyAgeWarningDays: Number(keyAge.value()) }));
   const theme = selectField({
     label: 'Theme',
     name: 'theme',
@@ -82,6 +97,7 @@ export function renderSettings(root: HTMLElement, store: Store): void {
     screenHeader('Settings', null, () => store.go({ name: 'main' })),
     section('alerts-title', 'Sessions', thresholds.row, margin.row, notifications.row),
     section('clipboard-title', 'Clipboard', clipboard.row),
+    section('keys-title', 'Access keys', keyAge.row),
     section('app-title', 'App', theme.row, login.row),
     errorSlot,
     status,
