@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { createCore } from '../../electron/core/core.js';
-import { openKeychain } from '../../electron/core/keychain.js';
+import { openKeychain, type SecretStore } from '../../electron/core/keychain.js';
 import { openSettings } from '../../electron/core/settings.js';
 import { createStsCaller } from '../../electron/core/sts/client.js';
 import { SEED_KEYS } from '../../electron/emulator/index.js';
@@ -17,6 +17,7 @@ const DAVE_ARN = 'arn:aws:iam::111111111111:user/dave';
 describe('rolebar identity rotate against the emulator’s IAM', () => {
   let w: CliWorld;
   let env: NodeJS.ProcessEnv;
+  let secrets: SecretStore;
   const rolebar = (args: string[], input?: string): Promise<CliRun> =>
     w.rolebar(args, { env, ...(input ? { input } : {}) });
   const daveKeys = () => {
@@ -27,23 +28,24 @@ describe('rolebar identity rotate against the emulator’s IAM', () => {
   const keychainCheck = async (): Promise<{ keyId: string; arn: string }> => {
     const core = createCore({
       settings: openSettings({ dir: w.sandbox.rolebarHome }),
-      secrets: openKeychain({ service: w.sandbox.keychainService, env }),
+      secrets,
       env,
       homedir: w.sandbox.dir,
       sts: createStsCaller({ maxAttempts: 1, requestTimeoutMs: 3_000 }),
     });
     try {
-      await core.identities.settle();
-      const identity = core.identities.find('dave');
-      assert.ok(identity?.kind === 'iam-user', 'dave is still an IAM user identity');
-      // A key made just before the kill may still be propagating (the emulator's delay): wait at most that long.
+      // A key made just before the kill may still be propagating (the emulator's delay), and a loaded machine may
+      // be slow to answer: try for a while before calling the key broken.
       for (let attempt = 0; ; attempt++) {
         try {
+          await core.identities.settle();
+          const identity = core.identities.find('dave');
+          assert.ok(identity?.kind === 'iam-user', 'dave is still an IAM user identity');
           const { arn } = await core.whoAmI({ identityId: identity.id });
           return { keyId: identity.accessKeyId, arn };
         } catch (error) {
           if (attempt >= 20) throw error;
-          await sleep(100);
+          await sleep(200);
         }
       }
     } finally {
@@ -54,6 +56,8 @@ describe('rolebar identity rotate against the emulator’s IAM', () => {
   before(async () => {
     w = await startCliWorld('cli-rotate');
     env = { ...w.env, AWS_ENDPOINT_URL_IAM: w.emu.endpoint };
+    // One keychain for every check: a fresh keychain helper per check would only add load.
+    secrets = openKeychain({ service: w.sandbox.keychainService, env });
     const added = await rolebar(
       ['identity', 'add', 'dave', '--access-key-id', SEED_KEYS.dave.accessKeyId],
       `${SEED_KEYS.dave.secretAccessKey}\n`,
