@@ -36,7 +36,7 @@ export function credentialFailure(
         : {
             failure: 'wrong-secret',
             message: `AWS refused the secret access key${who}: it does not match the access key id.`,
-            hint: "Enter the secret again (Rotate keys in the window, or 'rolebar identity rotate NAME --access-key-id ID') — AWS shows it only once, when the key is created.",
+            hint: "Enter the secret again (Rotate keys in the window, or 'rolebar identity set-key NAME --access-key-id ID') — AWS shows it only once, when the key is created.",
           };
     case 'ExpiredToken':
       return {

@@ -305,7 +305,7 @@ export function identityStore(
           'identity-secret-missing',
           `The secret key of "${identity.name}" is not in the keychain.`,
           {
-            hint: `Enter it again with Rotate keys in the window or \`${rolebarCommand('identity', 'rotate', identity.name, '--access-key-id', identity.kind === 'iam-user' ? identity.accessKeyId : 'ID')}\` (it may have been deleted from the keychain by hand).`,
+            hint: `Enter it again with Rotate keys in the window or \`${rolebarCommand('identity', 'set-key', identity.name, '--access-key-id', identity.kind === 'iam-user' ? identity.accessKeyId : 'ID')}\` (it may have been deleted from the keychain by hand).`,
           },
         );
       }

@@ -40,6 +40,8 @@ export interface Preferences {
   theme: Theme;
   /** Serve the active role's credentials on a local endpoint (service/app-endpoint.ts). */
   serveEndpoint: boolean;
+  /** Days after which an IAM user's access key counts as old (absent: 90, DEFAULT_KEY_AGE_WARNING_DAYS). */
+  keyAgeWarningDays?: number;
 }
 
 /** A record in settings: an identity, a role or a session's metadata. Never a secret (see assertNoSecrets). */
@@ -123,6 +125,7 @@ const schema: Options<SettingsData>['schema'] = {
       theme: { enum: ['system', 'light', 'dark'] },
       // Not required: files written before it existed get the default when read.
       serveEndpoint: { type: 'boolean' },
+      keyAgeWarningDays: intSchema(limits.keyAgeWarningDays),
     },
   },
 };

@@ -1,3 +1,10 @@
+import {
+  createAccessKey,
+  deleteAccessKey,
+  getAccessKeyLastUsed,
+  listAccessKeys,
+  updateAccessKey,
+} from './access-keys.js';
 import { toIsoSeconds } from './clock.js';
 import type { ActionContext } from './common.js';
 import { StsError, stsErrors } from './errors.js';
@@ -195,4 +202,9 @@ export const IAM_ACTIONS: ReadonlyMap<string, IamActionHandler> = new Map<string
   ['ListRoles', listRoles],
   ['GetRole', getRole],
   ['PutRolePolicy', putRolePolicy],
+  ['CreateAccessKey', createAccessKey],
+  ['DeleteAccessKey', deleteAccessKey],
+  ['UpdateAccessKey', updateAccessKey],
+  ['ListAccessKeys', listAccessKeys],
+  ['GetAccessKeyLastUsed', getAccessKeyLastUsed],
 ]);

@@ -25,6 +25,16 @@ export const SEED_KEYS = {
     secretAccessKey: 'carol/FAKE/secret/key/for/tests/EXAMPLE0',
     status: 'Active',
   },
+  dave: {
+    accessKeyId: 'AKIADAVEKEY00EXAMPLE',
+    secretAccessKey: 'dave/FAKE/secret/key/for/tests/EXAMPLE00',
+    status: 'Active',
+  },
+  erin: {
+    accessKeyId: 'AKIAERINKEY00EXAMPLE',
+    secretAccessKey: 'erin/FAKE/secret/key/for/tests/EXAMPLE00',
+    status: 'Active',
+  },
   devRoot: {
     accessKeyId: 'AKIADEVROOT00EXAMPLE',
     secretAccessKey: 'root/FAKE/secret/key/for/tests/EXAMPLE00',
@@ -35,7 +45,30 @@ export const SEED_KEYS = {
 /** Serial numbers and base32 seeds of the seed world's virtual MFA devices. */
 export const SEED_MFA = {
   alice: { serial: 'arn:aws:iam::111111111111:mfa/alice', secretBase32: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' },
+  erin: { serial: 'arn:aws:iam::111111111111:mfa/erin', secretBase32: 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU' },
 } as const;
+
+/** What `rolebar identity rotate` needs on the user's own keys (the policy `rolebar policy --rotate` prints). */
+export const ROTATE_ACTIONS = [
+  'iam:ListAccessKeys',
+  'iam:CreateAccessKey',
+  'iam:UpdateAccessKey',
+  'iam:DeleteAccessKey',
+  'iam:GetAccessKeyLastUsed',
+];
+
+function allowOwnKeys(userArn: string, condition?: PolicyStatement['Condition']): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: {
+      Sid: 'OwnAccessKeys',
+      Effect: 'Allow',
+      Action: ROTATE_ACTIONS,
+      Resource: userArn,
+      ...(condition ? { Condition: condition } : {}),
+    },
+  };
+}
 
 /** The ExternalId the seed's `partner` role requires. */
 export const SEED_EXTERNAL_ID = 'rolebar-partner-EXAMPLE';
@@ -93,6 +126,7 @@ function allowAssume(resources: string[], deny: string[] = []): PolicyDocument {
 /**
  * A fresh copy of the seed world:
  * - 111111111111 "dev": alice (active key + MFA device, may GetFederationToken and list/read the dev roles),
+ *   dave (may manage his own access keys), erin (the same, only with MFA; has an MFA device),
  *   bob (inactive key), carol (no MFA, no IAM permissions), root keys;
  *   roles `ec2-worker` (trusts alice by ARN) and `team/dev-deploy` (trusts the account; carol's policy allows it).
  * - 222222222222 "prod": `readonly` (trusts dev root; may list/read prod roles), `admin` (MFA required, MFA age < 1 h;
@@ -128,6 +162,21 @@ export function seedWorld(): WorldSpec {
                 },
               },
               allowIam(SEED_ACCOUNTS.dev, IAM_READ),
+            ],
+          },
+          {
+            name: 'dave',
+            accessKeys: [{ ...SEED_KEYS.dave }],
+            policies: [allowOwnKeys('arn:aws:iam::111111111111:user/dave')],
+          },
+          {
+            name: 'erin',
+            accessKeys: [{ ...SEED_KEYS.erin }],
+            mfaDevices: [{ name: 'erin', secretBase32: SEED_MFA.erin.secretBase32 }],
+            policies: [
+              allowOwnKeys('arn:aws:iam::111111111111:user/erin', {
+                Bool: { 'aws:MultiFactorAuthPresent': 'true' },
+              }),
             ],
           },
           { name: 'bob', accessKeys: [{ ...SEED_KEYS.bob }], policies: [allowAssume(['*'])] },

@@ -130,10 +130,14 @@ function authenticate(
     const key = world.keys.get(auth.accessKeyId);
     if (!key || key.status !== 'Active' || auth.securityToken !== undefined)
       throw stsErrors.invalidClientTokenId();
+    // A key CreateAccessKey just made is refused until it has propagated, as in AWS.
+    if (key.usableFrom !== undefined && now < key.usableFrom) throw stsErrors.invalidClientTokenId();
     caller = callerFromKey(key);
     secret = key.secretAccessKey;
   }
   verifySigV4Signature(raw, auth, secret);
+  const used = world.keys.get(auth.accessKeyId);
+  if (used) used.lastUsed = { date: new Date(now).toISOString(), service, region: auth.region };
   if (caller.session && now >= caller.session.expiresAt) throw stsErrors.expiredToken();
   if (service === 'sts' && world.disabledRegions.has(auth.region))
     throw stsErrors.regionDisabled(caller.accountId);

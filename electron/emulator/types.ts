@@ -38,6 +38,8 @@ export interface AccessKeySpec {
   accessKeyId: string;
   secretAccessKey: string;
   status: 'Active' | 'Inactive';
+  /** ISO 8601 creation time (default 2024-01-01T00:00:00Z). */
+  createDate?: string;
 }
 
 /** A virtual MFA device; its serial is `arn:aws:iam::ACCOUNT:mfa/NAME`. */

@@ -65,6 +65,12 @@ export interface LongTermKey {
   secretAccessKey: string;
   status: 'Active' | 'Inactive';
   owner: KeyOwner;
+  /** ISO 8601 creation time. */
+  createDate: string;
+  /** Epoch ms before which AWS does not accept the key yet (IAM's propagation delay for new keys). */
+  usableFrom?: number;
+  /** The last request the key signed (GetAccessKeyLastUsed). */
+  lastUsed?: { date: string; service: string; region: string };
 }
 
 /** Pattern every committed key id must follow, so no fixture looks like a real key. */
@@ -126,6 +132,8 @@ export class World {
   readonly managedPolicies: Map<string, PolicyDocument>;
   /** The IAM Identity Center instance, when the spec has one. */
   readonly identityCenter: IdentityCenter | undefined;
+  /** How long a key made by CreateAccessKey takes before AWS accepts it (real IAM: a few seconds). */
+  newKeyDelayMs = 0;
 
   constructor(spec: WorldSpec) {
     this.disabledRegions = new Set(spec.disabledRegions ?? []);
@@ -214,7 +222,34 @@ export class World {
     if (key.secretAccessKey.length !== 40)
       throw new Error(`world: secret of ${key.accessKeyId} must be 40 characters`);
     if (this.keys.has(key.accessKeyId)) throw new Error(`world: duplicate access key ${key.accessKeyId}`);
-    this.keys.set(key.accessKeyId, { ...key, owner });
+    const createDate = checkDate(key.createDate ?? '2024-01-01T00:00:00Z', key.accessKeyId);
+    this.keys.set(key.accessKeyId, { ...key, owner, createDate });
+  }
+
+  /** The long-term keys of a user, oldest first. */
+  keysOf(user: User): LongTermKey[] {
+    return [...this.keys.values()]
+      .filter((key) => key.owner.kind === 'user' && key.owner.user === user)
+      .sort((a, b) => a.createDate.localeCompare(b.createDate));
+  }
+
+  /** Adds a new key for `user` (CreateAccessKey), usable after {@link newKeyDelayMs}. */
+  createKey(
+    user: User,
+    now: number,
+    make: () => { accessKeyId: string; secretAccessKey: string },
+  ): LongTermKey {
+    let made = make();
+    while (this.keys.has(made.accessKeyId)) made = make();
+    const key: LongTermKey = {
+      ...made,
+      status: 'Active',
+      owner: { kind: 'user', user },
+      createDate: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      usableFrom: now + this.newKeyDelayMs,
+    };
+    this.keys.set(key.accessKeyId, key);
+    return key;
   }
 
   /** The account with this id, if any. */

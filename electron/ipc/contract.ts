@@ -108,6 +108,7 @@ export interface PreferencesView {
   theme: Theme;
   /** Serve the active role's credentials to programs on a local endpoint (off by default). */
   serveEndpoint: boolean;
+  keyAgeWarningDays?: number;
 }
 
 /** A subscribed team catalog as the window sees it: its source with any token redacted, never a secret. */
@@ -136,6 +137,36 @@ export interface CatalogView {
   identityId?: string;
 }
 
+/** An IAM user's access key as IAM describes it (age, last use); what IAM would not say is `unknown`, with why. */
+export interface KeyInfoView {
+  identityId: string;
+  accessKeyId: string;
+  createDate?: string;
+  lastUsedDate?: string;
+  lastUsedService?: string;
+  lastUsedRegion?: string;
+  lastUseKnown: boolean;
+  unknown?: string;
+  /** Age and last use in words ("created 2024-01-01 (91 days ago), never used"). */
+  summary?: string;
+}
+
+/** An access key past the age threshold: the window and the tray offer "Rotate now". */
+export interface KeyAgeWarningView {
+  identityId: string;
+  name: string;
+  accessKeyId: string;
+  ageDays: number;
+}
+
+/** What a rotation through IAM did. */
+export interface RotateOutcomeView {
+  newKeyId: string;
+  oldKeyId: string;
+  oldKey: 'deleted' | 'deactivated';
+  removedExtraKeyId?: string;
+}
+
 /** Everything the window draws, pushed on every change. */
 export interface AppState {
   app: AppInfo;
@@ -151,6 +182,8 @@ export interface AppState {
   preferences: PreferencesView;
   /** The team catalogs subscribed to; absent when there are none. */
   catalogs?: CatalogView[];
+  /** Access keys older than the threshold, from the last daily check. */
+  keyAgeWarnings?: KeyAgeWarningView[];
 }
 
 /** The app's credentials endpoint as the window sees it: the token is masked; `endpoint:copy` copies it. */
@@ -323,6 +356,15 @@ export const requestArgs = {
     object({ id, accessKeyId: rule(fields.accessKeyId), secretAccessKey: rule(fields.secretAccessKey) }),
   ),
   'identity:remove': args(object({ id })),
+  'identity:key-info': args(object({ id })),
+  'identity:rotate': args(
+    object({
+      id,
+      deactivateOld: optional(bool),
+      deleteKeyId: optional(rule(fields.accessKeyId)),
+      mfaCode: optional(rule(fields.mfaCode)),
+    }),
+  ),
   'identity:whoami': args(object({ id })),
   'role:add': args(
     // Without a profile name of its own, the role's profile is made from its label: that must be usable.
@@ -380,6 +422,7 @@ export const requestArgs = {
       launchAtLogin: optional(bool),
       theme: optional(oneOf('system', 'light', 'dark')),
       serveEndpoint: optional(bool),
+      keyAgeWarningDays: optional(range(limits.keyAgeWarningDays)),
     }),
   ),
   'endpoint:copy': args(),
@@ -407,6 +450,8 @@ export interface RequestResults {
   'identity:update': Result<IdentityView>;
   'identity:rotate-keys': Result<IdentityView>;
   'identity:remove': Result<null>;
+  'identity:key-info': Result<KeyInfoView | null>;
+  'identity:rotate': Result<RotateOutcomeView>;
   'identity:whoami': Result<WhoAmIView>;
   'role:add': Result<RoleView>;
   'role:update': Result<RoleView>;

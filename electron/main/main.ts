@@ -18,6 +18,7 @@ import { openConsole } from '../service/console.js';
 import { type Demo, seedDemo, startDemo, watchDemoMfaCode } from '../service/demo.js';
 import { applyLaunchAtLogin, HIDDEN_ARG } from '../service/launch-at-login.js';
 import { startCatalogSync } from '../service/catalog-sync.js';
+import { createKeyAgeWatch } from '../service/key-age-watch.js';
 import { createScheduler } from '../service/scheduler.js';
 import { createSessionCheck } from '../service/session-check.js';
 import { createRolebarService } from '../service/service.js';
@@ -165,6 +166,10 @@ async function start(): Promise<void> {
     sessionCheck.wake();
     void scheduler.reschedule();
   };
+  // Access keys past the age threshold: checked through IAM at start and daily, shown once a day.
+  const keyAgeWatch = createKeyAgeWatch({ service, notifier, timers: realTimers });
+  void keyAgeWatch.check();
+  app.on('before-quit', () => keyAgeWatch.stop());
   // Team catalogs: synced on start and every few hours; their roles reach the window through the settings watch.
   if (!demo) {
     const catalogSync = startCatalogSync({ settings });

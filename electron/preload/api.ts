@@ -19,6 +19,10 @@ export function createRolebarApi(invoke: Invoke, subscribe: Subscribe) {
     addIdentity: (input: Arg<'identity:add'>) => invoke('identity:add', input),
     updateIdentity: (input: Arg<'identity:update'>) => invoke('identity:update', input),
     rotateIdentityKeys: (input: Arg<'identity:rotate-keys'>) => invoke('identity:rotate-keys', input),
+    /** The identity's key age and last use, as IAM says them (null: it keeps no key). */
+    keyInfo: (input: Arg<'identity:key-info'>) => invoke('identity:key-info', input),
+    /** Rotates the identity's access key through IAM: new key stored and checked, old one deleted. */
+    rotateIdentity: (input: Arg<'identity:rotate'>) => invoke('identity:rotate', input),
     removeIdentity: (input: Arg<'identity:remove'>) => invoke('identity:remove', input),
     whoAmIIdentity: (input: Arg<'identity:whoami'>) => invoke('identity:whoami', input),
     addRole: (input: Arg<'role:add'>) => invoke('role:add', input),

@@ -13,10 +13,12 @@ import type { RolebarCore } from '../core/core.js';
 import { RolebarError } from '../core/errors.js';
 import {
   confirmRevokeText,
+  createIamCaller,
   createIamTools,
   type DiscoveredRole,
   type DiscoveryResult,
   type IamTools,
+  type KeyInfo,
   type RolePolicies,
 } from '../core/iam/index.js';
 import { roleArnFromName, type Role } from '../core/model.js';
@@ -31,6 +33,27 @@ export async function withIamTools<T>(
   const tools = createIamTools({ core, env: location.env ?? process.env, homedir: location.homedir });
   try {
     return await work(tools);
+  } finally {
+    tools.close();
+  }
+}
+
+/** Key age and last use of every IAM user identity (or `only` that one), read in parallel; unknowns say why (never throws). */
+export async function readKeyInfos(
+  core: RolebarCore,
+  location: AwsLocationOptions,
+  only?: string,
+): Promise<Map<string, KeyInfo>> {
+  const users = core.identities
+    .list()
+    .filter((i) => i.kind === 'iam-user' && (only === undefined || i.id === only));
+  if (users.length === 0) return new Map();
+  // One quick attempt: status and lists must not hang on an unreachable IAM; the age is then "unknown".
+  const iam = createIamCaller({ maxAttempts: 1, requestTimeoutMs: 4_000 });
+  const tools = createIamTools({ core, env: location.env ?? process.env, homedir: location.homedir, iam });
+  try {
+    const infos = await Promise.all(users.map((i) => tools.keyInfo(i.id)));
+    return new Map(infos.flatMap((info) => (info ? [[info.identityId, info] as const] : [])));
   } finally {
     tools.close();
   }

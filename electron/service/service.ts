@@ -1,6 +1,7 @@
 import type {
   AppInfo,
   AppState,
+  KeyAgeWarningView,
   PreferencesView,
   RequestArgs,
   RequestChannel,
@@ -22,6 +23,7 @@ import { createAppEndpoint } from './app-endpoint.js';
 import { iamHandlers } from './iam.js';
 import { mapIdentities } from '../core/catalog/store.js';
 import { catalogViews } from './catalog-views.js';
+import { keyService } from './keys.js';
 import { identityView, roleView, sessionView } from './views.js';
 
 // The contract's PreferencesView is browser-safe, so it cannot import settings' Preferences: check they match.
@@ -67,6 +69,8 @@ export interface RolebarService extends RequestHandlers {
    * When `abandoned()` is true by the time AWS answers (the app is quitting), nothing is recorded or published.
    */
   verifyActive(abandoned?: () => boolean): Promise<{ checked: boolean; ok: boolean }>;
+  /** Reads every IAM user's key age through IAM; the keys past the threshold become the state's warnings. */
+  checkKeyAges(): Promise<KeyAgeWarningView[]>;
 }
 
 /** Failures that mean the session itself no longer works (not the network, not throttling). */
@@ -84,6 +88,7 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
   const userActed = (roleId: string) => {
     if (problem?.roleId === roleId) problem = undefined;
   };
+  const keys = keyService({ core, settings, location: deps.location, now, attempt });
 
   async function verifyActive(abandoned = () => false): Promise<{ checked: boolean; ok: boolean }> {
     const active = activeSessionOf(core.sessions.list(), now());
@@ -142,6 +147,8 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
       const own = roles.filter((r) => r.catalog === undefined);
       view.catalogs = catalogViews(data, settings.path, own);
     }
+    const warnings = keys.warnings();
+    if (warnings.length > 0) view.keyAgeWarnings = warnings;
     if (problem && sessions.some((x) => x.roleId === problem?.roleId)) view.sessionProblem = problem;
     const served = endpoint.view();
     if (served) view.endpoint = served;
@@ -289,5 +296,8 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
       return null;
     },
     ...iamHandlers({ core, location: deps.location, now, attempt }),
+    'identity:key-info': keys['identity:key-info'],
+    'identity:rotate': keys['identity:rotate'],
+    checkKeyAges: keys.checkKeyAges,
   };
 }

@@ -21,7 +21,13 @@ export interface Notifier {
 export interface TrayActionDeps {
   service: Pick<
     RolebarService,
-    'role:switch' | 'snippet:copy' | 'snippet:copy-unset' | 'session:sign-out' | 'sso:sign-in' | 'state'
+    | 'role:switch'
+    | 'snippet:copy'
+    | 'snippet:copy-unset'
+    | 'session:sign-out'
+    | 'sso:sign-in'
+    | 'identity:rotate'
+    | 'state'
   >;
   notifier: Notifier;
   /** Shows and focuses the window. */
@@ -77,6 +83,19 @@ export function createTrayDispatcher(deps: TrayActionDeps): TrayDispatch {
           );
         case 'sso-sign-in':
           return fail('Could not sign in', await deps.service['sso:sign-in']({ id: action.identityId }));
+        case 'rotate-identity': {
+          const result = await deps.service['identity:rotate']({ id: action.identityId });
+          // IAM asks for MFA: the window's Rotate button takes the code.
+          if (!result.ok && result.error.code === 'mfa-required') return deps.showWindow();
+          if (result.ok) {
+            deps.notifier.notify({
+              title: 'Access key rotated',
+              body: `The new key ${result.value.newKeyId} is in the keychain and works; the old key ${result.value.oldKeyId} was ${result.value.oldKey}.`,
+              actions: [],
+            });
+          }
+          return fail('Could not rotate the access key', result);
+        }
         case 'open-window':
           return deps.showWindow();
         case 'quit':

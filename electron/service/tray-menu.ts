@@ -1,6 +1,6 @@
 // The tray's menu, tooltip and title as pure functions of the app state and the time: no Electron here, so the
 // tests read the exact menu a user would see. Clicks are data (a TrayAction) that one handler dispatches.
-import type { AppState, RoleView, SessionView, SnippetFormatId } from '../ipc/contract.js';
+import type { AppState, KeyAgeWarningView, RoleView, SessionView, SnippetFormatId } from '../ipc/contract.js';
 import { type ClockSession, type ClockSettings, sessionCountdown } from '../core/session-clock.js';
 import { activeSessionOf, clockSessionOf } from '../core/session-live.js';
 import { SNIPPET_FORMATS, type UnsetFormat } from '../core/rules/snippet-formats.js';
@@ -17,6 +17,7 @@ export type TrayAction =
   | { kind: 'refresh'; roleId: string }
   | { kind: 'sign-out'; roleId: string }
   | { kind: 'sso-sign-in'; identityId: string }
+  | { kind: 'rotate-identity'; identityId: string }
   | { kind: 'open-window' }
   | { kind: 'quit' };
 
@@ -114,6 +115,11 @@ export function trayLabel(state: AppState, now: number): TrayLabel {
     title: `${active.role.label} ${shortMinutesText(left)}`,
     nextUpdateAt,
   };
+}
+
+/** "⚠ The access key of dave is 91 days old": the tray's item and the notification's title. */
+export function keyAgeText(warning: KeyAgeWarningView): string {
+  return `⚠ The access key of ${warning.name} is ${warning.ageDays} days old`;
 }
 
 /** Roles grouped by RoleView.group, groups and roles in the order they first appear. */
@@ -219,6 +225,13 @@ export function trayMenu(state: AppState, now: number, options: TrayMenuOptions)
       },
     );
   }
+  // Old access keys (the daily check): one click rotates through IAM.
+  for (const warning of state.keyAgeWarnings ?? []) {
+    menu.push(
+      item(keyAgeText(warning) + ': Rotate now', { kind: 'rotate-identity', identityId: warning.identityId }),
+    );
+  }
+  if ((state.keyAgeWarnings ?? []).length > 0) menu.push({ type: 'separator' });
   if (state.roles.length === 0) menu.push(item('No roles yet: add one in Rolebar', undefined, false));
   const catalogs = new Map<string, Array<{ group: string; roles: RoleView[] }>>();
   for (const { group, roles } of groupRoles(state.roles)) {

@@ -13,6 +13,7 @@ const COMMANDS = [
   ['identity', 'add'],
   ['identity', 'rm'],
   ['identity', 'rotate'],
+  ['identity', 'set-key'],
   ['identity', 'list'],
   ['role', 'add'],
   ['role', 'rm'],
@@ -90,7 +91,7 @@ describe('rolebar: help, usage and local state', () => {
       assert.match(run.stderr, /shell history/);
       assert.match(run.stderr, /stdin/);
     }
-    const inline = await w.rolebar(['identity', 'rotate', 'alice', '--secret=not-a-real-secret-EXAMPLE']);
+    const inline = await w.rolebar(['identity', 'set-key', 'alice', '--secret=not-a-real-secret-EXAMPLE']);
     assertOneLineFailure(inline, 2);
     assert.deepEqual(w.files(), before);
   });
@@ -108,7 +109,7 @@ describe('rolebar: help, usage and local state', () => {
     assert.match(empty.stderr, /No secret access key/);
   });
 
-  it('rotates, and removes an identity with its keychain entry', async () => {
+  it('sets a new key by hand, and removes an identity with its keychain entry', async () => {
     const add = await w.rolebar(
       ['identity', 'add', 'carol', '--access-key-id', SEED_KEYS.carol.accessKeyId],
       {
@@ -117,7 +118,7 @@ describe('rolebar: help, usage and local state', () => {
     );
     assert.equal(add.code, 0, explain(add));
     const rotate = await w.rolebar(
-      ['identity', 'rotate', 'carol', '--access-key-id', 'AKIACAROLNEWKEYEXAMPLE'],
+      ['identity', 'set-key', 'carol', '--access-key-id', 'AKIACAROLNEWKEYEXAMPLE'],
       {
         input: 'carol/NEW/secret/key/for/tests/EXAMPLE00',
       },
@@ -129,7 +130,7 @@ describe('rolebar: help, usage and local state', () => {
     assert.equal((await secrets.list()).length, 1);
   });
 
-  it('rotate recovers an identity whose secret is gone from the keychain, as orphans says', async () => {
+  it('set-key recovers an identity whose secret is gone from the keychain, as orphans says', async () => {
     const add = await w.rolebar(['identity', 'add', 'lost', '--access-key-id', SEED_KEYS.carol.accessKeyId], {
       input: SEED_KEYS.carol.secretAccessKey,
     });
@@ -140,7 +141,7 @@ describe('rolebar: help, usage and local state', () => {
     const secrets = openKeychain({ service: w.sandbox.keychainService, env: w.env });
     assert.ok(await secrets.delete(secretAccount(id)));
     const orphans = await w.rolebar(['identity', 'orphans']);
-    const advice = `rolebar identity rotate lost --access-key-id ${SEED_KEYS.carol.accessKeyId}`;
+    const advice = `rolebar identity set-key lost --access-key-id ${SEED_KEYS.carol.accessKeyId}`;
     assert.ok(orphans.stdout.includes(`enter it again with \`${advice}\``), orphans.stdout);
     const rotate = await w.rolebar(advice.split(' ').slice(1), { input: SEED_KEYS.carol.secretAccessKey });
     assert.equal(rotate.code, 0, explain(rotate));

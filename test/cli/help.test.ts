@@ -12,6 +12,7 @@ const COMMANDS = [
   'identity add',
   'identity rm',
   'identity rotate',
+  'identity set-key',
   'identity list',
   'role add',
   'role edit',
@@ -96,7 +97,7 @@ describe('rolebar help and output agree', () => {
     // Forget the MFA session from the test before, and use the next code (the emulator takes each code once).
     assert.equal(
       (
-        await w.rolebar(['identity', 'rotate', 'alice', '--access-key-id', 'AKIAALICEKEY0EXAMPLE'], {
+        await w.rolebar(['identity', 'set-key', 'alice', '--access-key-id', 'AKIAALICEKEY0EXAMPLE'], {
           input: 'alice/FAKE/secret/key/for/tests/EXAMPLE0\n',
         })
       ).code,

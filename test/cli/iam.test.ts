@@ -1,9 +1,10 @@
 // Finding and setting up roles end to end: the built CLI against the emulator's IAM and STS.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { REVOKE_POLICY_NAME } from '../../electron/core/iam/index.js';
 import { SEED_KEYS, SEED_MFA, SEED_ROLES } from '../../electron/emulator/index.js';
-import { addAlice, type CliRun, type CliWorld, explain, startCliWorld } from './helpers.js';
+import { addAlice, CLI, type CliRun, type CliWorld, explain, startCliWorld } from './helpers.js';
 
 const ALICE_ARN = 'arn:aws:iam::111111111111:user/alice';
 
@@ -196,5 +197,42 @@ describe('rolebar role discover, policy and revoke against the emulator’s IAM'
     const defaulted = await rolebar(['role', 'discover']);
     assert.equal(defaulted.code, 1);
     assert.match(defaulted.stderr, /several identities\. Name the identity or role to use with --using/);
+  });
+
+  it('an AccessDenied in the <ErrorResponse><Errors><Error> shape names the permission, not "try again"', async () => {
+    const denied = (action: string) => ({
+      status: 403,
+      headers: { 'content-type': 'text/xml' },
+      body:
+        '<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Errors><Error><Type>Sender</Type>' +
+        `<Code>AccessDenied</Code><Message>User: ${ALICE_ARN} is not authorized to perform: iam:${action}` +
+        '</Message></Error></Errors><RequestId>0</RequestId></ErrorResponse>',
+    });
+    try {
+      w.emu.faults.answerWith(denied('ListRoles'), 1, { action: 'ListRoles' });
+      const listed = await rolebar(['role', 'discover', '--using', 'alice']);
+      assert.equal(listed.code, 1, explain(listed));
+      assert.match(
+        listed.stderr,
+        /^rolebar: You may not list roles in account 111111111111 \(iam:ListRoles\)\./,
+      );
+      w.emu.faults.answerWith(denied('PutRolePolicy'), 1, { action: 'PutRolePolicy' });
+      const revoked = await rolebar(['revoke', SEED_ROLES.devDeploy, '--using', 'alice', '--yes']);
+      assert.equal(revoked.code, 1, explain(revoked));
+      assert.match(revoked.stderr, /\(iam:PutRolePolicy\); nothing was changed\./);
+      for (const run of [listed, revoked]) assert.doesNotMatch(run.stderr, /Try again in a minute/);
+    } finally {
+      w.emu.faults.clear();
+    }
+  });
+
+  it('the CLI loads @aws-sdk/client-iam only when an IAM command runs', () => {
+    const bundle = readFileSync(CLI, 'utf8');
+    assert.match(bundle, /import\("@aws-sdk\/client-iam"\)/);
+    assert.doesNotMatch(
+      bundle,
+      /^import [^;]*from "@aws-sdk\/client-iam"/m,
+      'no static import of client-iam',
+    );
   });
 });

@@ -20,6 +20,13 @@ function setup(switchResult: Result<never>) {
       ),
       'session:sign-out': async ({ roleId }) => (calls.push(`sign-out ${roleId}`), { ok: true, value: null }),
       'sso:sign-in': async ({ id }) => (calls.push(`sso-sign-in ${id}`), { ok: true, value: { roles: 3 } }),
+      'identity:rotate': async ({ id }) => (
+        calls.push(`rotate ${id}`),
+        {
+          ok: true,
+          value: { newKeyId: 'AKIATESTNEW000000000', oldKeyId: 'AKIATESTOLD000000000', oldKey: 'deleted' },
+        }
+      ),
       state: async () => appState(),
     },
     notifier: { notify: (n) => shown.push(n) },

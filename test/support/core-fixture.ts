@@ -92,3 +92,12 @@ export function addAlice(core: RolebarCore, options: { mfa?: boolean } = {}) {
     ...(options.mfa === false ? {} : { mfaSerial: 'arn:aws:iam::111111111111:mfa/alice' }),
   });
 }
+
+/** Adds the seed's dave, who may rotate his own access keys (no MFA). */
+export function addDave(core: RolebarCore) {
+  return core.identities.addIamUser({
+    name: 'dave',
+    accessKeyId: SEED_KEYS.dave.accessKeyId,
+    secretAccessKey: SEED_KEYS.dave.secretAccessKey,
+  });
+}

@@ -3,7 +3,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { RolebarCore } from '../../core/core.js';
 import { RolebarError } from '../../core/errors.js';
-import { confirmRevokeText, type CredentialsFrom } from '../../core/iam/index.js';
+import { confirmRevokeText, type CredentialsFrom, rotatePolicy } from '../../core/iam/index.js';
 import { profileNameOf, type Role } from '../../core/model.js';
 import type { DiscoveredRoleView, DiscoveryView } from '../../ipc/contract.js';
 import { discoveryView, roleArnOf, rolePoliciesView, withIamTools } from '../../service/iam.js';
@@ -187,8 +187,12 @@ const policy: Command = {
     summary:
       'Prints the two policies that let an identity (or a role) assume a role: the trust policy on the role, and the permission policy on the identity, with which administrator applies which.',
     synopsis:
-      'policy ROLE_ARN_OR_LABEL [--for IDENTITY_OR_ROLE] [--mfa] [--external-id ID] [--document trust|permission] [--json]',
+      'policy ROLE_ARN_OR_LABEL [--for IDENTITY_OR_ROLE] [--mfa] [--external-id ID] [--document trust|permission] [--json] | policy --rotate',
     options: {
+      rotate: {
+        type: 'boolean',
+        help: "print instead the policy 'rolebar identity rotate' and the key-age view need on your own user",
+      },
       for: {
         type: 'string',
         value: 'IDENTITY_OR_ROLE',
@@ -199,13 +203,20 @@ const policy: Command = {
       document: { type: 'string', value: 'WHICH', help: 'print only that document (trust or permission)' },
       json: { type: 'boolean', help: 'print JSON' },
     },
-    positionals: [1, 1],
+    positionals: [0, 1],
     details:
       'Examples:\n' +
+      '  rolebar policy --rotate > rotate-own-keys.json\n' +
       '  rolebar policy arn:aws:iam::222222222222:role/deployer --for alice --mfa\n' +
       '  rolebar policy prod-ro --document trust > trust-policy.json',
   },
   run: (args, io) => {
+    if (flag(args, 'rotate')) {
+      if (args.positionals.length > 0) throw new UsageError('--rotate takes no role');
+      io.out(JSON.stringify(rotatePolicy(), null, 2));
+      return Promise.resolve(0);
+    }
+    if (args.positionals.length === 0) throw new UsageError('policy needs a role ARN or label (or --rotate)');
     const document = stringOption(args, 'document');
     if (document !== undefined && document !== 'trust' && document !== 'permission')
       throw new UsageError(`--document must be trust or permission, not '${document}'`);

@@ -1,8 +1,10 @@
-// `rolebar identity add|rm|rotate|list|orphans`: IAM user keys, the secret in the keychain, never on the command line.
+// `rolebar identity add|rm|rotate|set-key|list|orphans`: IAM user keys, the secret in the keychain, never on the command line.
 import { checkField } from '../../core/model.js';
 import * as fields from '../../core/rules/fields.js';
 import { type Command, flag, requiredOption, stringOption } from '../args.js';
-import { findIdentity, withCore } from '../context.js';
+import { awsLocation, findIdentity, withCore } from '../context.js';
+import { readKeyInfos, withIamTools } from '../../service/iam.js';
+import { describeKeyInfo, type KeyInfo } from '../../core/iam/index.js';
 import { rolebarCommand } from '../../core/cli-command.js';
 import { RolebarError } from '../../core/errors.js';
 import { identityKey, printJson, table, withSpinner } from '../output.js';
@@ -97,25 +99,69 @@ const rm: Command = {
     }),
 };
 
-const rotate: Command = {
+const setKey: Command = {
   spec: {
-    name: 'identity rotate',
-    summary: "Replaces an IAM user identity's key pair (after you created a new key in IAM).",
-    synopsis: 'identity rotate NAME --access-key-id ID',
-    options: { 'access-key-id': { type: 'string', value: 'ID', help: 'the new access key id' } },
+    name: 'identity set-key',
+    summary:
+      "Replaces an IAM user identity's key pair with one you made yourself (or re-enters a lost secret).",
+    synopsis: 'identity set-key NAME --access-key-id ID',
+    options: { 'access-key-id': { type: 'string', value: 'ID', help: 'the access key id' } },
     positionals: [1, 1],
-    details: SECRET_NOTE.replace('identity add alice', 'identity rotate alice'),
+    details: SECRET_NOTE.replace('identity add alice', 'identity set-key alice'),
   },
   run: (args, io) =>
     withCore(io, async (core) => {
       const accessKeyId = checkField(
         fields.accessKeyId,
-        requiredOption(args, 'access-key-id', 'identity rotate'),
+        requiredOption(args, 'access-key-id', 'identity set-key'),
       );
       const identity = findIdentity(core, args.positionals[0] as string);
       const secretAccessKey = await readSecret(io.interactive);
       await core.identities.rotateKeys(identity.id, { accessKeyId, secretAccessKey });
-      io.out(`Rotated the keys of "${identity.name}" (now ${accessKeyId}).`);
+      io.out(`Stored the key ${accessKeyId} for "${identity.name}".`);
+      return 0;
+    }),
+};
+
+const rotate: Command = {
+  spec: {
+    name: 'identity rotate',
+    summary:
+      "Rotates an IAM user identity's access key through IAM: creates a new key, stores it, checks it, deletes the old one.",
+    synopsis: 'identity rotate NAME [--deactivate-old] [--delete-key ID] [--mfa-code CODE]',
+    options: {
+      'deactivate-old': { type: 'boolean', help: 'deactivate the old key instead of deleting it' },
+      'delete-key': {
+        type: 'string',
+        value: 'ID',
+        help: 'with two keys already (IAM allows two): delete this one first',
+      },
+      'mfa-code': { type: 'string', value: 'CODE', help: 'a current MFA code, when IAM asks for MFA' },
+    },
+    positionals: [1, 1],
+    details:
+      "Needs IAM permissions on your own user: 'rolebar policy --rotate' prints the policy.\n" +
+      'To store a key you created yourself, use "rolebar identity set-key NAME --access-key-id ID".',
+  },
+  run: (args, io) =>
+    withCore(io, async (core) => {
+      const identity = findIdentity(core, args.positionals[0] as string);
+      const deleteKeyId = stringOption(args, 'delete-key');
+      const mfaCode = stringOption(args, 'mfa-code');
+      const result = await withIamTools(core, awsLocation(io), (tools) =>
+        withSpinner(io, 'Rotating the access key through IAM…', () =>
+          tools.rotate({
+            identityId: identity.id,
+            deactivateOld: flag(args, 'deactivate-old'),
+            ...(deleteKeyId ? { deleteKeyId } : {}),
+            ...(mfaCode ? { mfaCode } : {}),
+          }),
+        ),
+      );
+      if (result.removedExtraKeyId) io.out(`Deleted the key ${result.removedExtraKeyId}.`);
+      io.out(
+        `Rotated "${identity.name}": the new key ${result.newKeyId} is in the keychain and works; the old key ${result.oldKeyId} was ${result.oldKey}.`,
+      );
       return 0;
     }),
 };
@@ -131,19 +177,36 @@ const list: Command = {
   run: (args, io) =>
     withCore(io, async (core) => {
       const identities = core.identities.list();
-      if (flag(args, 'json')) printJson(io, identities);
+      const keys = await readKeyInfos(core, awsLocation(io));
+      if (flag(args, 'json'))
+        printJson(
+          io,
+          identities.map((i) => ({ ...i, ...(keys.get(i.id) ? { key: keys.get(i.id) } : {}) })),
+        );
       else if (identities.length === 0) io.out("No identities. Add one with 'rolebar identity add'.");
       else {
         io.out(
           table(
-            ['NAME', 'KIND', 'KEY', 'MFA SERIAL', 'REGION'],
-            identities.map((i) => [i.name, i.kind, identityKey(i), i.mfaSerial ?? '-', i.region ?? '-']),
+            ['NAME', 'KIND', 'KEY', 'KEY AGE AND LAST USE', 'MFA SERIAL', 'REGION'],
+            identities.map((i) => [
+              i.name,
+              i.kind,
+              identityKey(i),
+              keyColumn(keys.get(i.id)),
+              i.mfaSerial ?? '-',
+              i.region ?? '-',
+            ]),
           ),
         );
       }
       return 0;
     }),
 };
+
+/** The key-age column: age and last use, or what is unknown and which permission would show it. */
+export function keyColumn(info: KeyInfo | undefined, now = Date.now()): string {
+  return info ? describeKeyInfo(info, now) : '-';
+}
 
 const orphans: Command = {
   spec: {
@@ -157,18 +220,18 @@ const orphans: Command = {
     positionals: [0, 0],
     details:
       'Changes cut short (a killed process) are finished or undone first. Entries are listed by name only;\n' +
-      'their secrets are never read. An identity missing its secret needs "rolebar identity rotate".',
+      'their secrets are never read. An identity missing its secret needs "rolebar identity set-key".',
   },
   run: (args, io) =>
     withCore(io, async (core) => {
       const found = await core.identities.orphans();
       const removed = flag(args, 'remove') ? await core.identities.removeOrphans() : [];
       const missing = found.identitiesWithoutSecret.map((id) => core.identities.find(id)?.name ?? id);
-      // The whole command, with the key id it has: rotate asks for the secret and never reads the lost one.
-      const rotateCommand = (name: string) => {
+      // The whole command, with the key id it has: set-key asks for the secret and never reads the lost one.
+      const setKeyCommand = (name: string) => {
         const identity = core.identities.find(name);
         const keyId = identity?.kind === 'iam-user' ? identity.accessKeyId : 'ID';
-        return rolebarCommand('identity', 'rotate', name, '--access-key-id', keyId);
+        return rolebarCommand('identity', 'set-key', name, '--access-key-id', keyId);
       };
       if (flag(args, 'json')) {
         printJson(io, { orphanedEntries: found.accounts, removed, identitiesWithoutSecret: missing });
@@ -180,7 +243,7 @@ const orphans: Command = {
       for (const account of removed.length > 0 ? removed : found.accounts) io.out(`  ${account}`);
       for (const name of missing) {
         io.out(
-          `Identity "${name}" has no secret in the keychain: enter it again with \`${rotateCommand(name)}\`.`,
+          `Identity "${name}" has no secret in the keychain: enter it again with \`${setKeyCommand(name)}\`.`,
         );
       }
       return 0;
@@ -192,6 +255,7 @@ export const commands: Record<string, Command> = {
   'identity add': add,
   'identity rm': rm,
   'identity rotate': rotate,
+  'identity set-key': setKey,
   'identity list': list,
   'identity orphans': orphans,
 };

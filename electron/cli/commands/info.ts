@@ -6,7 +6,9 @@ import { isLive, timeLeftMs } from '../../core/session-live.js';
 import type { SessionRecord } from '../../core/sessions.js';
 import { type Command, flag, stringOption } from '../args.js';
 import { identityKey, type Io, paint, printJson, table, withSpinner } from '../output.js';
-import { describeExpiry, withCore } from '../context.js';
+import { awsLocation, describeExpiry, withCore } from '../context.js';
+import { readKeyInfos } from '../../service/iam.js';
+import { keyColumn } from './identity.js';
 
 const json = { type: 'boolean', help: 'print JSON' } as const;
 
@@ -86,6 +88,7 @@ const status: Command = {
       for (const identity of identities) {
         if (identity.mfaSerial) mfaUntil.set(identity.id, await core.mfaSessionExpiry(identity.id));
       }
+      const keys = await readKeyInfos(core, awsLocation(io));
       const sourceName = (role: Role) =>
         role.source.kind === 'identity'
           ? (core.identities.find(role.source.id)?.name ?? '?')
@@ -95,6 +98,7 @@ const status: Command = {
           identities: identities.map((i) => ({
             ...i,
             ...(mfaUntil.get(i.id) ? { mfaSessionExpiration: mfaUntil.get(i.id)?.toISOString() } : {}),
+            ...(keys.get(i.id) ? { key: keys.get(i.id) } : {}),
           })),
           roles: roles.map((r) => ({ ...r, profile: profileNameOf(r) })),
           sessions: sessions.map((s) => ({
@@ -107,11 +111,12 @@ const status: Command = {
       }
       printSection(io, 'Identities', identities.length, () =>
         table(
-          ['NAME', 'KIND', 'KEY', 'MFA'],
+          ['NAME', 'KIND', 'KEY', 'KEY AGE AND LAST USE', 'MFA'],
           identities.map((i) => [
             i.name,
             i.kind,
             identityKey(i),
+            keyColumn(keys.get(i.id)),
             i.mfaSerial
               ? mfaUntil.get(i.id)
                 ? `session until ${describeExpiry(mfaUntil.get(i.id) as Date)}`

@@ -1,11 +1,9 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
-import type * as SignatureV4Module from '@smithy/signature-v4';
-import type { AwsCredentials } from '../sts/client.js';
+import type { IAMClient, Role } from '@aws-sdk/client-iam';
+import type * as IamSdk from '@aws-sdk/client-iam';
+import { type AwsCredentials, sdkClientKey } from '../sts/client.js';
+import { isNetworkError, type SdkErrorShape, sdkNetworkCode } from '../sts/errors.js';
 import type { IamTarget } from './endpoints.js';
-import { type IamCallContext, IamError, type IamFault, toIamError } from './errors.js';
-import { child, children, parseXml, textOf, type XmlNode, XmlSyntaxError } from './xml.js';
+import { type IamCallContext, IamError, toIamError } from './errors.js';
 
 /** The IAM Query API version. */
 export const IAM_API_VERSION = '2010-05-08';
@@ -39,7 +37,28 @@ export interface ListRolesInput {
   maxItems?: number | undefined;
 }
 
-/** The few IAM calls Rolebar makes, signed with SigV4 for service `iam`; failures are {@link IamError}s. */
+/** An access key of an IAM user as ListAccessKeys describes it (never its secret). */
+export interface AccessKeyInfo {
+  accessKeyId: string;
+  status: 'Active' | 'Inactive';
+  /** ISO date; undefined when IAM did not say. */
+  createDate: string | undefined;
+}
+
+/** A key IAM just created: the only moment its secret is ever shown. */
+export interface NewAccessKey extends AccessKeyInfo {
+  secretAccessKey: string;
+  userName: string;
+}
+
+/** When and where a key was last used (GetAccessKeyLastUsed); dates undefined when it never was. */
+export interface AccessKeyLastUse {
+  lastUsedDate: string | undefined;
+  serviceName: string | undefined;
+  region: string | undefined;
+}
+
+/** The IAM calls Rolebar makes, through `@aws-sdk/client-iam`; failures are {@link IamError}s. */
 export interface IamCaller {
   listRoles(
     target: IamTarget,
@@ -60,6 +79,39 @@ export interface IamCaller {
     input: { roleName: string; policyName: string; policyDocument: string },
     context: IamCallContext,
   ): Promise<void>;
+  /** The access keys of `userName` (default: the caller's own user). */
+  listAccessKeys(
+    target: IamTarget,
+    credentials: AwsCredentials,
+    userName: string | undefined,
+    context: IamCallContext,
+  ): Promise<AccessKeyInfo[]>;
+  /** Creates an access key for `userName` (default: the caller's own user). */
+  createAccessKey(
+    target: IamTarget,
+    credentials: AwsCredentials,
+    userName: string | undefined,
+    context: IamCallContext,
+  ): Promise<NewAccessKey>;
+  /** Sets a key Active or Inactive. */
+  updateAccessKey(
+    target: IamTarget,
+    credentials: AwsCredentials,
+    input: { userName: string | undefined; accessKeyId: string; status: 'Active' | 'Inactive' },
+    context: IamCallContext,
+  ): Promise<void>;
+  deleteAccessKey(
+    target: IamTarget,
+    credentials: AwsCredentials,
+    input: { userName: string | undefined; accessKeyId: string },
+    context: IamCallContext,
+  ): Promise<void>;
+  getAccessKeyLastUsed(
+    target: IamTarget,
+    credentials: AwsCredentials,
+    accessKeyId: string,
+    context: IamCallContext,
+  ): Promise<AccessKeyLastUse>;
   /** Closes kept connections. */
   close(): void;
 }
@@ -68,232 +120,196 @@ export interface IamCaller {
 export interface IamCallerOptions {
   /** Local clock, for the signature date. */
   now?: () => number;
-  /** Attempts per call, retries included (throttling, 5xx and dropped connections back off and retry). */
+  /** Attempts per call, retries included (the SDK backs off and retries throttling, 5xx and dropped connections). */
   maxAttempts?: number;
   /** Milliseconds before a silent connection or answer counts as a network failure. */
   requestTimeoutMs?: number;
 }
 
-type SignerModule = typeof SignatureV4Module;
-let signerModule: Promise<SignerModule> | undefined;
-/** The signer is loaded on the first IAM call only. */
-function loadSigner(): Promise<SignerModule> {
-  signerModule ??= import('@smithy/signature-v4');
-  return signerModule;
+type IamModule = typeof IamSdk;
+let iamModule: Promise<IamModule> | undefined;
+/** The SDK is loaded on the first IAM call only: CLI start-up and non-IAM commands never pay for it. */
+function loadIam(): Promise<IamModule> {
+  iamModule ??= import('@aws-sdk/client-iam');
+  return iamModule;
 }
 
-type SourceData = string | ArrayBuffer | ArrayBufferView;
+const MAX_CLIENTS = 8;
 
-function toBuffer(data: SourceData, encoding?: BufferEncoding): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, encoding ?? 'utf8');
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(new Uint8Array(data));
-}
-
-/** SHA-256 and HMAC-SHA-256 from node:crypto, in the shape the Smithy signer asks for. */
-class NodeSha256 {
-  private hash: Hash | Hmac;
-  constructor(private readonly secret?: SourceData) {
-    this.hash = this.fresh();
-  }
-  private fresh(): Hash | Hmac {
-    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', toBuffer(this.secret));
-  }
-  update(data: SourceData, encoding?: 'utf8' | 'ascii' | 'latin1'): void {
-    this.hash.update(toBuffer(data, encoding));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-  reset(): void {
-    this.hash = this.fresh();
-  }
-}
-
-/** RFC 3986 form encoding, as the AWS Query API signs it. */
-function formEncode(params: Record<string, string>): string {
-  const enc = (s: string) =>
-    encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return Object.entries(params)
-    .map(([k, v]) => `${enc(k)}=${enc(v)}`)
-    .join('&');
-}
-
-interface RawAnswer {
-  status: number;
-  body: string;
-}
-
-class NetworkFault extends Error {
-  constructor(
-    readonly networkCode: string,
-    cause?: unknown,
-  ) {
-    super(`network: ${networkCode}`, cause === undefined ? undefined : { cause });
-  }
-}
-
-const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
-
-/** Makes the IAM caller: Node's http(s) with kept-alive connections, signed by `@smithy/signature-v4`. */
+/** Makes the IAM caller: one SDK client per (endpoint, credentials), kept for reuse. */
 export function createIamCaller(options: IamCallerOptions = {}): IamCaller {
   const now = options.now ?? Date.now;
   const maxAttempts = options.maxAttempts ?? 3;
   const timeoutMs = options.requestTimeoutMs ?? 10_000;
-  const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  const clients = new Map<string, IAMClient>();
 
-  async function once(target: IamTarget, credentials: AwsCredentials, body: string): Promise<RawAnswer> {
-    const { SignatureV4 } = await loadSigner();
-    const url = new URL(target.endpoint);
-    const signer = new SignatureV4({
-      service: 'iam',
+  function clientFor(sdk: IamModule, target: IamTarget, credentials: AwsCredentials): IAMClient {
+    const key = sdkClientKey(target, credentials);
+    const cached = clients.get(key);
+    if (cached) return cached;
+    const client = new sdk.IAMClient({
       region: target.region,
+      // The partition's own endpoint unless the environment chose one (resolveIamTarget: the STS client's rule).
+      endpoint: target.endpoint,
       credentials: {
         accessKeyId: credentials.accessKeyId,
         secretAccessKey: credentials.secretAccessKey,
         ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
       },
-      sha256: NodeSha256,
-      uriEscapePath: true,
-    });
-    const signed = await signer.sign(
-      {
-        method: 'POST',
-        protocol: url.protocol,
-        hostname: url.hostname,
-        ...(url.port ? { port: Number(url.port) } : {}),
-        path: url.pathname || '/',
-        query: {},
-        headers: {
-          host: url.host,
-          'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
-          'content-length': String(Buffer.byteLength(body)),
-        },
-        body,
+      maxAttempts,
+      systemClockOffset: now() - Date.now(),
+      requestHandler: {
+        requestTimeout: timeoutMs,
+        connectionTimeout: timeoutMs,
+        throwOnRequestTimeout: true,
       },
-      { signingDate: new Date(now()) },
-    );
-    const secure = url.protocol === 'https:';
-    return new Promise<RawAnswer>((resolve, reject) => {
-      const req = (secure ? https : http).request(
-        {
-          hostname: url.hostname,
-          port: url.port || (secure ? 443 : 80),
-          path: url.pathname || '/',
-          method: 'POST',
-          headers: signed.headers,
-          agent: secure ? agents.https : agents.http,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (c: Buffer) => {
-            size += c.length;
-            if (size > MAX_ANSWER_BYTES) req.destroy(new NetworkFault('too-large'));
-            else chunks.push(c);
-          });
-          res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-          );
-          res.on('error', (e) => reject(new NetworkFault('ECONNRESET', e)));
-        },
-      );
-      req.setTimeout(timeoutMs, () => req.destroy(new NetworkFault('timeout')));
-      req.on('error', (e: NodeJS.ErrnoException) =>
-        reject(e instanceof NetworkFault ? e : new NetworkFault(e.code ?? 'ECONNRESET', e)),
-      );
-      req.end(body);
     });
+    clients.set(key, client);
+    const oldest = clients.size > MAX_CLIENTS ? clients.keys().next().value : undefined;
+    if (oldest !== undefined) {
+      clients.get(oldest)?.destroy();
+      clients.delete(oldest);
+    }
+    return client;
   }
 
-  async function call(
+  async function send<T>(
     target: IamTarget,
     credentials: AwsCredentials,
-    params: Record<string, string>,
     context: IamCallContext,
-  ): Promise<XmlNode> {
-    const body = formEncode({ Action: context.action, Version: IAM_API_VERSION, ...params });
-    const ctx: IamCallContext = { accessKeyId: credentials.accessKeyId, ...context };
-    let fault: IamFault = {};
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      if (attempt > 1) await sleep(Math.min(2_000, 100 * 2 ** (attempt - 2)) * (0.5 + Math.random() / 2));
-      let answer: RawAnswer;
-      try {
-        answer = await once(target, credentials, body);
-      } catch (error) {
-        if (!(error instanceof NetworkFault)) throw error;
-        fault = { networkCode: error.networkCode, cause: error.cause };
-        continue;
-      }
-      let root: XmlNode;
-      try {
-        root = parseXml(answer.body);
-      } catch (error) {
-        if (!(error instanceof XmlSyntaxError)) throw error;
-        fault = { status: answer.status };
-        if (answer.status >= 500) continue;
-        throw new IamError(
-          'service-error',
-          'AWS IAM sent an answer Rolebar cannot read.',
-          unreadableHint(target),
-          {
-            cause: error,
-          },
-        );
-      }
-      if (answer.status === 200 && root.name === `${context.action}Response`) return root;
-      // <ErrorResponse><Error> and <ErrorResponse><Errors><Error>: botocore and the SDK read both shapes.
-      const error = child(root, 'Error') ?? child(child(root, 'Errors'), 'Error');
-      fault = { status: answer.status, awsCode: textOf(error, 'Code'), awsMessage: textOf(error, 'Message') };
-      const retryable = answer.status >= 500 || /^Throttling/.test(fault.awsCode ?? '');
-      if (!retryable) break;
+    run: (client: IAMClient, sdk: IamModule) => Promise<T>,
+  ): Promise<T> {
+    const sdk = await loadIam();
+    try {
+      return await run(clientFor(sdk, target, credentials), sdk);
+    } catch (error) {
+      throw iamErrorOf(error, target, { accessKeyId: credentials.accessKeyId, ...context });
     }
-    throw toIamError(fault, ctx);
   }
 
   return {
-    async listRoles(target, credentials, input, context) {
-      const params: Record<string, string> = {};
-      if (input.pathPrefix !== undefined) params.PathPrefix = input.pathPrefix;
-      if (input.marker !== undefined) params.Marker = input.marker;
-      if (input.maxItems !== undefined) params.MaxItems = String(input.maxItems);
-      const root = await call(target, credentials, params, { ...context, action: 'ListRoles' });
-      const result = child(root, 'ListRolesResult');
-      const truncated = textOf(result, 'IsTruncated') === 'true';
-      return {
-        roles: children(child(result, 'Roles'), 'member').map(roleOf),
-        marker: truncated ? textOf(result, 'Marker') : undefined,
-      };
-    },
-    async getRole(target, credentials, roleName, context) {
-      const root = await call(
+    listRoles: (target, credentials, input, context) =>
+      send(target, credentials, { ...context, action: 'ListRoles' }, async (client, sdk) => {
+        const out = await client.send(
+          new sdk.ListRolesCommand({
+            PathPrefix: input.pathPrefix,
+            Marker: input.marker,
+            MaxItems: input.maxItems,
+          }),
+        );
+        return { roles: (out.Roles ?? []).map(roleOf), marker: out.IsTruncated ? out.Marker : undefined };
+      }),
+    getRole: (target, credentials, roleName, context) =>
+      send(target, credentials, { ...context, action: 'GetRole', roleName }, async (client, sdk) => {
+        const out = await client.send(new sdk.GetRoleCommand({ RoleName: roleName }));
+        if (!out.Role)
+          throw new IamError('service-error', 'AWS IAM answered GetRole without a role.', 'Try again.');
+        return roleOf(out.Role);
+      }),
+    putRolePolicy: (target, credentials, input, context) =>
+      send(
         target,
         credentials,
-        { RoleName: roleName },
-        {
-          ...context,
-          action: 'GetRole',
-          roleName,
-        },
-      );
-      const role = child(child(root, 'GetRoleResult'), 'Role');
-      if (!role)
-        throw new IamError('service-error', 'AWS IAM answered GetRole without a role.', 'Try again.');
-      return roleOf(role);
-    },
-    async putRolePolicy(target, credentials, input, context) {
-      await call(
-        target,
-        credentials,
-        { RoleName: input.roleName, PolicyName: input.policyName, PolicyDocument: input.policyDocument },
         { ...context, action: 'PutRolePolicy', roleName: input.roleName },
-      );
-    },
+        async (client, sdk) => {
+          await client.send(
+            new sdk.PutRolePolicyCommand({
+              RoleName: input.roleName,
+              PolicyName: input.policyName,
+              PolicyDocument: input.policyDocument,
+            }),
+          );
+        },
+      ),
+    listAccessKeys: (target, credentials, userName, context) =>
+      send(target, credentials, { ...context, action: 'ListAccessKeys' }, async (client, sdk) => {
+        const out = await client.send(new sdk.ListAccessKeysCommand({ UserName: userName }));
+        return (out.AccessKeyMetadata ?? []).flatMap((key) =>
+          key.AccessKeyId ? [keyInfo(key.AccessKeyId, key.Status, key.CreateDate)] : [],
+        );
+      }),
+    createAccessKey: (target, credentials, userName, context) =>
+      send(target, credentials, { ...context, action: 'CreateAccessKey' }, async (client, sdk) => {
+        const key = (await client.send(new sdk.CreateAccessKeyCommand({ UserName: userName }))).AccessKey;
+        if (!key?.AccessKeyId || !key.SecretAccessKey || !key.UserName) {
+          throw new IamError(
+            'service-error',
+            'AWS IAM answered CreateAccessKey without a complete key.',
+            'Check the access keys of your user in the IAM console: a key may have been created.',
+          );
+        }
+        return {
+          ...keyInfo(key.AccessKeyId, key.Status, key.CreateDate),
+          secretAccessKey: key.SecretAccessKey,
+          userName: key.UserName,
+        };
+      }),
+    updateAccessKey: (target, credentials, input, context) =>
+      send(target, credentials, { ...context, action: 'UpdateAccessKey' }, async (client, sdk) => {
+        await client.send(
+          new sdk.UpdateAccessKeyCommand({
+            UserName: input.userName,
+            AccessKeyId: input.accessKeyId,
+            Status: input.status,
+          }),
+        );
+      }),
+    deleteAccessKey: (target, credentials, input, context) =>
+      send(target, credentials, { ...context, action: 'DeleteAccessKey' }, async (client, sdk) => {
+        await client.send(
+          new sdk.DeleteAccessKeyCommand({ UserName: input.userName, AccessKeyId: input.accessKeyId }),
+        );
+      }),
+    getAccessKeyLastUsed: (target, credentials, accessKeyId, context) =>
+      send(target, credentials, { ...context, action: 'GetAccessKeyLastUsed' }, async (client, sdk) => {
+        const used = (await client.send(new sdk.GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId })))
+          .AccessKeyLastUsed;
+        // IAM says "N/A" for a service and region a key never used.
+        const known = (text: string | undefined) => (text && text !== 'N/A' ? text : undefined);
+        return {
+          lastUsedDate: used?.LastUsedDate?.toISOString(),
+          serviceName: known(used?.ServiceName),
+          region: known(used?.Region),
+        };
+      }),
     close() {
-      agents.http.destroy();
-      agents.https.destroy();
+      for (const client of clients.values()) client.destroy();
+      clients.clear();
     },
   };
+}
+
+function keyInfo(accessKeyId: string, status: string | undefined, created: Date | undefined): AccessKeyInfo {
+  return {
+    accessKeyId,
+    status: status === 'Inactive' ? 'Inactive' : 'Active',
+    createDate: created?.toISOString(),
+  };
+}
+
+/** Turns whatever the SDK threw into an IamError, naming the call and the permission it needed. */
+function iamErrorOf(error: unknown, target: IamTarget, context: IamCallContext): IamError {
+  if (error instanceof IamError) return error;
+  const e: SdkErrorShape & { $fault?: unknown; $response?: unknown } =
+    typeof error === 'object' && error !== null ? error : {};
+  if (isNetworkError(e)) return toIamError({ networkCode: sdkNetworkCode(e), cause: error }, context);
+  const status = e.$metadata?.httpStatusCode;
+  const awsCode = (e.Code ?? e.name ?? '').replace(/Exception$/, '');
+  // An answer the SDK could not read as IAM's (a proxy's page, garbage): no AWS error code came with it.
+  if (!('$fault' in e) || awsCode === 'Unknown' || awsCode === 'UnknownError' || awsCode === 'Error') {
+    if (status === undefined || status >= 500)
+      return toIamError({ status: status ?? 500, awsCode, cause: error }, context);
+    return new IamError(
+      'service-error',
+      'AWS IAM sent an answer Rolebar cannot read.',
+      unreadableHint(target),
+      {
+        cause: error,
+      },
+    );
+  }
+  const awsMessage = typeof e.message === 'string' ? e.message : '';
+  return toIamError({ status, awsCode, awsMessage, cause: error }, context);
 }
 
 function unreadableHint(target: IamTarget): string {
@@ -302,18 +318,18 @@ function unreadableHint(target: IamTarget): string {
     : 'Try again; a proxy may be answering instead of AWS.';
 }
 
-/** Reads a `<member>`/`<Role>` element; the trust policy arrives URL-encoded JSON. */
-function roleOf(node: XmlNode): IamRoleInfo {
-  const max = Number(textOf(node, 'MaxSessionDuration') ?? '3600');
+/** A role as the SDK read it; the trust policy arrives URL-encoded JSON. */
+function roleOf(role: Role): IamRoleInfo {
+  const max = role.MaxSessionDuration ?? 3600;
   return {
-    roleName: textOf(node, 'RoleName') ?? '',
-    roleId: textOf(node, 'RoleId') ?? '',
-    arn: textOf(node, 'Arn') ?? '',
-    path: textOf(node, 'Path') ?? '/',
-    createDate: textOf(node, 'CreateDate'),
-    description: textOf(node, 'Description'),
+    roleName: role.RoleName ?? '',
+    roleId: role.RoleId ?? '',
+    arn: role.Arn ?? '',
+    path: role.Path ?? '/',
+    createDate: role.CreateDate?.toISOString(),
+    description: role.Description,
     maxSessionDuration: Number.isInteger(max) && max > 0 ? max : 3600,
-    trustPolicy: decodePolicy(textOf(node, 'AssumeRolePolicyDocument')),
+    trustPolicy: decodePolicy(role.AssumeRolePolicyDocument),
   };
 }
 
@@ -336,8 +352,4 @@ function safeDecode(text: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,4 +1,5 @@
 import { credentialFailure, networkReason } from '../aws-failures.js';
+import { rolebarCommand } from '../cli-command.js';
 import { AwsCallError, type AwsErrorDetails } from '../errors.js';
 
 /** Every way an IAM call fails that a user can do something about. */
@@ -14,11 +15,29 @@ export type IamFailure =
   | 'invalid-request'
   | 'malformed-policy'
   | 'limit-exceeded'
+  | 'no-such-key'
   | 'wrong-account'
   | 'service-error';
 
 /** The IAM Query actions Rolebar makes. */
-export type IamAction = 'ListRoles' | 'GetRole' | 'PutRolePolicy';
+export type IamAction =
+  | 'ListRoles'
+  | 'GetRole'
+  | 'PutRolePolicy'
+  | 'ListAccessKeys'
+  | 'CreateAccessKey'
+  | 'UpdateAccessKey'
+  | 'DeleteAccessKey'
+  | 'GetAccessKeyLastUsed';
+
+/** The IAM actions on access keys (the rotation and the key-age view). */
+const KEY_ACTIONS: ReadonlySet<IamAction> = new Set<IamAction>([
+  'ListAccessKeys',
+  'CreateAccessKey',
+  'UpdateAccessKey',
+  'DeleteAccessKey',
+  'GetAccessKeyLastUsed',
+]);
 
 /** A failed IAM call (code `iam-<failure>`), with what happened in the user's words and what to do. Never holds a secret. */
 export class IamError extends AwsCallError<IamFailure> {
@@ -33,6 +52,8 @@ export interface IamCallContext {
   /** The account the credentials belong to (IAM only acts there), when known. */
   accountId?: string | undefined;
   roleName?: string | undefined;
+  /** The access key acted on (UpdateAccessKey, DeleteAccessKey, GetAccessKeyLastUsed). */
+  keyId?: string | undefined;
   /** The access key id that signed the call (never its secret). */
   accessKeyId?: string | undefined;
   /** A label for the credentials: an identity name or a role label. */
@@ -73,6 +94,14 @@ export function toIamError(fault: IamFault, context: IamCallContext): IamError {
     case 'AccessDeniedException':
       return accessDenied(context.action, account, role, awsMessage, details);
     case 'NoSuchEntity':
+      if (KEY_ACTIONS.has(context.action)) {
+        return new IamError(
+          'no-such-key',
+          `IAM has no access key ${context.keyId ?? ''} for this user${who}.`.replace('  ', ' '),
+          'It was deleted already; check the keys in the IAM console (Users → Security credentials).',
+          details,
+        );
+      }
       return new IamError(
         'no-such-role',
         `There is no role named ${role} in account ${account}.`,
@@ -87,6 +116,14 @@ export function toIamError(fault: IamFault, context: IamCallContext): IamError {
         details,
       );
     case 'LimitExceeded':
+      if (context.action === 'CreateAccessKey') {
+        return new IamError(
+          'limit-exceeded',
+          `Your IAM user already has two access keys (IAM's limit)${who}; nothing was changed.`,
+          'Delete the one you no longer use, then rotate again.',
+          details,
+        );
+      }
       return new IamError(
         'limit-exceeded',
         `The role ${role} has no room for another inline policy: ${awsMessage}`,
@@ -123,7 +160,16 @@ function accessDenied(
   const revoked = /explicit deny/i.test(awsMessage)
     ? ' An explicit deny applies to these credentials: if their role’s sessions were revoked, switch to it again for a fresh session.'
     : '';
+  if (KEY_ACTIONS.has(action)) {
+    return new IamError(
+      'access-denied',
+      `You may not ${KEY_VERBS[action] ?? 'manage the access keys of your IAM user'} in account ${account} (iam:${action}).`,
+      `Ask an administrator to allow iam:${action} on your own user (\`${rolebarCommand('policy', '--rotate')}\` prints the policy).${revoked}`,
+      details,
+    );
+  }
   switch (action) {
+    default:
     case 'ListRoles':
       return new IamError(
         'access-denied',
@@ -148,10 +194,19 @@ function accessDenied(
   }
 }
 
+const KEY_VERBS: Partial<Record<IamAction, string>> = {
+  ListAccessKeys: 'list the access keys of your IAM user',
+  CreateAccessKey: 'create an access key for your IAM user',
+  UpdateAccessKey: 'deactivate or activate the access keys of your IAM user',
+  DeleteAccessKey: 'delete the access keys of your IAM user',
+  GetAccessKeyLastUsed: 'read when the access keys of your IAM user were last used',
+};
+
 function contextStrings(context: IamCallContext): Record<string, string> {
   const out: Record<string, string> = { action: context.action };
   if (context.accountId) out.accountId = context.accountId;
   if (context.roleName) out.roleName = context.roleName;
+  if (context.keyId) out.keyId = context.keyId;
   if (context.accessKeyId) out.accessKeyId = context.accessKeyId;
   if (context.source) out.source = context.source;
   return out;

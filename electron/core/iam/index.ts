@@ -14,6 +14,8 @@ import { discoverRoles, type DiscoveryResult } from './discover.js';
 import { partitionOfArn, resolveIamTarget } from './endpoints.js';
 import { type RolePolicies, type RolePolicyOptions, rolePoliciesFor } from './policies.js';
 import { type RevokeResult, revokeOlderSessions } from './revoke.js';
+import { type RotateOptions, type RotateResult, rotateAccessKey } from './rotate.js';
+import { type KeyInfo, readKeyInfo } from './key-info.js';
 import { principalOf, type TrustPrincipal } from './trust.js';
 
 export {
@@ -51,6 +53,22 @@ export {
   revokePolicy,
 } from './revoke.js';
 export {
+  ageDays,
+  DEFAULT_KEY_AGE_WARNING_DAYS,
+  daysText,
+  describeKeyInfo,
+  type KeyInfo,
+  keyAgeOverThreshold,
+} from './key-info.js';
+export {
+  DEFAULT_VERIFY_TIMEOUT_MS,
+  describeKey,
+  type KeyWithUse,
+  type RotateOptions,
+  type RotateResult,
+  rotatePolicy,
+} from './rotate.js';
+export {
   classifyTrust,
   type IamPolicyDocument,
   type IamPolicyStatement,
@@ -71,6 +89,8 @@ export interface IamToolsDeps {
   /** Default: a fresh {@link createIamCaller}. */
   iam?: IamCaller;
   now?: () => number;
+  /** Bound on waiting for a new key to work; default ROLEBAR_ROTATE_VERIFY_SECONDS, else 60 s. */
+  verifyTimeoutMs?: number;
 }
 
 /** The IAM engine over a core: what the CLI (`rolebar role discover`, `policy`, `revoke`) and the window call. */
@@ -105,6 +125,10 @@ export interface IamTools {
     using: CredentialsFrom;
     now?: Date;
   }): Promise<RevokeResult & { forgotten: string[] }>;
+  /** The identity's key age and last use (undefined for identities without a key); never fails (key-info.ts). */
+  keyInfo(identityId: string): Promise<KeyInfo | undefined>;
+  /** Rotates an IAM user identity's access key through IAM (see rotate.ts). */
+  rotate(options: RotateOptions): Promise<RotateResult>;
   /** Closes kept connections. */
   close(): void;
 }
@@ -215,6 +239,16 @@ export function createIamTools(deps: IamToolsDeps): IamTools {
         source: r.label,
       });
       return { ...result, forgotten: await core.forgetRevoked(options.roleArn, at) };
+    },
+    keyInfo: (identityId) => readKeyInfo(core, iam, env, identityId),
+    rotate(options) {
+      const seconds = Number(env.ROLEBAR_ROTATE_VERIFY_SECONDS);
+      const verifyTimeoutMs =
+        deps.verifyTimeoutMs ?? (Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined);
+      return rotateAccessKey(
+        { core, iam, env, now, ...(verifyTimeoutMs ? { verifyTimeoutMs } : {}) },
+        options,
+      );
     },
     close: () => iam.close(),
   };

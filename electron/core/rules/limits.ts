@@ -53,6 +53,9 @@ export const clipboardClearSeconds: IntRange = {
   max: 3600,
 };
 
+/** Days after which an access key counts as old and the window and tray say so (90: the CIS benchmark). */
+export const keyAgeWarningDays: IntRange = { field: 'key age warning', unit: 'days', min: 1, max: 3650 };
+
 /** True for a whole number inside `range`. */
 export function inRange(range: IntRange, value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= range.min && value <= range.max;

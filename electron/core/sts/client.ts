@@ -102,6 +102,27 @@ interface Watchable {
   };
 }
 
+/**
+ * The key SDK clients are kept under: a digest of everything a client signs with, so a corrected secret never
+ * reuses the old client (the STS and IAM callers share it).
+ */
+export function sdkClientKey(
+  target: { endpoint: string; region: string },
+  credentials: AwsCredentials,
+): string {
+  return createHash('sha256')
+    .update(
+      [
+        target.endpoint,
+        target.region,
+        credentials.accessKeyId,
+        credentials.secretAccessKey,
+        credentials.sessionToken ?? '',
+      ].join('\n'),
+    )
+    .digest('hex');
+}
+
 type StsModule = typeof StsSdk;
 let stsModule: Promise<StsModule> | undefined;
 /** The SDK is loaded on the first network call only: the CLI's cached paths never pay for it. */
@@ -122,18 +143,7 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
   const MAX_CLIENTS = 16;
 
   function clientFor(sts: StsModule, target: StsTarget, credentials: AwsCredentials): STSClient {
-    // A digest of everything the client signs with: a corrected secret must never reuse the old client.
-    const key = createHash('sha256')
-      .update(
-        [
-          target.endpoint,
-          target.region,
-          credentials.accessKeyId,
-          credentials.secretAccessKey,
-          credentials.sessionToken ?? '',
-        ].join('\n'),
-      )
-      .digest('hex');
+    const key = sdkClientKey(target, credentials);
     const cached = clients.get(key);
     if (cached) {
       clients.delete(key);

@@ -49,7 +49,8 @@ const NETWORK_CODES = new Set([
   'ECONNABORTED',
 ]);
 
-interface SdkErrorShape {
+/** The fields of an SDK error Rolebar reads (STS and IAM clients throw the same shape). */
+export interface SdkErrorShape {
   name?: string;
   code?: string;
   message?: string;
@@ -171,7 +172,8 @@ function accessDeniedHint(awsMessage: string): string {
   return `Likely causes: ${causes.join('; ')}.${said}`;
 }
 
-function isNetworkError(e: SdkErrorShape): boolean {
+/** True when the SDK failed before AWS answered (refused, dropped, timed out, DNS). */
+export function isNetworkError(e: SdkErrorShape): boolean {
   if (e.code && NETWORK_CODES.has(e.code)) return true;
   if (e.name === 'TimeoutError' || e.name === 'RequestTimeout' || e.name === 'AbortError') return true;
   return /socket hang up|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|connect /.test(
@@ -180,7 +182,7 @@ function isNetworkError(e: SdkErrorShape): boolean {
 }
 
 /** The network error code an SDK failure carries, in its code, name or message. */
-function sdkNetworkCode(e: SdkErrorShape): string {
+export function sdkNetworkCode(e: SdkErrorShape): string {
   const text = `${e.code ?? ''} ${e.name ?? ''} ${e.message ?? ''}`;
   return (
     /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|TimeoutError|RequestTimeout|AbortError/.exec(text)?.[0] ??

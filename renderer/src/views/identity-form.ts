@@ -4,6 +4,7 @@ import { h, toast } from '../dom.js';
 import { busy, showFormError, textField, validateAll } from '../forms.js';
 import type { Store } from '../store.js';
 import { checks } from '../validation.js';
+import { keySection } from './keys.js';
 import { screenHeader, section } from './shell.js';
 
 /** Draws the identity form: new when `id` is absent, else edit (name, MFA, region) and key rotation. */
@@ -99,6 +100,7 @@ export function renderIdentityForm(root: HTMLElement, store: Store, id?: string)
   root.replaceChildren(
     screenHeader(`Edit ${existing.name}`, null, back),
     form,
+    existing.kind === 'iam-user' ? keySection(store, existing) : '',
     existing.kind === 'iam-user' ? rotateSection(store, existing, keyFields()) : '',
   );
   name.input.focus();
@@ -138,11 +140,11 @@ function rotateSection(
   });
   return section(
     'rotate-title',
-    'Rotate access keys',
+    'Use a key you made yourself',
     h(
       'p',
       { class: 'muted small' },
-      `Current key: ${identity.accessKeyId ?? '—'}. Create a new key in IAM, enter it here, then deactivate the old one.`,
+      `Current key: ${identity.accessKeyId ?? '—'}. Or create a new key in IAM yourself, enter it here, then deactivate the old one.`,
     ),
     form,
   );

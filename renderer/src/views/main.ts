@@ -1,5 +1,6 @@
 /** The main screen: who you are, the active session's clock and snippets, and the role list. */
 import type { AppState, RoleView, SessionView, SnippetFormatId } from '../../../electron/ipc/contract.js';
+import { keyAgeWarnings } from './keys.js';
 import { SNIPPET_FORMATS } from '../../../electron/core/rules/snippet-formats.js';
 import { copySnippet, copyUnset, refreshWhoAmI, signOut, switchRole } from '../actions.js';
 import { activeSessionOf, clockSessionOf, isLive } from '../../../electron/core/session-live.js';
@@ -50,6 +51,7 @@ export function renderMain(root: HTMLElement, store: Store, filterBox: HTMLInput
       ),
     );
   }
+  if (state) parts.push(...keyAgeWarnings(store, state));
   if (!state) {
     parts.push(h('p', { class: 'muted pad' }, 'Loading…'));
   } else if (state.identities.length === 0) {

@@ -4,7 +4,11 @@ import { copyEndpointLines } from '../actions.js';
 import { h } from '../dom.js';
 import { checkboxField, type Field, selectField, showFormError, textField } from '../forms.js';
 import type { Store } from '../store.js';
-import { clipboardClearSeconds, refreshMarginMin } from '../../../electron/core/rules/limits.js';
+import {
+  clipboardClearSeconds,
+  keyAgeWarningDays,
+  refreshMarginMin,
+} from '../../../electron/core/rules/limits.js';
 import { checks, parseThresholds } from '../validation.js';
 import { screenHeader, section } from './shell.js';
 
@@ -52,6 +56,17 @@ export function renderSettings(root: HTMLElement, store: Store): void {
     attrs: { min: clipboardClearSeconds.min, max: clipboardClearSeconds.max, inputmode: 'numeric' },
   });
   onChange(clipboard, () => ({ clipboardClearSeconds: Number(clipboard.value()) }));
+  const keyAge = textField({
+    label: 'Warn when an access key is older than (days)',
+    name: 'key-age-warning',
+    type: 'number',
+    // 90: the CIS benchmark's rotation period (DEFAULT_KEY_AGE_WARNING_DAYS).
+    value: String(prefs.keyAgeWarningDays ?? 90),
+    check: checks.intIn(keyAgeWarningDays),
+    hint: 'Checked once a day; the warning offers Rotate now.',
+    attrs: { min: keyAgeWarningDays.min, max: keyAgeWarningDays.max, inputmode: 'numeric' },
+  });
+  onChange(keyAge, () => ({ keyAgeWarningDays: Number(keyAge.value()) }));
   const theme = selectField({
     label: 'Theme',
     name: 'theme',
@@ -92,6 +107,7 @@ export function renderSettings(root: HTMLElement, store: Store): void {
     section('alerts-title', 'Sessions', thresholds.row, margin.row, notifications.row),
     section('programs-title', 'Programs', serve.row, endpointSlot(store)),
     section('clipboard-title', 'Clipboard', clipboard.row),
+    section('keys-title', 'Access keys', keyAge.row),
     section('app-title', 'App', theme.row, login.row),
     errorSlot,
     status,
