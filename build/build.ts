@@ -67,7 +67,8 @@ const builds: esbuild.BuildOptions[] = [
     },
   },
   {
-    // Only the cache lookup: settings + profile read, rules and printed JSON shared with the full CLI.
+    // Only the cache lookups: settings, the profile or the keychain (keytar in process, loaded only for
+    // --identity); rules and printed JSON shared with the full CLI.
     ...common,
     entryPoints: [path.join(root, 'electron/cli/credential-process-entry.ts')],
     outfile: path.join(out, 'cli/credential-process.mjs'),

@@ -4,12 +4,15 @@
 import type { AssumeContext } from './assume.js';
 import { targetFor } from './assume.js';
 import { RolebarError } from './errors.js';
-import { type MfaSession, keepMfaSession, readMfaSession, startMfaSession } from './mfa-session.js';
+import {
+  type MfaSession,
+  keepMfaSession,
+  NO_MFA_SERIAL,
+  readMfaSession,
+  servableIdentitySession,
+  startMfaSession,
+} from './mfa-session.js';
 import { DEFAULT_MFA_SESSION_SECONDS } from './model.js';
-import { isLive } from './session-live.js';
-
-/** The serial stored with a session started without MFA: never equal to a device's, so no MFA step reuses it. */
-const NO_MFA = 'none';
 
 /** How an identity session may be served. */
 export interface IdentitySessionOptions {
@@ -33,9 +36,13 @@ export async function identitySession(
       { hint: 'Its own AWS profile or credential source already works in the AWS tools; use that.' },
     );
   }
-  const serial = identity.mfaSerial ?? NO_MFA;
-  const cached = await readMfaSession(ctx.secrets, identity.id);
-  if (cached?.serial === serial && isLive(cached, ctx.now(), options.marginMs)) return cached;
+  const cached = servableIdentitySession(
+    identity,
+    await readMfaSession(ctx.secrets, identity.id),
+    ctx.now(),
+    options.marginMs,
+  );
+  if (cached) return cached;
   const credentials = {
     accessKeyId: identity.accessKeyId,
     secretAccessKey: await ctx.identities.secretOf(identity.id),
@@ -59,5 +66,5 @@ export async function identitySession(
     { DurationSeconds: DEFAULT_MFA_SESSION_SECONDS },
     { action: 'GetSessionToken', accessKeyId: credentials.accessKeyId, source: identity.name },
   );
-  return keepMfaSession(ctx.secrets, identity.id, { ...answer.value, serial: NO_MFA });
+  return keepMfaSession(ctx.secrets, identity.id, { ...answer.value, serial: NO_MFA_SERIAL });
 }
