@@ -5,15 +5,14 @@
  * an async lock would force the whole core to change shape for a hold that lasts a few milliseconds.
  * A waiter sleeps with Atomics.wait, which blocks only this thread, never spins the CPU.
  */
+import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import {
-  breakLock,
-  createExclusive,
-  inspectLock,
+  BREAKER_STALE_MS,
   isStale,
   LOCK_SUFFIX,
+  type LockInfo,
   type LockOptions,
   lockLine,
-  releaseLock,
 } from './aws-files/lock.js';
 import { RolebarError } from './errors.js';
 
@@ -23,6 +22,36 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 function sleep(ms: number): void {
   Atomics.wait(sleeper, 0, 0, ms);
+}
+
+function look(lockPath: string): LockInfo | undefined {
+  try {
+    const stat = statSync(lockPath);
+    return { content: readFileSync(lockPath, 'utf8'), ino: stat.ino, mtimeMs: stat.mtimeMs };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Breaks an abandoned lock through a short `.break` lock, re-checking it is still the one judged abandoned. */
+function breakAbandoned(lockPath: string, judged: LockInfo, staleMs: number): void {
+  const breaker = `${lockPath}.break`;
+  try {
+    closeSync(openSync(breaker, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const seen = look(breaker);
+    // A breaker that crashed mid-break (the same rule as the AWS files' lock).
+    if (seen && isStale(seen, Math.min(BREAKER_STALE_MS, staleMs))) rmSync(breaker, { force: true });
+    return;
+  }
+  try {
+    const now = look(lockPath);
+    if (now && now.ino === judged.ino && now.content === judged.content) rmSync(lockPath, { force: true });
+  } finally {
+    rmSync(breaker, { force: true });
+  }
 }
 
 /**
@@ -46,11 +75,23 @@ export function withSettingsLock<T>(target: string, fn: () => T, options: LockOp
   const mine = lockLine();
   let delay = 2;
   for (;;) {
-    if (createExclusive(lockPath, mine)) break;
-    const seen = inspectLock(lockPath);
+    try {
+      const fd = openSync(lockPath, 'wx', 0o600);
+      try {
+        writeSync(fd, mine);
+      } finally {
+        closeSync(fd);
+      }
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const seen = look(lockPath);
     if (!seen) continue;
-    // The AWS files' lock's own steps (taken synchronously there too): one rule for taking and breaking both.
-    if (isStale(seen, staleMs) && breakLock(lockPath, seen, staleMs)) continue;
+    if (isStale(seen, staleMs)) {
+      breakAbandoned(lockPath, seen, staleMs);
+      continue;
+    }
     if (Date.now() >= deadline) {
       const holder = seen.content.split(' ')[0] || 'unknown';
       throw new RolebarError('settings-locked', `Another process (pid ${holder}) is updating ${target}.`, {
@@ -66,6 +107,13 @@ export function withSettingsLock<T>(target: string, fn: () => T, options: LockOp
     return fn();
   } finally {
     held.delete(target);
-    releaseLock(lockPath, mine);
+    // Remove the lock only if it is still ours (it could have been broken as abandoned after a long stall).
+    let now: string | undefined;
+    try {
+      now = readFileSync(lockPath, 'utf8');
+    } catch {
+      now = undefined;
+    }
+    if (now === mine) rmSync(lockPath, { force: true });
   }
 }

@@ -1,12 +1,13 @@
 // A cold `rolebar assume ROLE` — a new process each time: Node start, the bundle, settings, the keychain, one STS
 // call, the profile write — beside `node -e 0` as a ratio, and beside the manual AWS CLI flow it replaces
-// (`aws sts assume-role`, then `aws sts get-caller-identity`; goal: rolebar at least 10x faster). The rows in between show where the time goes. The emulator
-// runs in this process, so runs are timed asynchronously. Never fails on speed.
-// Where the time went in a CPU profile of one cold assume (670 ms on a loaded 2-core machine): Node's own start
-// and compiling the bundle (~40%), the AWS SDK's client-sts index building its aggregated `STS` client with every
-// command (createAggregatedClient, ~70 ms) and the client's set-up (~40 ms), ajv compiling the settings schema
-// (~50 ms), GC (~30 ms); the STS round trip to the local emulator, the keychain read and the profile write
-// (fsync) are small beside those.
+// (`aws sts assume-role`, then `aws sts get-caller-identity`; goal: rolebar at least 10x faster). The rows in
+// between show where the time goes. The emulator runs in this process, so runs are timed asynchronously. Never
+// fails on speed.
+// Where the time went in a CPU profile of one cold assume (670 ms on a loaded 2-core machine), before round 3:
+// Node's own start and compiling the one-file bundle (~40%), client-sts's index building its aggregated `STS`
+// client (~70 ms), the client's set-up (~40 ms), ajv compiling the settings schema (~50 ms), GC (~30 ms). Since:
+// the CLI is split per command, the SDK is bundled from its ES modules without the aggregated client and loaded
+// while the keychain helper starts, and the settings schema is checked by json-schema.ts instead of ajv.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';

@@ -5,11 +5,8 @@
  * older than `staleMs` (or dated in the future) is broken. Breaking goes through a second, short-lived `.break` lock and
  * re-checks the lock is the same one judged stale, so two waiters cannot both break it and one
  * delete the other's fresh lock.
- * Taking, looking at and releasing a lock are synchronous calls on tiny files: each async call costs a
- * thread-pool round trip (~0.1 ms, much more on a loaded machine), and a switch takes two locks. Only the wait
- * between attempts is asynchronous.
  */
-import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import { isProcessAlive } from './atomic.js';
 import { AwsFileError } from './errors.js';
@@ -32,11 +29,10 @@ export interface LockInfo {
   mtimeMs: number;
 }
 
-/** A lock file's line, inode and mtime; undefined when there is none. */
-export function inspectLock(file: string): LockInfo | undefined {
+async function inspect(file: string): Promise<LockInfo | undefined> {
   try {
-    const stat = statSync(file);
-    return { content: readFileSync(file, 'utf8'), ino: stat.ino, mtimeMs: stat.mtimeMs };
+    const [content, stat] = await Promise.all([fs.readFile(file, 'utf8'), fs.stat(file)]);
+    return { content, ino: stat.ino, mtimeMs: stat.mtimeMs };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
@@ -69,26 +65,9 @@ export function lockLine(): string {
 }
 
 /** Removes `file` only if it is still the one judged (same inode and content). */
-function removeIfSame(file: string, judged: LockInfo): void {
-  const now = inspectLock(file);
-  if (now && now.ino === judged.ino && now.content === judged.content) rmSync(file, { force: true });
-}
-
-/** Creates `file` exclusively with `line` in it; false when it exists already. */
-export function createExclusive(file: string, line: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(file, 'wx', 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
-  try {
-    writeSync(fd, line);
-  } finally {
-    closeSync(fd);
-  }
-  return true;
+async function removeIfSame(file: string, judged: LockInfo): Promise<void> {
+  const now = await inspect(file);
+  if (now && now.ino === judged.ino && now.content === judged.content) await fs.rm(file, { force: true });
 }
 
 /**
@@ -96,18 +75,26 @@ export function createExclusive(file: string, line: string): boolean {
  * `.break` (the caller then waits like any waiter; retrying at once would spin); a `.break` left by a
  * crashed breaker is removed, so the next round can proceed.
  */
-export function breakLock(lockPath: string, judged: LockInfo, staleMs: number): boolean {
+async function breakLock(lockPath: string, judged: LockInfo, staleMs: number): Promise<boolean> {
   const breaker = `${lockPath}.break`;
-  if (!createExclusive(breaker, `${process.pid} ${os.hostname()} break\n`)) {
-    const info = inspectLock(breaker);
-    if (info && isStale(info, Math.min(BREAKER_STALE_MS, staleMs))) removeIfSame(breaker, info);
+  try {
+    const handle = await fs.open(breaker, 'wx', 0o600);
+    try {
+      await handle.writeFile(`${process.pid} ${os.hostname()} break\n`);
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const info = await inspect(breaker);
+    if (info && isStale(info, Math.min(BREAKER_STALE_MS, staleMs))) await removeIfSame(breaker, info);
     return false;
   }
   try {
-    removeIfSame(lockPath, judged);
+    await removeIfSame(lockPath, judged);
     return true;
   } finally {
-    rmSync(breaker, { force: true });
+    await fs.rm(breaker, { force: true });
   }
 }
 
@@ -127,10 +114,20 @@ export async function withFileLock<T>(
   const mine = lockLine();
   let delay = 2;
   for (;;) {
-    if (createExclusive(lockPath, mine)) break;
-    const info = inspectLock(lockPath);
+    try {
+      const handle = await fs.open(lockPath, 'wx', 0o600);
+      try {
+        await handle.writeFile(mine);
+      } finally {
+        await handle.close();
+      }
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const info = await inspect(lockPath);
     if (!info) continue; // released between our attempt and the look: try again at once
-    if (isStale(info, staleMs) && breakLock(lockPath, info, staleMs)) continue;
+    if (isStale(info, staleMs) && (await breakLock(lockPath, info, staleMs))) continue;
     if (Date.now() >= deadline) {
       const holder = info.content.split(' ')[0] || 'unknown';
       throw new AwsFileError('locked', `Another process (pid ${holder}) is updating ${target}.`, {
@@ -144,24 +141,9 @@ export async function withFileLock<T>(
   try {
     return await fn();
   } finally {
-    releaseLock(lockPath, mine);
-  }
-}
-
-/**
- * Removes the lock at `lockPath` only if it is still ours (it could have been broken as stale after a long
- * stall). Our line is unique (pid, host, time, random), so its content alone tells; no stat needed.
- */
-export function releaseLock(lockPath: string, mine: string): void {
-  let now: string | undefined;
-  try {
-    now = readFileSync(lockPath, 'utf8');
-  } catch {
-    now = undefined;
-  }
-  try {
-    if (now === mine) rmSync(lockPath, { force: true });
-  } catch {
-    // Gone already, or not removable: the next taker judges it by its line.
+    // Remove the lock only if it is still ours (it could have been broken as stale after a long stall).
+    // Our line is unique (pid, host, time, random), so its content alone tells; no stat needed.
+    const now = await fs.readFile(lockPath, 'utf8').catch(() => undefined);
+    if (now === mine) await fs.rm(lockPath, { force: true }).catch(() => undefined);
   }
 }
