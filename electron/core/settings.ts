@@ -271,8 +271,9 @@ export function openSettings(options: OpenSettingsOptions = {}): Settings {
   const read = (): SettingsData => {
     try {
       // Read here, not through conf: conf would read a FIFO forever and turns `null` or `[]` into an empty
-      // store; and one read and parse per call is enough (a switch reads settings several times).
-      const text = readSettingsText(file);
+      // store; and one read and parse per call is enough (a switch reads settings several times). The store's
+      // own path: electron-store names its file config.json whatever configName says.
+      const text = readSettingsText(store.path);
       if (text === undefined) return withDefaults({});
       const parsed = parseSettingsObject(text);
       checkSchema(parsed);

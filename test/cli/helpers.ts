@@ -94,10 +94,15 @@ export async function startCliWorld(
       };
     },
     async close() {
-      const secrets = openKeychain({ service: sandbox.keychainService, env });
-      for (const account of await secrets.list()) await secrets.delete(account);
-      await emu.close();
-      sandbox.cleanup();
+      // The emulator and the sandbox go even when the keychain clean-up fails (a keychain slow to answer on a
+      // loaded machine once left the emulator listening, and the test file never ended).
+      try {
+        const secrets = openKeychain({ service: sandbox.keychainService, env });
+        for (const account of await secrets.list()) await secrets.delete(account);
+      } finally {
+        await emu.close();
+        sandbox.cleanup();
+      }
     },
   };
   return world;
