@@ -2,7 +2,8 @@
  * Bundles every entry point with esbuild into out/:
  * - out/main/main.js        Electron main process (ESM; electron and keytar stay external)
  * - out/preload/preload.cjs the preload, one CommonJS file so that it runs in a sandboxed renderer
- * - out/cli/rolebar.mjs     the `rolebar` command line, one file for a fast start
+ * - out/cli/rolebar.mjs     the `rolebar` command line, with its commands and the AWS SDK in chunks beside it
+ *                           (out/cli/chunk-*.mjs), each loaded when a command needs it
  * - out/cli/credential-process.mjs  the small entry credential_process lines run: a cached answer without
  *                           loading the full CLI (which it imports when the cache cannot answer)
  * - out/keychain-helper.mjs the child process keytar runs in (CLI and core)
@@ -54,20 +55,28 @@ const builds: esbuild.BuildOptions[] = [
   },
   {
     ...common,
-    entryPoints: [path.join(root, 'electron/cli/rolebar.ts')],
-    outfile: path.join(out, 'cli/rolebar.mjs'),
+    // Split: each command group (import()ed by rolebar.ts when it runs) and the AWS SDK clients become chunks
+    // beside rolebar.mjs, so a command parses only its own code. The SDK is bundled from its ES modules
+    // ("module" first), which lets esbuild drop what we never call, such as client-sts's aggregated `STS` class
+    // that builds every command at load; from node_modules it cost a cold assume twice as long to load.
+    // Chunks sit in out/cli/ itself: code that finds files from import.meta.url sees the same folder.
+    entryPoints: { rolebar: path.join(root, 'electron/cli/rolebar.ts') },
+    outdir: path.join(out, 'cli'),
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    chunkNames: '[name]-[hash]',
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    // The AWS SDK is only ever import()ed when a call goes to the network: left out of the bundle, the cached
-    // paths (credential-process above all) never parse its megabytes; node_modules provides it when needed.
-    external: [...nodeExternals, '@aws-sdk/*', '@smithy/*'],
+    mainFields: ['module', 'main'],
+    external: nodeExternals,
     banner: {
       js: "#!/usr/bin/env node\nimport { createRequire as __rolebarRequire } from 'node:module'; const require = __rolebarRequire(import.meta.url);",
     },
   },
   {
-    // Only the cache lookup: settings + profile read, rules and printed JSON shared with the full CLI.
+    // Only the cache lookups: settings, the profile or the keychain (keytar in process, loaded only for
+    // --identity); rules and printed JSON shared with the full CLI.
     ...common,
     entryPoints: [path.join(root, 'electron/cli/credential-process-entry.ts')],
     outfile: path.join(out, 'cli/credential-process.mjs'),

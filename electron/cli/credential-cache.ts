@@ -1,13 +1,26 @@
-// The cached answer of `credential-process ROLE`, shared by the command and by the small entry
-// (credential-process-entry.ts) that the credential_process line runs. Imports only small, plain modules:
-// no settings store (conf/ajv), no keychain, no AWS SDK, so the small entry's bundle stays small.
+// The cached answers of `credential-process ROLE` and `credential-process --identity NAME`, shared by the command
+// and by the small entry (credential-process-entry.ts) that credential_process lines run. Imports only small,
+// plain modules: no settings store (conf), no AWS SDK, so the small entry's bundle stays small. An identity's
+// session lives in the keychain, read here with keytar in this process (a helper would cost a second Node start).
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readProfileCredentials } from '../core/aws-files/read.js';
-import { profileNameOf, type Role } from '../core/model.js';
+import {
+  KeychainUnavailableError,
+  keychainServiceOf,
+  openKeychain,
+  type SecretStore,
+} from '../core/keychain.js';
+import { readMfaSession, servableIdentitySession } from '../core/mfa-session.js';
+import { type Identity, profileNameOf, type Role } from '../core/model.js';
 import { settingsDir } from '../core/paths.js';
-import { parseRecordList, parseRoleRecord, parseSessionRecord } from '../core/rules/records.js';
+import {
+  parseIdentityRecord,
+  parseRecordList,
+  parseRoleRecord,
+  parseSessionRecord,
+} from '../core/rules/records.js';
 import { isLive } from '../core/session-live.js';
 import type { SessionRecord } from '../core/sessions.js';
 import { credentialProcessAnswer, type ProcessCredentials } from '../core/snippets.js';
@@ -19,8 +32,15 @@ function homeOf(env: NodeJS.ProcessEnv): string {
   return env.HOME || os.homedir();
 }
 
-/** Roles and sessions straight from settings.json, parsed; undefined when they cannot be (the core will say why). */
-function readSettingsLight(env: NodeJS.ProcessEnv): { roles: Role[]; sessions: SessionRecord[] } | undefined {
+/** What the cached answers need from settings.json. */
+interface LightSettings {
+  identities: Identity[];
+  roles: Role[];
+  sessions: SessionRecord[];
+}
+
+/** Identities, roles and sessions straight from settings.json, parsed; undefined when they cannot be (the core will say why). */
+function readSettingsLight(env: NodeJS.ProcessEnv): LightSettings | undefined {
   try {
     const file = path.join(
       settingsDir({ env, platform: process.platform, homedir: homeOf(env) }),
@@ -30,6 +50,8 @@ function readSettingsLight(env: NodeJS.ProcessEnv): { roles: Role[]; sessions: S
     if (typeof data !== 'object' || data === null || !('roles' in data) || !('sessions' in data))
       return undefined;
     return {
+      identities:
+        'identities' in data ? parseRecordList(data.identities, file, 'identities', parseIdentityRecord) : [],
       roles: parseRecordList(data.roles, file, 'roles', parseRoleRecord),
       sessions: parseRecordList(data.sessions, file, 'sessions', parseSessionRecord),
     };
@@ -68,6 +90,32 @@ export async function cachedProcessCredentials(
   const live = { expiresAt, clockOffsetMs: session.clockOffsetMs };
   if (!isLive(live, now, CREDENTIAL_PROCESS_MARGIN_MS)) return undefined;
   return credentialProcessAnswer({ ...stored, expiration: new Date(expiresAt) });
+}
+
+/**
+ * The cached short session of identity `key` (id, then name, as the identity store finds it) from the keychain,
+ * if the identity serves one and it has at least the margin left; undefined when the full CLI must answer (a
+ * session to start, an unknown name, a keychain that refused). A keychain that does not answer in time throws
+ * its KeychainUnavailableError: keytar's thread is then stuck, and the caller must end the process itself.
+ */
+export async function cachedIdentityCredentials(
+  env: NodeJS.ProcessEnv,
+  key: string,
+  now = Date.now(),
+  secrets: SecretStore = openKeychain({ service: keychainServiceOf(env), env, inProcess: true }),
+): Promise<ProcessCredentials | undefined> {
+  const identities = readSettingsLight(env)?.identities ?? [];
+  const identity = identities.find((i) => i.id === key) ?? identities.find((i) => i.name === key);
+  if (identity?.kind !== 'iam-user') return undefined;
+  let stored;
+  try {
+    stored = await readMfaSession(secrets, identity.id);
+  } catch (error) {
+    if (error instanceof KeychainUnavailableError && error.reason === 'timeout') throw error;
+    return undefined;
+  }
+  const session = servableIdentitySession(identity, stored, now, CREDENTIAL_PROCESS_MARGIN_MS);
+  return session && credentialProcessAnswer(session);
 }
 
 /** The line credential-process prints: one definition for the command and the small entry. */

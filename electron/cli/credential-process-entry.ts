@@ -1,22 +1,41 @@
 // The small entry that `credential_process` lines run (out/cli/credential-process.mjs, written by
-// setup-profile). The AWS CLI starts it on every call, so a cached answer must cost little more than starting
-// Node: this bundle holds only the cache lookup (credential-cache.ts: settings and profile read, the same rule
-// and record parsers and the same printed JSON as the full CLI). Anything else (a session to renew, --help,
-// a typo, --identity) is handed to the full CLI, imported from the bundle beside this one with the same argv.
-import { cachedProcessCredentials, credentialProcessLine } from './credential-cache.js';
+// setup-profile and by import). The AWS CLI starts it on every call, so a cached answer must cost little more
+// than starting Node: this bundle holds only the cache lookups (credential-cache.ts: settings, the profile or
+// the keychain, the same rule and record parsers and the same printed JSON as the full CLI). Anything else (a
+// session to renew, --help, a typo, --mfa-code) is handed to the full CLI, imported from the bundle beside this
+// one with the same argv.
+import {
+  cachedIdentityCredentials,
+  cachedProcessCredentials,
+  credentialProcessLine,
+} from './credential-cache.js';
+import { errorLine } from './output.js';
 
-/** The role key when argv is exactly `credential-process ROLE`, the only shape served from the cache. */
-function cachedRoleKey(argv: string[]): string | undefined {
-  const [command, key, ...rest] = argv;
-  // `--identity NAME` (a cached identity session, issue 12) is not looked up here yet: the full CLI answers.
-  if (command !== 'credential-process' || key === undefined || key.startsWith('-') || rest.length > 0)
-    return undefined;
-  return key;
+/** What the cache may answer: exactly `credential-process ROLE` or `credential-process --identity NAME`. */
+function cachedQuestion(argv: string[]): { role: string } | { identity: string } | undefined {
+  const [command, first, second, ...rest] = argv;
+  if (command !== 'credential-process' || first === undefined || rest.length > 0) return undefined;
+  if (first === '--identity' && second !== undefined && !second.startsWith('-')) return { identity: second };
+  if (first.startsWith('-') || second !== undefined) return undefined;
+  return { role: first };
 }
 
 async function serveCached(argv: string[]): Promise<boolean> {
-  const key = cachedRoleKey(argv);
-  const answer = key === undefined ? undefined : await cachedProcessCredentials(process.env, key);
+  const question = cachedQuestion(argv);
+  if (!question) return false;
+  let answer;
+  try {
+    answer =
+      'role' in question
+        ? await cachedProcessCredentials(process.env, question.role)
+        : await cachedIdentityCredentials(process.env, question.identity);
+  } catch (error) {
+    // The keychain did not answer in time: keytar's thread is stuck in libsecret, and Node joins it on exit,
+    // so no ordinary exit would ever finish. Say why, then end the process the one way that cannot hang.
+    process.stderr.write(`${errorLine(error)}\n`);
+    process.kill(process.pid, 'SIGKILL');
+    return true;
+  }
   if (!answer) return false;
   // A reader that went away (EPIPE) ends this quietly, as the full CLI does (exit 128 + SIGPIPE).
   process.stdout.on('error', (error: NodeJS.ErrnoException) =>

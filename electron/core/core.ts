@@ -4,7 +4,7 @@ import { type AssumeContext, type AssumeOptions, type AssumeOutcome, targetFor }
 import { RolebarError } from './errors.js';
 import { identityStore, type IdentityStore } from './identities.js';
 import { cliCacheWriter, createIdentityCenter, type IdentityCenter } from './identity-center/index.js';
-import { DEFAULT_KEYCHAIN_SERVICE, openKeychain, type SecretStore } from './keychain.js';
+import { keychainServiceOf, openKeychain, type SecretStore } from './keychain.js';
 import { settingsDir } from './paths.js';
 import { type RoleStore, roleStore } from './roles.js';
 import {
@@ -209,9 +209,7 @@ export function openCore(
   return createCore({
     settings:
       overrides.settings ?? openSettings({ dir: settingsDir({ env, platform: process.platform, homedir }) }),
-    secrets:
-      overrides.secrets ??
-      openKeychain({ service: env.ROLEBAR_KEYCHAIN_SERVICE || DEFAULT_KEYCHAIN_SERVICE, env }),
+    secrets: overrides.secrets ?? openKeychain({ service: keychainServiceOf(env), env }),
     env,
     homedir,
     ...(overrides.sts ? { sts: overrides.sts } : {}),

@@ -4,11 +4,14 @@
 import type { AssumeContext } from './assume.js';
 import { targetFor } from './assume.js';
 import { RolebarError } from './errors.js';
-import { type MfaSession, keepMfaSession, readMfaSession, startMfaSession } from './mfa-session.js';
-import { isLive } from './session-live.js';
-
-/** The serial stored with a session started without MFA: never equal to a device's, so no MFA step reuses it. */
-const NO_MFA = 'none';
+import {
+  type MfaSession,
+  keepMfaSession,
+  NO_MFA_SERIAL,
+  readMfaSession,
+  servableIdentitySession,
+  startMfaSession,
+} from './mfa-session.js';
 
 /** How an identity session may be served. */
 export interface IdentitySessionOptions {
@@ -32,9 +35,13 @@ export async function identitySession(
       { hint: 'Its own AWS profile or credential source already works in the AWS tools; use that.' },
     );
   }
-  const serial = identity.mfaSerial ?? NO_MFA;
-  const cached = await readMfaSession(ctx.secrets, identity.id);
-  if (cached?.serial === serial && isLive(cached, ctx.now(), options.marginMs)) return cached;
+  const cached = servableIdentitySession(
+    identity,
+    await readMfaSession(ctx.secrets, identity.id),
+    ctx.now(),
+    options.marginMs,
+  );
+  if (cached) return cached;
   const credentials = {
     accessKeyId: identity.accessKeyId,
     secretAccessKey: await ctx.identities.secretOf(identity.id),
@@ -60,5 +67,5 @@ export async function identitySession(
     {},
     { action: 'GetSessionToken', accessKeyId: credentials.accessKeyId, source: identity.name },
   );
-  return keepMfaSession(ctx.secrets, identity.id, { ...answer.value, serial: NO_MFA });
+  return keepMfaSession(ctx.secrets, identity.id, { ...answer.value, serial: NO_MFA_SERIAL });
 }

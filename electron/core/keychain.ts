@@ -8,6 +8,11 @@ import { type HelperKeytar, type StartHelper, helperKeytar } from './keychain-ru
 /** The keychain service Rolebar's own entries live under; tests use a name of their own. */
 export const DEFAULT_KEYCHAIN_SERVICE = 'Rolebar';
 
+/** The keychain service in `env`: ROLEBAR_KEYCHAIN_SERVICE (tests, demo), else Rolebar's own. */
+export function keychainServiceOf(env: NodeJS.ProcessEnv): string {
+  return env.ROLEBAR_KEYCHAIN_SERVICE || DEFAULT_KEYCHAIN_SERVICE;
+}
+
 /** How long a keychain call may take before we call the keychain unreachable (a locked collection can wait on a prompt nobody sees). */
 export const DEFAULT_KEYCHAIN_TIMEOUT_MS = 5_000;
 /** After a keychain call timed out, how long the same store fails at once before it asks the keychain again. */
@@ -61,6 +66,11 @@ export interface KeychainOptions {
   /** The keytar module; loaded on first use when not given. */
   keytar?: KeytarLike;
   /**
+   * keytar in this process, not in a helper: for the small credential-process entry, where starting a helper
+   * would cost as much as the whole answer. A call that hangs then holds the process (its caller must end it).
+   */
+  inProcess?: boolean;
+  /**
    * How to start the helper process keytar runs in (see keychain-runner.ts). Default: Node's fork; inside
    * Electron, where fork would start a second app, keytar runs in process unless the app passes its own.
    */
@@ -73,7 +83,7 @@ const LOCKED_HINT_LINUX =
 /** The keytar to use when none is injected: in a helper process when one can be started, else in process. */
 function defaultKeytar(options: KeychainOptions): KeytarLike | HelperKeytar {
   if (options.startHelper) return helperKeytar(options.startHelper);
-  if (process.versions.electron) return loadKeytar();
+  if (process.versions.electron || options.inProcess) return loadKeytar();
   return helperKeytar();
 }
 

@@ -2,7 +2,9 @@
 // identity until it is about to end (aws-vault's cached session provider). Small and alone, so tests can drive it.
 import { type Identity, DEFAULT_MFA_SESSION_SECONDS } from './model.js';
 import { RolebarError } from './errors.js';
-import { mfaSessionAccount } from './identities.js';
+// From the journal itself, not identities.js: the small credential-process entry reads sessions through this
+// module, and identities.js would bring the settings store with it.
+import { mfaSessionAccount } from './secret-journal.js';
 import type { SecretStore } from './keychain.js';
 import { jsonStringFields } from './keychain-json.js';
 import { isLive } from './session-live.js';
@@ -40,6 +42,24 @@ export async function readMfaSession(
   if (!accessKeyId || !secretAccessKey || !sessionToken || !serial || Number.isNaN(expiration.getTime()))
     return undefined;
   return { accessKeyId, secretAccessKey, sessionToken, expiration, serial };
+}
+
+/** The serial stored with a session started without MFA: never equal to a device's, so no MFA step reuses it. */
+export const NO_MFA_SERIAL = 'none';
+
+/**
+ * Whether `cached` may be served as `identity`'s short session (credential-process --identity): started with the
+ * identity's current device (or without MFA when it has none), with at least `marginMs` left. One rule for the
+ * full CLI and the small credential-process entry.
+ */
+export function servableIdentitySession(
+  identity: Pick<Identity, 'mfaSerial'>,
+  cached: MfaSession | undefined,
+  now: number,
+  marginMs: number,
+): MfaSession | undefined {
+  const serial = identity.mfaSerial ?? NO_MFA_SERIAL;
+  return cached?.serial === serial && isLive(cached, now, marginMs) ? cached : undefined;
 }
 
 /** The identity's MFA session, if it is for this device and has long enough left to be worth reusing. */

@@ -2,6 +2,7 @@ import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import Conf, { type Options } from 'conf';
 import { RolebarError } from './errors.js';
+import { assertCheckableSchema, type SchemaNode, schemaViolations } from './json-schema.js';
 import { settingsDir } from './paths.js';
 import {
   cleanStaleSettingsTemps,
@@ -95,7 +96,7 @@ const recordList = {
 const intSchema = (range: limits.IntRange) =>
   ({ type: 'integer', minimum: range.min, maximum: range.max }) as const;
 
-const schema: Options<SettingsData>['schema'] = {
+const schema: Record<keyof SettingsData, SchemaNode> = {
   identities: recordList,
   roles: recordList,
   sessions: recordList,
@@ -129,6 +130,15 @@ const schema: Options<SettingsData>['schema'] = {
     },
   },
 };
+/** The whole file's schema, as conf would have wrapped it. Checked here, not by conf (see json-schema.ts). */
+export const SETTINGS_FILE_SCHEMA: SchemaNode = { type: 'object', properties: schema };
+assertCheckableSchema(SETTINGS_FILE_SCHEMA);
+
+/** Throws (in conf's words, which describeConfError turns into ours) when `data` breaks the settings schema. */
+function checkSchema(data: unknown): void {
+  const violations = schemaViolations(SETTINGS_FILE_SCHEMA, data);
+  if (violations.length > 0) throw new Error(`Config schema violation: ${violations.join('; ')}`);
+}
 
 /**
  * Migrations by the version they bring a file to. Each runs once, in order, on files older than it
@@ -165,7 +175,7 @@ export function settingsStoreOptions(dir: string, beforeMigration?: () => void):
     configName: SETTINGS_FILE_NAME,
     projectName: 'rolebar',
     projectVersion: SETTINGS_VERSION,
-    schema,
+    // No `schema`: conf would compile it with ajv on every start (~50 ms); openSettings checks it instead.
     // No `defaults`: conf would write them into a file before validating it. Migrations fill them in instead.
     migrations,
     ...(beforeMigration ? { beforeEachMigration: beforeMigration } : {}),
@@ -258,7 +268,9 @@ export function openSettings(options: OpenSettingsOptions = {}): Settings {
       keptBeforeMigrating = true;
     };
     try {
-      return createStore(settingsStoreOptions(dir, beforeMigration));
+      const opened = createStore(settingsStoreOptions(dir, beforeMigration));
+      checkSchema(opened.store); // what conf did after its migrations
+      return opened;
     } catch (error) {
       throw corrupt(file, now, error);
     }
@@ -266,10 +278,14 @@ export function openSettings(options: OpenSettingsOptions = {}): Settings {
 
   const read = (): SettingsData => {
     try {
-      // Checked here first: conf would read a FIFO forever, and turns `null` or `[]` into an empty store.
-      const text = readSettingsText(file);
-      if (text !== undefined) parseSettingsObject(text);
-      return withDefaults(withoutInternal(store.store));
+      // Read here, not through conf: conf would read a FIFO forever and turns `null` or `[]` into an empty
+      // store; and one read and parse per call is enough (a switch reads settings several times). The store's
+      // own path: electron-store names its file config.json whatever configName says.
+      const text = readSettingsText(store.path);
+      if (text === undefined) return withDefaults({});
+      const parsed = parseSettingsObject(text);
+      checkSchema(parsed);
+      return withDefaults(withoutInternal(parsed));
     } catch (error) {
       throw corrupt(file, now, error);
     }
@@ -284,6 +300,7 @@ export function openSettings(options: OpenSettingsOptions = {}): Settings {
         change(data);
         assertNoSecrets(data);
         try {
+          checkSchema(data);
           store.store = data;
         } catch (error) {
           throw new RolebarError(
@@ -382,9 +399,10 @@ function describeConfError(error: unknown): string {
   return text.replace(/^Config schema violation: /, 'it breaks the settings schema: ');
 }
 
-function withoutInternal(data: SettingsData): SettingsData {
-  const { __internal__: _, ...rest } = data as SettingsData & { __internal__?: unknown };
-  return rest as SettingsData;
+/** The file's data without conf's bookkeeping; call it on data that passed checkSchema. */
+function withoutInternal(data: Record<string, unknown>): Partial<SettingsData> {
+  const { __internal__: _, ...rest } = data;
+  return rest;
 }
 
 const SECRET_FIELD = /secret|token|password|private.?key/i;

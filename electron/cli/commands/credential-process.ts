@@ -81,7 +81,7 @@ const credentialProcess: Command = {
       );
     }
     if (identity !== undefined) {
-      io.out(JSON.stringify(await identityAnswer(io, identity, mfaCode)));
+      io.out(credentialProcessLine(await identityAnswer(io, identity, mfaCode)));
       return 0;
     }
     const key = args.positionals[0] as string;

@@ -90,7 +90,8 @@ function alive(pid: number): boolean {
 
 /** Starts this CLI as the background emulator (`demo serve`) and waits for the line saying where it listens. */
 async function startServer(dir: string, env: NodeJS.ProcessEnv): Promise<DemoServer> {
-  const cli = fileURLToPath(import.meta.url);
+  // The CLI's entry, beside this chunk of it in out/cli/.
+  const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rolebar.mjs');
   const log = openSync(path.join(dir, 'server.log'), 'a');
   const child = spawn(process.execPath, [cli, 'demo', 'serve'], {
     detached: true,

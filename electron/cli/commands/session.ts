@@ -10,6 +10,7 @@ import {
   type SnippetFormat,
 } from '../../core/rules/snippet-formats.js';
 import { exportSnippet, unsetSnippet } from '../../core/snippets.js';
+import { preloadSts } from '../../core/sts/client.js';
 import { type Command, flag, stringOption, UsageError } from '../args.js';
 import { assumeWithMfa, describeExpiry, findRole, liveSession, withCore } from '../context.js';
 import { withEndpoint } from '../exec-server.js';
@@ -73,6 +74,7 @@ const assume: Command = {
           `rolebar: "${hop.roleArn ?? hop.roleName ?? hop.label}" is not one of your roles: assuming it as ${hop.roleArn ? 'an ARN' : 'a role name in the account it is assumed from'} (saved as "${hop.label}").`,
         );
       }
+      preloadSts(); // loads the SDK while the keychain read waits on its helper process, not after it
       let outcome;
       try {
         outcome = await assumeWithMfa(core, io, role, {

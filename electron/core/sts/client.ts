@@ -131,6 +131,14 @@ function loadSts(): Promise<StsModule> {
   return stsModule;
 }
 
+/**
+ * Starts loading the SDK now, without waiting: a command that will call STS (a cold `rolebar assume`) loads it
+ * while it waits for the keychain helper to start, instead of after. A failure shows at the real call.
+ */
+export function preloadSts(): void {
+  loadSts().catch(() => undefined);
+}
+
 /** Makes the STS caller used by the core; one SDK client per (endpoint, region, key) call. */
 export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
   const now = options.now ?? Date.now;
