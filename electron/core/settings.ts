@@ -275,13 +275,19 @@ export function openSettings(options: OpenSettingsOptions = {}): Settings {
       throw corrupt(file, now, error);
     }
   });
+  // One file, one owner, one lock: a store writing elsewhere (electron-store writes config.json unless told its
+  // name) would split the app's settings from the CLI's without a word.
+  if (path.resolve(store.path) !== path.resolve(file)) {
+    throw new RolebarError('settings-wrong-file', `The settings store opened ${store.path}, not ${file}.`, {
+      hint: 'This is a bug in Rolebar: please report it. settings.json was not changed.',
+    });
+  }
 
   const read = (): SettingsData => {
     try {
       // Read here, not through conf: conf would read a FIFO forever and turns `null` or `[]` into an empty
-      // store; and one read and parse per call is enough (a switch reads settings several times). The store's
-      // own path: electron-store names its file config.json whatever configName says.
-      const text = readSettingsText(store.path);
+      // store; and one read and parse per call is enough (a switch reads settings several times).
+      const text = readSettingsText(file);
       if (text === undefined) return withDefaults({});
       const parsed = parseSettingsObject(text);
       checkSchema(parsed);

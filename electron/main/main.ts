@@ -77,7 +77,9 @@ async function start(): Promise<void> {
   // The same folder the CLI uses (ROLEBAR_HOME, else userData), through electron-store.
   const settings = openSettings({
     dir: settingsDir(),
-    createStore: (options) => new ElectronStore<SettingsData>(options),
+    // electron-store names its file after `name` (default "config") and overwrites conf's configName with it: pass
+    // the same name, so the app and the CLI share one settings.json under one lock.
+    createStore: (options) => new ElectronStore<SettingsData>({ ...options, name: options.configName }),
   });
   const core = createCore({
     settings,

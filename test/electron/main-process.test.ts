@@ -272,6 +272,9 @@ describe('the Electron main process under the recording double (built bundle, de
       } = s.env;
       assert.ok(home && sts && federation, JSON.stringify(s.env));
       assert.ok(existsSync(home));
+      // The app's electron-store writes the very file the CLI reads and locks, not a config.json of its own.
+      assert.ok(existsSync(path.join(home, 'settings.json')), `settings.json in ${home}`);
+      assert.equal(existsSync(path.join(home, 'config.json')), false, 'no second settings file');
 
       assert.deepEqual(
         await quitFromTray(app),
