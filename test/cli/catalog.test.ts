@@ -331,6 +331,11 @@ describe('rolebar catalog', () => {
       assert.equal(await secrets.get('catalog-source:legacy'), `deploy:${token}`);
       await run(['catalog', 'rm', 'legacy']);
       assert.equal(await secrets.get('catalog-source:legacy'), null);
+      // An entry whose catalog is gone (a process killed between the two steps of rm) is an orphan.
+      await secrets.set('catalog-source:ghost', 'deploy:old');
+      const ghost = await run(['identity', 'orphans', '--remove', '--json']);
+      assert.match(ghost.stdout, /catalog-source:ghost/);
+      assert.equal(await secrets.get('catalog-source:ghost'), null);
     } finally {
       await w.rolebar(['catalog', 'rm', 'legacy']);
       await w.rolebar(['catalog', 'rm', 'private']);
