@@ -60,6 +60,8 @@ export interface RolebarCore {
   sessions: SessionRegistry;
   /** The settings this core reads and writes (team catalogs keep their subscriptions there). */
   settings: Settings;
+  /** The keychain the core keeps secrets in (team catalogs keep their source tokens there too). */
+  secrets: SecretStore;
   /** Switches: a new session now (see SessionLayer.switchRole). */
   assumeRole(roleId: string, options?: AssumeOptions): Promise<AssumeOutcome>;
   /** The session if it has more than `marginMs` left, else a new one: one renewal per role at a time, across processes. */
@@ -170,6 +172,7 @@ export function createCore(deps: CoreDeps): RolebarCore {
     identities,
     roles,
     settings: deps.settings,
+    secrets: deps.secrets,
     sessions,
     assumeRole: layer.switchRole,
     renew: layer.renew,

@@ -22,6 +22,9 @@ export const stagedSecretAccount = (identityId: string) => `iam-user-next:${iden
 /** The keychain entry holding an Identity Center identity's tokens and client registration (as JSON). */
 export const ssoTokenAccount = (identityId: string) => `sso-token:${identityId}`;
 
+/** The keychain entry holding the `user:token` of a catalog's source URL (settings keep the URL without it). */
+export const catalogSourceAccount = (catalogName: string) => `catalog-source:${catalogName}`;
+
 const ACCOUNT_KINDS = ['iam-user', 'mfa-session', 'iam-user-next', 'sso-token'] as const;
 
 /** An intent older than this is abandoned even if its pid looks alive (pids get reused); keychain calls time out in 5 s. */
@@ -131,10 +134,13 @@ export async function findSecretOrphans(settings: Settings, secrets: SecretStore
   const data = settings.read();
   const known = new Set(data.identities.map((identity) => identity.id));
   const busy = new Set(intentsOf(data).map((intent) => intent.identityId));
+  const catalogs = new Set((data.catalogs ?? []).map((record) => record.name));
   const orphans = accounts.filter((account) => {
     const colon = account.indexOf(':');
     const kind = account.slice(0, colon);
     const id = account.slice(colon + 1);
+    // A catalog's credential belongs to its catalog (written after it is added, removed with `catalog rm`).
+    if (kind === 'catalog-source') return !catalogs.has(id);
     if (colon === -1 || !ACCOUNT_KINDS.some((k) => k === kind) || busy.has(id)) return false;
     return !known.has(id) || kind === 'iam-user-next';
   });

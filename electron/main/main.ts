@@ -174,7 +174,7 @@ async function start(): Promise<void> {
   app.on('before-quit', () => keyAgeWatch.stop());
   // Team catalogs: synced on start and every few hours; their roles reach the window through the settings watch.
   if (!demo) {
-    const catalogSync = startCatalogSync({ settings });
+    const catalogSync = startCatalogSync({ settings, secrets: core.secrets });
     app.on('will-quit', () => catalogSync.stop());
   }
 

@@ -1,6 +1,7 @@
 // The app keeps team catalogs fresh: every catalog is synced on start and again every few hours. A failed sync
 // keeps the last good copy and is recorded on the catalog (its last error, shown with its last sync time).
 import { subscriptionsIn, syncCatalog, type CatalogDiff } from '../core/catalog/store.js';
+import type { SecretStore } from '../core/keychain.js';
 import type { Settings } from '../core/settings.js';
 import { realTimers, type Timers } from './clipboard.js';
 
@@ -20,6 +21,8 @@ export interface CatalogSync {
 /** Starts syncing: a round at once, then every `intervalMs`. `onRound` hears each round's report. */
 export function startCatalogSync(deps: {
   settings: Settings;
+  /** Where catalog source tokens are kept (catalog/credential.ts). */
+  secrets?: SecretStore;
   timers?: Timers;
   now?: () => number;
   intervalMs?: number;
@@ -35,7 +38,10 @@ export function startCatalogSync(deps: {
     const report: CatalogSyncReport = [];
     for (const sub of subscriptionsIn(deps.settings.read(), deps.settings.path)) {
       try {
-        report.push({ name: sub.name, diff: await syncCatalog(deps.settings, sub.name, now()) });
+        report.push({
+          name: sub.name,
+          diff: await syncCatalog(deps.settings, sub.name, now(), deps.secrets),
+        });
       } catch (error) {
         // Recorded on the catalog by syncCatalog; the last good copy stays in use.
         report.push({ name: sub.name, error: error instanceof Error ? error.message : String(error) });

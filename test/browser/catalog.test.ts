@@ -47,7 +47,7 @@ describe('a team catalog in the window, over the real service', () => {
   const role = (name: string) => page.getByRole('button', { name: new RegExp(`^Switch to ${name} `) });
   /** Syncs as the app does, then pushes the new state to the page. */
   const sync = async () => {
-    await syncCatalog(f.settings, 'acme').catch(() => undefined);
+    await syncCatalog(f.settings, 'acme', Date.now(), f.core.secrets).catch(() => undefined);
     await session?.emit('state:changed', await f.service.state());
   };
 
@@ -72,12 +72,16 @@ describe('a team catalog in the window, over the real service', () => {
     });
     await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
-    addSubscription(f.settings, {
-      name: 'acme',
-      source: { kind: 'url', url: `http://ci:${TOKEN}@127.0.0.1:${port}/catalog.json` },
-      identities: { '*': alice.id },
-    });
-    await syncCatalog(f.settings, 'acme');
+    await addSubscription(
+      f.settings,
+      {
+        name: 'acme',
+        source: { kind: 'url', url: `http://ci:${TOKEN}@127.0.0.1:${port}/catalog.json` },
+        identities: { '*': alice.id },
+      },
+      f.core.secrets,
+    );
+    await syncCatalog(f.settings, 'acme', Date.now(), f.core.secrets);
     session = await openRenderer(
       recordingHandlers(f, () => session, received),
       {
@@ -142,7 +146,7 @@ describe('a team catalog in the window, over the real service', () => {
     await failed.waitFor();
     assert.match(
       (await failed.textContent()) ?? '',
-      /The last sync failed: Could not fetch http:\/\/\*\*\*@127\.0\.0\.1:\d+\/catalog\.json: HTTP 500.*keeps using the last good copy, from \d\d:\d\d/s,
+      /The last sync failed: Could not fetch http:\/\/127\.0\.0\.1:\d+\/catalog\.json: HTTP 500.*keeps using the last good copy, from \d\d:\d\d/s,
     );
     await role('partner').waitFor();
     assert.ok(!(await page.content()).includes(TOKEN), 'the token is not in the page');

@@ -3,12 +3,13 @@
 // a chain switched against the STS emulator, and an ARN change that never moves a live session.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SEED_ROLES } from '../../electron/emulator/index.js';
+import { openKeychain } from '../../electron/core/keychain.js';
 import { addAlice, addRole, type CliWorld, explain, startCliWorld } from './helpers.js';
 
 type RoleEntry = Record<string, unknown>;
@@ -280,20 +281,63 @@ describe('rolebar catalog', () => {
       return result;
     };
     try {
+      const basic = `Basic ${Buffer.from(`deploy:${token}`).toString('base64')}`;
+      const secrets = openKeychain({ service: w.sandbox.keychainService, env: w.env });
       await run(['catalog', 'add', 'private', url, '--identity', 'alice']);
-      assert.equal(auth.at(-1), `Basic ${Buffer.from(`deploy:${token}`).toString('base64')}`);
+      assert.equal(auth.at(-1), basic);
+      // The token lives in the keychain, one entry for the catalog; settings keep the URL without it.
+      assert.ok(!(w.files().settings ?? '').includes(token), 'the token is in settings.json');
+      assert.equal(await secrets.get('catalog-source:private'), `deploy:${token}`);
+      const kept = JSON.parse(w.files().settings ?? '{}') as { catalogs: Array<{ source: { url: string } }> };
+      assert.equal(kept.catalogs[0]?.source.url, `http://127.0.0.1:${port}/catalog.json`);
+      // Its own entry is no orphan; a sync reads the token back from the keychain.
+      const orphans = await run(['identity', 'orphans', '--json']);
+      assert.ok(!orphans.stdout.includes('catalog-source'), orphans.stdout);
+      auth.length = 0;
+      await run(['catalog', 'sync', 'private']);
+      assert.equal(auth.at(-1), basic);
       status = 401;
       const failed = await run(['catalog', 'sync', 'private'], 1);
-      assert.match(failed.stderr, /http:\/\/\*\*\*@127\.0\.0\.1.*HTTP 401/);
+      assert.match(failed.stderr, /http:\/\/127\.0\.0\.1:\d+\/catalog\.json: HTTP 401/);
       shown.push((await run(['catalog', 'list'])).stdout, (await run(['catalog', 'list', '--json'])).stdout);
       const stored = JSON.parse(w.files().settings ?? '{}') as { catalogs: Array<{ lastError?: string }> };
       assert.match(stored.catalogs[0]?.lastError ?? '', /HTTP 401/);
       shown.push(stored.catalogs[0]?.lastError ?? '');
       // A git source that cannot be reached: git's own message goes through the same redaction.
       const git = await run(['catalog', 'add', 'gone', `http://deploy:${token}@127.0.0.1:1/roles.git`], 1);
-      assert.match(git.stderr, /Could not fetch git http:\/\/\*\*\*@127\.0\.0\.1:1\/roles\.git/);
+      assert.match(git.stderr, /Could not fetch git http:\/\/127\.0\.0\.1:1\/roles\.git/);
       for (const text of shown) assert.ok(!text.includes(token), `the token shows in: ${text}`);
+      // Without its keychain entry a sync says so and how to put it back; `catalog rm` takes the entry with it.
+      await secrets.delete('catalog-source:private');
+      const missing = await run(['catalog', 'sync', 'private'], 1);
+      assert.match(missing.stderr, /not in the keychain[\s\S]*rolebar catalog add private/);
+      await secrets.set('catalog-source:private', `deploy:${token}`);
+      await run(['catalog', 'rm', 'private']);
+      assert.equal(await secrets.get('catalog-source:private'), null);
+      // Settings an older version wrote, the token still in the URL: the next sync moves it to the keychain.
+      status = 200;
+      await run(['catalog', 'add', 'legacy', `http://127.0.0.1:${port}/catalog.json`, '--identity', 'alice']);
+      const settingsFile = path.join(w.sandbox.rolebarHome, 'settings.json');
+      const old = JSON.parse(readFileSync(settingsFile, 'utf8')) as {
+        catalogs: Array<{ source: { url: string } }>;
+      };
+      const legacy = old.catalogs.find((c) => c.source.url.includes(`:${port}/`));
+      if (legacy) legacy.source.url = url;
+      writeFileSync(settingsFile, JSON.stringify(old));
+      auth.length = 0;
+      await run(['catalog', 'sync', 'legacy']);
+      assert.equal(auth.at(-1), basic);
+      assert.ok(!(w.files().settings ?? '').includes(token), 'the old token stayed in settings.json');
+      assert.equal(await secrets.get('catalog-source:legacy'), `deploy:${token}`);
+      await run(['catalog', 'rm', 'legacy']);
+      assert.equal(await secrets.get('catalog-source:legacy'), null);
+      // An entry whose catalog is gone (a process killed between the two steps of rm) is an orphan.
+      await secrets.set('catalog-source:ghost', 'deploy:old');
+      const ghost = await run(['identity', 'orphans', '--remove', '--json']);
+      assert.match(ghost.stdout, /catalog-source:ghost/);
+      assert.equal(await secrets.get('catalog-source:ghost'), null);
     } finally {
+      await w.rolebar(['catalog', 'rm', 'legacy']);
       await w.rolebar(['catalog', 'rm', 'private']);
       await new Promise((resolve) => server.close(resolve));
     }

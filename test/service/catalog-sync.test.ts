@@ -46,7 +46,7 @@ describe('the app syncs catalogs on start and every few hours', () => {
 
   it('syncs at once, arms the next round, and keeps the last good copy when a round fails', async () => {
     writeFileSync(file, catalog(['readonly']));
-    addSubscription(settings, { name: 'team', source: { kind: 'file', path: file }, identities: {} });
+    await addSubscription(settings, { name: 'team', source: { kind: 'file', path: file }, identities: {} });
     const { timers, armed } = manualTimers();
     const rounds: string[] = [];
     let clock = Date.parse('2026-01-01T09:00:00Z');

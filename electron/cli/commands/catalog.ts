@@ -116,16 +116,17 @@ const add: Command = {
         stringOption(args, 'identity'),
         stringOption(args, 'account-identity'),
       );
-      addSubscription(core.settings, { name, source, identities });
+      // A token in the URL goes to the keychain; settings and every message get the URL without it.
+      const added = await addSubscription(core.settings, { name, source, identities }, core.secrets);
       let diff: CatalogDiff;
       try {
-        diff = await syncCatalog(core.settings, name);
+        diff = await syncCatalog(core.settings, name, Date.now(), core.secrets);
       } catch (error) {
         // Nothing is kept from a catalog that could not be read once.
-        removeSubscription(core.settings, name);
+        await removeSubscription(core.settings, name, core.secrets);
         throw error;
       }
-      io.out(`Added the catalog "${name}" from ${describeSource(source)}.`);
+      io.out(`Added the catalog "${name}" from ${describeSource(added.source)}.`);
       printDiff(io, name, diff);
       printCollisions(io, core);
       return 0;
@@ -151,7 +152,7 @@ const sync: Command = {
       let failed = 0;
       for (const sub of subs) {
         try {
-          printDiff(io, sub.name, await syncCatalog(core.settings, sub.name));
+          printDiff(io, sub.name, await syncCatalog(core.settings, sub.name, Date.now(), core.secrets));
         } catch (error) {
           failed += 1;
           const message = error instanceof Error ? error.message : String(error);
@@ -276,7 +277,7 @@ const rm: Command = {
   run: (args, io) =>
     withCore(io, async (core) => {
       const name = args.positionals[0] ?? '';
-      removeSubscription(core.settings, name);
+      await removeSubscription(core.settings, name, core.secrets);
       io.out(`Removed the catalog "${name}".`);
       return 0;
     }),

@@ -55,30 +55,47 @@ export function describeSource(source: CatalogSource): string {
 }
 
 /**
- * Splits an http(s) URL's user and token out of it: the bare URL to fetch (fetch refuses credentials in a URL,
- * and git would show them), and the Basic authorization header that carries them instead.
+ * Takes the user and token out of an http(s) source URL (a git or plain URL): the source as settings keep it,
+ * and the credential (`user:token`, decoded) that goes to the keychain instead. Other sources come back as they are.
  */
-function splitCredentials(url: string): { url: string; authorization?: string } {
+export function takeCredential(source: CatalogSource): { source: CatalogSource; credential?: string } {
+  if (source.kind === 'file') return { source };
   let parsed: URL;
   try {
-    parsed = new URL(url);
+    parsed = new URL(source.url);
   } catch {
-    return { url };
+    return { source };
   }
   if (!/^https?:$/.test(parsed.protocol) || (parsed.username === '' && parsed.password === ''))
-    return { url };
-  const basic = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+    return { source };
+  const credential = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
   parsed.username = '';
   parsed.password = '';
-  return { url: parsed.href, authorization: `Basic ${Buffer.from(basic).toString('base64')}` };
+  return { source: { ...source, url: parsed.href }, credential };
+}
+
+/**
+ * The URL to fetch (fetch refuses credentials in a URL, and git would show them) and the Basic authorization
+ * header that carries the credential instead: the one from the keychain, else one still in the URL.
+ */
+function splitCredentials(
+  source: CatalogSource,
+  stored: string | undefined,
+): { url: string; authorization?: string } {
+  const taken = takeCredential(source);
+  const url = taken.source.kind === 'file' ? '' : taken.source.url;
+  const credential = stored ?? taken.credential;
+  if (credential === undefined) return { url };
+  return { url, authorization: `Basic ${Buffer.from(credential).toString('base64')}` };
 }
 
 const run = promisify(execFile);
 
-/** Fetches the catalog's text; throws 'catalog-fetch-failed' naming the source and what to check. */
+/** Fetches the catalog's text (`credential`: the `user:token` kept in the keychain); throws 'catalog-fetch-failed' naming the source and what to check. */
 export async function fetchCatalog(
   source: CatalogSource,
   validators: { etag?: string | undefined; lastModified?: string | undefined } = {},
+  credential?: string,
 ): Promise<Fetched> {
   const failed = (why: string, hint: string) =>
     new RolebarError(
@@ -94,7 +111,7 @@ export async function fetchCatalog(
     }
   }
   if (source.kind === 'url') {
-    const { url, authorization } = splitCredentials(source.url);
+    const { url, authorization } = splitCredentials(source, credential);
     const headers: Record<string, string> = authorization ? { authorization } : {};
     if (validators.etag) headers['if-none-match'] = validators.etag;
     if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
@@ -117,7 +134,7 @@ export async function fetchCatalog(
   try {
     const branch = source.branch ? ['--branch', source.branch] : [];
     // A token in an https URL goes to git as a header in its environment (GIT_CONFIG_*), never in its argv.
-    const { url, authorization } = splitCredentials(source.url);
+    const { url, authorization } = splitCredentials(source, credential);
     const header = authorization
       ? {
           GIT_CONFIG_COUNT: '1',

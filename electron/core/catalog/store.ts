@@ -8,13 +8,17 @@ import { parseRecordList, parseSessionRecord } from '../rules/records.js';
 import { withSettingsLock } from '../settings-lock.js';
 import type { Settings, SettingsData, SettingsRecord } from '../settings.js';
 import { asRole, type Catalog, type CatalogRole, parseCatalog } from './format.js';
-import { type CatalogSource, describeSource, fetchCatalog, redactSource } from './fetch.js';
+import type { SecretStore } from '../keychain.js';
+import { forgetCredential, keepCredential, readCredential } from './credential.js';
+import { type CatalogSource, describeSource, fetchCatalog, redactSource, takeCredential } from './fetch.js';
 
-/** A subscription as stored in settings (never a secret: a source is a URL or a path). */
+/** A subscription as stored in settings (never a secret: a source is a URL without its token, or a path). */
 export interface CatalogSubscription {
   id: string;
   name: string;
   source: CatalogSource;
+  /** True when the source's `user:token` is in the keychain (credential.ts), taken out of its URL. */
+  credential?: true | undefined;
   /** Account id (or '*' for all) → the id of the user's identity its roles are assumed from. */
   identities: Record<string, string>;
   lastSyncAt?: string | undefined;
@@ -102,6 +106,7 @@ function parseSubscription(record: SettingsRecord, file: string): CatalogSubscri
     id: record.id,
     name,
     source: parsedSource,
+    credential: record.credential === true ? true : undefined,
     identities: strings(identities),
     lastSyncAt: text(record.lastSyncAt),
     lastError: text(record.lastError),
@@ -294,13 +299,25 @@ export function diffCatalogs(before: Catalog | undefined, after: Catalog): Catal
   return diff;
 }
 
-/** Adds a subscription (no fetch yet); refuses a name already used. */
-export function addSubscription(
+/**
+ * Adds a subscription (no fetch yet); refuses a name already used. A token in the source URL goes to the
+ * keychain (after the settings record that owns it, so the entry is never an orphan), never into settings.
+ */
+export async function addSubscription(
   settings: Settings,
-  sub: Omit<CatalogSubscription, 'id'>,
-): CatalogSubscription {
+  sub: Omit<CatalogSubscription, 'id' | 'credential'>,
+  secrets?: SecretStore,
+): Promise<CatalogSubscription> {
   checkCatalogName(sub.name);
-  const stored: CatalogSubscription = { ...sub, id: sub.name };
+  const { source, credential } = takeCredential(sub.source);
+  if (credential !== undefined && !secrets)
+    throw new Error('unreachable: a source with a token is added with the keychain');
+  const stored: CatalogSubscription = {
+    ...sub,
+    source,
+    id: sub.name,
+    credential: credential === undefined ? undefined : true,
+  };
   settings.update((data) => {
     if (subscriptionsIn(data, settings.path).some((s) => s.name === sub.name))
       throw new RolebarError('catalog-exists', `A catalog "${sub.name}" already exists.`, {
@@ -308,6 +325,14 @@ export function addSubscription(
       });
     data.catalogs = [...(data.catalogs ?? []), toRecord(stored)];
   });
+  if (credential !== undefined && secrets) {
+    try {
+      await keepCredential(secrets, sub.name, credential);
+    } catch (error) {
+      await removeSubscription(settings, sub.name, secrets).catch(() => undefined);
+      throw error;
+    }
+  }
   return stored;
 }
 
@@ -334,16 +359,41 @@ export function mapIdentities(
   return mapped;
 }
 
-/** Removes a subscription and its copy. */
-export function removeSubscription(settings: Settings, name: string): void {
+/** Removes a subscription, its copy and its source credential (settings first: a leftover entry is an orphan). */
+export async function removeSubscription(
+  settings: Settings,
+  name: string,
+  secrets: SecretStore,
+): Promise<void> {
+  let sub: CatalogSubscription | undefined;
   withSettingsLock(settings.path, () => {
     settings.update((data) => {
       const subs = subscriptionsIn(data, settings.path);
-      if (!subs.some((s) => s.name === name)) throw notFound(name);
+      sub = subs.find((s) => s.name === name);
+      if (!sub) throw notFound(name);
       data.catalogs = subs.filter((s) => s.name !== name).map(toRecord);
     });
     rmSync(copyPath(settings.path, name), { force: true });
   });
+  if (sub?.credential) await forgetCredential(secrets, name);
+}
+
+/**
+ * A subscription written by an older version with the token still in its URL: the token moves to the keychain,
+ * then (in one locked update, only if the URL is still the same) settings keep the URL without it.
+ */
+async function moveCredential(
+  settings: Settings,
+  sub: CatalogSubscription,
+  secrets: SecretStore,
+): Promise<CatalogSubscription> {
+  const { source, credential } = takeCredential(sub.source);
+  if (credential === undefined) return sub;
+  await keepCredential(secrets, sub.name, credential);
+  patch(settings, sub.name, (s) =>
+    takeCredential(s.source).credential === credential ? { ...s, source, credential: true } : s,
+  );
+  return getSubscription(settings, sub.name);
 }
 
 /** The subscription named `name`, or a not-found error listing how to see them. */
@@ -354,21 +404,25 @@ export function getSubscription(settings: Settings, name: string): CatalogSubscr
 }
 
 /**
- * Fetches and checks a catalog, then (under the settings lock) keeps it as the last good copy and returns what
+ * Fetches and checks a catalog (with its source credential from `secrets`, where a token left in the URL by an
+ * older version moves to first), then (under the settings lock) keeps it as the last good copy and returns what
  * changed. On any failure the last good copy stays, the error is recorded for the window, and it is rethrown.
  */
 export async function syncCatalog(
   settings: Settings,
   name: string,
   now: number = Date.now(),
+  secrets?: SecretStore,
 ): Promise<CatalogDiff> {
-  const sub = getSubscription(settings, name);
+  let sub = getSubscription(settings, name);
   const stamp = new Date(now).toISOString();
   let next:
     | { catalog: Catalog; text: string; etag?: string | undefined; lastModified?: string | undefined }
     | undefined;
   try {
-    const fetched = await fetchCatalog(sub.source, sub);
+    if (secrets) sub = await moveCredential(settings, sub, secrets);
+    const credential = sub.credential ? await readCredential(secrets, name) : undefined;
+    const fetched = await fetchCatalog(sub.source, sub, credential);
     if (fetched.changed)
       next = { catalog: parseCatalog(fetched.text, describeSource(sub.source)), ...fetched };
   } catch (error) {
