@@ -96,4 +96,36 @@ describe('Identity Center in the service, the window state and the tray', () => 
     assert.equal((await later.state()).identities[0]?.signInNeeded, undefined);
     assert.equal((await later['role:switch']({ roleId: role.id })).ok, true);
   });
+
+  it('signs in with a code from the window: the code is in the state while it waits, then cleared', async () => {
+    fx = await startCoreFixture('service-sso-code', seedWorldWithIdentityCenter());
+    const identity = fx.core.identities.addIdentityCenter({
+      name: 'acme',
+      startUrl: SEED_SSO.startUrl,
+      ssoRegion: SEED_SSO.region,
+    });
+    const pushed: AppState[] = [];
+    const service = serviceAt(fx, 0, pushed);
+    const signingIn = service['sso:sign-in']({ id: identity.id, deviceCode: true });
+    const deadline = Date.now() + 30_000;
+    let shown: AppState['identities'][number]['deviceCode'];
+    while (!shown && Date.now() < deadline) {
+      shown = pushed.at(-1)?.identities[0]?.deviceCode;
+      if (!shown) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(shown, 'the code was pushed to the window');
+    assert.match(shown.userCode, /^[A-Z]{4}-[A-Z]{4}$/);
+    assert.ok(Date.parse(shown.expiresAt) > Date.now());
+    assert.deepEqual(
+      Object.keys(shown).sort(),
+      ['expiresAt', 'userCode', 'verificationUri'],
+      'no device code',
+    );
+    // The user types the code on the verification page (on any machine) and allows the sign-in.
+    await allowSignIn(`${shown.verificationUri}?user_code=${encodeURIComponent(shown.userCode)}`);
+    assert.deepEqual(await signingIn, { ok: true, value: { roles: 3 } });
+    const after = pushed.at(-1)?.identities[0];
+    assert.equal(after?.deviceCode, undefined, 'the code is cleared once signed in');
+    assert.equal(after?.signInNeeded, undefined);
+  });
 });
