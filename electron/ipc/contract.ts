@@ -408,6 +408,7 @@ export const requestArgs = {
   'role:remove': args(object({ id })),
   'catalog:map': args(object({ name: id, identityId: id })),
   'sso:sign-in': args(object({ id, deviceCode: optional(bool) })),
+  'sso:copy-code': args(object({ id })),
   'role:switch': args(object({ roleId: id, mfaCode: optional(rule(fields.mfaCode)), force: optional(bool) })),
   'session:sign-out': args(object({ roleId: id })),
   'session:whoami': args(object({ roleId: id })),
@@ -460,6 +461,8 @@ export interface RequestResults {
   'role:remove': Result<null>;
   'catalog:map': Result<null>;
   'sso:sign-in': Result<{ roles: number }>;
+  /** Copies the user code of the identity's waiting device-code sign-in (not a secret). */
+  'sso:copy-code': Result<null>;
   'role:switch': Result<SwitchOutcome>;
   'session:sign-out': Result<null>;
   'session:whoami': Result<WhoAmIView>;

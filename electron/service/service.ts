@@ -263,6 +263,17 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
         }
         return { roles: (await core.identityCenter.syncRoles(id)).roles.length };
       }, true),
+    'sso:copy-code': ({ id }: Arg<'sso:copy-code'>) =>
+      attempt(async () => {
+        const code = deviceCodes.get(id);
+        if (!code)
+          throw new RolebarError('sso-no-code', 'No sign-in code is waiting.', {
+            hint: 'Choose "Sign in with a code" again.',
+          });
+        // Not a secret: copied as is, without the clearing timer of session snippets.
+        await deps.clipboard.writeText(code.userCode);
+        return null;
+      }, false),
     'role:switch': ({ roleId, mfaCode, force }: Arg<'role:switch'>) =>
       attempt(async () => {
         const outcome = await core.assumeRole(roleId, { mfaCode, force });

@@ -4,7 +4,7 @@ import { location } from '../../electron/core/assume.js';
 import { createCore } from '../../electron/core/core.js';
 import { openSettings } from '../../electron/core/settings.js';
 import { createStsCaller } from '../../electron/core/sts/client.js';
-import type { AppState } from '../../electron/ipc/contract.js';
+import { type AppState, requestArgs } from '../../electron/ipc/contract.js';
 import { createRolebarService, type RolebarService } from '../../electron/service/service.js';
 import { trayMenu } from '../../electron/service/tray-menu.js';
 import { SEED_SSO, seedWorldWithIdentityCenter } from '../../electron/emulator/index.js';
@@ -104,9 +104,13 @@ describe('Identity Center in the service, the window state and the tray', () => 
       startUrl: SEED_SSO.startUrl,
       ssoRegion: SEED_SSO.region,
     });
+    assert.throws(() => requestArgs['sso:sign-in']([{ id: identity.id, deviceCode: 'yes' }]), /deviceCode/);
     const pushed: AppState[] = [];
     const service = serviceAt(fx, 0, pushed);
-    const signingIn = service['sso:sign-in']({ id: identity.id, deviceCode: true });
+    const none = await service['sso:copy-code']({ id: identity.id });
+    assert.equal(none.ok ? '' : none.error.code, 'sso-no-code', 'no code to copy before the sign-in starts');
+    const [checked] = requestArgs['sso:sign-in']([{ id: identity.id, deviceCode: true }]);
+    const signingIn = service['sso:sign-in'](checked);
     const deadline = Date.now() + 30_000;
     let shown: AppState['identities'][number]['deviceCode'];
     while (!shown && Date.now() < deadline) {
