@@ -45,6 +45,8 @@ export interface IdentityView {
   startUrl?: string;
   /** An Identity Center identity whose token is gone and cannot be refreshed: it asks for a new sign-in. */
   signInNeeded?: boolean;
+  /** A device-code sign-in waiting for the user (the code and page are not secrets; the device code is never here). */
+  deviceCode?: { userCode: string; verificationUri: string; expiresAt: string };
   /** The access key id (not secret) of an IAM user identity. */
   accessKeyId?: string;
   profile?: string;
@@ -405,7 +407,8 @@ export const requestArgs = {
   ),
   'role:remove': args(object({ id })),
   'catalog:map': args(object({ name: id, identityId: id })),
-  'sso:sign-in': args(object({ id })),
+  'sso:sign-in': args(object({ id, deviceCode: optional(bool) })),
+  'sso:copy-code': args(object({ id })),
   'role:switch': args(object({ roleId: id, mfaCode: optional(rule(fields.mfaCode)), force: optional(bool) })),
   'session:sign-out': args(object({ roleId: id })),
   'session:whoami': args(object({ roleId: id })),
@@ -458,6 +461,8 @@ export interface RequestResults {
   'role:remove': Result<null>;
   'catalog:map': Result<null>;
   'sso:sign-in': Result<{ roles: number }>;
+  /** Copies the user code of the identity's waiting device-code sign-in (not a secret). */
+  'sso:copy-code': Result<null>;
   'role:switch': Result<SwitchOutcome>;
   'session:sign-out': Result<null>;
   'session:whoami': Result<WhoAmIView>;

@@ -33,6 +33,7 @@ export function createRolebarApi(invoke: Invoke, subscribe: Subscribe) {
     switchRole: (input: Arg<'role:switch'>) => invoke('role:switch', input),
     /** Signs in to an Identity Center identity in the browser, then keeps its accounts and permission sets as roles. */
     signInIdentityCenter: (input: Arg<'sso:sign-in'>) => invoke('sso:sign-in', input),
+    copySignInCode: (input: Arg<'sso:copy-code'>) => invoke('sso:copy-code', input),
     signOut: (input: Arg<'session:sign-out'>) => invoke('session:sign-out', input),
     whoAmI: (input: Arg<'session:whoami'>) => invoke('session:whoami', input),
     copySnippet: (input: Arg<'snippet:copy'>) => invoke('snippet:copy', input),

@@ -1,6 +1,7 @@
 import type {
   AppInfo,
   AppState,
+  IdentityView,
   KeyAgeWarningView,
   PreferencesView,
   RequestArgs,
@@ -14,6 +15,7 @@ import type { AwsLocationOptions } from '../core/aws-files/index.js';
 import type { RolebarCore } from '../core/core.js';
 import { AwsCallError, RolebarError, serializeError } from '../core/errors.js';
 import { activeSessionOf } from '../core/session-live.js';
+import { SIGN_IN_TIMEOUT_MS } from '../core/identity-center/sign-in.js';
 import { applyImport, planImport } from '../core/import.js';
 import type { Role } from '../core/model.js';
 import type { Preferences, Settings } from '../core/settings.js';
@@ -83,6 +85,8 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
   const clipboard = createSecretClipboard(deps.clipboard, deps.timers ?? realTimers);
   /** What the last check found wrong with the active session; only the user's next switch or sign-out clears it. */
   let problem: SessionProblemView | undefined;
+  /** The code of each device-code sign-in in progress, by identity id: shown in the window until it ends. */
+  const deviceCodes = new Map<string, NonNullable<IdentityView['deviceCode']>>();
   /** The credentials endpoint for the active role; it follows each published state. */
   const endpoint = createAppEndpoint(core);
   const userActed = (roleId: string) => {
@@ -128,6 +132,7 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
             i,
             await core.mfaSessionExpiry(i.id),
             i.kind === 'identity-center' && !(await core.identityCenter.status(i.id)).signedIn,
+            deviceCodes.get(i.id),
           ),
         ),
       ),
@@ -232,16 +237,43 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
         mapIdentities(settings, name, { '*': identityId });
         return null;
       }, true),
-    'sso:sign-in': ({ id }: Arg<'sso:sign-in'>) =>
+    'sso:sign-in': ({ id, deviceCode }: Arg<'sso:sign-in'>) =>
       attempt(async () => {
         const openExternal = deps.openExternal;
-        if (!openExternal)
+        if (!openExternal && !deviceCode)
           throw new RolebarError('sso-no-browser', 'No browser to sign in with.', {
-            hint: 'Run `rolebar sso login NAME` in a terminal.',
+            hint: 'Sign in with a code, or run `rolebar sso login NAME --use-device-code` in a terminal.',
           });
-        await core.identityCenter.signIn(id, { openBrowser: openExternal, showDeviceCode: () => undefined });
+        try {
+          await core.identityCenter.signIn(
+            id,
+            {
+              // The code flow is for machines whose browser cannot be used: the window shows the code instead.
+              openBrowser: deviceCode || !openExternal ? () => undefined : openExternal,
+              showDeviceCode: ({ userCode, verificationUri }) => {
+                const expiresAt = new Date(now() + SIGN_IN_TIMEOUT_MS).toISOString();
+                deviceCodes.set(id, { userCode, verificationUri, expiresAt });
+                void publish().catch(() => undefined);
+              },
+            },
+            { useDeviceCode: deviceCode },
+          );
+        } finally {
+          if (deviceCodes.delete(id)) await publish().catch(() => undefined);
+        }
         return { roles: (await core.identityCenter.syncRoles(id)).roles.length };
       }, true),
+    'sso:copy-code': ({ id }: Arg<'sso:copy-code'>) =>
+      attempt(async () => {
+        const code = deviceCodes.get(id);
+        if (!code)
+          throw new RolebarError('sso-no-code', 'No sign-in code is waiting.', {
+            hint: 'Choose "Sign in with a code" again.',
+          });
+        // Not a secret: copied as is, without the clearing timer of session snippets.
+        await deps.clipboard.writeText(code.userCode);
+        return null;
+      }, false),
     'role:switch': ({ roleId, mfaCode, force }: Arg<'role:switch'>) =>
       attempt(async () => {
         const outcome = await core.assumeRole(roleId, { mfaCode, force });

@@ -8,6 +8,7 @@ export function identityView(
   identity: Identity,
   mfaSessionExpiresAt?: Date,
   signInNeeded?: boolean,
+  deviceCode?: IdentityView['deviceCode'],
 ): IdentityView {
   const view: IdentityView = { id: identity.id, name: identity.name, kind: identity.kind };
   if (identity.kind === 'iam-user') view.accessKeyId = identity.accessKeyId;
@@ -15,6 +16,7 @@ export function identityView(
   if (identity.kind === 'credential-source') view.source = identity.source;
   if (identity.kind === 'identity-center') view.startUrl = identity.startUrl;
   if (signInNeeded) view.signInNeeded = true;
+  if (deviceCode) view.deviceCode = deviceCode;
   if (identity.userName) view.userName = identity.userName;
   if (identity.mfaSerial) view.mfaSerial = identity.mfaSerial;
   if (identity.region) view.region = identity.region;

@@ -4,7 +4,7 @@ import { location } from '../../electron/core/assume.js';
 import { createCore } from '../../electron/core/core.js';
 import { openSettings } from '../../electron/core/settings.js';
 import { createStsCaller } from '../../electron/core/sts/client.js';
-import type { AppState } from '../../electron/ipc/contract.js';
+import { type AppState, requestArgs } from '../../electron/ipc/contract.js';
 import { createRolebarService, type RolebarService } from '../../electron/service/service.js';
 import { trayMenu } from '../../electron/service/tray-menu.js';
 import { SEED_SSO, seedWorldWithIdentityCenter } from '../../electron/emulator/index.js';
@@ -95,5 +95,41 @@ describe('Identity Center in the service, the window state and the tray', () => 
     assert.equal((await later['sso:sign-in']({ id: identity.id })).ok, true);
     assert.equal((await later.state()).identities[0]?.signInNeeded, undefined);
     assert.equal((await later['role:switch']({ roleId: role.id })).ok, true);
+  });
+
+  it('signs in with a code from the window: the code is in the state while it waits, then cleared', async () => {
+    fx = await startCoreFixture('service-sso-code', seedWorldWithIdentityCenter());
+    const identity = fx.core.identities.addIdentityCenter({
+      name: 'acme',
+      startUrl: SEED_SSO.startUrl,
+      ssoRegion: SEED_SSO.region,
+    });
+    assert.throws(() => requestArgs['sso:sign-in']([{ id: identity.id, deviceCode: 'yes' }]), /deviceCode/);
+    const pushed: AppState[] = [];
+    const service = serviceAt(fx, 0, pushed);
+    const none = await service['sso:copy-code']({ id: identity.id });
+    assert.equal(none.ok ? '' : none.error.code, 'sso-no-code', 'no code to copy before the sign-in starts');
+    const [checked] = requestArgs['sso:sign-in']([{ id: identity.id, deviceCode: true }]);
+    const signingIn = service['sso:sign-in'](checked);
+    const deadline = Date.now() + 30_000;
+    let shown: AppState['identities'][number]['deviceCode'];
+    while (!shown && Date.now() < deadline) {
+      shown = pushed.at(-1)?.identities[0]?.deviceCode;
+      if (!shown) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(shown, 'the code was pushed to the window');
+    assert.match(shown.userCode, /^[A-Z]{4}-[A-Z]{4}$/);
+    assert.ok(Date.parse(shown.expiresAt) > Date.now());
+    assert.deepEqual(
+      Object.keys(shown).sort(),
+      ['expiresAt', 'userCode', 'verificationUri'],
+      'no device code',
+    );
+    // The user types the code on the verification page (on any machine) and allows the sign-in.
+    await allowSignIn(`${shown.verificationUri}?user_code=${encodeURIComponent(shown.userCode)}`);
+    assert.deepEqual(await signingIn, { ok: true, value: { roles: 3 } });
+    const after = pushed.at(-1)?.identities[0];
+    assert.equal(after?.deviceCode, undefined, 'the code is cleared once signed in');
+    assert.equal(after?.signInNeeded, undefined);
   });
 });

@@ -1,15 +1,22 @@
 /** The main screen: who you are, the active session's clock and snippets, and the role list. */
-import type { AppState, RoleView, SessionView, SnippetFormatId } from '../../../electron/ipc/contract.js';
+import type {
+  AppState,
+  IdentityView,
+  RoleView,
+  SessionView,
+  SnippetFormatId,
+} from '../../../electron/ipc/contract.js';
 import { keyAgeWarnings } from './keys.js';
 import { SNIPPET_FORMATS } from '../../../electron/core/rules/snippet-formats.js';
 import { copySnippet, copyUnset, refreshWhoAmI, signOut, switchRole } from '../actions.js';
 import { activeSessionOf, clockSessionOf, isLive } from '../../../electron/core/session-live.js';
 import { clockElement, clockNow, resetClocks } from '../countdown.js';
-import { arnText, errorBlock, h, icon, toast } from '../dom.js';
+import { arnText, errorBlock, h, icon } from '../dom.js';
 import type { Store } from '../store.js';
 import { catalogPanel } from './catalogs.js';
 import { MAX_DRAWN_ROLES, rolesToDraw, searchIndex, searchTextOf } from './role-window.js';
 import { screenHeader } from './shell.js';
+import { deviceCodePart, signIn } from './sso-code.js';
 
 const KIND_LABEL = {
   'iam-user': 'IAM user',
@@ -59,9 +66,7 @@ export function renderMain(root: HTMLElement, store: Store, filterBox: HTMLInput
   } else {
     // The core's rule at the window's own clock, so the card, the badge and the clocks agree with the tray.
     const active = activeSessionOf(state.sessions, clockNow());
-    parts.push(
-      ...state.identities.filter((i) => i.signInNeeded).map((i) => signInPrompt(store, i.id, i.name)),
-    );
+    parts.push(...state.identities.filter((i) => i.signInNeeded).map((i) => signInPrompt(store, i)));
     parts.push(active ? activeCard(store, state, active) : noSessionCard(state));
     parts.push(
       state.roles.length
@@ -248,22 +253,15 @@ function activeCard(store: Store, state: AppState, session: SessionView): HTMLEl
 }
 
 /** An Identity Center identity that needs a new sign-in (its token cannot be refreshed): one click signs in. */
-function signInPrompt(store: Store, id: string, name: string): HTMLElement {
+function signInPrompt(store: Store, identity: IdentityView): HTMLElement {
+  const { id, name } = identity;
   const button = h('button', { type: 'button', class: 'btn', id: `sso-sign-in-${id}` }, 'Sign in');
-  button.addEventListener('click', () => {
-    void store.api.signInIdentityCenter({ id }).then((result) => {
-      toast(
-        result.ok
-          ? `Signed in to ${name}: ${result.value.roles} roles.`
-          : `Not signed in: ${result.error.message}`,
-      );
-    });
-  });
+  button.addEventListener('click', () => signIn(store, identity));
   const note = warning(
     `Sign in to “${name}” (IAM Identity Center) again.`,
-    'Its roles and sessions are kept; the sign-in opens in your browser.',
+    'Its roles and sessions are kept; the sign-in opens in your browser, or use a code without one.',
   );
-  note.append(button);
+  note.append(button, deviceCodePart(store, identity));
   return note;
 }
 
