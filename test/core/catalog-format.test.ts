@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseCatalog } from '../../electron/core/catalog/format.js';
+import { takeCredential } from '../../electron/core/catalog/fetch.js';
 
 const text = (role: Record<string, unknown>) =>
   JSON.stringify(
@@ -34,5 +35,16 @@ describe('the catalog format', () => {
       () => parseCatalog(text({ colour: 'red' }), 'acme.json'),
       /line \d+: unknown field "colour"/,
     );
+  });
+});
+
+describe('a credential in a catalog source URL', () => {
+  it('is taken out of the URL, decoded, and a malformed escape is kept as typed instead of throwing', () => {
+    const plain = takeCredential({ kind: 'url', url: 'https://deploy:t%40ken@example.com/catalog.json' });
+    assert.equal(plain.credential, 'deploy:t@ken');
+    assert.deepEqual(plain.source, { kind: 'url', url: 'https://example.com/catalog.json' });
+    const odd = takeCredential({ kind: 'url', url: 'https://deploy:%ZZ@example.com/catalog.json' });
+    assert.equal(odd.credential, 'deploy:%ZZ');
+    assert.deepEqual(odd.source, { kind: 'url', url: 'https://example.com/catalog.json' });
   });
 });

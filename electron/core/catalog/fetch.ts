@@ -68,10 +68,19 @@ export function takeCredential(source: CatalogSource): { source: CatalogSource; 
   }
   if (!/^https?:$/.test(parsed.protocol) || (parsed.username === '' && parsed.password === ''))
     return { source };
-  const credential = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+  const credential = `${decodeOrKeep(parsed.username)}:${decodeOrKeep(parsed.password)}`;
   parsed.username = '';
   parsed.password = '';
   return { source: { ...source, url: parsed.href }, credential };
+}
+
+/** A percent-encoded URL part, decoded; a malformed escape (`%ZZ`) is kept as typed rather than throwing. */
+function decodeOrKeep(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }
 
 /**

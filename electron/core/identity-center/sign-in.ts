@@ -136,7 +136,7 @@ async function browserFlow(
     }).toString();
     const waiting = waitForCode(server, state, Math.max(0, deadline - deps.now()), signal);
     stop = waiting.stop;
-    await prompt.openBrowser(url.toString());
+    await openPage(prompt, url.toString());
     const { CreateTokenCommand } = await import('@aws-sdk/client-sso-oidc');
     const answer = await client.send(
       new CreateTokenCommand({
@@ -228,6 +228,23 @@ function waitForCode(
   return { code, stop: () => clearTimeout(timer) };
 }
 
+/**
+ * Opens a sign-in page in the browser. The device flow's address comes from the OIDC service's answer: only an
+ * http(s) page is opened, never another scheme a handler on this machine would run.
+ */
+async function openPage(prompt: SignInPrompt, url: string): Promise<void> {
+  if (!/^https?:\/\//i.test(url)) {
+    throw new RolebarError(
+      'sso-failed',
+      'Identity Center answered with a sign-in address that is not a web page.',
+      {
+        hint: 'Check the start URL and region of this Identity Center identity, and AWS_ENDPOINT_URL_SSO_OIDC if set.',
+      },
+    );
+  }
+  await prompt.openBrowser(url);
+}
+
 /** The device-code flow: the user confirms a code on the verification page while this polls CreateToken. */
 async function deviceCodeFlow(
   deps: SignInDeps,
@@ -252,7 +269,7 @@ async function deviceCodeFlow(
       hint: 'Try again.',
     });
   prompt.showDeviceCode({ userCode, verificationUri, verificationUriComplete });
-  await prompt.openBrowser(verificationUriComplete);
+  await openPage(prompt, verificationUriComplete);
   let intervalMs = (started.interval ?? 5) * 1000;
   for (;;) {
     await sleep(intervalMs, signal);
