@@ -274,6 +274,8 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
         await deps.clipboard.writeText(code.userCode);
         return null;
       }, false),
+    'sso:set-cli-cache': ({ id, on }: Arg<'sso:set-cli-cache'>) =>
+      attempt(() => core.identityCenter.setAwsCliCache(id, on), true),
     'role:switch': ({ roleId, mfaCode, force }: Arg<'role:switch'>) =>
       attempt(async () => {
         const outcome = await core.assumeRole(roleId, { mfaCode, force });

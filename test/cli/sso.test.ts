@@ -189,6 +189,46 @@ describe('rolebar sso (built CLI, against the emulator)', () => {
     assert.deepEqual(await secrets.list(), []);
   });
 
+  it('sso edit turns the cache off (removing only the file Rolebar wrote) and on again (written at once)', async () => {
+    const w = await world();
+    const file = path.join(
+      w.sandbox.dir,
+      '.aws',
+      'sso',
+      'cache',
+      `${createHash('sha1').update('acme').digest('hex')}.json`,
+    );
+    const ours = readFileSync(file, 'utf8');
+    const off = await w.rolebar(['sso', 'edit', 'acme', '--no-aws-cli-cache']);
+    assert.equal(off.code, 0, explain(off));
+    assert.equal(off.stdout, `AWS CLI token cache off for "acme": removed ${file}.\n`);
+    assert.equal(existsSync(file), false);
+    const on = await w.rolebar(['sso', 'edit', 'acme', '--aws-cli-cache']);
+    assert.equal(on.code, 0, explain(on));
+    assert.equal(on.stdout, `AWS CLI token cache on for "acme": wrote ${file}.\n`);
+    assert.equal(readFileSync(file, 'utf8'), ours, 'the same sign-in, written again');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+
+    // `aws sso login --sso-session acme` since: the file now holds the AWS CLI's own client. It is not Rolebar's.
+    const awsCli = JSON.stringify({ ...JSON.parse(ours), clientId: 'botocore-client-acme' });
+    writeFileSync(file, awsCli);
+    const left = await w.rolebar(['sso', 'edit', 'acme', '--no-aws-cli-cache']);
+    assert.equal(left.code, 0, explain(left));
+    assert.match(left.stdout, /was left as it is \(the AWS CLI wrote it for its own sign-in, not Rolebar\)/);
+    assert.equal(readFileSync(file, 'utf8'), awsCli);
+    for (const run of [off, on, left]) assert.ok(!run.stdout.includes(JSON.parse(ours).accessToken));
+
+    const both = await w.rolebar(['sso', 'edit', 'acme', '--aws-cli-cache', '--no-aws-cli-cache']);
+    assert.equal(both.code, 2, explain(both));
+    assert.match(both.stderr, /takes one of --aws-cli-cache and --no-aws-cli-cache/);
+    const none = await w.rolebar(['sso', 'edit', 'acme']);
+    assert.equal(none.code, 2, explain(none));
+    assert.match(none.stderr, /needs a change/);
+    const unknown = await w.rolebar(['sso', 'edit', 'nobody', '--aws-cli-cache']);
+    assert.equal(unknown.code, 1, explain(unknown));
+    assert.match(unknown.stderr, /No identity "nobody"/);
+  });
+
   it('signs in with the device code when asked', async () => {
     const w = await world(false);
     const run = await loginThroughBrowser(w, ['acme', '--use-device-code', '--no-browser']);
