@@ -1,37 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { openKeychain } from '../../electron/core/keychain.js';
 import { SEED_SSO, seedWorldWithIdentityCenter } from '../../electron/emulator/index.js';
-import { CLI, type CliRun, type CliWorld, explain, startCliWorld } from './helpers.js';
-import { allowSignIn } from '../support/sso-browser.js';
-
-/** Runs `rolebar sso login …`, acting as the user's browser when it prints the sign-in URL. */
-function loginThroughBrowser(w: CliWorld, args: string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'sso', 'login', ...args], {
-      env: w.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let clicked = false;
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-      const url = /sign in at (\S+)/.exec(stderr)?.[1];
-      if (url && !clicked) {
-        clicked = true;
-        allowSignIn(url).catch(reject);
-      }
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
+import { type CliWorld, explain, startCliWorld } from './helpers.js';
+import { loginThroughBrowser } from './sso-login.js';
 
 describe('rolebar sso (built CLI, against the emulator)', () => {
   // Each test has its own world (emulator, sandbox, keychain service): none depends on another's leftovers.
@@ -56,7 +31,7 @@ describe('rolebar sso (built CLI, against the emulator)', () => {
     ]);
     assert.equal(added.code, 0, explain(added));
     if (signIn) {
-      const run = await loginThroughBrowser(w, ['acme', '--no-browser']);
+      const run = await loginThroughBrowser(w.env, ['acme', '--no-browser']);
       assert.equal(run.code, 0, explain(run));
     }
     return w;
@@ -64,7 +39,7 @@ describe('rolebar sso (built CLI, against the emulator)', () => {
 
   it('logs in through the browser (PKCE, loopback) and keeps the roles; tokens stay out of settings', async () => {
     const w = await world(false);
-    const run = await loginThroughBrowser(w, ['acme', '--no-browser']);
+    const run = await loginThroughBrowser(w.env, ['acme', '--no-browser']);
     assert.equal(run.code, 0, explain(run));
     assert.match(run.stdout, /3 roles, 3 new/);
     const settings = w.files().settings ?? '';
@@ -231,7 +206,7 @@ describe('rolebar sso (built CLI, against the emulator)', () => {
 
   it('signs in with the device code when asked', async () => {
     const w = await world(false);
-    const run = await loginThroughBrowser(w, ['acme', '--use-device-code', '--no-browser']);
+    const run = await loginThroughBrowser(w.env, ['acme', '--use-device-code', '--no-browser']);
     assert.equal(run.code, 0, explain(run));
     assert.match(run.stderr, /confirm the code [A-Z]{4}-[A-Z]{4}/);
     assert.match(run.stdout, /3 roles, 3 new/);
