@@ -8,6 +8,17 @@ import { SEED_SSO, seedWorldWithIdentityCenter } from '../../electron/emulator/i
 import { type CliWorld, explain, startCliWorld } from './helpers.js';
 import { loginThroughBrowser } from './sso-login.js';
 
+/** Where the AWS CLI looks for the `acme` sso-session's token: SHA1 of the session name (computed here, not by Rolebar). */
+function cacheFileOf(w: CliWorld): string {
+  return path.join(
+    w.sandbox.dir,
+    '.aws',
+    'sso',
+    'cache',
+    `${createHash('sha1').update('acme').digest('hex')}.json`,
+  );
+}
+
 describe('rolebar sso (built CLI, against the emulator)', () => {
   // Each test has its own world (emulator, sandbox, keychain service): none depends on another's leftovers.
   let w: CliWorld | undefined;
@@ -73,13 +84,7 @@ describe('rolebar sso (built CLI, against the emulator)', () => {
 
   it('writes the AWS CLI token cache that botocore and the SDK v3 fromSSO read', async () => {
     const w = await world();
-    const file = path.join(
-      w.sandbox.dir,
-      '.aws',
-      'sso',
-      'cache',
-      `${createHash('sha1').update('acme').digest('hex')}.json`,
-    );
+    const file = cacheFileOf(w);
     assert.ok(existsSync(file), 'no cache file');
     assert.equal(statSync(file).mode & 0o777, 0o600);
     const cached: unknown = JSON.parse(readFileSync(file, 'utf8'));
@@ -166,13 +171,7 @@ describe('rolebar sso (built CLI, against the emulator)', () => {
 
   it('sso edit turns the cache off (removing only the file Rolebar wrote) and on again (written at once)', async () => {
     const w = await world();
-    const file = path.join(
-      w.sandbox.dir,
-      '.aws',
-      'sso',
-      'cache',
-      `${createHash('sha1').update('acme').digest('hex')}.json`,
-    );
+    const file = cacheFileOf(w);
     const ours = readFileSync(file, 'utf8');
     const off = await w.rolebar(['sso', 'edit', 'acme', '--no-aws-cli-cache']);
     assert.equal(off.code, 0, explain(off));
