@@ -203,6 +203,20 @@ describe('rolebar sso (built CLI, against the emulator)', () => {
     assert.match(unknown.stderr, /No identity "nobody"/);
   });
 
+  it('identity rm of an Identity Center identity removes the cache file Rolebar wrote', async () => {
+    const w = await world();
+    const file = cacheFileOf(w);
+    assert.equal(existsSync(file), true);
+    const listed = await w.rolebar(['sso', 'roles', 'acme', '--json']);
+    for (const { label } of JSON.parse(listed.stdout) as Array<{ label: string }>) {
+      const removed = await w.rolebar(['role', 'rm', label]);
+      assert.equal(removed.code, 0, explain(removed));
+    }
+    const run = await w.rolebar(['identity', 'rm', 'acme']);
+    assert.equal(run.code, 0, explain(run));
+    assert.equal(existsSync(file), false);
+  });
+
   it('signs in with the device code when asked', async () => {
     const w = await world(false);
     const run = await loginThroughBrowser(w.env, ['acme', '--use-device-code', '--no-browser']);

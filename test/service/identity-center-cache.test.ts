@@ -111,6 +111,20 @@ describe('the AWS CLI token cache setting (service and IPC)', () => {
     assert.deepEqual(off, { ok: true, value: { on: false, file, cache: 'absent' } });
   });
 
+  it('removing the identity removes the cache file Rolebar wrote; refused while a role uses it, nothing changes', async () => {
+    const { f, identity, file, other } = await start(true);
+    assert.equal((await f.service['sso:set-cli-cache']({ id: identity.id, on: true })).ok, true);
+    const { roles } = await f.core.identityCenter.syncRoles(identity.id);
+    const refused = await f.service['identity:remove']({ id: identity.id });
+    assert.equal(refused.ok ? '' : refused.error.code, 'identity-in-use');
+    assert.equal(existsSync(file), true, 'a refused removal keeps the file');
+    for (const role of roles) assert.equal((await f.service['role:remove']({ id: role.id })).ok, true);
+    assert.deepEqual(await f.service['identity:remove']({ id: identity.id }), { ok: true, value: null });
+    assert.equal(existsSync(file), false, 'the plaintext token does not outlive the identity');
+    assert.deepEqual(await f.secrets.list(), []);
+    assert.equal(readFileSync(other, 'utf8'), AWS_CLI_FILE);
+  });
+
   it('refuses an identity that is not an Identity Center one, changing nothing', async () => {
     const { f } = await start(false);
     const source = f.core.identities.addCredentialSource({ name: 'ec2', source: 'Ec2InstanceMetadata' });

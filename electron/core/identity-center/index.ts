@@ -41,6 +41,11 @@ export interface IdentityCenter {
   /** Logs out at the portal (best effort) and removes the tokens from the keychain (and the CLI cache file). */
   signOut(identityId: string): Promise<{ removed: boolean }>;
   status(identityId: string): Promise<SignInStatus>;
+  /**
+   * Removes an Identity Center identity (refused while a role uses it) with its keychain entry, and the AWS CLI
+   * cache file when Rolebar wrote it: the file is plaintext, and nothing would ever refresh or remove it again.
+   */
+  remove(identityId: string): Promise<void>;
   /** Turns the AWS CLI token cache on (written at once when signed in) or off (Rolebar's file removed). */
   setAwsCliCache(identityId: string, on: boolean): Promise<CliCacheChange>;
   /** A live access token, refreshed when needed; `sso-sign-in-required` when only a new sign-in can help. */
@@ -121,6 +126,13 @@ export function createIdentityCenter(ctx: AssumeContext): IdentityCenter {
         expiresAt: tokens.expiresAt,
         refreshable,
       };
+    },
+    async remove(identityId) {
+      const identity = identityCenterOf(ctx, identityId);
+      // Read before they leave the keychain: they tell Rolebar's cache file from one the AWS CLI wrote.
+      const tokens = await readTokens(ctx.secrets, identity.id);
+      await ctx.identities.remove(identity.id);
+      await removeCliCache(identity, tokens, ctx.homedir);
     },
     async setAwsCliCache(identityId, on) {
       const before = identityCenterOf(ctx, identityId);
