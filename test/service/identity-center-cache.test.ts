@@ -5,7 +5,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { cliCacheFile } from '../../electron/core/identity-center/cli-cache.js';
-import type { SignInPrompt } from '../../electron/core/identity-center/index.js';
+import {
+  cliCacheWriter,
+  identityCenterOf,
+  type SignInPrompt,
+} from '../../electron/core/identity-center/index.js';
+import { readTokens } from '../../electron/core/identity-center/tokens.js';
 import { SEED_SSO, seedWorldWithIdentityCenter } from '../../electron/emulator/index.js';
 import { requestArgs } from '../../electron/ipc/contract.js';
 import { type ServiceFixture, startServiceFixture } from '../support/service-fixture.js';
@@ -123,6 +128,21 @@ describe('the AWS CLI token cache setting (service and IPC)', () => {
     assert.equal(existsSync(file), false, 'the plaintext token does not outlive the identity');
     assert.deepEqual(await f.secrets.list(), []);
     assert.equal(readFileSync(other, 'utf8'), AWS_CLI_FILE);
+  });
+
+  it('a refresh that began before the cache was turned off does not write it again', async () => {
+    const { f, identity, file } = await start(true);
+    assert.equal((await f.service['sso:set-cli-cache']({ id: identity.id, on: true })).ok, true);
+    const asTheRefreshBegan = identityCenterOf(f.core, identity.id);
+    assert.equal(asTheRefreshBegan.awsCliCache, true);
+    assert.equal((await f.service['sso:set-cli-cache']({ id: identity.id, on: false })).ok, true);
+    const tokens = await readTokens(f.secrets, identity.id);
+    assert.ok(tokens);
+    await cliCacheWriter({ homedir: f.sandbox.dir, identities: f.core.identities })(
+      asTheRefreshBegan,
+      tokens,
+    );
+    assert.equal(existsSync(file), false);
   });
 
   it('refuses an identity that is not an Identity Center one, changing nothing', async () => {

@@ -5,7 +5,7 @@ import { RolebarError } from '../errors.js';
 import type { Identity, Role } from '../model.js';
 import type { IdentityCenterIdentity } from './clients.js';
 import { cliCacheFile, type CliCacheRemoval, removeCliCache, writeCliCache } from './cli-cache.js';
-import { accessToken, listPortalRoles, type PortalRole, portalSignOut } from './portal.js';
+import { accessToken, listPortalRoles, type PortalRole, portalSignOut, withTokenLock } from './portal.js';
 import { portalDeps } from './role-step.js';
 import { type SignInOptions, type SignInPrompt, signIn } from './sign-in.js';
 import { readTokens, type SsoTokens } from './tokens.js';
@@ -89,10 +89,13 @@ export function portalRoleLabel(role: PortalRole): string {
  * context (refreshes) and run after each sign-in here.
  */
 export function cliCacheWriter(
-  ctx: Pick<AssumeContext, 'homedir'>,
+  ctx: Pick<AssumeContext, 'homedir' | 'identities'>,
 ): (identity: IdentityCenterIdentity, tokens: SsoTokens) => Promise<void> {
   return async (identity, tokens) => {
-    if (identity.awsCliCache) await writeCliCache(identity, tokens, ctx.homedir);
+    // The setting as it is now, not as it was when the refresh began: it may have been turned off meanwhile.
+    const current = ctx.identities.find(identity.id);
+    if (current?.kind === 'identity-center' && current.awsCliCache)
+      await writeCliCache(current, tokens, ctx.homedir);
   };
 }
 
@@ -137,12 +140,17 @@ export function createIdentityCenter(ctx: AssumeContext): IdentityCenter {
     async setAwsCliCache(identityId, on) {
       const before = identityCenterOf(ctx, identityId);
       const file = cliCacheFile(before.name, ctx.homedir);
-      ctx.identities.update(before.id, { awsCliCache: on });
-      const identity = identityCenterOf(ctx, before.id);
       if (!on) {
-        const cache = await removeCliCache(identity, await readTokens(ctx.secrets, identity.id), ctx.homedir);
-        return { on, file, cache };
+        // Under the refresh lock: a refresh in another process cannot write the file again after it is removed.
+        return withTokenLock(deps(), before, async () => {
+          ctx.identities.update(before.id, { awsCliCache: false });
+          const identity = identityCenterOf(ctx, before.id);
+          const tokens = await readTokens(ctx.secrets, identity.id);
+          return { on, file, cache: await removeCliCache(identity, tokens, ctx.homedir) };
+        });
       }
+      ctx.identities.update(before.id, { awsCliCache: true });
+      const identity = identityCenterOf(ctx, before.id);
       try {
         // A live token (refreshed when near its end, which also writes the file through afterSsoTokens).
         await accessToken(deps(), identity);
