@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { atomicWriteFile, removeFileDurably } from '../aws-files/atomic.js';
+import { jsonStringFields } from '../keychain-json.js';
 import type { IdentityCenterIdentity } from './clients.js';
 import type { SsoTokens } from './tokens.js';
 
@@ -58,16 +59,8 @@ async function isRolebarCache(
 ): Promise<boolean> {
   if (!tokens) return false;
   const text = await fs.readFile(file, 'utf8').catch(() => undefined);
-  if (text === undefined) return false;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return false;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return false;
-  const cached = new Map(Object.entries(parsed));
-  return cached.get('startUrl') === identity.startUrl && cached.get('clientId') === tokens.clientId;
+  const field = text === undefined ? undefined : jsonStringFields(text);
+  return field?.('startUrl') === identity.startUrl && field('clientId') === tokens.clientId;
 }
 
 /**
