@@ -141,12 +141,14 @@ function writeAll(fd: number, segments: readonly Buffer[]): void {
  * a large file is written from views of the old one, never copied whole): writes a uniquely named temp file
  * beside it with `mode`, fsyncs it, renames it over the target and fsyncs the folder. When `owner`
  * is given (the old file's uid/gid) and differs from ours, ownership is restored if we may.
+ * `afterRename` runs once the new file is in place, while the folder's fsync is in flight (see whileFolderSyncs).
  */
 export async function atomicWriteFile(
   target: string,
   data: readonly Buffer[],
   mode: number,
   owner?: { uid: number; gid: number },
+  afterRename?: () => void,
 ): Promise<void> {
   const dir = path.dirname(target);
   const temp = path.join(
@@ -178,13 +180,33 @@ export async function atomicWriteFile(
     }
     throw error;
   }
-  await fsyncDir(dir);
+  await whileFolderSyncs(dir, afterRename);
 }
 
-/** Deletes `target` (used when a sign-out takes back a file we created) and makes that durable. */
-export async function removeFileDurably(target: string): Promise<void> {
+/**
+ * Fsyncs `dir` (making a rename or removal in it durable) while `step` runs: the caller's next step, such as
+ * recording the session whose profile was just written, need not wait for the disk, since every reader
+ * already sees the new file; both fsyncs then share the disk's wait. Resolves when both are done; a throw
+ * from either fails the whole (after the fsync has finished, so nothing is left running).
+ */
+async function whileFolderSyncs(dir: string, step: (() => void) | undefined): Promise<void> {
+  const synced = fsyncDir(dir);
+  try {
+    step?.();
+  } catch (error) {
+    await synced.catch(() => undefined);
+    throw error;
+  }
+  await synced;
+}
+
+/**
+ * Deletes `target` (used when a sign-out takes back a file we created) and makes that durable. `afterRemove`
+ * runs once the file is gone, while the folder's fsync is in flight.
+ */
+export async function removeFileDurably(target: string, afterRemove?: () => void): Promise<void> {
   rmSync(target, { force: true });
-  await fsyncDir(path.dirname(target));
+  await whileFolderSyncs(path.dirname(target), afterRemove);
 }
 
 /**

@@ -153,12 +153,27 @@ function sameBytes(data: Buffer, segments: readonly Buffer[]): boolean {
 /**
  * Updates `file` under its lock: `plan` sees the current content and returns the change (or
  * undefined for none, or throws to refuse). Errors other than AwsFileError become code 'io'.
+ * `afterChange`, when given, runs once under the lock as soon as every reader sees the file as planned
+ * (changed or already so), while the folder's fsync finishes; a throw from it fails the update.
  */
 export async function updateSharedFile(
   file: string,
   plan: (view: SharedFileView) => PlannedChange | undefined,
   lockOptions: LockOptions = {},
+  afterChange?: () => void,
 ): Promise<UpdateOutcome> {
+  // The caller's step fails with its own error, not as an I/O error of this file.
+  let stepFailure: { error: unknown } | undefined;
+  const step =
+    afterChange &&
+    (() => {
+      try {
+        afterChange();
+      } catch (error) {
+        stepFailure = { error };
+        throw error;
+      }
+    });
   let target: string;
   try {
     target = await resolveWriteTarget(file);
@@ -179,10 +194,13 @@ export async function updateSharedFile(
         if (raw && looksBinary(raw.data)) throw notTextFile(target);
         const view = viewOf(raw);
         const change = plan(view);
-        if (!change) return { changed: false, warnings: [] };
-        const segments = change.deleteFile ? [] : outputSegments(view.data, change.edits);
-        if (raw && !change.deleteFile && sameBytes(raw.data, segments))
+        const unchanged = (): UpdateOutcome => {
+          step?.();
           return { changed: false, warnings: [] };
+        };
+        if (!change) return unchanged();
+        const segments = change.deleteFile ? [] : outputSegments(view.data, change.edits);
+        if (raw && !change.deleteFile && sameBytes(raw.data, segments)) return unchanged();
         const warnings: string[] = [];
         const overwritten = change.overwritesForeign
           ? change.deleteFile
@@ -192,18 +210,19 @@ export async function updateSharedFile(
         const backup =
           raw && raw.data.length > 0 ? await keepBackup(target, raw.data, overwritten, names) : undefined;
         if (change.deleteFile) {
-          await removeFileDurably(target);
+          await removeFileDurably(target, step);
         } else {
           const { mode, warning } = decideMode(file, raw?.stat);
           if (warning) warnings.push(warning);
           const owner = raw ? { uid: raw.stat.uid, gid: raw.stat.gid } : undefined;
-          await atomicWriteFile(target, segments, mode, owner);
+          await atomicWriteFile(target, segments, mode, owner, step);
         }
         return backup ? { changed: true, backup, warnings } : { changed: true, warnings };
       },
       lockOptions,
     );
   } catch (error) {
+    if (stepFailure && stepFailure.error === error) throw error;
     throw ioError('update', file, error);
   }
 }
