@@ -20,22 +20,27 @@ describe("the app's next switch sees what a CLI process changed", () => {
 
   const cli = (args: string[], input?: string) =>
     runProgram(process.execPath, [CLI, ...args], { ...fixture().sandbox.env, NO_COLOR: '1' }, input);
-
-  it('a secret corrected with `rolebar identity set-key` under the same key id is used by the next switch', async () => {
+  /** Carol's key id under `name`, with `secret`, and a role assumed from it. */
+  const carolRole = async (name: string, secret: string) => {
     const { core } = fixture();
-    // The secret the app reads (and keeps) first is mistyped: AWS refuses it.
     const carol = await core.identities.addIamUser({
-      name: 'carol',
+      name,
       accessKeyId: SEED_KEYS.carol.accessKeyId,
-      secretAccessKey: 'carol/WRONG/secret/key/for/tests/EXAMPLE0',
+      secretAccessKey: secret,
     });
-    const role = core.roles.add({
-      label: 'carol-readonly',
+    return core.roles.add({
+      label: `${name}-readonly`,
       roleArn: SEED_ROLES.readonly,
       source: { kind: 'identity', id: carol.id },
       mfa: false,
       sessionName: 'cache-test',
     });
+  };
+
+  it('a secret corrected with `rolebar identity set-key` under the same key id is used by the next switch', async () => {
+    const { core } = fixture();
+    // The secret the app reads (and keeps) first is mistyped: AWS refuses it.
+    const role = await carolRole('carol', 'carol/WRONG/secret/key/for/tests/EXAMPLE0');
     await expectFailure(core.assumeRole(role.id), 'sts-wrong-secret');
     // The user follows the hint, in another process, with the same key id.
     const fixed = await cli(
@@ -49,18 +54,7 @@ describe("the app's next switch sees what a CLI process changed", () => {
 
   it('a key pair rotated by another process is used by the next switch; the old secret is not', async () => {
     const { core } = fixture();
-    const carol = await core.identities.addIamUser({
-      name: 'carol-app',
-      accessKeyId: SEED_KEYS.carol.accessKeyId,
-      secretAccessKey: SEED_KEYS.carol.secretAccessKey,
-    });
-    const role = core.roles.add({
-      label: 'carol-app-readonly',
-      roleArn: SEED_ROLES.readonly,
-      source: { kind: 'identity', id: carol.id },
-      mfa: false,
-      sessionName: 'cache-test',
-    });
+    const role = await carolRole('carol-app', SEED_KEYS.carol.secretAccessKey);
     await core.assumeRole(role.id); // the secret is now in the app's memory
     // Another process replaces the secret with a wrong one under the same key id: the app must read it too.
     const broken = await cli(
