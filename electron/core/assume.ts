@@ -148,10 +148,6 @@ export async function assumeRole(
 
   const region = role.region ?? identity.region;
   const profileName = profileNameOf(role);
-  const written = await writeSessionProfile(ctx, profileName, final, region, options.force === true);
-  notices.push(...written.warnings);
-  const skew = skewNotice(clockOffsetMs);
-  if (skew) notices.push(skew);
   const session = sessionRecordOf({
     role,
     profileName,
@@ -163,7 +159,14 @@ export async function assumeRole(
     plan,
     region,
   });
-  ctx.sessions.save(session);
+  // Recorded as soon as the profile is in place, while its folder's fsync finishes (the record never names a
+  // profile that is not written; a refused or failed write records nothing).
+  const written = await writeSessionProfile(ctx, profileName, final, region, options.force === true, () =>
+    ctx.sessions.save(session),
+  );
+  notices.push(...written.warnings);
+  const skew = skewNotice(clockOffsetMs);
+  if (skew) notices.push(skew);
   ctx.memory.set(role.id, final.credentials);
   return { session, credentials: final.credentials, notices, written };
 }
@@ -185,13 +188,17 @@ export function targetFor(ctx: Pick<AssumeContext, 'env'>, identity: Identity, r
   );
 }
 
-/** The profile write step: the final hop's credentials as the role's profile, only in sections Rolebar owns. */
+/**
+ * The profile write step: the final hop's credentials as the role's profile, only in sections Rolebar owns.
+ * `afterWrite` runs once the profile is in place (see WriteProfileOptions.afterWrite).
+ */
 export function writeSessionProfile(
   ctx: Pick<AssumeContext, 'env' | 'homedir'>,
   profileName: string,
   final: { credentials: TemporaryCredentials; assumedRoleArn: string },
   region: string | undefined,
   force: boolean,
+  afterWrite?: () => void,
 ): Promise<WriteProfileResult> {
   return writeProfile(
     {
@@ -203,7 +210,7 @@ export function writeSessionProfile(
       principalArn: final.assumedRoleArn,
       ...(region ? { region } : {}),
     },
-    { ...location(ctx), force },
+    { ...location(ctx), force, ...(afterWrite ? { afterWrite } : {}) },
   );
 }
 

@@ -98,11 +98,14 @@ export function identityStore(
 ): IdentityStore {
   const parse = (raw: unknown) => parseRecordList(raw, settings.path, 'identities', parseIdentityRecord);
   const all = () => parse(settings.read().identities);
-  // Secrets read once per process (main-process memory is allowed to hold them); keyed by the key id,
-  // so a rotation made by another process (the CLI beside the app) is never served stale.
+  // Secrets read once per process (main-process memory is allowed to hold them); keyed by the key id and the
+  // key pair's version (settings are read anew on every use), so a rotation or a corrected secret saved by another
+  // process (the CLI beside the app) is never served stale.
   const secretCache = new Map<string, string>();
   const cacheKey = (identity: Identity) =>
-    identity.kind === 'iam-user' ? `${identity.id}:${identity.accessKeyId}` : identity.id;
+    identity.kind === 'iam-user'
+      ? `${identity.id}:${identity.accessKeyId}:${identity.keyVersion ?? 0}`
+      : identity.id;
 
   const store: IdentityStore = {
     list: all,
@@ -243,7 +246,8 @@ export function identityStore(
           const index = data.identities.findIndex((i) => i.id === id);
           const record = data.identities[index];
           if (!record) throw notFound(id);
-          data.identities[index] = { ...record, accessKeyId };
+          const version = typeof record.keyVersion === 'number' ? record.keyVersion : 0;
+          data.identities[index] = { ...record, accessKeyId, keyVersion: version + 1 };
           commitIntent(data, intent.id);
         });
       } catch (error) {

@@ -25,7 +25,15 @@ export interface IdentityBase {
 /** Where an identity's credentials come from. Only `iam-user` identities keep a secret, in the keychain. */
 export type Identity = IdentityBase &
   (
-    | { kind: 'iam-user'; accessKeyId: string }
+    | {
+        kind: 'iam-user';
+        accessKeyId: string;
+        /**
+         * Counts the times its key pair was replaced (absent: never). A process that keeps the secret in memory
+         * keys it by this and the key id, so a secret another process corrected under the same key id is read anew.
+         */
+        keyVersion?: number | undefined;
+      }
     /** A profile in ~/.aws, resolved by the AWS SDK's own providers. */
     | { kind: 'aws-profile'; profile: string }
     | { kind: 'credential-source'; source: CredentialSourceName }

@@ -90,14 +90,7 @@ export function roleStore(
 
   const store: RoleStore = {
     list: all,
-    get(id) {
-      const role = all().find((r) => r.id === id);
-      if (!role)
-        throw new RolebarError('role-not-found', `No role "${id}".`, {
-          hint: 'List roles to see their labels.',
-        });
-      return role;
-    },
+    get: (id) => roleIn(all(), id),
     find: (key) =>
       all().find((r) => r.id === key) ??
       all().find((r) => r.label === key) ??
@@ -157,9 +150,22 @@ export function roleStore(
         ),
       );
     },
-    chain: (id) => chainOf(store.get(id), all(), identities),
+    // One read of settings for the whole chain (a switch starts here).
+    chain: (id) => {
+      const roles = all();
+      return chainOf(roleIn(roles, id), roles, identities);
+    },
   };
   return store;
+}
+
+function roleIn(roles: readonly Role[], id: string): Role {
+  const role = roles.find((r) => r.id === id);
+  if (!role)
+    throw new RolebarError('role-not-found', `No role "${id}".`, {
+      hint: 'List roles to see their labels.',
+    });
+  return role;
 }
 
 function chainOf(

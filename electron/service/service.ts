@@ -155,15 +155,22 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
     const warnings = keys.warnings();
     if (warnings.length > 0) view.keyAgeWarnings = warnings;
     if (problem && sessions.some((x) => x.roleId === problem?.roleId)) view.sessionProblem = problem;
-    const served = endpoint.view();
-    if (served) view.endpoint = served;
+    showEndpoint(view);
     return view;
   }
 
+  function showEndpoint(view: AppState): void {
+    const served = endpoint.view();
+    if (served) view.endpoint = served;
+    else delete view.endpoint;
+  }
+
   async function publish(): Promise<void> {
-    let current = await state();
+    const current = await state();
     const wanted = { enabled: current.preferences.serveEndpoint, roleId: current.activeRoleId };
-    if (await endpoint.follow(wanted)) current = await state();
+    // Following the state changes only the endpoint's own part of it: that part is looked at again, instead of
+    // building the whole state (settings, keychain) a second time.
+    if (await endpoint.follow(wanted)) showEndpoint(current);
     deps.onStateChanged?.(current);
   }
 

@@ -36,6 +36,7 @@ try {
     'the role lock, empty': [] as number[],
     'the profile write (lock, 2 fsyncs)': [] as number[],
     'the session record (settings lock, fsync)': [] as number[],
+    'both, as a switch makes them (the record during the folder fsync)': [] as number[],
   };
   const step = async (into: number[], run: () => unknown) => {
     const started = performance.now();
@@ -67,6 +68,17 @@ try {
     );
     await step(steps['the session record (settings lock, fsync)'], () =>
       f.core.sessions.save({ ...record, expiration: expiration.toISOString() }),
+    );
+    const later = new Date(expiration.getTime() - 500);
+    await step(steps['both, as a switch makes them (the record during the folder fsync)'], () =>
+      writeProfile(
+        { name: record.profileName, ...credentials, expiration: later, principalArn: record.principalArn },
+        {
+          env: f.sandbox.env,
+          homedir: f.sandbox.dir,
+          afterWrite: () => f.core.sessions.save({ ...record, expiration: later.toISOString() }),
+        },
+      ),
     );
   }
   const roundTrip = median(bare);

@@ -184,6 +184,7 @@ describe('assumeRole against the STS emulator', () => {
     const error = await expectFailure(f.core.assumeRole(role.id), 'not-owned');
     assert.match(error.toUserString(), /default/);
     assert.equal(read(f.sandbox.credentialsFile), before);
+    assert.equal(f.core.sessions.get(role.id), undefined, 'a refused write records no session');
     const forced = await f.core.assumeRole(role.id, { force: true });
     assert.equal(forced.session.profileName, 'default');
     const backups = forced.written.backups;

@@ -2,8 +2,16 @@
  * One guarded read-modify-write of a shared file: resolve symlinks, take the lock, read, let the
  * caller plan the new text, back up what needs it (backups.ts), fix loose permissions, write atomically.
  */
-import { type Stats, constants as fsConstants, promises as fs } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
+import {
+  closeSync,
+  fstatSync,
+  constants as fsConstants,
+  openSync,
+  readdirSync,
+  readFileSync,
+  type Stats,
+  statSync,
+} from 'node:fs';
 import path from 'node:path';
 import {
   atomicWriteFile,
@@ -53,10 +61,12 @@ export interface UpdateOutcome {
 // regular file. Windows has no FIFOs of this kind and no such flag.
 const OPEN_READ = fsConstants.O_NONBLOCK === undefined ? 'r' : fsConstants.O_RDONLY | fsConstants.O_NONBLOCK;
 
-async function readRaw(file: string): Promise<{ data: Buffer; stat: Stats } | undefined> {
-  let handle: FileHandle;
+// Synchronous, as in atomic.ts: reading a small file from the page cache takes microseconds, a promise-based
+// read four thread-pool round trips (open, stat, read, close).
+function readRaw(file: string): { data: Buffer; stat: Stats } | undefined {
+  let fd: number;
   try {
-    handle = await fs.open(file, OPEN_READ);
+    fd = openSync(file, OPEN_READ);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
@@ -64,21 +74,18 @@ async function readRaw(file: string): Promise<{ data: Buffer; stat: Stats } | un
     throw error;
   }
   try {
-    const stat = await handle.stat();
+    const stat = fstatSync(fd);
     // Checked on the open file itself, so the path cannot be swapped between the look and the read.
     if (!stat.isFile()) throw notRegularFile(file, describeKind(stat));
-    return { data: await handle.readFile(), stat };
+    return { data: readFileSync(fd), stat };
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
 /** Refuses at once (before the lock is taken) a path that exists and is not a regular file. */
-async function assertRegularOrMissing(target: string): Promise<void> {
-  const stat = await fs.stat(target).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
-    throw error;
-  });
+function assertRegularOrMissing(target: string): void {
+  const stat = statSync(target, { throwIfNoEntry: false });
   if (stat && !stat.isFile()) throw notRegularFile(target, describeKind(stat));
 }
 
@@ -95,7 +102,7 @@ export function looksBinary(data: Buffer): boolean {
 /** Reads and parses a shared file without locking (writers rename whole files, so any read is consistent). */
 export async function readSharedFile(file: string): Promise<SharedFileSnapshot> {
   try {
-    const raw = await readRaw(file);
+    const raw = readRaw(file);
     return { doc: parseIni(raw ? raw.data.toString('latin1') : ''), existed: raw !== undefined };
   } catch (error) {
     throw ioError('read', file, error);
@@ -110,7 +117,7 @@ function viewOf(raw: { data: Buffer } | undefined): SharedFileView {
 /** Reads a shared file as a writer's plan sees it, without locking (for checks before taking the lock). */
 export async function readSharedFileView(file: string): Promise<SharedFileView> {
   try {
-    return viewOf(await readRaw(file));
+    return viewOf(readRaw(file));
   } catch (error) {
     throw ioError('read', file, error);
   }
@@ -146,16 +153,31 @@ function sameBytes(data: Buffer, segments: readonly Buffer[]): boolean {
 /**
  * Updates `file` under its lock: `plan` sees the current content and returns the change (or
  * undefined for none, or throws to refuse). Errors other than AwsFileError become code 'io'.
+ * `afterChange`, when given, runs once under the lock as soon as every reader sees the file as planned
+ * (changed or already so), while the folder's fsync finishes; a throw from it fails the update.
  */
 export async function updateSharedFile(
   file: string,
   plan: (view: SharedFileView) => PlannedChange | undefined,
   lockOptions: LockOptions = {},
+  afterChange?: () => void,
 ): Promise<UpdateOutcome> {
+  // The caller's step fails with its own error, not as an I/O error of this file.
+  let stepFailure: { error: unknown } | undefined;
+  const step =
+    afterChange &&
+    (() => {
+      try {
+        afterChange();
+      } catch (error) {
+        stepFailure = { error };
+        throw error;
+      }
+    });
   let target: string;
   try {
     target = await resolveWriteTarget(file);
-    await assertRegularOrMissing(target);
+    assertRegularOrMissing(target);
   } catch (error) {
     throw ioError('find', file, error);
   }
@@ -166,16 +188,19 @@ export async function updateSharedFile(
         // One listing serves both the backup check and the stale-temp cleanup (the lock keeps it current for us).
         // The cleanup runs on every locked pass, even one that changes nothing: a killed writer's temp file
         // must not outlive the next write just because that write found the file already as wanted.
-        const names = await fs.readdir(path.dirname(target)).catch(() => undefined);
+        const names = listNames(path.dirname(target));
         await cleanStaleTempFiles(target, names);
-        const raw = await readRaw(target);
+        const raw = readRaw(target);
         if (raw && looksBinary(raw.data)) throw notTextFile(target);
         const view = viewOf(raw);
         const change = plan(view);
-        if (!change) return { changed: false, warnings: [] };
-        const segments = change.deleteFile ? [] : outputSegments(view.data, change.edits);
-        if (raw && !change.deleteFile && sameBytes(raw.data, segments))
+        const unchanged = (): UpdateOutcome => {
+          step?.();
           return { changed: false, warnings: [] };
+        };
+        if (!change) return unchanged();
+        const segments = change.deleteFile ? [] : outputSegments(view.data, change.edits);
+        if (raw && !change.deleteFile && sameBytes(raw.data, segments)) return unchanged();
         const warnings: string[] = [];
         const overwritten = change.overwritesForeign
           ? change.deleteFile
@@ -185,18 +210,28 @@ export async function updateSharedFile(
         const backup =
           raw && raw.data.length > 0 ? await keepBackup(target, raw.data, overwritten, names) : undefined;
         if (change.deleteFile) {
-          await removeFileDurably(target);
+          await removeFileDurably(target, step);
         } else {
           const { mode, warning } = decideMode(file, raw?.stat);
           if (warning) warnings.push(warning);
           const owner = raw ? { uid: raw.stat.uid, gid: raw.stat.gid } : undefined;
-          await atomicWriteFile(target, segments, mode, owner);
+          await atomicWriteFile(target, segments, mode, owner, step);
         }
         return backup ? { changed: true, backup, warnings } : { changed: true, warnings };
       },
       lockOptions,
     );
   } catch (error) {
+    if (stepFailure && stepFailure.error === error) throw error;
     throw ioError('update', file, error);
+  }
+}
+
+/** The folder's names, or undefined when it cannot be listed (the cleanup and the backup check then look themselves). */
+function listNames(dir: string): string[] | undefined {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return undefined;
   }
 }

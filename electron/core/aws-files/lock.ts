@@ -6,7 +6,7 @@
  * re-checks the lock is the same one judged stale, so two waiters cannot both break it and one
  * delete the other's fresh lock.
  */
-import { promises as fs } from 'node:fs';
+import { closeSync, promises as fs, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import { isProcessAlive } from './atomic.js';
 import { AwsFileError } from './errors.js';
@@ -114,17 +114,7 @@ export async function withFileLock<T>(
   const mine = lockLine();
   let delay = 2;
   for (;;) {
-    try {
-      const handle = await fs.open(lockPath, 'wx', 0o600);
-      try {
-        await handle.writeFile(mine);
-      } finally {
-        await handle.close();
-      }
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
+    if (tryCreateLock(lockPath, mine)) break;
     const info = await inspect(lockPath);
     if (!info) continue; // released between our attempt and the look: try again at once
     if (isStale(info, staleMs) && (await breakLock(lockPath, info, staleMs))) continue;
@@ -141,9 +131,40 @@ export async function withFileLock<T>(
   try {
     return await fn();
   } finally {
-    // Remove the lock only if it is still ours (it could have been broken as stale after a long stall).
-    // Our line is unique (pid, host, time, random), so its content alone tells; no stat needed.
-    const now = await fs.readFile(lockPath, 'utf8').catch(() => undefined);
-    if (now === mine) await fs.rm(lockPath, { force: true }).catch(() => undefined);
+    releaseLock(lockPath, mine);
+  }
+}
+
+// Taking and releasing a free lock are a few metadata calls that take microseconds on a local disk, made
+// synchronously like the settings lock's: as promises, each cost a thread-pool round trip, and a switch took
+// and released three locks. Nothing here waits on the disk (the lock is never fsynced: a lock left by a crash
+// is broken as stale, so its durability does not matter). Waiting for a held lock stays asynchronous.
+
+/** Creates the lock file with our line; false when another holder has it (EEXIST). */
+function tryCreateLock(lockPath: string, line: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(lockPath, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, line);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+/**
+ * Removes the lock only if it is still ours (it could have been broken as stale after a long stall).
+ * Our line is unique (pid, host, time, random), so its content alone tells; no stat needed. Never throws.
+ */
+function releaseLock(lockPath: string, line: string): void {
+  try {
+    if (readFileSync(lockPath, 'utf8') === line) rmSync(lockPath, { force: true });
+  } catch {
+    // Gone already, or broken and taken by another: not ours to remove.
   }
 }

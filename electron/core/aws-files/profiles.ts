@@ -44,6 +44,11 @@ export interface ProfileSession {
 export interface WriteProfileOptions extends AwsLocationOptions, LockOptions {
   /** Overwrite a section we did not write (or that holds long-term keys). A backup is still kept first. */
   force?: boolean;
+  /**
+   * Runs once, when every reader sees the profile as written, while the last fsync finishes (a switch
+   * records its session there). A throw from it fails the write; the profile stays written.
+   */
+  afterWrite?: () => void;
 }
 
 /** Where the files are and how long to wait for the lock. */
@@ -240,9 +245,12 @@ export async function writeProfile(
   if (planConfig) planConfig(await readSharedFileView(paths.config));
 
   const result: WriteProfileResult = { credentialsFile: paths.credentials, backups: [], warnings: [] };
-  const outcomes = [await updateSharedFile(paths.credentials, planCredentials, options)];
+  const { afterWrite } = options;
+  const outcomes = [
+    await updateSharedFile(paths.credentials, planCredentials, options, planConfig ? undefined : afterWrite),
+  ];
   if (planConfig) {
-    outcomes.push(await updateSharedFile(paths.config, planConfig, options));
+    outcomes.push(await updateSharedFile(paths.config, planConfig, options, afterWrite));
     result.configFile = paths.config;
   }
   for (const o of outcomes) {

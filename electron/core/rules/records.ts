@@ -156,7 +156,12 @@ export function parseIdentityRecord(raw: unknown, file: string): Identity {
   const kind = r.oneOf('kind', ['iam-user', 'aws-profile', 'credential-source', 'identity-center']);
   const identity: Identity =
     kind === 'iam-user'
-      ? { ...base, kind, accessKeyId: r.text('accessKeyId', fields.accessKeyId) }
+      ? defined({
+          ...base,
+          kind,
+          accessKeyId: r.text('accessKeyId', fields.accessKeyId),
+          keyVersion: r.value('keyVersion') === undefined ? undefined : r.number('keyVersion'),
+        })
       : kind === 'aws-profile'
         ? { ...base, kind, profile: r.text('profile', fields.profileName) }
         : kind === 'identity-center'

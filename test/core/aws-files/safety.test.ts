@@ -15,6 +15,7 @@ import {
   utimes,
   writeFile,
 } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
@@ -259,4 +260,46 @@ test('a held lock makes a writer wait and then fail with "locked"; a stale one i
   await utimes(lock, old, old);
   await writeProfile(fakeSession('dev', 'C'), { ...home.where, timeoutMs: 500 });
   await assert.rejects(stat(lock), { code: 'ENOENT' });
+});
+
+test('afterWrite runs once, when both files are in place; its throw is its own; a refused write never calls it', async () => {
+  const seen: string[] = [];
+  const afterWrite = () => {
+    // Every reader already sees the new profile (a switch records its session here).
+    seen.push(readFileSync(home.credentials, 'latin1'), readFileSync(home.config, 'latin1'));
+  };
+  await writeProfile(fakeSession('dev', 'A', 'eu-west-1'), { ...home.where, afterWrite });
+  assert.equal(seen.length, 2, 'called exactly once');
+  assert.match(seen[0] ?? '', /\[dev\][^[]*ASIAFAKEA/);
+  assert.match(seen[1] ?? '', /\[profile dev\][^[]*region = eu-west-1/);
+
+  // An unchanged profile (nothing to write) still calls it: the caller's step does not depend on a change.
+  let calls = 0;
+  await writeProfile(fakeSession('dev', 'A', 'eu-west-1'), { ...home.where, afterWrite: () => calls++ });
+  assert.equal(calls, 1);
+
+  // The step's own error comes through as it is (not as an I/O error of the file); the profile stays written.
+  const own = new Error('the session record could not be saved');
+  await assert.rejects(
+    writeProfile(fakeSession('dev', 'B'), {
+      ...home.where,
+      afterWrite: () => {
+        throw own;
+      },
+    }),
+    (error: unknown) => error === own,
+  );
+  assert.equal(
+    (await readProfileCredentials('dev', home.where))?.accessKeyId,
+    fakeSession('dev', 'B').accessKeyId,
+  );
+
+  // Refused (a section Rolebar did not write): nothing is written and the step never runs.
+  await writeFile(home.credentials, '[mine]\naws_access_key_id = AKIAOWN\n', { mode: 0o600 });
+  calls = 0;
+  await assert.rejects(
+    writeProfile(fakeSession('mine'), { ...home.where, afterWrite: () => calls++ }),
+    code('not-owned'),
+  );
+  assert.equal(calls, 0);
 });
