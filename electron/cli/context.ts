@@ -3,7 +3,7 @@
 import { type AssumeOutcome, MfaRequiredError } from '../core/assume.js';
 import { openCore, type RolebarCore } from '../core/core.js';
 import { RolebarError } from '../core/errors.js';
-import { localTime } from '../core/local-time.js';
+import { localTime, prepareLocalTime } from '../core/local-time.js';
 import { type Identity, profileNameOf, type Role } from '../core/model.js';
 import type { LiveOutcome } from '../core/session-layer.js';
 import { timeLeftMs } from '../core/session-live.js';
@@ -81,6 +81,8 @@ async function withMfa<T extends { notices: string[] }>(
 ): Promise<T> {
   const attempt = (mfaCode: string | undefined) =>
     withSpinner(io, label, () => run({ mfaCode, force: choice.force === true }));
+  // The expiry printed at the end needs ICU's zone data: load it while this waits for the keychain or AWS.
+  setImmediate(prepareLocalTime);
   let outcome: T;
   try {
     outcome = await attempt(choice.mfaCode);
