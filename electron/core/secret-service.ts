@@ -30,11 +30,14 @@ const OAKLEY_GROUP_2 = BigInt(
 export interface SecretReader {
   getPassword(service: string, account: string): Promise<string | null>;
   reset(): void;
+  /** How the open session carries secrets (`dh-ietf1024-…` or `plain`); undefined before one is open. */
+  algorithm(): string | undefined;
 }
 
 interface OpenSession {
   connection: DBusConnection;
   session: string;
+  algorithm: string;
   /** Turns a Secret struct's parameters and value into the secret's bytes. */
   decrypt: (parameters: Buffer, value: Buffer) => Buffer;
 }
@@ -50,6 +53,7 @@ export function secretServiceReader(env: NodeJS.ProcessEnv): SecretReader | unde
   const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
   if (socketPath === undefined || uid === undefined) return undefined;
   let opening: { session: Promise<OpenSession>; abort: AbortController } | undefined;
+  let algorithm: string | undefined;
 
   const open = (): Promise<OpenSession> => {
     if (opening) return opening.session;
@@ -57,7 +61,9 @@ export function secretServiceReader(env: NodeJS.ProcessEnv): SecretReader | unde
     const session = (async () => {
       const connection = await DBusConnection.open(socketPath, uid, abort.signal);
       try {
-        return { connection, ...(await openSession(connection)) };
+        const open = { connection, ...(await openSession(connection)) };
+        algorithm = open.algorithm;
+        return open;
       } catch (error) {
         connection.close();
         throw error;
@@ -78,6 +84,7 @@ export function secretServiceReader(env: NodeJS.ProcessEnv): SecretReader | unde
 
   return {
     reset,
+    algorithm: () => algorithm,
     async getPassword(service, account) {
       try {
         return await lookup(await open(), service, account);
@@ -90,7 +97,7 @@ export function secretServiceReader(env: NodeJS.ProcessEnv): SecretReader | unde
   };
 }
 
-async function openSession(connection: DBusConnection): Promise<Pick<OpenSession, 'session' | 'decrypt'>> {
+async function openSession(connection: DBusConnection): Promise<Pick<OpenSession, 'session' | 'algorithm' | 'decrypt'>> {
   const ask = (algorithm: string, input: WireValue) =>
     connection.call({
       destination: SECRETS,
@@ -113,6 +120,7 @@ async function openSession(connection: DBusConnection): Promise<Pick<OpenSession
     const key = Buffer.from(hkdfSync('sha256', shared, Buffer.alloc(0), Buffer.alloc(0), 16));
     return {
       session: String(session),
+      algorithm: DH_ALGORITHM,
       decrypt: (iv, value) => {
         const decipher = createDecipheriv('aes-128-cbc', key, iv);
         return Buffer.concat([decipher.update(value), decipher.final()]);
@@ -123,7 +131,7 @@ async function openSession(connection: DBusConnection): Promise<Pick<OpenSession
       throw error;
   }
   const [, session] = await ask('plain', { signature: 's', value: '' });
-  return { session: String(session), decrypt: (_, value) => value };
+  return { session: String(session), algorithm: 'plain', decrypt: (_, value) => value };
 }
 
 async function lookup(open: OpenSession, service: string, account: string): Promise<string | null> {
