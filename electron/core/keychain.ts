@@ -68,7 +68,8 @@ export interface KeychainOptions {
   keytar?: KeytarLike;
   /**
    * keytar in this process, not in a helper: for the small credential-process entry, where starting a helper
-   * would cost as much as the whole answer. A call that hangs then holds the process (its caller must end it).
+   * would cost as much as the whole answer. A keytar call that hangs then holds the process (its caller must end
+   * it). Reads on Linux go over D-Bus from JavaScript whatever this says, and cannot hang that way.
    */
   inProcess?: boolean;
   /**
