@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -93,7 +92,8 @@ function defaultKeytar(options: KeychainOptions): KeytarLike | HelperKeytar {
  * Whether the Secret Service's default collection is locked (libsecret then answers "no such entry" rather
  * than failing), asked over D-Bus with dbus-send; undefined when that cannot be told within 2 s.
  */
-function defaultCollectionLocked(env: NodeJS.ProcessEnv): Promise<boolean | undefined> {
+async function defaultCollectionLocked(env: NodeJS.ProcessEnv): Promise<boolean | undefined> {
+  const { execFile } = await import('node:child_process'); // only when a read found nothing: not at start
   const args = [
     '--session',
     '--print-reply',
