@@ -5,7 +5,7 @@
  * bound and `close()` end, so a hung keychain can never keep the process from exiting.
  * Spec: https://dbus.freedesktop.org/doc/dbus-specification.html ("Message Protocol", "Authentication").
  */
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 
 /** A value of D-Bus type `v`: the signature of what it holds, and the value. */
 export interface Variant {
@@ -406,7 +406,8 @@ export class DBusConnection {
    */
   static open(socketPath: string, uid: number, signal?: AbortSignal): Promise<DBusConnection> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ path: socketPath });
+      // node:net on first use: commands that never read a secret (a cached credential_process) skip loading it.
+      const socket = process.getBuiltinModule('node:net').connect({ path: socketPath });
       let greeting = '';
       const refuse = (error: Error) => {
         socket.destroy();
