@@ -21,6 +21,23 @@ import {
   str,
   type Validator,
 } from './validate.js';
+import type {
+  CredentialsFromView,
+  DiscoveryView,
+  KeyAgeWarningView,
+  KeyInfoView,
+  RevokeOutcomeView,
+  RevokePreviewView,
+  RolePoliciesView,
+  RotateOutcomeView,
+  WhoAmIView,
+} from './iam-views.js';
+import type { CatalogView } from './catalog-views.js';
+
+// What team catalogs and the IAM features (keys, discovery, policies, revoke) show lives in files of their own;
+// importers keep using this one.
+export type * from './catalog-views.js';
+export type * from './iam-views.js';
 
 /** What the window shows about the running app. */
 export interface AppInfo {
@@ -45,6 +62,8 @@ export interface IdentityView {
   startUrl?: string;
   /** An Identity Center identity whose token is gone and cannot be refreshed: it asks for a new sign-in. */
   signInNeeded?: boolean;
+  /** An Identity Center identity that also writes the AWS CLI token cache (`sso:set-cli-cache`). */
+  awsCliCache?: boolean;
   /** A device-code sign-in waiting for the user (the code and page are not secrets; the device code is never here). */
   deviceCode?: { userCode: string; verificationUri: string; expiresAt: string };
   /** The access key id (not secret) of an IAM user identity. */
@@ -113,60 +132,12 @@ export interface PreferencesView {
   keyAgeWarningDays?: number;
 }
 
-/** A subscribed team catalog as the window sees it: its source with any token redacted, never a secret. */
-export interface CatalogView {
-  name: string;
-  source: string;
-  /** Roles in the last good copy. */
-  roles: number;
-  /** When the last sync succeeded (ISO 8601); absent before the first. */
-  lastSyncAt?: string;
-  /** Why the last sync failed (the last good copy stays in use); absent when it worked. */
-  lastError?: string;
-  /** What the last sync that changed something changed (lists cut short, the rest counted in `more`). */
-  lastChanges?: {
-    at: string;
-    added: string[];
-    removed: string[];
-    changed: Array<{ id: string; what: 'ARN' | 'external ID'; from: string; to: string; held: boolean }>;
-    more: number;
-  };
-  /** Catalog roles left out because one of the user's roles has their profile name (the user's wins). */
-  collisions: Array<{ role: string; profile: string; keptRole: string }>;
-  /** Roles with no identity to assume them from (their account is not mapped). */
-  unmapped: number;
-  /** The identity every account of the catalog maps to, when one does ('rolebar catalog map NAME --identity'). */
-  identityId?: string;
-}
-
-/** An IAM user's access key as IAM describes it (age, last use); what IAM would not say is `unknown`, with why. */
-export interface KeyInfoView {
-  identityId: string;
-  accessKeyId: string;
-  createDate?: string;
-  lastUsedDate?: string;
-  lastUsedService?: string;
-  lastUsedRegion?: string;
-  lastUseKnown: boolean;
-  unknown?: string;
-  /** Age and last use in words ("created 2024-01-01 (91 days ago), never used"). */
-  summary?: string;
-}
-
-/** An access key past the age threshold: the window and the tray offer "Rotate now". */
-export interface KeyAgeWarningView {
-  identityId: string;
-  name: string;
-  accessKeyId: string;
-  ageDays: number;
-}
-
-/** What a rotation through IAM did. */
-export interface RotateOutcomeView {
-  newKeyId: string;
-  oldKeyId: string;
-  oldKey: 'deleted' | 'deactivated';
-  removedExtraKeyId?: string;
+/** What turning an Identity Center identity's AWS CLI token cache on or off did (mirrors the core's answer). */
+export interface CliCacheView {
+  on: boolean;
+  /** ~/.aws/sso/cache/SHA1(NAME).json: its name is not a secret, its content is never sent. */
+  file: string;
+  cache: 'written' | 'at-sign-in' | 'removed' | 'absent' | 'not-rolebar';
 }
 
 /** Everything the window draws, pushed on every change. */
@@ -207,16 +178,6 @@ export interface SessionProblemView {
   at: string;
 }
 
-/** Who a session is, from GetCallerIdentity. */
-export interface WhoAmIView {
-  account: string;
-  arn: string;
-  userId: string;
-  kind: 'iam-user' | 'assumed-role' | 'root' | 'federated-user' | 'unknown';
-  clockSkewed: boolean;
-  clockOffsetMs?: number;
-}
-
 /** What a switch did. */
 export interface SwitchOutcome {
   session: SessionView;
@@ -228,81 +189,6 @@ export interface ImportItemView {
   action: 'add-identity' | 'add-role' | 'skip';
   profile: string;
   detail: string;
-}
-
-/** Whose credentials an IAM call uses: an identity's own keys, or a role's live session. */
-export type CredentialsFromView = { identityId: string } | { roleId: string };
-
-/** A discovered role, ready to add: exactly what `role:add` takes. */
-export type RoleDraft = RequestArgs<'role:add'>[0];
-
-/** One role of a discovered account and what its trust policy says about the would-be assumer. No secrets. */
-export interface DiscoveredRoleView {
-  roleName: string;
-  arn: string;
-  path: string;
-  description?: string;
-  maxSessionDuration: number;
-  /** `likely`: the trust policy names you; `if-allowed`: your own permissions must allow it too; `no`. */
-  canAssume: 'likely' | 'if-allowed' | 'no';
-  /** One sentence in the user's words. */
-  reason: string;
-  needsIdentityPolicy: boolean;
-  mfa: boolean;
-  mfaMaxAgeSeconds?: number;
-  externalId?: string;
-  /** Conditions Rolebar cannot satisfy or check for you, e.g. `aws:SourceIp (IpAddress)`. */
-  otherConditions: string[];
-  /** Pass to `role:add` as it is (absent when it cannot be assumed). */
-  draft?: RoleDraft;
-  /** A configured role with the same ARN, if any. */
-  existingRoleId?: string;
-}
-
-/** What `iam:discover` found: the listed account's roles, the assumable ones first. */
-export interface DiscoveryView {
-  /** The account whose roles were listed. */
-  accountId: string;
-  /** Who would assume them (a user ARN or an assumed-role ARN). */
-  principalArn: string;
-  roles: DiscoveredRoleView[];
-}
-
-/** Where one of the two policies goes and who applies it. */
-export interface PolicyPlacementView {
-  document: 'trust' | 'permission';
-  attachTo: string;
-  accountId: string;
-  /** False when the other document alone already grants access (same account, exact principal). */
-  required: boolean;
-  instruction: string;
-  /** The AWS CLI command an administrator runs (the document saved as trust-policy.json / permission-policy.json). */
-  command: string;
-}
-
-/** The trust policy a role needs and the permission policy its assumer needs, pretty-printed JSON. */
-export interface RolePoliciesView {
-  trustPolicy: string;
-  permissionPolicy: string;
-  permissionPolicyName: string;
-  crossAccount: boolean;
-  placements: PolicyPlacementView[];
-  /** Several lines: who applies which, where. */
-  explanation: string;
-}
-
-/** What the window shows before a revoke, word for word. */
-export interface RevokePreviewView {
-  roleArn: string;
-  text: string;
-}
-
-/** What a revoke did. */
-export interface RevokeOutcomeView {
-  roleArn: string;
-  policyName: string;
-  /** Sessions issued before this instant (ISO 8601) are denied. */
-  revokedBefore: string;
 }
 
 export { SNIPPET_FORMAT_IDS };
@@ -409,6 +295,7 @@ export const requestArgs = {
   'catalog:map': args(object({ name: id, identityId: id })),
   'sso:sign-in': args(object({ id, deviceCode: optional(bool) })),
   'sso:copy-code': args(object({ id })),
+  'sso:set-cli-cache': args(object({ id, on: bool })),
   'role:switch': args(object({ roleId: id, mfaCode: optional(rule(fields.mfaCode)), force: optional(bool) })),
   'session:sign-out': args(object({ roleId: id })),
   'session:whoami': args(object({ roleId: id })),
@@ -463,6 +350,8 @@ export interface RequestResults {
   'sso:sign-in': Result<{ roles: number }>;
   /** Copies the user code of the identity's waiting device-code sign-in (not a secret). */
   'sso:copy-code': Result<null>;
+  /** Turns the AWS CLI token cache on (written at once when signed in) or off (Rolebar's file removed). */
+  'sso:set-cli-cache': Result<CliCacheView>;
   'role:switch': Result<SwitchOutcome>;
   'session:sign-out': Result<null>;
   'session:whoami': Result<WhoAmIView>;

@@ -10,9 +10,11 @@ import {
   SEED_KEYS,
   SEED_MFA,
   SEED_ROLES,
-  seedWorld,
+  SEED_SSO,
+  seedWorldWithIdentityCenter,
   startStsEmulator,
   type StsEmulator,
+  type WorldSpec,
 } from '../emulator/index.js';
 import type { Timers } from './clipboard.js';
 
@@ -25,6 +27,31 @@ export function memorySecretStore(service = 'Rolebar-demo'): SecretStore {
     set: async (account, secret) => void secrets.set(account, secret),
     delete: async (account) => secrets.delete(account),
     list: async () => [...secrets.keys()],
+  };
+}
+
+/** The demo's world: the seed accounts and roles, and an Identity Center instance with a few permission sets. */
+export function demoWorld(): WorldSpec {
+  return seedWorldWithIdentityCenter();
+}
+
+/** The demo Identity Center identity's name (its start URL and region are the emulator's instance). */
+export const DEMO_SSO_NAME = 'acme (demo)';
+
+/**
+ * The variables that send every AWS call of the demo to its emulator: STS, IAM (role discovery, revoke),
+ * Identity Center's OIDC and portal APIs, and the console sign-in. Nothing reaches real AWS.
+ */
+export function demoEndpoints(emulator: {
+  endpoint: string;
+  federationEndpoint: string;
+}): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL_STS: emulator.endpoint,
+    AWS_ENDPOINT_URL_IAM: emulator.endpoint,
+    AWS_ENDPOINT_URL_SSO: emulator.endpoint,
+    AWS_ENDPOINT_URL_SSO_OIDC: emulator.endpoint,
+    ROLEBAR_FEDERATION_ENDPOINT: emulator.federationEndpoint,
   };
 }
 
@@ -50,7 +77,7 @@ export async function startDemo(options: { tmpdir?: string } = {}): Promise<Demo
   const home = path.join(dir, 'rolebar');
   mkdirSync(path.join(dir, '.aws'), { recursive: true });
   mkdirSync(home, { recursive: true });
-  const emulator = await startStsEmulator({ world: seedWorld() });
+  const emulator = await startStsEmulator({ world: demoWorld() });
   return {
     emulator,
     dir,
@@ -59,12 +86,9 @@ export async function startDemo(options: { tmpdir?: string } = {}): Promise<Demo
       ROLEBAR_HOME: home,
       AWS_SHARED_CREDENTIALS_FILE: path.join(dir, '.aws', 'credentials'),
       AWS_CONFIG_FILE: path.join(dir, '.aws', 'config'),
-      AWS_ENDPOINT_URL_STS: emulator.endpoint,
-      // The emulator also answers IAM (role discovery, revoke), so the demo never reaches real AWS.
-      AWS_ENDPOINT_URL_IAM: emulator.endpoint,
+      ...demoEndpoints(emulator),
       AWS_REGION: 'us-east-1',
       AWS_EC2_METADATA_DISABLED: 'true',
-      ROLEBAR_FEDERATION_ENDPOINT: emulator.federationEndpoint,
     },
     secrets: memorySecretStore(),
     mfaCode: (at) => emulator.totp(SEED_MFA.alice.serial, at),
@@ -85,9 +109,14 @@ export interface DemoRoles {
   /** The first hop of a chain, and the role assumed from it. */
   readonly: string;
   deployer: string;
+  /** The IAM Identity Center identity: sign in (browser or code) and its accounts and permission sets appear. */
+  identityCenterId: string;
 }
 
-/** Adds alice (keys and MFA device) and four roles: plain, MFA, and a two-hop chain. Idempotent. */
+/**
+ * Adds alice (keys and MFA device) and four roles: plain, MFA, and a two-hop chain; and an Identity Center
+ * identity whose sign-in the emulator serves (its roles come with the first sign-in). Idempotent.
+ */
 export async function seedDemo(core: RolebarCore): Promise<DemoRoles> {
   const alice =
     core.identities.list().find((i) => i.name === 'alice (demo)') ??
@@ -124,7 +153,14 @@ export async function seedDemo(core: RolebarCore): Promise<DemoRoles> {
     source: { kind: 'role', id: readonly },
     mfa: false,
   });
-  return { aliceId: alice.id, worker, admin, readonly, deployer };
+  const identityCenter =
+    core.identities.find(DEMO_SSO_NAME) ??
+    core.identities.addIdentityCenter({
+      name: DEMO_SSO_NAME,
+      startUrl: SEED_SSO.startUrl,
+      ssoRegion: SEED_SSO.region,
+    });
+  return { aliceId: alice.id, worker, admin, readonly, deployer, identityCenterId: identityCenter.id };
 }
 
 /**

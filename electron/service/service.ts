@@ -213,7 +213,9 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
       attempt(async () => identityView(await core.identities.rotateKeys(id, keys)), true),
     'identity:remove': ({ id }: Arg<'identity:remove'>) =>
       attempt(async () => {
-        await core.identities.remove(id);
+        // An Identity Center identity also takes the AWS CLI cache file Rolebar wrote for it.
+        if (core.identities.get(id).kind === 'identity-center') await core.identityCenter.remove(id);
+        else await core.identities.remove(id);
         return null;
       }, true),
     'identity:whoami': ({ id }: Arg<'identity:whoami'>) =>
@@ -274,6 +276,8 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
         await deps.clipboard.writeText(code.userCode);
         return null;
       }, false),
+    'sso:set-cli-cache': ({ id, on }: Arg<'sso:set-cli-cache'>) =>
+      attempt(() => core.identityCenter.setAwsCliCache(id, on), true),
     'role:switch': ({ roleId, mfaCode, force }: Arg<'role:switch'>) =>
       attempt(async () => {
         const outcome = await core.assumeRole(roleId, { mfaCode, force });

@@ -15,6 +15,7 @@ export function identityView(
   if (identity.kind === 'aws-profile') view.profile = identity.profile;
   if (identity.kind === 'credential-source') view.source = identity.source;
   if (identity.kind === 'identity-center') view.startUrl = identity.startUrl;
+  if (identity.kind === 'identity-center' && identity.awsCliCache) view.awsCliCache = true;
   if (signInNeeded) view.signInNeeded = true;
   if (deviceCode) view.deviceCode = deviceCode;
   if (identity.userName) view.userName = identity.userName;

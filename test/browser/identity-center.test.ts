@@ -1,7 +1,9 @@
 // An Identity Center identity that needs a sign-in shows a prompt in the window (real Chromium); its button signs
 // in through the browser step (driven here by following the emulator's redirect) and the prompt goes.
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { cliCacheFile } from '../../electron/core/identity-center/cli-cache.js';
 import { SEED_SSO, seedWorldWithIdentityCenter } from '../../electron/emulator/index.js';
 import type { AppState } from '../../electron/ipc/contract.js';
 import { openRenderer, type RendererSession } from '../support/browser.js';
@@ -97,5 +99,50 @@ describe('the window signs in to Identity Center with a code', () => {
     assert.equal(state.identities[0]?.deviceCode, undefined);
     await session.emit('state:changed', state);
     await shown.waitFor({ state: 'detached' });
+  });
+});
+
+describe('the window turns the AWS CLI token cache on and off', () => {
+  let f: ServiceFixture;
+  let session: RendererSession | undefined;
+  before(async () => {
+    f = await startServiceFixture('browser-sso-cache', { world: seedWorldWithIdentityCenter() });
+  });
+  after(async () => {
+    await session?.close();
+    await f?.close();
+  });
+
+  it('the switch on the identity screen writes the file at once, and removes it when turned off', async () => {
+    const identity = f.core.identities.addIdentityCenter({
+      name: 'acme',
+      startUrl: SEED_SSO.startUrl,
+      ssoRegion: SEED_SSO.region,
+    });
+    await f.core.identityCenter.signIn(identity.id, {
+      openBrowser: allowSignIn,
+      showDeviceCode: () => undefined,
+    });
+    const file = cliCacheFile('acme', f.sandbox.dir);
+    session = await openRenderer(f.service);
+    const page = session.page;
+    await page.getByRole('button', { name: 'Identities and roles' }).click();
+    await page.getByRole('button', { name: 'Edit acme' }).click();
+    const cache = page.getByRole('checkbox', { name: 'Write the AWS CLI token cache' });
+    assert.equal(await cache.isChecked(), false, 'off by default');
+    await expectAccessible(page, 'the AWS CLI cache switch');
+    const status = page.locator(`#aws-cli-cache-status-${identity.id}`);
+
+    await cache.check();
+    await page.getByText(`On: written to ${file}.`).waitFor();
+    assert.equal(existsSync(file), true);
+    assert.equal((await f.service.state()).identities[0]?.awsCliCache, true);
+
+    await cache.uncheck();
+    await page.getByText(`Off: ${file} was removed.`).waitFor();
+    assert.equal(existsSync(file), false);
+    assert.equal((await f.service.state()).identities[0]?.awsCliCache, undefined);
+    assert.equal(await cache.isEnabled(), true);
+    assert.doesNotMatch((await status.textContent()) ?? '', /token/i);
   });
 });

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { makeSandbox, type Sandbox } from '../support/sandbox.js';
 import { awsCliPath } from '../support/prerequisites.js';
 import { CLI, explain, runProgram } from './helpers.js';
+import { loginThroughBrowser } from './sso-login.js';
 
 describe('rolebar demo', () => {
   let sandbox: Sandbox;
@@ -66,5 +67,38 @@ describe('rolebar demo', () => {
     assert.match(run.stderr, /eval "\$\(rolebar demo\)"/);
     assert.ok(!existsSync(demoDir), 'stop removes the demo folder');
     assert.ok(!existsSync(sandbox.credentialsFile), "the user's own AWS files are untouched");
+  });
+
+  it('has an IAM Identity Center instance to sign in to: sso login, its roles, a switch to one', async () => {
+    // The variables a shell has after eval "$(rolebar demo)" (starting the demo, or joining the running one).
+    const shell = await runProgram(
+      'bash',
+      ['-c', `eval "$("${process.execPath}" "${CLI}" demo)" && env`],
+      env,
+    );
+    assert.equal(shell.code, 0, explain(shell));
+    const demoEnv: NodeJS.ProcessEnv = { ...env };
+    for (const line of shell.stdout.split('\n')) {
+      const m = /^(\w+)=(.*)$/.exec(line);
+      if (m?.[1]) demoEnv[m[1]] = m[2];
+    }
+    assert.match(demoEnv.AWS_ENDPOINT_URL_SSO_OIDC ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(
+      demoEnv.AWS_ENDPOINT_URL_SSO,
+      demoEnv.AWS_ENDPOINT_URL_STS,
+      'the portal is the emulator too',
+    );
+    assert.match(shell.stderr, /rolebar sso login 'acme \(demo\)'/);
+
+    const login = await loginThroughBrowser(demoEnv, ['acme (demo)', '--no-browser']);
+    assert.equal(login.code, 0, explain(login));
+    assert.match(login.stdout, /Signed in to "acme \(demo\)".* 3 roles, 3 new\./);
+    const roles = await runProgram(process.execPath, [CLI, 'sso', 'roles', 'acme (demo)', '--json'], demoEnv);
+    assert.equal(roles.code, 0, explain(roles));
+    const labels = (JSON.parse(roles.stdout) as Array<{ label: string }>).map((r) => r.label).sort();
+    assert.deepEqual(labels, ['dev/AdministratorAccess', 'dev/ReadOnlyAccess', 'prod/ReadOnlyAccess']);
+    const assumed = await runProgram(process.execPath, [CLI, 'assume', 'prod/ReadOnlyAccess'], demoEnv);
+    assert.equal(assumed.code, 0, explain(assumed));
+    assert.match(assumed.stdout, /222222222222.*ReadOnlyAccess/);
   });
 });

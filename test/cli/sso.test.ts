@@ -1,36 +1,22 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { openKeychain } from '../../electron/core/keychain.js';
 import { SEED_SSO, seedWorldWithIdentityCenter } from '../../electron/emulator/index.js';
-import { CLI, type CliRun, type CliWorld, explain, startCliWorld } from './helpers.js';
-import { allowSignIn } from '../support/sso-browser.js';
+import { type CliWorld, explain, startCliWorld } from './helpers.js';
+import { loginThroughBrowser } from './sso-login.js';
 
-/** Runs `rolebar sso login …`, acting as the user's browser when it prints the sign-in URL. */
-function loginThroughBrowser(w: CliWorld, args: string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'sso', 'login', ...args], {
-      env: w.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let clicked = false;
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-      const url = /sign in at (\S+)/.exec(stderr)?.[1];
-      if (url && !clicked) {
-        clicked = true;
-        allowSignIn(url).catch(reject);
-      }
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+/** Where the AWS CLI looks for the `acme` sso-session's token: SHA1 of the session name (computed here, not by Rolebar). */
+function cacheFileOf(w: CliWorld): string {
+  return path.join(
+    w.sandbox.dir,
+    '.aws',
+    'sso',
+    'cache',
+    `${createHash('sha1').update('acme').digest('hex')}.json`,
+  );
 }
 
 describe('rolebar sso (built CLI, against the emulator)', () => {
@@ -56,7 +42,7 @@ describe('rolebar sso (built CLI, against the emulator)', () => {
     ]);
     assert.equal(added.code, 0, explain(added));
     if (signIn) {
-      const run = await loginThroughBrowser(w, ['acme', '--no-browser']);
+      const run = await loginThroughBrowser(w.env, ['acme', '--no-browser']);
       assert.equal(run.code, 0, explain(run));
     }
     return w;
@@ -64,7 +50,7 @@ describe('rolebar sso (built CLI, against the emulator)', () => {
 
   it('logs in through the browser (PKCE, loopback) and keeps the roles; tokens stay out of settings', async () => {
     const w = await world(false);
-    const run = await loginThroughBrowser(w, ['acme', '--no-browser']);
+    const run = await loginThroughBrowser(w.env, ['acme', '--no-browser']);
     assert.equal(run.code, 0, explain(run));
     assert.match(run.stdout, /3 roles, 3 new/);
     const settings = w.files().settings ?? '';
@@ -98,13 +84,7 @@ describe('rolebar sso (built CLI, against the emulator)', () => {
 
   it('writes the AWS CLI token cache that botocore and the SDK v3 fromSSO read', async () => {
     const w = await world();
-    const file = path.join(
-      w.sandbox.dir,
-      '.aws',
-      'sso',
-      'cache',
-      `${createHash('sha1').update('acme').digest('hex')}.json`,
-    );
+    const file = cacheFileOf(w);
     assert.ok(existsSync(file), 'no cache file');
     assert.equal(statSync(file).mode & 0o777, 0o600);
     const cached: unknown = JSON.parse(readFileSync(file, 'utf8'));
@@ -189,9 +169,57 @@ describe('rolebar sso (built CLI, against the emulator)', () => {
     assert.deepEqual(await secrets.list(), []);
   });
 
+  it('sso edit turns the cache off (removing only the file Rolebar wrote) and on again (written at once)', async () => {
+    const w = await world();
+    const file = cacheFileOf(w);
+    const ours = readFileSync(file, 'utf8');
+    const off = await w.rolebar(['sso', 'edit', 'acme', '--no-aws-cli-cache']);
+    assert.equal(off.code, 0, explain(off));
+    assert.equal(off.stdout, `AWS CLI token cache off for "acme": removed ${file}.\n`);
+    assert.equal(existsSync(file), false);
+    const on = await w.rolebar(['sso', 'edit', 'acme', '--aws-cli-cache']);
+    assert.equal(on.code, 0, explain(on));
+    assert.equal(on.stdout, `AWS CLI token cache on for "acme": wrote ${file}.\n`);
+    assert.equal(readFileSync(file, 'utf8'), ours, 'the same sign-in, written again');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+
+    // `aws sso login --sso-session acme` since: the file now holds the AWS CLI's own client. It is not Rolebar's.
+    const awsCli = JSON.stringify({ ...JSON.parse(ours), clientId: 'botocore-client-acme' });
+    writeFileSync(file, awsCli);
+    const left = await w.rolebar(['sso', 'edit', 'acme', '--no-aws-cli-cache']);
+    assert.equal(left.code, 0, explain(left));
+    assert.match(left.stdout, /was left as it is \(the AWS CLI wrote it for its own sign-in, not Rolebar\)/);
+    assert.equal(readFileSync(file, 'utf8'), awsCli);
+    for (const run of [off, on, left]) assert.ok(!run.stdout.includes(JSON.parse(ours).accessToken));
+
+    const both = await w.rolebar(['sso', 'edit', 'acme', '--aws-cli-cache', '--no-aws-cli-cache']);
+    assert.equal(both.code, 2, explain(both));
+    assert.match(both.stderr, /takes one of --aws-cli-cache and --no-aws-cli-cache/);
+    const none = await w.rolebar(['sso', 'edit', 'acme']);
+    assert.equal(none.code, 2, explain(none));
+    assert.match(none.stderr, /needs a change/);
+    const unknown = await w.rolebar(['sso', 'edit', 'nobody', '--aws-cli-cache']);
+    assert.equal(unknown.code, 1, explain(unknown));
+    assert.match(unknown.stderr, /No identity "nobody"/);
+  });
+
+  it('identity rm of an Identity Center identity removes the cache file Rolebar wrote', async () => {
+    const w = await world();
+    const file = cacheFileOf(w);
+    assert.equal(existsSync(file), true);
+    const listed = await w.rolebar(['sso', 'roles', 'acme', '--json']);
+    for (const { label } of JSON.parse(listed.stdout) as Array<{ label: string }>) {
+      const removed = await w.rolebar(['role', 'rm', label]);
+      assert.equal(removed.code, 0, explain(removed));
+    }
+    const run = await w.rolebar(['identity', 'rm', 'acme']);
+    assert.equal(run.code, 0, explain(run));
+    assert.equal(existsSync(file), false);
+  });
+
   it('signs in with the device code when asked', async () => {
     const w = await world(false);
-    const run = await loginThroughBrowser(w, ['acme', '--use-device-code', '--no-browser']);
+    const run = await loginThroughBrowser(w.env, ['acme', '--use-device-code', '--no-browser']);
     assert.equal(run.code, 0, explain(run));
     assert.match(run.stderr, /confirm the code [A-Z]{4}-[A-Z]{4}/);
     assert.match(run.stdout, /3 roles, 3 new/);

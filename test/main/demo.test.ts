@@ -17,6 +17,7 @@ import {
 import { createRolebarService, type RolebarService } from '../../electron/service/service.js';
 import { trayMenu } from '../../electron/service/tray-menu.js';
 import { manualTimers, memoryClipboard } from '../support/service-fixture.js';
+import { allowSignIn } from '../support/sso-browser.js';
 
 describe('demo mode: the app against the bundled STS emulator, in a temporary folder', () => {
   let demo: Demo;
@@ -104,6 +105,35 @@ describe('demo mode: the app against the bundled STS emulator, in a temporary fo
     assert.equal(opened.length, 1);
     assert.ok(isConsoleUrl(opened[0] as string));
     assert.equal(new URL(opened[0] as string).hostname, 'signin.aws.amazon.com');
+  });
+
+  it('has an Identity Center identity to sign in to with a code, whose permission sets can be switched to', async () => {
+    const before = await service.state();
+    const identity = before.identities.find((i) => i.id === roles.identityCenterId);
+    assert.equal(identity?.name, 'acme (demo)');
+    assert.equal(identity?.signInNeeded, true, 'the window and the tray offer the sign-in');
+    const signingIn = service['sso:sign-in']({ id: roles.identityCenterId, deviceCode: true });
+    try {
+      const deadline = Date.now() + 30_000;
+      let code: (typeof before.identities)[number]['deviceCode'];
+      while (!code && Date.now() < deadline) {
+        code = (await service.state()).identities.find((i) => i.id === roles.identityCenterId)?.deviceCode;
+        if (!code) await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(code, 'the code is shown');
+      assert.ok(code.verificationUri.startsWith(demo.emulator.endpoint), "the emulator's page, not AWS");
+      await allowSignIn(`${code.verificationUri}?user_code=${encodeURIComponent(code.userCode)}`);
+      assert.deepEqual(await signingIn, { ok: true, value: { roles: 3 } });
+      const role = core.roles.find('prod/ReadOnlyAccess');
+      assert.ok(role, 'its permission sets are roles');
+      const switched = await service['role:switch']({ roleId: role.id });
+      assert.ok(switched.ok, JSON.stringify(switched));
+      assert.equal(switched.value.session.accountId, '222222222222');
+    } finally {
+      // Leaves the demo as the other tests expect it: no Identity Center sign-in, no session of its roles.
+      for (const r of core.roles.list().filter((x) => x.sso)) await core.signOut(r.id).catch(() => undefined);
+      await core.identityCenter.signOut(roles.identityCenterId);
+    }
   });
 
   it('announces the demo MFA code at every 30-second step, on one timer', () => {

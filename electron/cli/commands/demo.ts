@@ -11,8 +11,8 @@ import { openCore } from '../../core/core.js';
 import { RolebarError } from '../../core/errors.js';
 import { openKeychain } from '../../core/keychain.js';
 import { quoteBash } from '../../core/snippets.js';
-import { SEED_MFA, seedWorld, startStsEmulator, totp } from '../../emulator/index.js';
-import { seedDemo } from '../../service/demo.js';
+import { SEED_MFA, startStsEmulator, totp } from '../../emulator/index.js';
+import { DEMO_SSO_NAME, demoEndpoints, demoWorld, seedDemo } from '../../service/demo.js';
 import { type Command, UsageError } from '../args.js';
 import type { Io } from '../output.js';
 import { suggestCommand } from '../suggest.js';
@@ -44,14 +44,11 @@ export function demoEnv(dir: string, server: DemoServer): Record<string, string>
     ROLEBAR_KEYCHAIN_SERVICE: DEMO_KEYCHAIN_SERVICE,
     AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'aws', 'credentials'),
     AWS_CONFIG_FILE: path.join(dir, 'aws', 'config'),
-    AWS_ENDPOINT_URL_STS: server.endpoint,
-    // The emulator answers IAM too (role discovery, revoke), so nothing reaches real AWS.
-    AWS_ENDPOINT_URL_IAM: server.endpoint,
+    ...demoEndpoints(server),
     AWS_REGION: 'us-east-1',
     // The AWS CLI v2 reads only this one.
     AWS_DEFAULT_REGION: 'us-east-1',
     AWS_EC2_METADATA_DISABLED: 'true',
-    ROLEBAR_FEDERATION_ENDPOINT: server.federationEndpoint,
   };
 }
 
@@ -129,7 +126,7 @@ async function startServer(dir: string, env: NodeJS.ProcessEnv): Promise<DemoSer
 
 /** `demo serve`: the emulator itself, in the foreground, until it is stopped. */
 async function serve(): Promise<number> {
-  const emulator = await startStsEmulator({ world: seedWorld() });
+  const emulator = await startStsEmulator({ world: demoWorld() });
   const server: DemoServer = {
     pid: process.pid,
     endpoint: emulator.endpoint,
@@ -171,6 +168,7 @@ async function start(io: Io): Promise<number> {
       `  Then try:                 rolebar status; ${suggestCommand('assume', 'prod readonly')}; aws sts get-caller-identity --profile prod-readonly`,
       `  (AWS CLI before 2.13 ignores AWS_ENDPOINT_URL_STS: add --endpoint-url "$AWS_ENDPOINT_URL_STS")`,
       `  Roles with MFA:           ${suggestCommand('assume', 'prod admin')} --mfa-code "$(rolebar demo code)"`,
+      `  IAM Identity Center:      ${suggestCommand('sso', 'login', DEMO_SSO_NAME)} (the emulator's page: Allow access), then ${suggestCommand('sso', 'roles', DEMO_SSO_NAME)}`,
       `  Stop it:                  eval "$(rolebar demo stop)"`,
     ].join('\n'),
   );
@@ -194,7 +192,7 @@ const demo: Command = {
   spec: {
     name: 'demo',
     summary:
-      'Try Rolebar without AWS: starts a local STS emulator in the background with a demo identity and roles (own folder and keychain service; your settings and ~/.aws are not touched) and prints the lines that point a shell at it.',
+      'Try Rolebar without AWS: starts a local STS emulator in the background with a demo identity and roles, and an IAM Identity Center instance to sign in to (own folder and keychain service; your settings and ~/.aws are not touched) and prints the lines that point a shell at it.',
     synopsis: 'demo [start|code|stop]',
     options: {},
     positionals: [0, 1],
@@ -203,6 +201,7 @@ const demo: Command = {
       '  eval "$(rolebar demo)"             # start (or rejoin) the demo in this shell\n' +
       "  rolebar assume 'prod readonly'\n" +
       '  rolebar assume \'prod admin\' --mfa-code "$(rolebar demo code)"\n' +
+      "  rolebar sso login 'acme (demo)'     # sign in to the demo's Identity Center (Allow access)\n" +
       '  eval "$(rolebar demo stop)"        # stop it and forget its files\n' +
       'The folder is ROLEBAR_DEMO_DIR, default ~/.cache/rolebar-demo.',
   },

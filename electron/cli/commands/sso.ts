@@ -2,11 +2,11 @@
 // roles it lists are kept as Rolebar roles, so `assume`, `export`, `exec` and `credential-process` work on them.
 import { checkField } from '../../core/model.js';
 import * as fields from '../../core/rules/fields.js';
-import { type Command, flag, requiredOption, stringOption } from '../args.js';
+import { type Command, flag, requiredOption, stringOption, UsageError } from '../args.js';
 import { withCore } from '../context.js';
 import { localTime } from '../../core/local-time.js';
+import { type CliCacheChange, identityCenterOf } from '../../core/identity-center/index.js';
 import { tzFileZoneName } from '../../core/tz-names.js';
-import { identityCenterOf } from '../../core/identity-center/index.js';
 import { printJson, table, withSpinner } from '../output.js';
 import { openInBrowser } from './console.js';
 
@@ -105,6 +105,58 @@ const logout: Command = {
     }),
 };
 
+/** What `sso edit` says became of the cache file. */
+function cacheNote({ cache, file }: CliCacheChange): string {
+  switch (cache) {
+    case 'written':
+      return `wrote ${file}`;
+    case 'at-sign-in':
+      return `${file} is written at the next sign-in`;
+    case 'removed':
+      return `removed ${file}`;
+    case 'absent':
+      return `there was no file to remove (${file})`;
+    case 'not-rolebar':
+      return `${file} was left as it is (the AWS CLI wrote it for its own sign-in, not Rolebar)`;
+  }
+}
+
+const edit: Command = {
+  spec: {
+    name: 'sso edit',
+    summary:
+      'Changes an Identity Center identity’s settings: turns the AWS CLI token cache on (written at once when signed in) or off (the file Rolebar wrote is removed).',
+    synopsis: 'sso edit NAME (--aws-cli-cache | --no-aws-cli-cache)',
+    options: {
+      'aws-cli-cache': {
+        type: 'boolean',
+        help: 'write the AWS CLI token cache (~/.aws/sso/cache, plaintext) so sso_session profiles work',
+      },
+      'no-aws-cli-cache': {
+        type: 'boolean',
+        help: 'stop writing it and remove the file Rolebar wrote (never one the AWS CLI wrote itself)',
+      },
+    },
+    positionals: [1, 1],
+    details:
+      'Examples:\n' +
+      '  rolebar sso edit acme --aws-cli-cache\n' +
+      '  rolebar sso edit acme --no-aws-cli-cache',
+  },
+  run: (args, io) =>
+    withCore(io, async (core) => {
+      const on = flag(args, 'aws-cli-cache');
+      const off = flag(args, 'no-aws-cli-cache');
+      if (on && off)
+        throw new UsageError("'sso edit' takes one of --aws-cli-cache and --no-aws-cli-cache, not both");
+      if (!on && !off) throw new UsageError("'sso edit' needs a change, e.g. --aws-cli-cache");
+      const identity = identityCenterOf(core, args.positionals[0] as string);
+      const change = await core.identityCenter.setAwsCliCache(identity.id, on);
+      io.out(`AWS CLI token cache ${on ? 'on' : 'off'} for "${identity.name}": ${cacheNote(change)}.`);
+      return 0;
+    }),
+};
+
 const roles: Command = {
   spec: {
     name: 'sso roles',
@@ -160,5 +212,6 @@ export const commands: Record<string, Command> = {
   'sso add': add,
   'sso login': login,
   'sso logout': logout,
+  'sso edit': edit,
   'sso roles': roles,
 };

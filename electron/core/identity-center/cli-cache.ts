@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { atomicWriteFile, removeFileDurably } from '../aws-files/atomic.js';
+import { jsonStringFields } from '../keychain-json.js';
 import type { IdentityCenterIdentity } from './clients.js';
 import type { SsoTokens } from './tokens.js';
 
@@ -43,13 +44,41 @@ export async function writeCliCache(
   return file;
 }
 
-/** Removes the identity's cache file if there is one (sign-out, or the setting turned off). */
-export async function removeCliCache(identity: IdentityCenterIdentity, homedir?: string): Promise<boolean> {
+/** What became of the identity's cache file when Rolebar was asked to remove it. */
+export type CliCacheRemoval = 'removed' | 'absent' | 'not-rolebar';
+
+/**
+ * Whether `file` holds Rolebar's sign-in of this identity: its start URL and the client Rolebar registered (kept
+ * in the keychain). The AWS CLI writes the same file name for an `[sso-session]` of the same name after its own
+ * `aws sso login`, with its own client: that file is the user's, not Rolebar's.
+ */
+async function isRolebarCache(
+  file: string,
+  identity: IdentityCenterIdentity,
+  tokens: SsoTokens | undefined,
+): Promise<boolean> {
+  if (!tokens) return false;
+  const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+  const field = text === undefined ? undefined : jsonStringFields(text);
+  return field?.('startUrl') === identity.startUrl && field('clientId') === tokens.clientId;
+}
+
+/**
+ * Removes the identity's cache file (sign-out, or the setting turned off), but only when Rolebar wrote it: `tokens`
+ * are the identity's tokens from the keychain, read before they are forgotten. A file the AWS CLI wrote is left.
+ */
+export async function removeCliCache(
+  identity: IdentityCenterIdentity,
+  tokens: SsoTokens | undefined,
+  homedir?: string,
+): Promise<CliCacheRemoval> {
   const file = cliCacheFile(identity.name, homedir);
   const exists = await fs.stat(file).then(
     () => true,
     () => false,
   );
-  if (exists) await removeFileDurably(file);
-  return exists;
+  if (!exists) return 'absent';
+  if (!(await isRolebarCache(file, identity, tokens))) return 'not-rolebar';
+  await removeFileDurably(file);
+  return 'removed';
 }

@@ -4,8 +4,8 @@ import type { AssumeContext } from '../assume.js';
 import { RolebarError } from '../errors.js';
 import type { Identity, Role } from '../model.js';
 import type { IdentityCenterIdentity } from './clients.js';
-import { removeCliCache, writeCliCache } from './cli-cache.js';
-import { accessToken, listPortalRoles, type PortalRole, portalSignOut } from './portal.js';
+import { cliCacheFile, type CliCacheRemoval, removeCliCache, writeCliCache } from './cli-cache.js';
+import { accessToken, listPortalRoles, type PortalRole, portalSignOut, withTokenLock } from './portal.js';
 import { portalDeps } from './role-step.js';
 import { type SignInOptions, type SignInPrompt, signIn } from './sign-in.js';
 import { readTokens, type SsoTokens } from './tokens.js';
@@ -23,12 +23,31 @@ export interface SignInStatus {
   refreshable: boolean;
 }
 
+/** What turning the AWS CLI token cache on or off did. */
+export interface CliCacheChange {
+  on: boolean;
+  /** The cache file, ~/.aws/sso/cache/SHA1(NAME).json (its name is not a secret; its content is). */
+  file: string;
+  /**
+   * On: `written` (signed in: written at once) or `at-sign-in` (written at the next sign-in). Off: `removed`,
+   * `absent`, or `not-rolebar` (a file the AWS CLI wrote for its own sign-in, left as it is).
+   */
+  cache: 'written' | 'at-sign-in' | CliCacheRemoval;
+}
+
 /** Identity Center operations of the core. */
 export interface IdentityCenter {
   signIn(identityId: string, prompt: SignInPrompt, options?: SignInOptions): Promise<{ expiresAt: Date }>;
   /** Logs out at the portal (best effort) and removes the tokens from the keychain (and the CLI cache file). */
   signOut(identityId: string): Promise<{ removed: boolean }>;
   status(identityId: string): Promise<SignInStatus>;
+  /**
+   * Removes an Identity Center identity (refused while a role uses it) with its keychain entry, and the AWS CLI
+   * cache file when Rolebar wrote it: the file is plaintext, and nothing would ever refresh or remove it again.
+   */
+  remove(identityId: string): Promise<void>;
+  /** Turns the AWS CLI token cache on (written at once when signed in) or off (Rolebar's file removed). */
+  setAwsCliCache(identityId: string, on: boolean): Promise<CliCacheChange>;
   /** A live access token, refreshed when needed; `sso-sign-in-required` when only a new sign-in can help. */
   ensureSignedIn(identityId: string): Promise<void>;
   /** Every account and permission set the user may use (all pages). */
@@ -70,10 +89,13 @@ export function portalRoleLabel(role: PortalRole): string {
  * context (refreshes) and run after each sign-in here.
  */
 export function cliCacheWriter(
-  ctx: Pick<AssumeContext, 'homedir'>,
+  ctx: Pick<AssumeContext, 'homedir' | 'identities'>,
 ): (identity: IdentityCenterIdentity, tokens: SsoTokens) => Promise<void> {
   return async (identity, tokens) => {
-    if (identity.awsCliCache) await writeCliCache(identity, tokens, ctx.homedir);
+    // The setting as it is now, not as it was when the refresh began: it may have been turned off meanwhile.
+    const current = ctx.identities.find(identity.id);
+    if (current?.kind === 'identity-center' && current.awsCliCache)
+      await writeCliCache(current, tokens, ctx.homedir);
   };
 }
 
@@ -90,8 +112,10 @@ export function createIdentityCenter(ctx: AssumeContext): IdentityCenter {
     },
     async signOut(identityId) {
       const identity = identityCenterOf(ctx, identityId);
+      // Read before they leave the keychain: they tell Rolebar's cache file from one the AWS CLI wrote.
+      const tokens = await readTokens(ctx.secrets, identity.id);
       const removed = await portalSignOut(deps(), identity);
-      await removeCliCache(identity, ctx.homedir);
+      await removeCliCache(identity, tokens, ctx.homedir);
       return { removed };
     },
     async status(identityId) {
@@ -105,6 +129,40 @@ export function createIdentityCenter(ctx: AssumeContext): IdentityCenter {
         expiresAt: tokens.expiresAt,
         refreshable,
       };
+    },
+    async remove(identityId) {
+      const identity = identityCenterOf(ctx, identityId);
+      // Read before they leave the keychain: they tell Rolebar's cache file from one the AWS CLI wrote.
+      const tokens = await readTokens(ctx.secrets, identity.id);
+      await ctx.identities.remove(identity.id);
+      await removeCliCache(identity, tokens, ctx.homedir);
+    },
+    async setAwsCliCache(identityId, on) {
+      const before = identityCenterOf(ctx, identityId);
+      const file = cliCacheFile(before.name, ctx.homedir);
+      if (!on) {
+        // Under the refresh lock: a refresh in another process cannot write the file again after it is removed.
+        return withTokenLock(deps(), before, async () => {
+          ctx.identities.update(before.id, { awsCliCache: false });
+          const identity = identityCenterOf(ctx, before.id);
+          const tokens = await readTokens(ctx.secrets, identity.id);
+          return { on, file, cache: await removeCliCache(identity, tokens, ctx.homedir) };
+        });
+      }
+      ctx.identities.update(before.id, { awsCliCache: true });
+      const identity = identityCenterOf(ctx, before.id);
+      try {
+        // A live token (refreshed when near its end, which also writes the file through afterSsoTokens).
+        await accessToken(deps(), identity);
+      } catch (error) {
+        if (error instanceof RolebarError && error.code === 'sso-sign-in-required')
+          return { on, file, cache: 'at-sign-in' };
+        throw error;
+      }
+      const tokens = await readTokens(ctx.secrets, identity.id);
+      if (!tokens) return { on, file, cache: 'at-sign-in' };
+      await writeCliCache(identity, tokens, ctx.homedir);
+      return { on, file, cache: 'written' };
     },
     async ensureSignedIn(identityId) {
       await accessToken(deps(), identityCenterOf(ctx, identityId));

@@ -67,8 +67,20 @@ export async function accessToken(deps: PortalDeps, identity: IdentityCenterIden
     await deps.afterTokens?.(identity, next);
     return next.accessToken;
   };
-  if (!deps.lockDir) return refresh();
-  return withFileLock(path.join(deps.lockDir, `sso-${identity.id.replace(/[^\w-]/g, '_')}`), refresh, LOCK);
+  return withTokenLock(deps, identity, refresh);
+}
+
+/**
+ * Runs `fn` while no other process refreshes this identity's token (or changes what a refresh writes): the lock
+ * file in the settings folder. Without a settings folder, `fn` just runs.
+ */
+export function withTokenLock<T>(
+  deps: Pick<PortalDeps, 'lockDir'>,
+  identity: IdentityCenterIdentity,
+  fn: () => Promise<T>,
+): Promise<T> {
+  if (!deps.lockDir) return fn();
+  return withFileLock(path.join(deps.lockDir, `sso-${identity.id.replace(/[^\w-]/g, '_')}`), fn, LOCK);
 }
 
 async function refreshTokens(

@@ -231,20 +231,26 @@ function waitForCode(
 }
 
 /**
- * Opens a sign-in page in the browser. The device flow's address comes from the OIDC service's answer: only an
- * http(s) page is opened, never another scheme a handler on this machine would run.
+ * Refuses an address that is not an http(s) page. The device flow's addresses come from the OIDC service's answer:
+ * a hostile or broken answer (`file:`, `javascript:`, a custom scheme some handler on this machine would run) is
+ * neither shown nor opened.
  */
-async function openPage(prompt: SignInPrompt, url: string): Promise<void> {
-  if (!/^https?:\/\//i.test(url)) {
+function webPage(url: string): string {
+  if (!/^https?:\/\/[^/?#\s]/i.test(url)) {
     throw new RolebarError(
-      'sso-failed',
-      'Identity Center answered with a sign-in address that is not a web page.',
+      'sso-not-a-web-page',
+      'Identity Center answered with a sign-in address that is not a web page; Rolebar did not open it.',
       {
         hint: 'Check the start URL and region of this Identity Center identity, and AWS_ENDPOINT_URL_SSO_OIDC if set.',
       },
     );
   }
-  await prompt.openBrowser(url);
+  return url;
+}
+
+/** Opens a sign-in page in the browser: only an http(s) page, never another scheme. */
+async function openPage(prompt: SignInPrompt, url: string): Promise<void> {
+  await prompt.openBrowser(webPage(url));
 }
 
 /** The device-code flow: the user confirms a code on the verification page while this polls CreateToken. */
@@ -270,7 +276,12 @@ async function deviceCodeFlow(
     throw new RolebarError('sso-failed', 'Identity Center did not start the device sign-in.', {
       hint: 'Try again.',
     });
-  prompt.showDeviceCode({ userCode, verificationUri, verificationUriComplete });
+  // Both addresses are checked before either is shown: the user is never told to visit a hostile one.
+  prompt.showDeviceCode({
+    userCode,
+    verificationUri: webPage(verificationUri),
+    verificationUriComplete: webPage(verificationUriComplete),
+  });
   await openPage(prompt, verificationUriComplete);
   let intervalMs = (started.interval ?? 5) * 1000;
   for (;;) {

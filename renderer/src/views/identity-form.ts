@@ -6,6 +6,7 @@ import type { Store } from '../store.js';
 import { checks } from '../validation.js';
 import { keySection } from './keys.js';
 import { screenHeader, section } from './shell.js';
+import { awsCliCacheSection } from './sso-settings.js';
 
 /** Draws the identity form: new when `id` is absent, else edit (name, MFA, region) and key rotation. */
 export function renderIdentityForm(root: HTMLElement, store: Store, id?: string): void {
@@ -102,6 +103,7 @@ export function renderIdentityForm(root: HTMLElement, store: Store, id?: string)
     form,
     existing.kind === 'iam-user' ? keySection(store, existing) : '',
     existing.kind === 'iam-user' ? rotateSection(store, existing, keyFields()) : '',
+    existing.kind === 'identity-center' ? awsCliCacheSection(store, existing) : '',
   );
   name.input.focus();
 }
