@@ -97,7 +97,9 @@ export function secretServiceReader(env: NodeJS.ProcessEnv): SecretReader | unde
   };
 }
 
-async function openSession(connection: DBusConnection): Promise<Pick<OpenSession, 'session' | 'algorithm' | 'decrypt'>> {
+async function openSession(
+  connection: DBusConnection,
+): Promise<Pick<OpenSession, 'session' | 'algorithm' | 'decrypt'>> {
   const ask = (algorithm: string, input: WireValue) =>
     connection.call({
       destination: SECRETS,
