@@ -22,6 +22,22 @@ const minify = process.argv.includes('--minify');
 /** Native modules and Electron itself are loaded at run time, never bundled. */
 const nodeExternals = ['electron', 'keytar'];
 
+/**
+ * conf imports ajv and ajv-formats as it loads (~500 KB of code to compile on every `rolebar` call) but uses them
+ * only when given a `schema`, and Rolebar never gives one (settings.ts checks the schema itself). In the CLI a
+ * stub stands in for them, which throws should conf ever ask it for a validator.
+ */
+const confWithoutAjv: esbuild.Plugin = {
+  name: 'conf-without-ajv',
+  setup(build) {
+    build.onResolve({ filter: /^ajv(-formats)?(\/|$)/ }, (args) =>
+      args.importer.includes(`${path.sep}node_modules${path.sep}conf${path.sep}`)
+        ? { path: path.join(root, 'build/stubs/conf-ajv.ts') }
+        : undefined,
+    );
+  },
+};
+
 const common: esbuild.BuildOptions = {
   bundle: true,
   sourcemap: 'linked',
@@ -70,6 +86,7 @@ const builds: esbuild.BuildOptions[] = [
     target: 'node20',
     mainFields: ['module', 'main'],
     external: nodeExternals,
+    plugins: [confWithoutAjv],
     banner: {
       js: "#!/usr/bin/env node\nimport { createRequire as __rolebarRequire } from 'node:module'; const require = __rolebarRequire(import.meta.url);",
     },

@@ -4,6 +4,7 @@ import { type AssumeOutcome, MfaRequiredError } from '../core/assume.js';
 import { openCore, type RolebarCore } from '../core/core.js';
 import { RolebarError } from '../core/errors.js';
 import { localTime } from '../core/local-time.js';
+import { tzFileZoneName } from '../core/tz-names.js';
 import { type Identity, profileNameOf, type Role } from '../core/model.js';
 import type { LiveOutcome } from '../core/session-layer.js';
 import { timeLeftMs } from '../core/session-live.js';
@@ -131,5 +132,5 @@ export function describeExpiry(expiration: string | Date, clockOffsetMs = 0): st
   const left = timeLeftMs({ expiration: at, clockOffsetMs }, Date.now());
   const minutes = Math.max(0, Math.floor(left / 60_000));
   const text = minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
-  return `${localTime(at)} (${left > 0 ? `${text} left` : 'expired'})`;
+  return `${localTime(at, tzFileZoneName())} (${left > 0 ? `${text} left` : 'expired'})`;
 }

@@ -1,7 +1,8 @@
 // The cached answers of `credential-process ROLE` and `credential-process --identity NAME`, shared by the command
 // and by the small entry (credential-process-entry.ts) that credential_process lines run. Imports only small,
 // plain modules: no settings store (conf), no AWS SDK, so the small entry's bundle stays small. An identity's
-// session lives in the keychain, read here with keytar in this process (a helper would cost a second Node start).
+// session lives in the keychain, read here in this process (a helper would cost a second Node start): over D-Bus
+// on Linux (secret-service.ts), with keytar elsewhere.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -96,7 +97,8 @@ export async function cachedProcessCredentials(
  * The cached short session of identity `key` (id, then name, as the identity store finds it) from the keychain,
  * if the identity serves one and it has at least the margin left; undefined when the full CLI must answer (a
  * session to start, an unknown name, a keychain that refused). A keychain that does not answer in time throws
- * its KeychainUnavailableError: keytar's thread is then stuck, and the caller must end the process itself.
+ * its KeychainUnavailableError: where keytar served the read, its thread is then stuck, and the caller must end
+ * the process itself.
  */
 export async function cachedIdentityCredentials(
   env: NodeJS.ProcessEnv,

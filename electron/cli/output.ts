@@ -1,5 +1,6 @@
-import type { Identity } from '../core/model.js';
 // Output helpers: colour only on a terminal (never with NO_COLOR), one-line errors, tables, a spinner.
+import { isatty } from 'node:tty';
+import type { Identity } from '../core/model.js';
 import { UsageError } from './args.js';
 
 /** Where a command writes: injected so the streams and the environment are explicit. */
@@ -24,7 +25,8 @@ export function processIo(env: NodeJS.ProcessEnv = process.env): Io {
     err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
     colourOut: colourAllowed && process.stdout.isTTY === true,
     colourErr: colourAllowed && process.stderr.isTTY === true,
-    interactive: process.stdin.isTTY === true,
+    // isatty, not process.stdin.isTTY: that getter opens a stream on stdin, which costs a cold start ~5 ms.
+    interactive: isatty(0),
   };
 }
 

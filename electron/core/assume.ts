@@ -21,6 +21,7 @@ import { sourceCredentials } from './source-credentials.js';
 import type { AwsCredentials, StsCaller, TemporaryCredentials } from './sts/client.js';
 import { resolveStsTarget, type StsTarget } from './sts/endpoints.js';
 import { localTime } from './local-time.js';
+import { tzFileZoneName } from './tz-names.js';
 import { identityCenterStep } from './identity-center/role-step.js';
 
 export { MfaRequiredError };
@@ -269,5 +270,5 @@ async function roleArnStep(
 }
 
 function clock(date: Date): string {
-  return localTime(date);
+  return localTime(date, tzFileZoneName());
 }

@@ -4,7 +4,7 @@
  * process that cannot exit. The helper is started on first use, reused while busy, let go when idle, and
  * never keeps its parent alive.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +66,8 @@ function loaderArgs(execArgv: readonly string[]): string[] {
 
 /** Starts the helper with Node's fork: IPC only, no stdio (its output is not ours to show). */
 export const forkHelper: StartHelper = (modulePath) => {
+  // Required here, not imported with the module: most commands never start a helper.
+  const { fork } = process.getBuiltinModule('node:child_process');
   const child: ChildProcess = fork(modulePath, [], {
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     execArgv: loaderArgs(process.execArgv),

@@ -1,9 +1,9 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { RolebarError } from './errors.js';
 import { type HelperKeytar, type StartHelper, helperKeytar } from './keychain-runner.js';
+import { secretServiceReader } from './secret-service.js';
 
 /** The keychain service Rolebar's own entries live under; tests use a name of their own. */
 export const DEFAULT_KEYCHAIN_SERVICE = 'Rolebar';
@@ -67,7 +67,8 @@ export interface KeychainOptions {
   keytar?: KeytarLike;
   /**
    * keytar in this process, not in a helper: for the small credential-process entry, where starting a helper
-   * would cost as much as the whole answer. A call that hangs then holds the process (its caller must end it).
+   * would cost as much as the whole answer. A keytar call that hangs then holds the process (its caller must end
+   * it). Reads on Linux go over D-Bus from JavaScript whatever this says, and cannot hang that way.
    */
   inProcess?: boolean;
   /**
@@ -91,7 +92,8 @@ function defaultKeytar(options: KeychainOptions): KeytarLike | HelperKeytar {
  * Whether the Secret Service's default collection is locked (libsecret then answers "no such entry" rather
  * than failing), asked over D-Bus with dbus-send; undefined when that cannot be told within 2 s.
  */
-function defaultCollectionLocked(env: NodeJS.ProcessEnv): Promise<boolean | undefined> {
+async function defaultCollectionLocked(env: NodeJS.ProcessEnv): Promise<boolean | undefined> {
+  const { execFile } = await import('node:child_process'); // only when a read found nothing: not at start
   const args = [
     '--session',
     '--print-reply',
@@ -125,17 +127,39 @@ export function openKeychain(options: KeychainOptions = {}): SecretStore {
   // (an add that fails would otherwise wait twice: once for the write, once for taking it back).
   let unanswered: { until: number; error: KeychainUnavailableError } | undefined;
 
-  async function call<T>(operation: string, run: (k: KeytarLike) => Promise<T>): Promise<T> {
+  // Linux outside the app: reads go straight to the Secret Service over D-Bus (secret-service.ts), with no
+  // helper process to start; everything else, and every other platform, goes through keytar.
+  const reader =
+    platform === 'linux' && !options.keytar && !options.startHelper && !process.versions.electron
+      ? secretServiceReader(env)
+      : undefined;
+
+  /** The checks every call makes first: a session bus to talk to, and no recent unanswered call. */
+  function precheck(): void {
     if (platform === 'linux') assertSessionBus(env);
     if (unanswered && Date.now() < unanswered.until) throw unanswered.error;
+  }
+
+  /** Runs a keytar call (starting its helper first, outside the call's bound). */
+  async function viaKeytar<T>(operation: string, run: (k: KeytarLike) => Promise<T>): Promise<T> {
+    precheck();
     keytar ??= defaultKeytar(options);
     const k = keytar;
     if ('ready' in k) await helperStarted(k);
+    // A helper stuck in libsecret is killed, so nothing hung outlives the call.
+    return bounded(
+      operation,
+      () => run(k),
+      () => ('reset' in k ? k.reset() : undefined),
+    );
+  }
+
+  /** Runs `run` within the call bound; on timeout `abandon` ends what hangs, and later calls fail at once. */
+  async function bounded<T>(operation: string, run: () => Promise<T>, abandon: () => void): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        // A helper stuck in libsecret is killed, so nothing hung outlives the call.
-        if ('reset' in k) k.reset();
+        abandon();
         const error = new KeychainUnavailableError(
           'timeout',
           `The keychain did not answer within ${Math.round(timeoutMs / 1000)} s (${operation}).`,
@@ -148,12 +172,23 @@ export function openKeychain(options: KeychainOptions = {}): SecretStore {
       }, timeoutMs);
     });
     try {
-      return await Promise.race([run(k), timeout]);
+      return await Promise.race([run(), timeout]);
     } catch (error) {
       throw toKeychainError(error, operation, platform);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Reads one entry: through the Secret Service reader where there is one, else through keytar. */
+  async function read(account: string): Promise<string | null> {
+    if (!reader) return viaKeytar('read', (k) => k.getPassword(service, account));
+    precheck();
+    return bounded(
+      'read',
+      () => reader.getPassword(service, account),
+      () => reader.reset(),
+    );
   }
 
   /** Waits for the helper to listen, within its own bound; a helper that cannot start is reported as such. */
@@ -214,19 +249,21 @@ export function openKeychain(options: KeychainOptions = {}): SecretStore {
     service,
     get: (account) =>
       unlessLocked(
-        () => call('read', (k) => k.getPassword(service, checkAccount(account))),
+        () => read(checkAccount(account)),
         (secret) => secret === null,
       ),
     set: async (account, secret) => {
       if (secret.length === 0)
         throw new RolebarError('keychain-empty-secret', 'Refusing to store an empty secret.');
-      return call('write', (k) => k.setPassword(service, checkAccount(account), secret));
+      return viaKeytar('write', (k) => k.setPassword(service, checkAccount(account), secret));
     },
-    delete: (account) => call('delete', (k) => k.deletePassword(service, checkAccount(account))),
+    delete: (account) => viaKeytar('delete', (k) => k.deletePassword(service, checkAccount(account))),
     list: () =>
       unlessLocked(
         () =>
-          call('list', async (k) => (await k.findCredentials(service)).map((entry) => entry.account).sort()),
+          viaKeytar('list', async (k) =>
+            (await k.findCredentials(service)).map((entry) => entry.account).sort(),
+          ),
         (names) => names.length === 0,
       ),
   };

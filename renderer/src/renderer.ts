@@ -69,6 +69,9 @@ function createFilterBox(): HTMLInputElement {
 function render(): void {
   const screen = store.ui.screen;
   const isForm = !['main', 'manage'].includes(screen.name);
+  // A form is drawn from the state; one opened before the first state arrived is drawn when it comes (marking it
+  // drawn now would leave the main screen showing, since a drawn form only refreshes its live rows).
+  if (isForm && !store.state) return;
   if (isForm && drawnScreen === screen) {
     if (screen.name === 'settings') refreshEndpointRows(root, store);
     return;

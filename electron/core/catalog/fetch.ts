@@ -1,8 +1,8 @@
 // Fetching a catalog's text from where it is published: a git repository (with the user's own `git`, so their
 // SSH keys and credential helpers work), an HTTP(S) URL (with ETag / If-Modified-Since), or a local file.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import type { ExecFileOptions } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { RolebarError } from '../errors.js';
@@ -98,7 +98,15 @@ function splitCredentials(
   return { url, authorization: `Basic ${Buffer.from(credential).toString('base64')}` };
 }
 
-const run = promisify(execFile);
+/** Runs git; node:child_process is loaded on the first fetch, not with the core every command loads. */
+async function run(
+  file: string,
+  args: string[],
+  options: ExecFileOptions,
+): Promise<{ stdout: string; stderr: string }> {
+  const { execFile } = await import('node:child_process');
+  return promisify(execFile)(file, args, { ...options, encoding: 'utf8' });
+}
 
 /** Fetches the catalog's text (`credential`: the `user:token` kept in the keychain); throws 'catalog-fetch-failed' naming the source and what to check. */
 export async function fetchCatalog(

@@ -2,7 +2,7 @@
 // loopback redirect on 127.0.0.1 (random port, `state` checked), or the device-code flow for machines without a
 // browser. Both end with tokens in the keychain, and nothing else changed.
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CreateTokenCommandOutput, SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import { RolebarError } from '../errors.js';
@@ -108,6 +108,8 @@ async function browserFlow(
   deadline: number,
   signal: AbortSignal | undefined,
 ): Promise<SsoTokens> {
+  // node:http is loaded here, not with the core: every other command would pay for it at start.
+  const { createServer } = await import('node:http');
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
