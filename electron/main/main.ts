@@ -220,8 +220,9 @@ async function start(): Promise<void> {
   });
 
   // After sleep or unlock, timers may have slept too: recompute countdowns and alerts, run due refreshes.
+  // An unlock also ends a suspend whose 'resume' went unreported, so alerts never stay off.
   const resume = () => {
-    void scheduler.reschedule();
+    void scheduler.resume();
     if (lastState) tray?.update(lastState);
   };
   powerMonitor.on('resume', () => {
@@ -229,7 +230,10 @@ async function start(): Promise<void> {
     resume();
   });
   powerMonitor.on('unlock-screen', resume);
-  powerMonitor.on('suspend', () => sessionCheck.pause());
+  powerMonitor.on('suspend', () => {
+    sessionCheck.pause();
+    scheduler.suspend();
+  });
 
   if (demo) {
     const running = demo;

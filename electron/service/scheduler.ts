@@ -38,6 +38,13 @@ export interface Scheduler {
   reschedule(): Promise<void>;
   /** Local time of the armed wake-up, or null when nothing is pending. */
   nextWakeAt(): number | null;
+  /**
+   * The machine is going to sleep: nothing fires, renews or checks until resume(), even work that was in flight
+   * (a session check finishing, a state published): on waking, only the most urgent alert is due.
+   */
+  suspend(): void;
+  /** The machine woke: recompute everything at the new time (as reschedule()). */
+  resume(): Promise<void>;
   stop(): void;
 }
 
@@ -58,11 +65,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;
+  let suspended = false;
 
   function arm(at: number | null, t: number): void {
     if (timer !== undefined) timers.clearTimeout(timer);
     timer = undefined;
-    wakeAt = stopped ? null : at;
+    wakeAt = stopped || suspended ? null : at;
     if (wakeAt === null) return;
     timer = timers.setTimeout(
       () => {
@@ -126,11 +134,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     for (let round = 0; round < 4; round++) {
       const t = now();
       const state = await deps.service.state();
+      if (stopped || suspended) return;
       const { due, next } = pass(state, t);
       const checkAt = deps.sessionCheck?.dueAt(state, t) ?? null;
       if (checkAt !== null && checkAt <= t) {
         await deps.sessionCheck?.run(t);
-        if (stopped) return;
+        if (stopped || suspended) return;
         continue;
       }
       if (due.length === 0)
@@ -140,7 +149,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         // A renewal, not a new switch: when the CLI or credential-process renewed it meanwhile, that one is kept.
         const margin = clockSettingsOf(state).refreshMarginMin * 60_000;
         const result = await deps.service.renew(role.id, margin);
-        if (result.ok) continue;
+        if (result.ok || suspended) continue; // a failure found while asleep is told on resume, if it still is
         if (before) failed.set(role.id, clockOfView(before).expiresAt);
         if (wantsNotifications(state, role)) {
           const { message, hint } = result.error;
@@ -158,7 +167,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   }
 
   async function reschedule(): Promise<void> {
-    if (stopped) return;
+    if (stopped || suspended) return;
     if (running) {
       // A change arrived mid-run (a refresh publishes its own state): run once more afterwards.
       again = true;
@@ -180,6 +189,14 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   return {
     reschedule,
     nextWakeAt: () => wakeAt,
+    suspend() {
+      suspended = true;
+      arm(null, now());
+    },
+    resume() {
+      suspended = false;
+      return reschedule();
+    },
     stop() {
       stopped = true;
       deps.sessionCheck?.stop();

@@ -195,8 +195,10 @@ describe('the Electron main process under the recording double (built bundle, de
       ok(await app.invoke('role:switch', [{ roleId: admin, mfaCode: await mfaCode(app) }]));
       const session = await sessionOf(app, admin);
       assert.ok(session);
-      // Asleep: no timer runs (not even the demo's MFA code ticker), so only the app's 'resume' handler can act.
+      // Asleep: no timer runs (not even the demo's MFA code ticker), so only the app's 'resume' handler can act;
+      // work still in flight when it went to sleep (the first session check) fires nothing before then.
       // (2.5 min left: shown as "3 min".)
+      await app.power('suspend');
       await app.advanceClock(Date.parse(session.expiration) - 2.5 * MIN - Date.now(), { asleep: true });
       assert.deepEqual((await app.snapshot()).notifications, [], 'no timer ran during the sleep');
       await app.power('resume');

@@ -131,6 +131,37 @@ describe('the scheduler: one timer for the next alert or refresh across sessions
     assert.equal(scheduler.nextWakeAt(), T0 + 19 * MIN, 'the 1-minute alert is next');
   });
 
+  it('while suspended nothing fires, even a reschedule already in flight; resume fires the most urgent', async () => {
+    const { time, fake, shown, scheduler } = setup(
+      appState({ roles: [mfaRole], sessions: [mfaSession(20)] }),
+    );
+    await scheduler.reschedule();
+    // A state published just before the machine slept: its pass reads the state after the clock jumped.
+    let release: (() => void) | undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const read = fake.service.state;
+    fake.service.state = async () => {
+      await held;
+      return read();
+    };
+    const inFlight = scheduler.reschedule();
+    void scheduler.reschedule(); // a second publish: one more pass queued after the one in flight
+    scheduler.suspend();
+    assert.equal(scheduler.nextWakeAt(), null, 'no timer while asleep');
+    time.jump(17 * MIN);
+    release?.();
+    await inFlight;
+    await scheduler.reschedule(); // a publish while asleep
+    assert.equal(shown.length, 0, 'nothing fired while asleep');
+    fake.service.state = read;
+    await scheduler.resume();
+    assert.deepEqual(
+      shown.map((n) => n.title),
+      ['prod admin: 3 min left'],
+    );
+    assert.equal(scheduler.nextWakeAt(), T0 + 19 * MIN);
+  });
+
   it('renews a role that needs no MFA code at the refresh margin, silently', async () => {
     const plain = role('ro', { label: 'prod readonly' });
     const { time, fake, shown, scheduler } = setup(
