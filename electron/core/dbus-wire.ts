@@ -437,9 +437,8 @@ export class DBusConnection {
         resolve(connection);
       };
       socket.on('error', onError).on('data', onData);
-      socket.on('connect', () =>
-        socket.write(`\0AUTH EXTERNAL ${Buffer.from(String(uid)).toString('hex')}\r\n`),
-      );
+      // Queued now, sent as soon as the socket connects: the caller may work meanwhile.
+      socket.write(`\0AUTH EXTERNAL ${Buffer.from(String(uid)).toString('hex')}\r\n`);
     });
   }
 

@@ -52,32 +52,36 @@ export function secretServiceReader(env: NodeJS.ProcessEnv): SecretReader | unde
   const socketPath = socketPathOf(address);
   const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
   if (socketPath === undefined || uid === undefined) return undefined;
-  let opening: { session: Promise<OpenSession>; abort: AbortController } | undefined;
+  let opening:
+    | { connection: Promise<DBusConnection>; session: Promise<OpenSession>; abort: AbortController }
+    | undefined;
   let algorithm: string | undefined;
 
-  const open = (): Promise<OpenSession> => {
-    if (opening) return opening.session;
+  const open = () => {
+    if (opening) return opening;
     const abort = new AbortController();
-    const session = (async () => {
-      const connection = await DBusConnection.open(socketPath, uid, abort.signal);
+    const connection = DBusConnection.open(socketPath, uid, abort.signal);
+    // Made while the bus authenticates us: the key costs about as long as that exchange.
+    const key = dhKey();
+    const session = connection.then(async (connected) => {
       try {
-        const open = { connection, ...(await openSession(connection)) };
+        const open = { connection: connected, ...(await openSession(connected, key)) };
         algorithm = open.algorithm;
         return open;
       } catch (error) {
-        connection.close();
+        connected.close();
         throw error;
       }
-    })();
-    opening = { session, abort };
-    return session;
+    });
+    opening = { connection, session, abort };
+    return opening;
   };
   const reset = () => {
     const current = opening;
     opening = undefined;
     current?.abort.abort();
-    current?.session.then(
-      (open) => open.connection.close(),
+    current?.connection.then(
+      (connection) => connection.close(),
       () => undefined,
     );
   };
@@ -87,7 +91,13 @@ export function secretServiceReader(env: NodeJS.ProcessEnv): SecretReader | unde
     algorithm: () => algorithm,
     async getPassword(service, account) {
       try {
-        return await lookup(await open(), service, account);
+        const { connection, session } = open();
+        // The search needs no session: it goes out beside OpenSession instead of after it.
+        const [opened, found] = await Promise.all([
+          session,
+          connection.then((connected) => search(connected, service, account)),
+        ]);
+        return await readSecret(opened, found);
       } catch (error) {
         // A broken connection is opened afresh next time; an answer (locked, no such service) keeps it.
         if (!(error instanceof DBusError)) reset();
@@ -97,8 +107,15 @@ export function secretServiceReader(env: NodeJS.ProcessEnv): SecretReader | unde
   };
 }
 
+/** An ephemeral key: 256 random bits of exponent, well beyond the group's ~80-bit strength. */
+function dhKey(): { exponent: bigint; ours: Buffer } {
+  const exponent = toBigInt(randomBytes(32));
+  return { exponent, ours: toBytes(modPow(2n, exponent, OAKLEY_GROUP_2)) };
+}
+
 async function openSession(
   connection: DBusConnection,
+  { exponent, ours }: { exponent: bigint; ours: Buffer },
 ): Promise<Pick<OpenSession, 'session' | 'algorithm' | 'decrypt'>> {
   const ask = (algorithm: string, input: WireValue) =>
     connection.call({
@@ -109,9 +126,6 @@ async function openSession(
       signature: 'sv',
       body: [algorithm, input],
     });
-  // An ephemeral key: 256 random bits of exponent, well beyond the group's ~80-bit strength.
-  const exponent = toBigInt(randomBytes(32));
-  const ours = toBytes(modPow(2n, exponent, OAKLEY_GROUP_2));
   try {
     const [output, session] = await ask(DH_ALGORITHM, { signature: 'ay', value: ours });
     const theirs = toBigInt(variantBytes(output));
@@ -136,8 +150,12 @@ async function openSession(
   return { session: String(session), algorithm: 'plain', decrypt: (_, value) => value };
 }
 
-async function lookup(open: OpenSession, service: string, account: string): Promise<string | null> {
-  const { connection, session } = open;
+/** The items holding this entry, unlocked and locked (keytar's attributes, as libsecret searches them). */
+async function search(
+  connection: DBusConnection,
+  service: string,
+  account: string,
+): Promise<{ unlocked: string[]; locked: string[] }> {
   const [unlocked, locked] = await connection.call({
     destination: SECRETS,
     path: '/org/freedesktop/secrets',
@@ -152,19 +170,27 @@ async function lookup(open: OpenSession, service: string, account: string): Prom
       ],
     ],
   });
-  const item = paths(unlocked)[0];
+  return { unlocked: paths(unlocked), locked: paths(locked) };
+}
+
+/** The first unlocked item's secret, or null when there is none. */
+async function readSecret(
+  open: OpenSession,
+  found: { unlocked: string[]; locked: string[] },
+): Promise<string | null> {
+  const item = found.unlocked[0];
   if (item === undefined) {
     // libsecret would ask to unlock (a prompt nobody may see); say so instead.
-    if (paths(locked).length > 0) throw new Error('The keyring that holds this entry is locked');
+    if (found.locked.length > 0) throw new Error('The keyring that holds this entry is locked');
     return null;
   }
-  const [secret] = await connection.call({
+  const [secret] = await open.connection.call({
     destination: SECRETS,
     path: item,
     interface: 'org.freedesktop.Secret.Item',
     member: 'GetSecret',
     signature: 'o',
-    body: [session],
+    body: [open.session],
   });
   const [, parameters, value] = Array.isArray(secret) ? secret : [];
   if (!Buffer.isBuffer(parameters) || !Buffer.isBuffer(value))
