@@ -284,11 +284,11 @@ export interface MethodCall {
   body?: WireValue[];
 }
 
-/** A message received: its type, header fields by code, and body values. */
+/** A message received: its type, header fields by code, and body values (unmarshalled on first read). */
 interface Received {
   type: number;
   fields: Map<number, WireValue>;
-  body: WireValue[];
+  readonly body: WireValue[];
 }
 
 /** Builds a method call message with `serial`. */
@@ -343,8 +343,16 @@ export function decodeMessage(message: Buffer): Received {
   reader.align(8);
   const bodyStart = reader.at;
   const signature = String(fields.get(FIELD.signature) ?? '');
-  const body = message.subarray(bodyStart, bodyStart + bodyLength);
-  return { type, fields, body: signature ? unmarshal(signature, body, little) : [] };
+  const bytes = message.subarray(bodyStart, bodyStart + bodyLength);
+  let body: WireValue[] | undefined;
+  // Read when asked: a message nobody waits for (a signal) is never unmarshalled, whatever types it holds.
+  return {
+    type,
+    fields,
+    get body() {
+      return (body ??= signature ? unmarshal(signature, bytes, little) : []);
+    },
+  };
 }
 
 /** Where a D-Bus address (`unix:path=…`, `unix:abstract=…`, several separated by `;`) says to connect. */
@@ -485,9 +493,15 @@ export class DBusConnection {
     if (!waiting || typeof serial !== 'number') return;
     this.pending.delete(serial);
     if (this.pending.size === 0) this.socket.unref();
-    if (message.type === METHOD_RETURN) return waiting.resolve(message.body);
+    let body: WireValue[];
+    try {
+      body = message.body;
+    } catch (error) {
+      return waiting.reject(error instanceof Error ? error : new Error(String(error))); // this reply only
+    }
+    if (message.type === METHOD_RETURN) return waiting.resolve(body);
     const name = String(message.fields.get(FIELD.errorName) ?? 'org.freedesktop.DBus.Error.Failed');
-    waiting.reject(new DBusError(name, typeof message.body[0] === 'string' ? message.body[0] : ''));
+    waiting.reject(new DBusError(name, typeof body[0] === 'string' ? body[0] : ''));
   }
 
   private fail(error: Error): void {

@@ -4,10 +4,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, type Socket } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
+  DBusConnection,
   decodeMessage,
   encodeCall,
   marshal,
@@ -17,6 +20,7 @@ import {
 } from '../../electron/core/dbus-wire.js';
 import { openKeychain } from '../../electron/core/keychain.js';
 import { type SecretReader, secretServiceReader } from '../../electron/core/secret-service.js';
+import type { WireValue } from '../../electron/core/dbus-wire.js';
 import { makeSandbox } from '../support/sandbox.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -80,6 +84,61 @@ describe('the D-Bus wire format', () => {
     assert.equal(reply.type, 2);
     assert.equal(reply.fields.get(5), 9);
     assert.deepEqual(reply.body, ['hi', 258]);
+  });
+
+  it('answers a call even when a message of types it cannot read arrives first', async () => {
+    // A bus that authenticates anyone, then sends a signal holding an int64 (a type the reader does not know)
+    // and the reply to the first call after Hello (serial 2).
+    const message = (type: number, fields: WireValue[], signature: string, body: Buffer) => {
+      const header = marshal('yyyyuua(yv)', [
+        0x6c,
+        type,
+        0,
+        1,
+        body.length,
+        99,
+        [...fields, [8, { signature: 'g', value: signature }]],
+      ]);
+      return Buffer.concat([header, Buffer.alloc((8 - (header.length % 8)) % 8), body]);
+    };
+    const signal = message(
+      4,
+      [
+        [1, { signature: 'o', value: '/x' }],
+        [2, { signature: 's', value: 'a.B' }],
+        [3, { signature: 's', value: 'Changed' }],
+      ],
+      'x',
+      Buffer.alloc(8),
+    );
+    const reply = message(2, [[5, { signature: 'u', value: 2 }]], 's', marshal('s', ['pong']));
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rolebar-bus-'));
+    const server = createServer((socket) => {
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        const before = text;
+        text += chunk.toString('latin1');
+        if (text.includes('AUTH') && !before.includes('AUTH'))
+          socket.write('OK 0123456789abcdef0123456789abcdef\r\n');
+        if (text.includes('BEGIN') && !before.includes('BEGIN')) socket.write(Buffer.concat([signal, reply]));
+      });
+    });
+    const socketPath = path.join(dir, 'bus');
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    try {
+      const connection = await DBusConnection.open(socketPath, 1000);
+      const answer = await connection.call({
+        destination: 'a.B',
+        path: '/a',
+        interface: 'a.B',
+        member: 'Ping',
+      });
+      assert.deepEqual(answer, ['pong']);
+      connection.close();
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('finds the socket in a bus address', () => {
