@@ -130,6 +130,8 @@ describe('the window turns the AWS CLI token cache on and off', () => {
     await page.getByRole('button', { name: 'Edit acme' }).click();
     const cache = page.getByRole('checkbox', { name: 'Write the AWS CLI token cache' });
     assert.equal(await cache.isChecked(), false, 'off by default');
+    assert.equal(await page.getByLabel('MFA device (optional)').count(), 0, 'the portal asks for MFA itself');
+    assert.equal(await page.getByLabel(/region/i).count(), 1, 'the region of its profiles stays');
     await expectAccessible(page, 'the AWS CLI cache switch');
     const status = page.locator(`#aws-cli-cache-status-${identity.id}`);
 

@@ -8,7 +8,7 @@ import { keySection } from './keys.js';
 import { screenHeader, section } from './shell.js';
 import { awsCliCacheSection } from './sso-settings.js';
 
-/** Draws the identity form: new when `id` is absent, else edit (name, MFA, region) and key rotation. */
+/** Draws the identity form: new when `id` is absent, else edit (name, MFA unless it signs in to Identity Center, region) and key rotation. */
 export function renderIdentityForm(root: HTMLElement, store: Store, id?: string): void {
   const existing = id ? store.state?.identities.find((i) => i.id === id) : undefined;
   const back = () =>
@@ -82,7 +82,9 @@ export function renderIdentityForm(root: HTMLElement, store: Store, id?: string)
     return;
   }
 
-  const fields = [name, mfaSerial, region];
+  // An Identity Center sign-in has no MFA device of Rolebar's to name: the portal asks for MFA itself.
+  const signsIn = existing.kind === 'identity-center';
+  const fields = signsIn ? [name, region] : [name, mfaSerial, region];
   form.append(...fields.map((f) => f.row), errorSlot, h('div', { class: 'actions' }, save));
   form.addEventListener('submit', () => {
     if (!validateAll(fields)) return;
@@ -90,7 +92,7 @@ export function renderIdentityForm(root: HTMLElement, store: Store, id?: string)
       const result = await store.api.updateIdentity({
         id: existing.id,
         name: name.value(),
-        mfaSerial: mfaSerial.value() || null,
+        mfaSerial: signsIn ? null : mfaSerial.value() || null,
         region: region.value() || null,
       });
       if (!result.ok) return showFormError(errorSlot, result.error);
