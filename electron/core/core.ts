@@ -71,6 +71,11 @@ export interface RolebarCore {
   signOut(roleId: string): Promise<{ removed: boolean }>;
   /** Deletes a role, signing its session out; refused before any change while other roles chain from it. */
   removeRole(roleId: string): Promise<void>;
+  /**
+   * Deletes an identity and its keychain entry, refused while a role uses it; an Identity Center identity also
+   * takes the AWS CLI cache file Rolebar wrote for it (see IdentityCenter.remove).
+   */
+  removeIdentity(identityId: string): Promise<void>;
   /** A live session's credentials: the latest of memory and the profile Rolebar wrote. Undefined when none. */
   credentialsOf(roleId: string): Promise<TemporaryCredentials | undefined>;
   /** After a revoke: forgets the role's sessions that started before it (see SessionLayer.forgetRevoked). */
@@ -111,6 +116,7 @@ export function createCore(deps: CoreDeps): RolebarCore {
   ctx.afterSsoTokens = cliCacheWriter(ctx);
 
   const layer = createSessionLayer(ctx, path.dirname(deps.settings.path));
+  const identityCenter = createIdentityCenter(ctx);
   const { credentialsOf } = layer;
 
   async function whoAmI(target: WhoAmITarget): Promise<WhoAmI> {
@@ -179,6 +185,10 @@ export function createCore(deps: CoreDeps): RolebarCore {
     whoAmI,
     signOut: layer.signOut,
     removeRole: layer.removeRole,
+    removeIdentity: (identityId) =>
+      identities.get(identityId).kind === 'identity-center'
+        ? identityCenter.remove(identityId)
+        : identities.remove(identityId),
     credentialsOf,
     forgetRevoked: layer.forgetRevoked,
     mfaSessionExpiry: (identityId) => mfaSessionExpiry(ctx, identityId),
@@ -195,7 +205,7 @@ export function createCore(deps: CoreDeps): RolebarCore {
       return exportSnippet(format, { credentials, ...(region ? { region } : {}) });
     },
     unsetSnippet,
-    identityCenter: createIdentityCenter(ctx),
+    identityCenter,
     close: () => ctx.sts.close(),
   };
 }

@@ -96,7 +96,7 @@ async function undo(core: RolebarCore, created: Created[]): Promise<void> {
   for (const c of [...created].reverse()) {
     try {
       if (c.kind === 'role') core.roles.remove(c.id);
-      else await core.identities.remove(c.id);
+      else await core.removeIdentity(c.id);
     } catch {
       // Best effort: the first error is the one the user needs to see.
     }

@@ -220,9 +220,7 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
       attempt(async () => identityView(await core.identities.rotateKeys(id, keys)), true),
     'identity:remove': ({ id }: Arg<'identity:remove'>) =>
       attempt(async () => {
-        // An Identity Center identity also takes the AWS CLI cache file Rolebar wrote for it.
-        if (core.identities.get(id).kind === 'identity-center') await core.identityCenter.remove(id);
-        else await core.identities.remove(id);
+        await core.removeIdentity(id);
         return null;
       }, true),
     'identity:whoami': ({ id }: Arg<'identity:whoami'>) =>

@@ -93,9 +93,7 @@ const rm: Command = {
   run: (args, io) =>
     withCore(io, async (core) => {
       const identity = findIdentity(core, args.positionals[0] as string);
-      // An Identity Center identity also takes the AWS CLI cache file Rolebar wrote for it.
-      if (identity.kind === 'identity-center') await core.identityCenter.remove(identity.id);
-      else await core.identities.remove(identity.id);
+      await core.removeIdentity(identity.id);
       io.out(`Removed identity "${identity.name}".`);
       return 0;
     }),
