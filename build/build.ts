@@ -106,7 +106,7 @@ const builds: esbuild.BuildOptions[] = [
   {
     // keytar runs in this helper process, killable when a keychain call hangs (see keychain-runner.ts).
     ...common,
-    entryPoints: [path.join(root, 'electron/core/keychain-helper.ts')],
+    entryPoints: [path.join(root, 'electron/core/platform/keychain/helper.ts')],
     outfile: path.join(out, 'keychain-helper.mjs'),
     platform: 'node',
     format: 'esm',

@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { layersPlugin } from './eslint-layers.js';
 
 const rawIpc = {
   name: 'electron',
@@ -39,13 +40,15 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: ['electron'] }] },
   },
   {
-    // The rules the page bundles as they are: browser-safe, importing nothing outside rules/.
-    files: [
-      'electron/core/rules/fields.ts',
-      'electron/core/rules/limits.ts',
-      'electron/core/rules/snippet-formats.ts',
-    ],
-    rules: { 'no-restricted-imports': ['error', { paths: ['electron'], patterns: ['node:*', '../*'] }] },
+    // The rooms of electron/ import in one direction only (build/eslint-layers.js).
+    files: ['electron/**/*.ts'],
+    plugins: { rooms: layersPlugin },
+    rules: { 'rooms/direction': 'error' },
+  },
+  {
+    // The domain is what the page bundles as it is: browser-safe, no Node, no Electron.
+    files: ['electron/core/domain/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: ['electron'], patterns: ['node:*'] }] },
   },
   {
     files: ['electron/main/**', 'electron/preload/**'],

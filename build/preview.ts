@@ -6,9 +6,9 @@
  * `--check` opens it headless, waits for the demo roles to show, and exits (what the test runs, with
  * `--no-build`).
  */
-import { location } from '../electron/core/assume.js';
-import { createCore } from '../electron/core/core.js';
-import { openSettings } from '../electron/core/settings.js';
+import { location } from '../electron/core/sessions/assume.js';
+import { createCore } from '../electron/core/index.js';
+import { openSettings } from '../electron/core/store/settings.js';
 import type { AppState } from '../electron/ipc/contract.js';
 import { seedDemo, startDemo, watchDemoMfaCode } from '../electron/service/demo.js';
 import { realTimers } from '../electron/service/clipboard.js';

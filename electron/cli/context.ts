@@ -1,13 +1,13 @@
 // What the commands share: opening the core, finding roles and identities by name, and assuming with the
 // CLI's MFA rules (a prompt on a terminal, a clear failure otherwise).
-import { type AssumeOutcome, MfaRequiredError } from '../core/assume.js';
-import { openCore, type RolebarCore } from '../core/core.js';
-import { RolebarError } from '../core/errors.js';
-import { localTime } from '../core/local-time.js';
-import { tzFileZoneName } from '../core/tz-names.js';
-import { type Identity, profileNameOf, type Role } from '../core/model.js';
-import type { LiveOutcome } from '../core/session-layer.js';
-import { timeLeftMs } from '../core/session-live.js';
+import { type AssumeOutcome, MfaRequiredError } from '../core/sessions/assume.js';
+import { openCore, type RolebarCore } from '../core/index.js';
+import { RolebarError } from '../core/domain/errors.js';
+import { localTime } from '../core/domain/local-time.js';
+import { tzFileZoneName } from '../core/platform/tz-names.js';
+import { type Identity, profileNameOf, type Role } from '../core/domain/model.js';
+import type { LiveOutcome } from '../core/sessions/layer.js';
+import { timeLeftMs } from '../core/domain/session-live.js';
 import { type Io, paint, withSpinner } from './output.js';
 import { promptLine } from './prompt.js';
 import { closest } from './suggest.js';

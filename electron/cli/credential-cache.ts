@@ -12,19 +12,19 @@ import {
   keychainServiceOf,
   openKeychain,
   type SecretStore,
-} from '../core/keychain.js';
-import { readMfaSession, servableIdentitySession } from '../core/mfa-session.js';
-import { type Identity, profileNameOf, type Role } from '../core/model.js';
-import { settingsDir } from '../core/paths.js';
+} from '../core/platform/keychain/keychain.js';
+import { readMfaSession, servableIdentitySession } from '../core/sessions/mfa-session.js';
+import { type Identity, profileNameOf, type Role } from '../core/domain/model.js';
+import { settingsDir } from '../core/platform/paths.js';
 import {
   parseIdentityRecord,
   parseRecordList,
   parseRoleRecord,
   parseSessionRecord,
-} from '../core/rules/records.js';
-import { isLive } from '../core/session-live.js';
-import type { SessionRecord } from '../core/sessions.js';
-import { credentialProcessAnswer, type ProcessCredentials } from '../core/snippets.js';
+} from '../core/store/records.js';
+import { isLive } from '../core/domain/session-live.js';
+import type { SessionRecord } from '../core/store/sessions.js';
+import { credentialProcessAnswer, type ProcessCredentials } from '../core/features/outputs/snippets.js';
 
 /** A cached session is served while it has at least this long left; the AWS CLI refreshes a little before expiry. */
 export const CREDENTIAL_PROCESS_MARGIN_MS = 10 * 60_000;

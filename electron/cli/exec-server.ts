@@ -1,12 +1,12 @@
 // `rolebar exec ROLE --server`: the command gets a local credentials endpoint instead of static keys, so a
 // long-running program keeps working through renewals. The endpoint lives exactly as long as the command.
-import type { RolebarCore } from '../core/core.js';
+import type { RolebarCore } from '../core/index.js';
 import {
   type CredentialsEndpoint,
   roleSessionFetcher,
   startCredentialsEndpoint,
-} from '../core/credentials-endpoint.js';
-import type { Role } from '../core/model.js';
+} from '../core/features/outputs/credentials-endpoint.js';
+import type { Role } from '../core/domain/model.js';
 import { liveSession, type MfaChoice } from './context.js';
 import type { Io } from './output.js';
 

@@ -2,9 +2,9 @@
 // ARN, or a role name as in `aws-assume-role ec2-worker`) becomes a role assumed from the previous hop; such
 // roles are saved like any other (the tray shows them, `export`/`exec` reuse them) and reused next time.
 // When the assume fails, the roles made for it are removed again, so a typo leaves nothing behind.
-import type { RolebarCore } from '../core/core.js';
-import { RolebarError } from '../core/errors.js';
-import { parseRoleArn, type Role, type RoleSource } from '../core/model.js';
+import type { RolebarCore } from '../core/index.js';
+import { RolebarError } from '../core/domain/errors.js';
+import { parseRoleArn, type Role, type RoleSource } from '../core/domain/model.js';
 
 /** The final role of the chain and the roles created to build it. */
 export interface ResolvedChain {

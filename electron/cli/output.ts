@@ -1,6 +1,6 @@
 // Output helpers: colour only on a terminal (never with NO_COLOR), one-line errors, tables, a spinner.
 import { isatty } from 'node:tty';
-import type { Identity } from '../core/model.js';
+import type { Identity } from '../core/domain/model.js';
 import { UsageError } from './args.js';
 
 /** Where a command writes: injected so the streams and the environment are explicit. */

@@ -1,5 +1,5 @@
 // Reading secrets and MFA codes: a hidden prompt on a terminal, stdin otherwise. Never from argv.
-import { RolebarError } from '../core/errors.js';
+import { RolebarError } from '../core/domain/errors.js';
 
 /** Reads one line from the terminal without echoing it. */
 export function promptHidden(question: string): Promise<string> {

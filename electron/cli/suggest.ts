@@ -1,5 +1,5 @@
 // "Did you mean …": the closest known word to a typo, for commands, options and role labels.
-export { rolebarCommand as suggestCommand } from '../core/cli-command.js';
+export { rolebarCommand as suggestCommand } from '../core/domain/shell-quote.js';
 
 /** The edit distance (insertions, deletions, substitutions, adjacent swaps) between two words. */
 export function editDistance(a: string, b: string): number {

@@ -4,9 +4,9 @@
  * and the renderer all derive their types from this file, so nothing is kept in sync by hand.
  * Plain types and validators only: no Electron import. Nothing here ever carries a secret key or session token.
  */
-import * as fields from '../core/rules/fields.js';
-import * as limits from '../core/rules/limits.js';
-import { SNIPPET_FORMAT_IDS, type SnippetFormat, UNSET_FORMAT_IDS } from '../core/rules/snippet-formats.js';
+import * as fields from '../core/domain/fields.js';
+import * as limits from '../core/domain/limits.js';
+import { SNIPPET_FORMAT_IDS, type SnippetFormat, UNSET_FORMAT_IDS } from '../core/domain/snippet-formats.js';
 import {
   args,
   bool,

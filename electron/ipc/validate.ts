@@ -4,8 +4,8 @@
  * Plain TypeScript, no dependencies, shared by the main process and the tests.
  */
 
-import { applyRule, type TextRule } from '../core/rules/fields.js';
-import { type IntRange, inRange } from '../core/rules/limits.js';
+import { applyRule, type TextRule } from '../core/domain/fields.js';
+import { type IntRange, inRange } from '../core/domain/limits.js';
 
 /** Checks an unknown value and returns it typed, or throws. */
 export type Validator<T> = (value: unknown, path?: string) => T;

@@ -1,11 +1,11 @@
 /*
- * The app's way to start the keychain helper (electron/core/keychain-helper.ts): an Electron utility
+ * The app's way to start the keychain helper (electron/core/platform/keychain/helper.ts): an Electron utility
  * process. Node's fork would start the Electron binary as a second app (RunAsNode is fused off in
  * packaged builds); a utility process is Electron's own killable Node child, so a keychain call that
  * hangs on D-Bus is killed with it and never blocks the app or its exit.
  */
 import { app, utilityProcess } from 'electron';
-import type { StartHelper } from '../core/keychain-runner.js';
+import type { StartHelper } from '../core/platform/keychain/runner.js';
 
 /** Starts the helper as a utility process; it is killed when the app quits. */
 export const utilityProcessHelper: StartHelper = (modulePath) => {

@@ -2,12 +2,12 @@
 // main process for the active role while the "serve credentials to programs" preference is on. The token stays
 // in here: the window gets the two export lines with the token masked, and only `exportLines()` (the
 // `endpoint:copy` handler, which puts them on the clipboard) ever sees it.
-import type { RolebarCore } from '../core/core.js';
+import type { RolebarCore } from '../core/index.js';
 import {
   type CredentialsEndpoint,
   roleSessionFetcher,
   startCredentialsEndpoint,
-} from '../core/credentials-endpoint.js';
+} from '../core/features/outputs/credentials-endpoint.js';
 import type { EndpointView } from '../ipc/contract.js';
 
 /** What the endpoint should serve: the preference and the active role. */

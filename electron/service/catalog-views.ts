@@ -1,10 +1,10 @@
 // What the window shows about each team catalog: where it comes from (token redacted), when it last synced or
 // why it failed (the last good copy stays in use), what the last sync changed, and the profile collisions.
 import type { CatalogView } from '../ipc/contract.js';
-import { describeSource, redactSource } from '../core/catalog/fetch.js';
-import { catalogRoles, readCopy, subscriptionsIn } from '../core/catalog/store.js';
-import type { Role } from '../core/model.js';
-import type { SettingsData } from '../core/settings.js';
+import { describeSource, redactSource } from '../core/features/catalog/fetch.js';
+import { catalogRoles, readCopy, subscriptionsIn } from '../core/features/catalog/store.js';
+import type { Role } from '../core/domain/model.js';
+import type { SettingsData } from '../core/store/settings.js';
 
 /** The window's view of every subscribed catalog; `own` are the user's own roles (they win collisions). */
 export function catalogViews(data: SettingsData, settingsPath: string, own: Role[]): CatalogView[] {

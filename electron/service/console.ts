@@ -1,10 +1,10 @@
 // Opening the AWS console as a role, from the tray: the sign-in URL is built by core/console-url.ts, and only a
 // URL that passes isConsoleUrl ever reaches the OS browser (Fiddle's safelyOpenWebURL, narrowed to AWS sign-in).
 import type { Result } from '../ipc/contract.js';
-import { consoleSigninUrl } from '../core/console-url.js';
-import type { RolebarCore } from '../core/core.js';
-import { RolebarError, serializeError } from '../core/errors.js';
-import { partitionOfArn } from '../core/sessions.js';
+import { consoleSigninUrl } from '../core/features/outputs/console-url.js';
+import type { RolebarCore } from '../core/index.js';
+import { RolebarError, serializeError } from '../core/domain/errors.js';
+import { partitionOfArn } from '../core/store/sessions.js';
 
 /** The AWS sign-in hosts of the three partitions: the only places the app ever sends the user's browser. */
 export const CONSOLE_SIGNIN_HOSTS: readonly string[] = Object.freeze([

@@ -4,8 +4,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { RolebarCore } from '../core/core.js';
-import type { SecretStore } from '../core/keychain.js';
+import type { RolebarCore } from '../core/index.js';
+import type { SecretStore } from '../core/platform/keychain/keychain.js';
 import {
   SEED_KEYS,
   SEED_MFA,

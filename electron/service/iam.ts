@@ -9,8 +9,8 @@ import type {
   RolePoliciesView,
 } from '../ipc/contract.js';
 import type { AwsLocationOptions } from '../core/aws-files/index.js';
-import type { RolebarCore } from '../core/core.js';
-import { RolebarError } from '../core/errors.js';
+import type { RolebarCore } from '../core/index.js';
+import { RolebarError } from '../core/domain/errors.js';
 import {
   confirmRevokeText,
   createIamCaller,
@@ -20,9 +20,9 @@ import {
   type IamTools,
   type KeyInfo,
   type RolePolicies,
-} from '../core/iam/index.js';
-import { roleArnFromName, type Role } from '../core/model.js';
-import { partitionOfArn } from '../core/sessions.js';
+} from '../core/features/iam/index.js';
+import { roleArnFromName, type Role } from '../core/domain/model.js';
+import { partitionOfArn } from '../core/store/sessions.js';
 
 /** Opens the IAM engine for one piece of work and closes its connections afterwards (IAM calls are rare). */
 export async function withIamTools<T>(

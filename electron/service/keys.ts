@@ -9,14 +9,14 @@ import type {
   RotateOutcomeView,
 } from '../ipc/contract.js';
 import type { AwsLocationOptions } from '../core/aws-files/index.js';
-import type { RolebarCore } from '../core/core.js';
+import type { RolebarCore } from '../core/index.js';
 import {
   DEFAULT_KEY_AGE_WARNING_DAYS,
   describeKeyInfo,
   type KeyInfo,
   keyAgeOverThreshold,
-} from '../core/iam/index.js';
-import type { Settings } from '../core/settings.js';
+} from '../core/features/iam/index.js';
+import type { Settings } from '../core/store/settings.js';
 import { readKeyInfos, withIamTools } from './iam.js';
 
 // The contract's KeyInfoView is browser-safe, so it cannot import the core's KeyInfo: check they match.

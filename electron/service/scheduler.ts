@@ -12,8 +12,8 @@ import {
   refreshPlan,
   type SessionAlert,
   startAlertProgress,
-} from '../core/session-clock.js';
-import { isLive } from '../core/session-live.js';
+} from '../core/domain/session-clock.js';
+import { isLive } from '../core/domain/session-live.js';
 import { realTimers, type Timers } from './clipboard.js';
 import type { RolebarService } from './service.js';
 import type { SessionCheck } from './session-check.js';

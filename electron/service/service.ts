@@ -12,18 +12,21 @@ import type {
   SwitchOutcome,
 } from '../ipc/contract.js';
 import type { AwsLocationOptions } from '../core/aws-files/index.js';
-import type { RolebarCore } from '../core/core.js';
-import { AwsCallError, RolebarError, serializeError } from '../core/errors.js';
-import { activeSessionOf } from '../core/session-live.js';
-import { SIGN_IN_TIMEOUT_MS } from '../core/identity-center/sign-in.js';
-import { applyImport, planImport } from '../core/import.js';
-import type { Role } from '../core/model.js';
-import type { Preferences, Settings } from '../core/settings.js';
-import { identityProcessCommand, type RolebarEntry } from '../core/credential-process-command.js';
+import type { RolebarCore } from '../core/index.js';
+import { AwsCallError, RolebarError, serializeError } from '../core/domain/errors.js';
+import { activeSessionOf } from '../core/domain/session-live.js';
+import { SIGN_IN_TIMEOUT_MS } from '../core/features/identity-center/sign-in.js';
+import { applyImport, planImport } from '../core/features/import/import.js';
+import type { Role } from '../core/domain/model.js';
+import type { Preferences, Settings } from '../core/store/settings.js';
+import {
+  identityProcessCommand,
+  type RolebarEntry,
+} from '../core/features/outputs/credential-process-command.js';
 import { type ClipboardLike, createSecretClipboard, realTimers, type Timers } from './clipboard.js';
 import { createAppEndpoint } from './app-endpoint.js';
 import { iamHandlers } from './iam.js';
-import { mapIdentities } from '../core/catalog/store.js';
+import { mapIdentities } from '../core/features/catalog/store.js';
 import { catalogViews } from './catalog-views.js';
 import { keyService } from './keys.js';
 import { identityView, roleView, sessionView } from './views.js';

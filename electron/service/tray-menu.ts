@@ -1,9 +1,9 @@
 // The tray's menu, tooltip and title as pure functions of the app state and the time: no Electron here, so the
 // tests read the exact menu a user would see. Clicks are data (a TrayAction) that one handler dispatches.
 import type { AppState, KeyAgeWarningView, RoleView, SessionView, SnippetFormatId } from '../ipc/contract.js';
-import { type ClockSession, type ClockSettings, sessionCountdown } from '../core/session-clock.js';
-import { activeSessionOf, clockSessionOf } from '../core/session-live.js';
-import { SNIPPET_FORMATS, type UnsetFormat } from '../core/rules/snippet-formats.js';
+import { type ClockSession, type ClockSettings, sessionCountdown } from '../core/domain/session-clock.js';
+import { activeSessionOf, clockSessionOf } from '../core/domain/session-live.js';
+import { SNIPPET_FORMATS, type UnsetFormat } from '../core/domain/snippet-formats.js';
 
 /** Snippet formats that have an "unset" form (the contract's snippet:copy-unset formats). */
 export type UnsetFormatId = UnsetFormat;

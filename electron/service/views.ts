@@ -1,7 +1,7 @@
 import type { IdentityView, RoleView, SessionView } from '../ipc/contract.js';
-import type { Identity, Role } from '../core/model.js';
-import { profileNameOf } from '../core/model.js';
-import type { SessionRecord } from '../core/sessions.js';
+import type { Identity, Role } from '../core/domain/model.js';
+import { profileNameOf } from '../core/domain/model.js';
+import type { SessionRecord } from '../core/store/sessions.js';
 
 /** An identity without anything secret: what the window may see. */
 export function identityView(

@@ -1,6 +1,6 @@
 /** What the user's clicks do: calls through window.rolebar, with outcomes recorded in the store. */
 import type { SnippetFormatId } from '../../electron/ipc/contract.js';
-import { activeSessionOf } from '../../electron/core/session-live.js';
+import { activeSessionOf } from '../../electron/core/domain/session-live.js';
 import { clockNow } from './countdown.js';
 import { toast } from './dom.js';
 import type { Store } from './store.js';

@@ -9,7 +9,7 @@ import {
   type ClockSettings,
   DEFAULT_CLOCK_SETTINGS,
   sessionCountdown,
-} from '../../electron/core/session-clock.js';
+} from '../../electron/core/domain/session-clock.js';
 
 interface Binding {
   el: HTMLElement;

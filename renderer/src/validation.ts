@@ -3,15 +3,15 @@
  * TypeScript with no Node reference), so the window refuses what the main process and the CLI would refuse,
  * with the same words.
  */
-import * as fields from '../../electron/core/rules/fields.js';
-import { applyRule, type TextRule } from '../../electron/core/rules/fields.js';
+import * as fields from '../../electron/core/domain/fields.js';
+import { applyRule, type TextRule } from '../../electron/core/domain/fields.js';
 import {
   alertThresholdMin,
   durationSeconds,
   type IntRange,
   MAX_ALERT_THRESHOLDS,
   rangeProblem,
-} from '../../electron/core/rules/limits.js';
+} from '../../electron/core/domain/limits.js';
 
 /** A field check: undefined when the value is fine, else what is wrong and what to do. */
 export type Check = (value: string) => string | undefined;

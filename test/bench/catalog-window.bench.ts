@@ -3,7 +3,7 @@
 // tasks (> 50 ms, what a user feels as jank) while drawing and typing. In Chromium; prints, never fails on speed.
 import os from 'node:os';
 import type { AppState, RequestHandlers, RoleView } from '../../electron/ipc/contract.js';
-import { DEFAULT_PREFERENCES } from '../../electron/core/settings.js';
+import { DEFAULT_PREFERENCES } from '../../electron/core/store/settings.js';
 import { openRenderer } from '../support/browser.js';
 import { median, report } from './measure.js';
 

@@ -8,11 +8,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseCatalog } from '../../electron/core/catalog/format.js';
-import { catalogRoles, copyPath } from '../../electron/core/catalog/store.js';
-import type { Role } from '../../electron/core/model.js';
-import type { SettingsData } from '../../electron/core/settings.js';
-import { DEFAULT_PREFERENCES } from '../../electron/core/settings.js';
+import { parseCatalog } from '../../electron/core/features/catalog/format.js';
+import { catalogRoles, copyPath } from '../../electron/core/features/catalog/store.js';
+import type { Role } from '../../electron/core/domain/model.js';
+import type { SettingsData } from '../../electron/core/store/settings.js';
+import { DEFAULT_PREFERENCES } from '../../electron/core/store/settings.js';
 
 const ACCOUNTS = 500;
 const ROLES = 5_000;

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openKeychain } from '../../electron/core/keychain.js';
+import { openKeychain } from '../../electron/core/platform/keychain/keychain.js';
 import { awsCliPath } from '../support/prerequisites.js';
 import { makeSandbox } from '../support/sandbox.js';
 import { SEED_KEYS, SEED_ROLES, seedWorld, startStsEmulator } from '../../electron/emulator/index.js';

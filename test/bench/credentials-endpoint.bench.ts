@@ -3,7 +3,7 @@
 // hidden (counted through the timers it is given). Prints; never fails on speed.
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { startCredentialsEndpoint } from '../../electron/core/credentials-endpoint.js';
+import { startCredentialsEndpoint } from '../../electron/core/features/outputs/credentials-endpoint.js';
 import type { AppState } from '../../electron/ipc/contract.js';
 import { createScheduler } from '../../electron/service/scheduler.js';
 import { CHECK_INTERVAL_MS, createSessionCheck } from '../../electron/service/session-check.js';

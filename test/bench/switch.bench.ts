@@ -5,7 +5,7 @@
 // same run (the real functions, on the same files), to show where the overhead goes.
 import path from 'node:path';
 import { writeProfile } from '../../electron/core/aws-files/index.js';
-import { withFileLock } from '../../electron/core/aws-files/lock.js';
+import { withFileLock } from '../../electron/core/platform/lock.js';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { addAlice, startCoreFixture } from '../support/core-fixture.js';
 import { SEED_KEYS, SEED_ROLES } from '../../electron/emulator/index.js';

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright';
-import { addSubscription, getSubscription, syncCatalog } from '../../electron/core/catalog/store.js';
+import { addSubscription, getSubscription, syncCatalog } from '../../electron/core/features/catalog/store.js';
 import { SEED_KEYS, SEED_ROLES } from '../../electron/emulator/index.js';
 import { openRenderer, type RendererSession } from '../support/browser.js';
 import { addAlice } from '../support/core-fixture.js';

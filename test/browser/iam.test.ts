@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright';
-import { REVOKE_POLICY_NAME } from '../../electron/core/iam/index.js';
+import { REVOKE_POLICY_NAME } from '../../electron/core/features/iam/index.js';
 import { openRenderer, type RendererSession } from '../support/browser.js';
 import { addAlice } from '../support/core-fixture.js';
 import { type ServiceFixture, startServiceFixture } from '../support/service-fixture.js';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { cliCacheFile } from '../../electron/core/identity-center/cli-cache.js';
+import { cliCacheFile } from '../../electron/core/features/identity-center/cli-cache.js';
 import { SEED_SSO, seedWorldWithIdentityCenter } from '../../electron/emulator/index.js';
 import type { AppState } from '../../electron/ipc/contract.js';
 import { openRenderer, type RendererSession } from '../support/browser.js';

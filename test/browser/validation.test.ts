@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import * as model from '../../electron/core/model.js';
-import { SNIPPET_FORMATS } from '../../electron/core/snippets.js';
-import { checkRegion } from '../../electron/core/sts/endpoints.js';
+import * as model from '../../electron/core/domain/model.js';
+import { SNIPPET_FORMATS } from '../../electron/core/features/outputs/snippets.js';
+import { checkRegion } from '../../electron/core/domain/endpoints.js';
 import { checks } from '../../renderer/src/validation.js';
 
 /** The core's verdict: undefined when accepted, else "message hint". */

@@ -2,8 +2,8 @@
 // identities and roles kept in settings and the keychain, and bad input that changes nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { secretAccount } from '../../electron/core/identities.js';
-import { openKeychain } from '../../electron/core/keychain.js';
+import { secretAccount } from '../../electron/core/store/identities.js';
+import { openKeychain } from '../../electron/core/platform/keychain/keychain.js';
 import { SEED_KEYS, SEED_ROLES } from '../../electron/emulator/index.js';
 import { addAlice, type CliWorld, explain, startCliWorld } from './helpers.js';
 

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SEED_ROLES } from '../../electron/emulator/index.js';
-import { openKeychain } from '../../electron/core/keychain.js';
+import { openKeychain } from '../../electron/core/platform/keychain/keychain.js';
 import { addAlice, addRole, type CliWorld, explain, startCliWorld } from './helpers.js';
 
 type RoleEntry = Record<string, unknown>;

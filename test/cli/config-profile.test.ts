@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { AwsFileError, removeProfile, writeConfigProfile } from '../../electron/core/aws-files/index.js';
-import { quoteForCredentialProcess } from '../../electron/core/credential-process-command.js';
+import { quoteForCredentialProcess } from '../../electron/core/features/outputs/credential-process-command.js';
 import { makeSandbox } from '../support/sandbox.js';
 
 const USER_CONFIG = '# mine\n[default]\nregion = eu-west-1\n\n[profile other]\noutput=json\n';

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openKeychain } from '../../electron/core/keychain.js';
+import { openKeychain } from '../../electron/core/platform/keychain/keychain.js';
 import { makeSandbox, type Sandbox } from '../support/sandbox.js';
 import {
   SEED_KEYS,

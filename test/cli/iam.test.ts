@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { REVOKE_POLICY_NAME } from '../../electron/core/iam/index.js';
+import { REVOKE_POLICY_NAME } from '../../electron/core/features/iam/index.js';
 import { SEED_KEYS, SEED_MFA, SEED_ROLES } from '../../electron/emulator/index.js';
 import { addAlice, CLI, type CliRun, type CliWorld, explain, startCliWorld } from './helpers.js';
 

@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { createCore } from '../../electron/core/core.js';
-import { openKeychain, type SecretStore } from '../../electron/core/keychain.js';
-import { openSettings } from '../../electron/core/settings.js';
-import { createStsCaller } from '../../electron/core/sts/client.js';
+import { createCore } from '../../electron/core/index.js';
+import { openKeychain, type SecretStore } from '../../electron/core/platform/keychain/keychain.js';
+import { openSettings } from '../../electron/core/store/settings.js';
+import { createStsCaller } from '../../electron/core/aws/sts/client.js';
 import { SEED_KEYS } from '../../electron/emulator/index.js';
 import { CLI, type CliRun, type CliWorld, explain, startCliWorld } from './helpers.js';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeProfile } from '../../electron/core/aws-files/index.js';
 import { assertProfileName } from '../../electron/core/aws-files/sections.js';
-import { parseRoleRecord } from '../../electron/core/rules/records.js';
+import { parseRoleRecord } from '../../electron/core/store/records.js';
 import { SEED_ROLES } from '../../electron/emulator/index.js';
 import { requestArgs } from '../../electron/ipc/contract.js';
 import { checks } from '../../renderer/src/validation.js';

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openKeychain } from '../../electron/core/keychain.js';
+import { openKeychain } from '../../electron/core/platform/keychain/keychain.js';
 import { SEED_ROLES } from '../../electron/emulator/index.js';
 import { addAlice as addAliceToCore } from '../support/core-fixture.js';
 import { type ServiceFixture, startServiceFixture } from '../support/service-fixture.js';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { writeProfile } from '../../electron/core/aws-files/index.js';
-import { openCore } from '../../electron/core/core.js';
+import { openCore } from '../../electron/core/index.js';
 import { SEED_ROLES } from '../../electron/emulator/index.js';
 import { addAlice, type CliWorld, explain, startCliWorld } from './helpers.js';
 

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
-import { openKeychain } from '../../electron/core/keychain.js';
+import { openKeychain } from '../../electron/core/platform/keychain/keychain.js';
 import { SEED_SSO, seedWorldWithIdentityCenter } from '../../electron/emulator/index.js';
 import { type CliWorld, explain, startCliWorld } from './helpers.js';
 import { loginThroughBrowser } from './sso-login.js';

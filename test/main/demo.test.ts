@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { after, before, describe, it } from 'node:test';
-import { location } from '../../electron/core/assume.js';
-import { createCore, type RolebarCore } from '../../electron/core/core.js';
-import { openSettings } from '../../electron/core/settings.js';
-import { createStsCaller } from '../../electron/core/sts/client.js';
+import { location } from '../../electron/core/sessions/assume.js';
+import { createCore, type RolebarCore } from '../../electron/core/index.js';
+import { openSettings } from '../../electron/core/store/settings.js';
+import { createStsCaller } from '../../electron/core/aws/sts/client.js';
 import { CONSOLE_SIGNIN_HOSTS, isConsoleUrl, openConsole } from '../../electron/service/console.js';
 import {
   type Demo,

@@ -1,8 +1,8 @@
 // The window's IAM channels through the service layer, against the emulator's IAM and STS.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { location } from '../../electron/core/assume.js';
-import { REVOKE_POLICY_NAME } from '../../electron/core/iam/index.js';
+import { location } from '../../electron/core/sessions/assume.js';
+import { REVOKE_POLICY_NAME } from '../../electron/core/features/iam/index.js';
 import { requestArgs } from '../../electron/ipc/contract.js';
 import { createRolebarService, type RolebarService } from '../../electron/service/service.js';
 import { addAlice, type CoreFixture, startCoreFixture } from '../support/core-fixture.js';

@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
-import { cliCacheFile } from '../../electron/core/identity-center/cli-cache.js';
+import { cliCacheFile } from '../../electron/core/features/identity-center/cli-cache.js';
 import {
   cliCacheWriter,
   identityCenterOf,
   type SignInPrompt,
-} from '../../electron/core/identity-center/index.js';
-import { readTokens } from '../../electron/core/identity-center/tokens.js';
+} from '../../electron/core/features/identity-center/index.js';
+import { readTokens } from '../../electron/core/store/sso-tokens.js';
 import { SEED_SSO, seedWorldWithIdentityCenter } from '../../electron/emulator/index.js';
 import { requestArgs } from '../../electron/ipc/contract.js';
 import { type ServiceFixture, startServiceFixture } from '../support/service-fixture.js';

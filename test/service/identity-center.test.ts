@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { location } from '../../electron/core/assume.js';
-import { createCore } from '../../electron/core/core.js';
-import { openSettings } from '../../electron/core/settings.js';
-import { createStsCaller } from '../../electron/core/sts/client.js';
+import { location } from '../../electron/core/sessions/assume.js';
+import { createCore } from '../../electron/core/index.js';
+import { openSettings } from '../../electron/core/store/settings.js';
+import { createStsCaller } from '../../electron/core/aws/sts/client.js';
 import { type AppState, requestArgs } from '../../electron/ipc/contract.js';
 import { createRolebarService, type RolebarService } from '../../electron/service/service.js';
 import { trayMenu } from '../../electron/service/tray-menu.js';

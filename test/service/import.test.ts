@@ -6,8 +6,11 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, before, beforeEach, describe, it } from 'node:test';
-import { location } from '../../electron/core/assume.js';
-import { findRolebarEntry, type RolebarEntry } from '../../electron/core/credential-process-command.js';
+import { location } from '../../electron/core/sessions/assume.js';
+import {
+  findRolebarEntry,
+  type RolebarEntry,
+} from '../../electron/core/features/outputs/credential-process-command.js';
 import { createRolebarService, type RolebarService } from '../../electron/service/service.js';
 import { SEED_KEYS, SEED_ROLES } from '../../electron/emulator/index.js';
 import { type AwsProxy, startAwsProxy } from '../support/aws-proxy.js';

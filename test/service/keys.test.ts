@@ -2,7 +2,7 @@
 // the daily age warning with "Rotate now", driven by a fake clock (the seed's keys were created 2024-01-01).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { location } from '../../electron/core/assume.js';
+import { location } from '../../electron/core/sessions/assume.js';
 import { requestArgs } from '../../electron/ipc/contract.js';
 import { createKeyAgeWatch } from '../../electron/service/key-age-watch.js';
 import { createRolebarService, type RolebarService } from '../../electron/service/service.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { RolebarError } from '../../electron/core/errors.js';
+import { RolebarError } from '../../electron/core/domain/errors.js';
 
 /** Awaits `promise`, expecting it to fail with a RolebarError of `code`; returns that error for more checks. */
 export async function expectFailure(promise: Promise<unknown>, code: string): Promise<RolebarError> {

@@ -1,7 +1,7 @@
-import { createCore, type RolebarCore } from '../../electron/core/core.js';
-import { openKeychain, type SecretStore } from '../../electron/core/keychain.js';
-import { openSettings, type Settings } from '../../electron/core/settings.js';
-import { createStsCaller } from '../../electron/core/sts/client.js';
+import { createCore, type RolebarCore } from '../../electron/core/index.js';
+import { openKeychain, type SecretStore } from '../../electron/core/platform/keychain/keychain.js';
+import { openSettings, type Settings } from '../../electron/core/store/settings.js';
+import { createStsCaller } from '../../electron/core/aws/sts/client.js';
 import { makeSandbox, type Sandbox } from './sandbox.js';
 import {
   SEED_KEYS,

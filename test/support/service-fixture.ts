@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { location } from '../../electron/core/assume.js';
-import { findRolebarEntry } from '../../electron/core/credential-process-command.js';
+import { location } from '../../electron/core/sessions/assume.js';
+import { findRolebarEntry } from '../../electron/core/features/outputs/credential-process-command.js';
 import { createRolebarService, type RolebarService } from '../../electron/service/service.js';
 import type { AppState } from '../../electron/ipc/contract.js';
 import type { ClipboardLike, Timers } from '../../electron/service/clipboard.js';

@@ -1,9 +1,9 @@
 // `rolebar catalog add|sync|list|rm|export`: team role catalogs, synced from git, a URL or a file.
 import { writeFileSync } from 'node:fs';
-import type { RolebarCore } from '../../core/core.js';
-import { RolebarError } from '../../core/errors.js';
-import { exportCatalog } from '../../core/catalog/export.js';
-import { describeSource, parseSource, redactSource } from '../../core/catalog/fetch.js';
+import type { RolebarCore } from '../../core/index.js';
+import { RolebarError } from '../../core/domain/errors.js';
+import { exportCatalog } from '../../core/features/catalog/export.js';
+import { describeSource, parseSource, redactSource } from '../../core/features/catalog/fetch.js';
 import {
   addSubscription,
   type CatalogDiff,
@@ -14,8 +14,8 @@ import {
   removeSubscription,
   subscriptionsIn,
   syncCatalog,
-} from '../../core/catalog/store.js';
-import { parseRecordList, parseRoleRecord } from '../../core/rules/records.js';
+} from '../../core/features/catalog/store.js';
+import { parseRecordList, parseRoleRecord } from '../../core/store/records.js';
 import { type Command, flag, stringOption, UsageError } from '../args.js';
 import { findIdentity, withCore } from '../context.js';
 import { type Io, printJson, table } from '../output.js';

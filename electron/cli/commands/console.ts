@@ -1,13 +1,13 @@
 // `rolebar console ROLE`: the AWS console, signed in as the role, in the browser (or the URL with --print).
 import { spawn } from 'node:child_process';
-import { consoleSessionDuration, consoleSigninUrl } from '../../core/console-url.js';
-import { checkMfaCode } from '../../core/model.js';
-import { partitionOfArn } from '../../core/sessions.js';
+import { consoleSessionDuration, consoleSigninUrl } from '../../core/features/outputs/console-url.js';
+import { checkMfaCode } from '../../core/domain/model.js';
+import { partitionOfArn } from '../../core/store/sessions.js';
 import { type Command, flag, integerOption, stringOption } from '../args.js';
 import { findRole, liveSession, withCore } from '../context.js';
 import { withSpinner } from '../output.js';
 import { suggestCommand } from '../suggest.js';
-import { RolebarError } from '../../core/errors.js';
+import { RolebarError } from '../../core/domain/errors.js';
 
 /** How long to wait for the opener's verdict; an opener still running then (it started a browser) succeeded. */
 const OPENER_VERDICT_MS = 10_000;

@@ -1,8 +1,8 @@
 // `rolebar credential-process ROLE`: the AWS CLI and SDKs run this on every call (credential_process), so the
 // cached path (../credential-cache.ts) reads two files and prints: no settings validation, no keychain, no SDK.
 // Only a session with less than 10 minutes left loads the core and renews it, and never waits on a prompt.
-import { RolebarError } from '../../core/errors.js';
-import { credentialProcessAnswer, type ProcessCredentials } from '../../core/snippets.js';
+import { RolebarError } from '../../core/domain/errors.js';
+import { credentialProcessAnswer, type ProcessCredentials } from '../../core/features/outputs/snippets.js';
 import { type Command, stringOption, UsageError } from '../args.js';
 import type { Io } from '../output.js';
 import {
@@ -15,7 +15,7 @@ import { suggestCommand } from '../suggest.js';
 async function renew(io: Io, key: string): Promise<ProcessCredentials> {
   const [{ withCore, findRole }, { MfaRequiredError }] = await Promise.all([
     import('../context.js'),
-    import('../../core/assume.js'),
+    import('../../core/sessions/assume.js'),
   ]);
   return withCore(io, async (core) => {
     const role = findRole(core, key);

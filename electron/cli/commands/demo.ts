@@ -7,10 +7,10 @@ import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } 
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openCore } from '../../core/core.js';
-import { RolebarError } from '../../core/errors.js';
-import { openKeychain } from '../../core/keychain.js';
-import { quoteBash } from '../../core/snippets.js';
+import { openCore } from '../../core/index.js';
+import { RolebarError } from '../../core/domain/errors.js';
+import { openKeychain } from '../../core/platform/keychain/keychain.js';
+import { quoteBash } from '../../core/domain/shell-quote.js';
 import { SEED_MFA, startStsEmulator, totp } from '../../emulator/index.js';
 import { DEMO_SSO_NAME, demoEndpoints, demoWorld, seedDemo } from '../../service/demo.js';
 import { type Command, UsageError } from '../args.js';

@@ -1,10 +1,10 @@
 // `rolebar role discover`, `rolebar policy`, `rolebar revoke`: finding an account's roles, the two policies a
 // role needs, and revoking a role's older sessions. IAM acts only in the account of the credentials used.
 import { createInterface } from 'node:readline/promises';
-import type { RolebarCore } from '../../core/core.js';
-import { RolebarError } from '../../core/errors.js';
-import { confirmRevokeText, type CredentialsFrom, rotatePolicy } from '../../core/iam/index.js';
-import { profileNameOf, type Role } from '../../core/model.js';
+import type { RolebarCore } from '../../core/index.js';
+import { RolebarError } from '../../core/domain/errors.js';
+import { confirmRevokeText, type CredentialsFrom, rotatePolicy } from '../../core/features/iam/index.js';
+import { profileNameOf, type Role } from '../../core/domain/model.js';
 import type { DiscoveredRoleView, DiscoveryView } from '../../ipc/contract.js';
 import { discoveryView, roleArnOf, rolePoliciesView, withIamTools } from '../../service/iam.js';
 import { type Command, flag, stringOption, UsageError } from '../args.js';

@@ -1,12 +1,12 @@
 // `rolebar identity add|rm|rotate|set-key|list|orphans`: IAM user keys, the secret in the keychain, never on the command line.
-import { checkField } from '../../core/model.js';
-import * as fields from '../../core/rules/fields.js';
+import { checkField } from '../../core/domain/model.js';
+import * as fields from '../../core/domain/fields.js';
 import { type Command, flag, requiredOption, stringOption } from '../args.js';
 import { awsLocation, findIdentity, withCore } from '../context.js';
 import { readKeyInfos, withIamTools } from '../../service/iam.js';
-import { describeKeyInfo, type KeyInfo } from '../../core/iam/index.js';
-import { rolebarCommand } from '../../core/cli-command.js';
-import { RolebarError } from '../../core/errors.js';
+import { describeKeyInfo, type KeyInfo } from '../../core/features/iam/index.js';
+import { rolebarCommand } from '../../core/domain/shell-quote.js';
+import { RolebarError } from '../../core/domain/errors.js';
 import { identityKey, printJson, table, withSpinner } from '../output.js';
 import { readSecret } from '../prompt.js';
 

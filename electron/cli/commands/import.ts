@@ -1,9 +1,9 @@
 // `rolebar import`: keys and role profiles from ~/.aws into Rolebar (keys to the keychain), previewed first.
-import { applyImport, planImport } from '../../core/import.js';
+import { applyImport, planImport } from '../../core/features/import/import.js';
 import { type Command, flag } from '../args.js';
 import { awsLocation, withCore } from '../context.js';
 import { printJson } from '../output.js';
-import { identityProcessCommand } from '../../core/credential-process-command.js';
+import { identityProcessCommand } from '../../core/features/outputs/credential-process-command.js';
 import { thisRolebar } from './setup-profile.js';
 
 const importCommand: Command = {

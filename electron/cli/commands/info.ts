@@ -1,9 +1,9 @@
 // `rolebar whoami` and `rolebar status`: who a session is, and everything Rolebar knows, with time left.
-import type { RolebarCore, WhoAmITarget } from '../../core/core.js';
-import { type Role, profileNameOf } from '../../core/model.js';
-import { formatRemaining } from '../../core/session-clock.js';
-import { isLive, timeLeftMs } from '../../core/session-live.js';
-import type { SessionRecord } from '../../core/sessions.js';
+import type { RolebarCore, WhoAmITarget } from '../../core/index.js';
+import { type Role, profileNameOf } from '../../core/domain/model.js';
+import { formatRemaining } from '../../core/domain/session-clock.js';
+import { isLive, timeLeftMs } from '../../core/domain/session-live.js';
+import type { SessionRecord } from '../../core/store/sessions.js';
 import { type Command, flag, stringOption } from '../args.js';
 import { identityKey, type Io, paint, printJson, table, withSpinner } from '../output.js';
 import { awsLocation, describeExpiry, withCore } from '../context.js';

@@ -1,8 +1,8 @@
 // `rolebar role add|rm|list`: roles assumed from an identity or from another role (a chain).
-import type { RolebarCore } from '../../core/core.js';
-import { RolebarError } from '../../core/errors.js';
-import type { NewRole } from '../../core/roles.js';
-import { profileNameOf, type RoleSource } from '../../core/model.js';
+import type { RolebarCore } from '../../core/index.js';
+import { RolebarError } from '../../core/domain/errors.js';
+import type { NewRole } from '../../core/store/roles.js';
+import { profileNameOf, type RoleSource } from '../../core/domain/model.js';
 import {
   type Command,
   flag,

@@ -1,21 +1,21 @@
 // `rolebar assume|export|unset|exec`: start a session, hand it to a shell, docker or one command.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { RolebarError } from '../../core/errors.js';
-import { profileNameOf } from '../../core/model.js';
+import { RolebarError } from '../../core/domain/errors.js';
+import { profileNameOf } from '../../core/domain/model.js';
 import {
   isSnippetFormat,
   isUnsetFormat,
   SNIPPET_FORMAT_IDS,
   type SnippetFormat,
-} from '../../core/rules/snippet-formats.js';
-import { exportSnippet, unsetSnippet } from '../../core/snippets.js';
-import { preloadSts } from '../../core/sts/client.js';
+} from '../../core/domain/snippet-formats.js';
+import { exportSnippet, unsetSnippet } from '../../core/features/outputs/snippets.js';
+import { preloadSts } from '../../core/aws/sts/client.js';
 import { type Command, flag, stringOption, UsageError } from '../args.js';
 import { assumeWithMfa, describeExpiry, findRole, liveSession, withCore } from '../context.js';
 import { withEndpoint } from '../exec-server.js';
 import { forget, resolveChain } from '../hops.js';
-import type { RolebarCore } from '../../core/core.js';
+import type { RolebarCore } from '../../core/index.js';
 import { errorLine, paint, printJson } from '../output.js';
 import { closest, suggestCommand } from '../suggest.js';
 import { sourceOf } from './role.js';

@@ -8,10 +8,10 @@ import {
   identityProcessCommand,
   type RolebarEntry,
   roleProcessCommand,
-} from '../../core/credential-process-command.js';
-import { RolebarError } from '../../core/errors.js';
-import { checkProfileName, profileNameOf } from '../../core/model.js';
-import { profileNameFromLabel } from '../../core/rules/fields.js';
+} from '../../core/features/outputs/credential-process-command.js';
+import { RolebarError } from '../../core/domain/errors.js';
+import { checkProfileName, profileNameOf } from '../../core/domain/model.js';
+import { profileNameFromLabel } from '../../core/domain/fields.js';
 import { type Command, flag, stringOption, UsageError } from '../args.js';
 import { awsLocation, findIdentity, findRole, withCore } from '../context.js';
 

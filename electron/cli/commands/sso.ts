@@ -1,12 +1,12 @@
 // `rolebar sso add|login|logout|roles`: IAM Identity Center identities. Tokens go to the keychain only; the
 // roles it lists are kept as Rolebar roles, so `assume`, `export`, `exec` and `credential-process` work on them.
-import { checkField } from '../../core/model.js';
-import * as fields from '../../core/rules/fields.js';
+import { checkField } from '../../core/domain/model.js';
+import * as fields from '../../core/domain/fields.js';
 import { type Command, flag, requiredOption, stringOption, UsageError } from '../args.js';
 import { withCore } from '../context.js';
-import { localTime } from '../../core/local-time.js';
-import { type CliCacheChange, identityCenterOf } from '../../core/identity-center/index.js';
-import { tzFileZoneName } from '../../core/tz-names.js';
+import { localTime } from '../../core/domain/local-time.js';
+import { type CliCacheChange, identityCenterOf } from '../../core/features/identity-center/index.js';
+import { tzFileZoneName } from '../../core/platform/tz-names.js';
 import { printJson, table, withSpinner } from '../output.js';
 import { openInBrowser } from './console.js';
 

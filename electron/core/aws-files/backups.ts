@@ -7,7 +7,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { PRIVATE_FILE_MODE, atomicWriteFile } from './atomic.js';
+import { PRIVATE_FILE_MODE, atomicWriteFile } from '../platform/atomic.js';
 
 /** Suffix (before the timestamp) of the backups kept next to a file. */
 export const BACKUP_INFIX = '.rolebar-backup-';

@@ -1,4 +1,4 @@
-import { RolebarError } from '../errors.js';
+import { RolebarError } from '../domain/errors.js';
 
 /** Why an AWS shared-file operation was refused or failed; stable for programs and tests. */
 export type AwsFileErrorCode =

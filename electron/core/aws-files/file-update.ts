@@ -19,12 +19,12 @@ import {
   decideMode,
   removeFileDurably,
   resolveWriteTarget,
-} from './atomic.js';
+} from '../platform/atomic.js';
 import { keepBackup } from './backups.js';
 import { describeKind, ioError, notRegularFile, notTextFile } from './errors.js';
 import type { TextEdit } from './edit.js';
 import { type IniDocument, parseIni } from './ini.js';
-import { type LockOptions, withFileLock } from './lock.js';
+import { type LockOptions, withFileLock } from '../platform/lock.js';
 import { type SectionSpan, scanSections } from './scan.js';
 
 /** A file as read: parsed, and whether it existed at all. */

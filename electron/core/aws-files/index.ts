@@ -21,4 +21,4 @@ export {
   readProfile,
   readProfileCredentials,
 } from './read.js';
-export type { LockOptions } from './lock.js';
+export type { LockOptions } from '../platform/lock.js';

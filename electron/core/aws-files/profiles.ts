@@ -2,7 +2,7 @@
  * Writing and removing Rolebar's profiles in the AWS shared files, refusing to damage anything
  * that is not ours. See README-level notes on each export for the rules.
  */
-import { region as regionRule } from '../rules/fields.js';
+import { region as regionRule } from '../domain/fields.js';
 import { type Entry, UNDO_KEY, appendSection, removeSection, rewriteSection, shiftEdit } from './edit.js';
 import { AwsFileError } from './errors.js';
 import {
@@ -13,7 +13,7 @@ import {
   updateSharedFile,
 } from './file-update.js';
 import { type IniDocument, type IniSection, sectionRange, sectionValues, toBytes } from './ini.js';
-import type { LockOptions } from './lock.js';
+import type { LockOptions } from '../platform/lock.js';
 import { type AwsLocationOptions, resolveAwsFilePaths } from './paths.js';
 import { type OpenedSection, openSection } from './scan.js';
 import {

@@ -7,7 +7,7 @@ import { rewriteSection, shiftEdit } from './edit.js';
 import { type TextEdit } from './edit.js';
 import { updateSharedFile } from './file-update.js';
 import { sectionValues } from './ini.js';
-import type { LockOptions } from './lock.js';
+import type { LockOptions } from '../platform/lock.js';
 import { type AwsLocationOptions, resolveAwsFilePaths } from './paths.js';
 import { KEY_LINES, duplicated } from './profiles.js';
 import { openSection } from './scan.js';

@@ -1,7 +1,7 @@
 /*
  * How profile names map to sections, and what makes a section ours, shared by the read and write sides.
  */
-import { profileName as profileNameRule, shown } from '../rules/fields.js';
+import { profileName as profileNameRule, shown } from '../domain/fields.js';
 import { AwsFileError } from './errors.js';
 import { type IniDocument, type IniSection, asciiLower, fromBytes, sectionValues, toBytes } from './ini.js';
 

@@ -1,6 +1,6 @@
 /** Team catalogs on the main screen: each one's last sync (or its failure), its last changes and collisions. */
 import type { AppState, CatalogView } from '../../../electron/ipc/contract.js';
-import { localTime } from '../../../electron/core/local-time.js';
+import { localTime } from '../../../electron/core/domain/local-time.js';
 import { h, icon, toast } from '../dom.js';
 import type { Store } from '../store.js';
 

@@ -1,6 +1,6 @@
 /** Whose credentials an IAM call uses: a select of identities and of roles with a live session. */
 import type { AppState, CredentialsFromView } from '../../../electron/ipc/contract.js';
-import { isLive } from '../../../electron/core/session-live.js';
+import { isLive } from '../../../electron/core/domain/session-live.js';
 import { clockNow } from '../countdown.js';
 import { type Field, selectField } from '../forms.js';
 

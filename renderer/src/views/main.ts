@@ -7,9 +7,9 @@ import type {
   SnippetFormatId,
 } from '../../../electron/ipc/contract.js';
 import { keyAgeWarnings } from './keys.js';
-import { SNIPPET_FORMATS } from '../../../electron/core/rules/snippet-formats.js';
+import { SNIPPET_FORMATS } from '../../../electron/core/domain/snippet-formats.js';
 import { copySnippet, copyUnset, refreshWhoAmI, signOut, switchRole } from '../actions.js';
-import { activeSessionOf, clockSessionOf, isLive } from '../../../electron/core/session-live.js';
+import { activeSessionOf, clockSessionOf, isLive } from '../../../electron/core/domain/session-live.js';
 import { clockElement, clockNow, resetClocks } from '../countdown.js';
 import { arnText, errorBlock, h, icon } from '../dom.js';
 import type { Store } from '../store.js';

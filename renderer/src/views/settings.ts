@@ -8,7 +8,7 @@ import {
   clipboardClearSeconds,
   keyAgeWarningDays,
   refreshMarginMin,
-} from '../../../electron/core/rules/limits.js';
+} from '../../../electron/core/domain/limits.js';
 import { checks, parseThresholds } from '../validation.js';
 import { screenHeader, section } from './shell.js';
 

@@ -1,0 +1,85 @@
+// The direction of imports between the rooms of electron/ (written down here, enforced by ESLint): a room may
+// import only the rooms listed for it. electron/core/README.md draws the same picture for people.
+import path from 'node:path';
+
+/** Each room of the core, and what it may import: lower rooms only, so `ls electron/core` reads bottom-up. */
+export const CORE_ROOMS = {
+  domain: ['domain'],
+  platform: ['domain', 'platform'],
+  aws: ['domain', 'platform', 'aws'],
+  'aws-files': ['domain', 'platform', 'aws-files'],
+  store: ['domain', 'platform', 'store'],
+  sessions: ['domain', 'platform', 'aws', 'aws-files', 'store', 'sessions'],
+  features: ['domain', 'platform', 'aws', 'aws-files', 'store', 'sessions', 'features'],
+  // core/index.ts, the facade the CLI and the service call.
+  index: ['domain', 'platform', 'aws', 'aws-files', 'store', 'sessions', 'features'],
+};
+
+/** The front ends adapt the core; none reaches into another's rooms (the CLI never imports the app's service). */
+export const FRONT_ENDS = {
+  cli: ['core', 'cli', 'emulator'],
+  service: ['core', 'ipc', 'service', 'emulator'],
+  ipc: ['core', 'ipc'],
+  main: ['core', 'ipc', 'service', 'main', 'preload'],
+  preload: ['ipc', 'preload'],
+  // The STS/IAM/Identity Center emulator the demo and the tests run: plain Node, apart from everything else.
+  emulator: ['emulator'],
+};
+
+/** The room of an absolute path: `core/<room>` inside electron/core, else the top folder of electron/. */
+function roomOf(file, root) {
+  const relative = path.relative(path.join(root, 'electron'), file);
+  if (relative.startsWith('..')) return undefined;
+  const [top, second] = relative.split(path.sep);
+  if (top !== 'core') return { front: top };
+  return {
+    core: second === undefined || second.endsWith('.ts') || second.endsWith('.js') ? 'index' : second,
+  };
+}
+
+const rule = {
+  meta: {
+    type: 'problem',
+    docs: {
+      description: 'Imports follow the direction between the rooms of electron/ (build/eslint-layers.js).',
+    },
+    schema: [],
+  },
+  create(context) {
+    const root = context.cwd;
+    const file = context.filename;
+    const from = roomOf(file, root);
+    if (!from) return {};
+    const check = (node, source) => {
+      if (typeof source !== 'string' || !source.startsWith('.')) return;
+      const to = roomOf(path.resolve(path.dirname(file), source), root);
+      if (!to) return;
+      let allowed;
+      let mine;
+      let theirs;
+      if (from.core) {
+        mine = `core/${from.core}`;
+        theirs = to.core ? `core/${to.core}` : to.front;
+        allowed = to.core !== undefined && (CORE_ROOMS[from.core] ?? []).includes(to.core);
+      } else {
+        mine = from.front;
+        theirs = to.core ? 'core' : to.front;
+        const list = FRONT_ENDS[from.front];
+        allowed = list === undefined || list.includes(theirs);
+      }
+      if (!allowed)
+        context.report({
+          node,
+          message: `${mine} may not import ${theirs} (${source}): see the room directions in build/eslint-layers.js.`,
+        });
+    };
+    return {
+      ImportDeclaration: (node) => check(node, node.source.value),
+      ExportNamedDeclaration: (node) => node.source && check(node, node.source.value),
+      ExportAllDeclaration: (node) => check(node, node.source.value),
+      ImportExpression: (node) => node.source.type === 'Literal' && check(node, node.source.value),
+    };
+  },
+};
+
+export const layersPlugin = { rules: { direction: rule } };

@@ -1,0 +1,343 @@
+import { createHash } from 'node:crypto';
+import type {
+  AssumeRoleCommandInput,
+  GetCallerIdentityCommandOutput,
+  GetSessionTokenCommandInput,
+  STSClient,
+  Credentials as StsCredentials,
+} from '@aws-sdk/client-sts';
+import type * as StsSdk from '@aws-sdk/client-sts';
+import { RolebarError } from '../../domain/errors.js';
+import type { StsTarget } from '../../domain/endpoints.js';
+import { type RawAnswer, checkExpiration, foreignAnswerError, isForeignAnswer } from './answers.js';
+import { StsError, type StsCallContext, toStsError } from './errors.js';
+
+/** A set of AWS credentials as Rolebar holds them in memory. */
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string | undefined;
+  expiration?: Date | undefined;
+}
+
+/** Temporary credentials STS issued, with when they expire. */
+export interface TemporaryCredentials extends AwsCredentials {
+  sessionToken: string;
+  expiration: Date;
+}
+
+/** What every STS answer also tells us: the server's clock, read from the HTTP `Date` header. */
+export interface StsAnswer<T> {
+  value: T;
+  /** Server time minus local time when the answer arrived, in ms (±1 s: the header has whole seconds). */
+  clockOffsetMs: number | undefined;
+}
+
+/** Beyond this, the local clock is called skewed and countdowns follow the server's clock. */
+export const CLOCK_SKEW_WARNING_MS = 5 * 60_000;
+
+export interface StsCallerOptions {
+  /** Local clock; tests move it. */
+  now?: () => number;
+  /** Attempts per call, retries included (throttling, 5xx and dropped connections back off and retry). */
+  maxAttempts?: number;
+  /** Milliseconds before a silent connection or answer counts as a network failure (one attempt). */
+  requestTimeoutMs?: number;
+  /**
+   * Bound on a whole call, retries included. Default: ROLEBAR_STS_TIMEOUT_SECONDS from `env` when it is a
+   * positive number, else 15 s.
+   */
+  callTimeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The whole-call bound when nothing else is configured. */
+export const DEFAULT_STS_CALL_TIMEOUT_MS = 15_000;
+
+function configuredCallTimeout(options: StsCallerOptions): number {
+  if (options.callTimeoutMs !== undefined) return options.callTimeoutMs;
+  const seconds = Number((options.env ?? process.env).ROLEBAR_STS_TIMEOUT_SECONDS);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_STS_CALL_TIMEOUT_MS;
+}
+
+/** Who GetCallerIdentity says the caller is. */
+export interface CallerIdentity {
+  account: string;
+  arn: string;
+  userId: string;
+}
+
+/** The three STS calls Rolebar makes, each mapped to StsError on failure and timed against the server clock. */
+export interface StsCaller {
+  assumeRole(
+    target: StsTarget,
+    credentials: AwsCredentials,
+    input: AssumeRoleCommandInput,
+    context: StsCallContext,
+  ): Promise<StsAnswer<{ credentials: TemporaryCredentials; assumedRoleArn: string; assumedRoleId: string }>>;
+  getSessionToken(
+    target: StsTarget,
+    credentials: AwsCredentials,
+    input: GetSessionTokenCommandInput,
+    context: StsCallContext,
+  ): Promise<StsAnswer<TemporaryCredentials>>;
+  getCallerIdentity(
+    target: StsTarget,
+    credentials: AwsCredentials,
+    context: StsCallContext,
+  ): Promise<StsAnswer<CallerIdentity>>;
+  /** Closes kept connections (the CLI calls it before exiting; tests when they finish). */
+  close(): void;
+}
+
+/** The SDK's deserialize-step middleware, reduced to what the clock reader touches. */
+type ClockMiddleware = (
+  next: (args: unknown) => Promise<{ response: unknown }>,
+) => (args: unknown) => Promise<{ response: unknown }>;
+
+/** A command's middleware stack, reduced to the one call we make on it. */
+interface Watchable {
+  middlewareStack: {
+    add(middleware: ClockMiddleware, options: { step: 'deserialize'; priority: 'low'; name: string }): void;
+  };
+}
+
+/**
+ * The key SDK clients are kept under: a digest of everything a client signs with, so a corrected secret never
+ * reuses the old client (the STS and IAM callers share it).
+ */
+export function sdkClientKey(
+  target: { endpoint: string; region: string },
+  credentials: AwsCredentials,
+): string {
+  return createHash('sha256')
+    .update(
+      [
+        target.endpoint,
+        target.region,
+        credentials.accessKeyId,
+        credentials.secretAccessKey,
+        credentials.sessionToken ?? '',
+      ].join('\n'),
+    )
+    .digest('hex');
+}
+
+type StsModule = typeof StsSdk;
+let stsModule: Promise<StsModule> | undefined;
+/** The SDK is loaded on the first network call only: the CLI's cached paths never pay for it. */
+function loadSts(): Promise<StsModule> {
+  stsModule ??= import('@aws-sdk/client-sts');
+  return stsModule;
+}
+
+/**
+ * Starts loading the SDK now, without waiting: a command that will call STS (a cold `rolebar assume`) loads it
+ * while it waits for the keychain helper to start, instead of after. A failure shows at the real call.
+ */
+export function preloadSts(): void {
+  loadSts().catch(() => undefined);
+}
+
+/** Makes the STS caller used by the core; one SDK client per (endpoint, region, key) call. */
+export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
+  const now = options.now ?? Date.now;
+  const maxAttempts = options.maxAttempts ?? 3;
+  const callTimeoutMs = configuredCallTimeout(options);
+  const requestTimeoutMs = Math.min(options.requestTimeoutMs ?? 10_000, callTimeoutMs);
+
+  // Clients are kept per (endpoint, region, credentials), so a switch reuses the connection and the SDK's setup.
+  const clients = new Map<string, STSClient>();
+  const MAX_CLIENTS = 16;
+
+  function clientFor(sts: StsModule, target: StsTarget, credentials: AwsCredentials): STSClient {
+    const key = sdkClientKey(target, credentials);
+    const cached = clients.get(key);
+    if (cached) {
+      clients.delete(key);
+      clients.set(key, cached);
+      return cached;
+    }
+    const client = new sts.STSClient({
+      region: target.region,
+      endpoint: target.endpoint,
+      credentials: {
+        accessKeyId: credentials.accessKeyId,
+        secretAccessKey: credentials.secretAccessKey,
+        ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
+      },
+      maxAttempts,
+      requestHandler: {
+        requestTimeout: requestTimeoutMs,
+        connectionTimeout: requestTimeoutMs,
+        throwOnRequestTimeout: true,
+      },
+    });
+    clients.set(key, client);
+    if (clients.size > MAX_CLIENTS) {
+      const [oldestKey, oldest] = clients.entries().next().value as [string, STSClient];
+      clients.delete(oldestKey);
+      oldest.destroy();
+    }
+    return client;
+  }
+
+  async function send<T>(
+    target: StsTarget,
+    credentials: AwsCredentials,
+    context: StsCallContext,
+    run: (
+      client: STSClient,
+      sts: StsModule,
+      watch: <C extends object>(command: C) => C,
+      options: { abortSignal: AbortSignal },
+    ) => Promise<T>,
+    check?: (value: T, serverNow: number) => void,
+  ): Promise<StsAnswer<T>> {
+    const sts = await loadSts();
+    const client = clientFor(sts, target, credentials);
+    let serverDate: number | undefined;
+    let receivedAt = 0;
+    let raw: RawAnswer | undefined;
+    // One deadline for the whole call, retries included: a silent endpoint must not hang a switch.
+    const abort = new AbortController();
+    let timedOut = false;
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      abort.abort();
+    }, callTimeoutMs);
+    // Read the raw status and headers of every answer to this command, errors included, before the SDK
+    // deserialises it: the Date header sets the clock, the rest tells an STS answer from something else.
+    const clockReader: ClockMiddleware = (next) => async (args) => {
+      const result = await next(args);
+      const answer = rawAnswerOf(result.response);
+      raw = answer;
+      receivedAt = now();
+      const date = answer.date ? Date.parse(answer.date) : Number.NaN;
+      if (!Number.isNaN(date)) serverDate = date;
+      return result;
+    };
+    const watch = <C extends object>(command: C): C => {
+      (command as unknown as Watchable).middlewareStack.add(clockReader, {
+        step: 'deserialize',
+        priority: 'low',
+        name: 'rolebarServerClock',
+      });
+      return command;
+    };
+    try {
+      const value = await run(client, sts, watch, { abortSignal: abort.signal });
+      check?.(value, serverDate ?? now());
+      return { value, clockOffsetMs: serverDate === undefined ? undefined : serverDate - receivedAt };
+    } catch (error) {
+      if (error instanceof StsError) throw error;
+      if (timedOut) throw silentEndpoint(target, context, callTimeoutMs, error);
+      // An answer that is not STS's (a web page, a redirect, a 404, garbage) is named for what it was.
+      if (raw && (isForeignAnswer(raw) || isUnreadableAnswer(error)))
+        throw foreignAnswerError(raw, target, context, error);
+      throw toStsError(error, context);
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+
+  return {
+    assumeRole: (target, credentials, input, context) =>
+      send(
+        target,
+        credentials,
+        context,
+        async (client, sts, watch, options) => {
+          const out = await client.send(watch(new sts.AssumeRoleCommand(input)), options);
+          return {
+            credentials: temporary(out.Credentials, 'AssumeRole'),
+            assumedRoleArn: out.AssumedRoleUser?.Arn ?? '',
+            assumedRoleId: out.AssumedRoleUser?.AssumedRoleId ?? '',
+          };
+        },
+        (value, serverNow) => checkExpiration(value.credentials.expiration, serverNow, target, context),
+      ),
+    getSessionToken: (target, credentials, input, context) =>
+      send(
+        target,
+        credentials,
+        context,
+        async (client, sts, watch, options) =>
+          temporary(
+            (await client.send(watch(new sts.GetSessionTokenCommand(input)), options)).Credentials,
+            'GetSessionToken',
+          ),
+        (value, serverNow) => checkExpiration(value.expiration, serverNow, target, context),
+      ),
+    close() {
+      for (const client of clients.values()) client.destroy();
+      clients.clear();
+    },
+    getCallerIdentity: (target, credentials, context) =>
+      send(target, credentials, context, async (client, sts, watch, options) =>
+        callerIdentity(await client.send(watch(new sts.GetCallerIdentityCommand({})), options)),
+      ),
+  };
+}
+
+function temporary(credentials: StsCredentials | undefined, action: string): TemporaryCredentials {
+  if (
+    !credentials?.AccessKeyId ||
+    !credentials.SecretAccessKey ||
+    !credentials.SessionToken ||
+    !credentials.Expiration
+  ) {
+    throw new RolebarError('sts-incomplete-answer', `STS answered ${action} without complete credentials.`, {
+      hint: 'Try again; if it keeps happening, check the STS endpoint setting.',
+    });
+  }
+  return {
+    accessKeyId: credentials.AccessKeyId,
+    secretAccessKey: credentials.SecretAccessKey,
+    sessionToken: credentials.SessionToken,
+    expiration: credentials.Expiration,
+  };
+}
+
+function callerIdentity(out: GetCallerIdentityCommandOutput): CallerIdentity {
+  return { account: out.Account ?? '', arn: out.Arn ?? '', userId: out.UserId ?? '' };
+}
+
+/** The status and the headers that matter of a raw HTTP answer (the SDK hands it over untyped here). */
+function rawAnswerOf(response: unknown): RawAnswer & { date: string | undefined } {
+  const r = typeof response === 'object' && response !== null ? response : {};
+  const status = 'statusCode' in r && typeof r.statusCode === 'number' ? r.statusCode : 0;
+  const headers: Record<string, unknown> =
+    'headers' in r && typeof r.headers === 'object' && r.headers !== null ? { ...r.headers } : {};
+  const header = (name: string): string | undefined => {
+    const value = headers[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  return {
+    status,
+    contentType: header('content-type') ?? '',
+    contentLength: header('content-length'),
+    location: header('location'),
+    date: header('date'),
+  };
+}
+
+/**
+ * True for an SDK error raised because the answer could not be read as STS's: the SDK attaches the raw
+ * response, but no service fault with a code of AWS's (those have `$fault` and a name such as AccessDenied).
+ */
+function isUnreadableAnswer(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('$response' in error)) return false;
+  const name = 'name' in error && typeof error.name === 'string' ? error.name : '';
+  return !('$fault' in error) || name === 'Unknown' || name === 'UnknownError';
+}
+
+/** The error for a call that got no answer within the whole-call bound. */
+function silentEndpoint(target: StsTarget, context: StsCallContext, ms: number, cause: unknown): StsError {
+  return new StsError(
+    'offline',
+    `${target.endpoint} did not answer ${context.action} within ${Math.round(ms / 1000)} s.`,
+    'Check your network connection, VPN or proxy and the STS endpoint (AWS_ENDPOINT_URL_STS), then try again. ROLEBAR_STS_TIMEOUT_SECONDS sets this bound. Nothing was changed.',
+    { cause, context: { action: context.action, endpoint: target.endpoint } },
+  );
+}

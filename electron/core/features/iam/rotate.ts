@@ -1,0 +1,329 @@
+// `rolebar identity rotate NAME`: a new access key through IAM, stored through the identity journal (so the
+// keychain and settings agree even if the process dies), checked with GetCallerIdentity, then the old key deleted
+// or deactivated. Order matters: the new key is saved before the old one goes, so a working key is always kept.
+import { rolebarCommand } from '../../domain/shell-quote.js';
+import type { Engine } from '../../sessions/engine.js';
+import { RolebarError, AwsCallError } from '../../domain/errors.js';
+import type { Identity } from '../../domain/model.js';
+import type { AwsCredentials } from '../../aws/sts/client.js';
+import type { AccessKeyInfo, AccessKeyLastUse, IamCaller } from '../../aws/iam/client.js';
+import { partitionOfArn, resolveIamTarget, type IamTarget } from '../../aws/iam/endpoints.js';
+import { IamError } from '../../aws/iam/errors.js';
+import { describeKeyInfo, type KeyInfo } from './key-info.js';
+
+/** How long a rotation waits for the new key to work (IAM takes a few seconds to accept a new key). */
+export const DEFAULT_VERIFY_TIMEOUT_MS = 60_000;
+
+/** The minimal IAM policy for rotating and viewing one's own keys (`rolebar policy --rotate`). */
+export function rotatePolicy(): object {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'RotateOwnAccessKeys',
+        Effect: 'Allow',
+        Action: [
+          'iam:ListAccessKeys',
+          'iam:CreateAccessKey',
+          'iam:UpdateAccessKey',
+          'iam:DeleteAccessKey',
+          'iam:GetAccessKeyLastUsed',
+        ],
+        Resource: 'arn:aws:iam::*:user/${aws:username}',
+      },
+    ],
+  };
+}
+
+/** What the user chose. */
+export interface RotateOptions {
+  identityId: string;
+  /** Deactivate the old key instead of deleting it (a grace period). */
+  deactivateOld?: boolean;
+  /** With two keys present: delete this one (not the one Rolebar uses) first. */
+  deleteKeyId?: string;
+  /** A current MFA code, when IAM's policy asks for MFA and no MFA session has time left. */
+  mfaCode?: string;
+}
+
+/** What a finished rotation did. */
+export interface RotateResult {
+  identity: Identity;
+  newKeyId: string;
+  oldKeyId: string;
+  oldKey: 'deleted' | 'deactivated';
+  /** The key deleted first because two were present, if any. */
+  removedExtraKeyId: string | undefined;
+}
+
+/** What {@link rotateAccessKey} needs. */
+export interface RotateDeps {
+  core: Engine;
+  iam: IamCaller;
+  env: NodeJS.ProcessEnv;
+  now: () => number;
+  /** Bound on waiting for the new key to work. */
+  verifyTimeoutMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** A key with its last use, for the two-keys refusal and the key-age view. */
+export interface KeyWithUse extends AccessKeyInfo {
+  lastUse: AccessKeyLastUse | undefined;
+}
+
+/** IAM credentials for the identity: its own key, or its MFA session once IAM's policy asked for MFA. */
+interface Signer {
+  target: IamTarget;
+  credentials: AwsCredentials;
+  label: string;
+}
+
+/** Rotates an IAM user identity's access key through IAM; see the file comment for the order of steps. */
+export async function rotateAccessKey(deps: RotateDeps, options: RotateOptions): Promise<RotateResult> {
+  const { core, iam } = deps;
+  const identity = core.identities.get(options.identityId);
+  if (identity.kind !== 'iam-user') {
+    throw new RolebarError('invalid-input', `"${identity.name}" has no access key of its own to rotate.`, {
+      hint: 'Only IAM user identities keep keys in Rolebar.',
+    });
+  }
+  const oldKeyId = identity.accessKeyId;
+  const who = await core.whoAmI({ identityId: identity.id });
+  const oldSecret = await core.identities.secretOf(identity.id);
+  let signer: Signer = {
+    target: resolveIamTarget(partitionOfArn(who.arn), deps.env),
+    credentials: { accessKeyId: oldKeyId, secretAccessKey: oldSecret },
+    label: identity.name,
+  };
+  const ctx = () => ({ accountId: who.account, source: identity.name });
+
+  // Listing first: with MFA required by policy, the first denial switches to the identity's MFA session.
+  let keys: AccessKeyInfo[];
+  try {
+    keys = await iam.listAccessKeys(signer.target, signer.credentials, undefined, {
+      ...ctx(),
+      action: 'ListAccessKeys',
+    });
+  } catch (error) {
+    if (!(error instanceof IamError && error.failure === 'access-denied' && identity.mfaSerial)) throw error;
+    const session = await core.identitySession(identity.id, {
+      marginMs: 5 * 60_000,
+      mfaCode: options.mfaCode,
+    });
+    signer = { ...signer, credentials: session };
+    keys = await iam.listAccessKeys(signer.target, signer.credentials, undefined, {
+      ...ctx(),
+      action: 'ListAccessKeys',
+    });
+  }
+
+  let removedExtraKeyId: string | undefined;
+  if (keys.length >= 2) {
+    const extra = options.deleteKeyId;
+    if (extra === undefined) throw await twoKeys(deps, signer, identity, keys);
+    if (extra === oldKeyId || !keys.some((k) => k.accessKeyId === extra)) {
+      throw new RolebarError(
+        'invalid-input',
+        extra === oldKeyId
+          ? `${extra} is the key Rolebar uses for "${identity.name}"; it is replaced by the rotation itself. Nothing was changed.`
+          : `${extra} is not one of the access keys of "${identity.name}". Nothing was changed.`,
+        {
+          hint: `Choose the other key: ${keys
+            .filter((k) => k.accessKeyId !== oldKeyId)
+            .map((k) => k.accessKeyId)
+            .join(', ')}.`,
+        },
+      );
+    }
+    await iam.deleteAccessKey(
+      signer.target,
+      signer.credentials,
+      { userName: undefined, accessKeyId: extra },
+      { ...ctx(), action: 'DeleteAccessKey', keyId: extra },
+    );
+    removedExtraKeyId = extra;
+  }
+
+  // 1. Create. A failure here changed nothing.
+  const created = await iam.createAccessKey(signer.target, signer.credentials, undefined, {
+    ...ctx(),
+    action: 'CreateAccessKey',
+  });
+  const state = (newKey: string, oldKey: string, kept: string) =>
+    `In AWS: the new key ${created.accessKeyId} is ${newKey}; the old key ${oldKeyId} is ${oldKey}. The keychain holds ${kept}, which works.`;
+
+  // 2. Store, through the identity journal: a process killed here leaves the old key (not yet committed) or the new.
+  try {
+    await core.identities.rotateKeys(identity.id, {
+      accessKeyId: created.accessKeyId,
+      secretAccessKey: created.secretAccessKey,
+    });
+  } catch (error) {
+    const cleaned = await deleteQuietly(iam, signer, created.accessKeyId, ctx());
+    throw stepFailed(
+      'store',
+      error,
+      state(cleaned ? 'deleted again' : 'Active (unused)', 'Active', oldKeyId),
+      identity,
+    );
+  }
+
+  // 3. Verify: the keychain's new key must work; IAM needs a few seconds before it accepts it.
+  try {
+    await untilWorks(deps, identity.id);
+  } catch (error) {
+    // Put the old key back (it is still Active), then drop the new one so that no unverified key is left.
+    await core.identities.rotateKeys(identity.id, { accessKeyId: oldKeyId, secretAccessKey: oldSecret });
+    const cleaned = await deleteQuietly(iam, signer, created.accessKeyId, ctx());
+    throw stepFailed(
+      'verify',
+      error,
+      state(cleaned ? 'deleted again' : 'Active (never verified)', 'Active', oldKeyId),
+      identity,
+    );
+  }
+
+  // 4. Retire the old key, signed as before (a key may delete or deactivate itself).
+  const deactivate = options.deactivateOld === true;
+  try {
+    if (deactivate) {
+      await iam.updateAccessKey(
+        signer.target,
+        signer.credentials,
+        { userName: undefined, accessKeyId: oldKeyId, status: 'Inactive' },
+        { ...ctx(), action: 'UpdateAccessKey', keyId: oldKeyId },
+      );
+    } else {
+      await iam.deleteAccessKey(
+        signer.target,
+        signer.credentials,
+        { userName: undefined, accessKeyId: oldKeyId },
+        { ...ctx(), action: 'DeleteAccessKey', keyId: oldKeyId },
+      );
+    }
+  } catch (error) {
+    throw stepFailed(
+      deactivate ? 'deactivate' : 'delete',
+      error,
+      state('Active', 'still Active', `the new key ${created.accessKeyId}`),
+      identity,
+    );
+  }
+  return {
+    identity: core.identities.get(identity.id),
+    newKeyId: created.accessKeyId,
+    oldKeyId,
+    oldKey: deactivate ? 'deactivated' : 'deleted',
+    removedExtraKeyId,
+  };
+}
+
+/** Retries GetCallerIdentity with the keychain's key, backing off, until it works or the bound passes. */
+async function untilWorks(deps: RotateDeps, identityId: string): Promise<void> {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const bound = deps.verifyTimeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS;
+  const start = deps.now();
+  let wait = 250;
+  for (;;) {
+    try {
+      await deps.core.whoAmI({ identityId });
+      return;
+    } catch (error) {
+      const notYet = error instanceof AwsCallError && error.failure === 'unknown-key';
+      if (!notYet || deps.now() - start + wait > bound) throw error;
+    }
+    await sleep(wait);
+    wait = Math.min(wait * 2, 4_000);
+  }
+}
+
+async function deleteQuietly(
+  iam: IamCaller,
+  signer: Signer,
+  keyId: string,
+  ctx: { accountId: string; source: string },
+): Promise<boolean> {
+  try {
+    await iam.deleteAccessKey(
+      signer.target,
+      signer.credentials,
+      { userName: undefined, accessKeyId: keyId },
+      { ...ctx, action: 'DeleteAccessKey', keyId },
+    );
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function stepFailed(step: string, cause: unknown, state: string, identity: Identity): RolebarError {
+  const why = cause instanceof RolebarError ? cause.message : 'an unexpected error';
+  return new RolebarError(
+    'rotate-failed',
+    `Rotation of "${identity.name}" stopped at the ${step} step: ${why} ${state}`,
+    {
+      hint:
+        step === 'delete' || step === 'deactivate'
+          ? `Delete or deactivate the old key in the IAM console (Users → Security credentials) once you can.`
+          : `Try again later with \`${rolebarCommand('identity', 'rotate', identity.name)}\`.`,
+      cause,
+    },
+  );
+}
+
+/** The refusal when the user already has IAM's two keys: both shown with age and last use. */
+async function twoKeys(
+  deps: RotateDeps,
+  signer: Signer,
+  identity: Identity,
+  keys: AccessKeyInfo[],
+): Promise<RolebarError> {
+  const described = await withLastUse(deps.iam, signer, keys);
+  const current = identity.kind === 'iam-user' ? identity.accessKeyId : '';
+  const lines = described.map(
+    (k) => `  ${describeKey(k, deps.now())}${k.accessKeyId === current ? ' (used by Rolebar)' : ''}`,
+  );
+  const other = keys.find((k) => k.accessKeyId !== current)?.accessKeyId ?? 'KEY_ID';
+  return new RolebarError(
+    'rotate-two-keys',
+    `"${identity.name}" already has two access keys, IAM's limit; nothing was changed:\n${lines.join('\n')}\n`,
+    {
+      hint: `Choose the one to delete first: \`${rolebarCommand('identity', 'rotate', identity.name, '--delete-key', other)}\`.`,
+    },
+  );
+}
+
+/** Adds each key's last use (undefined where IAM refused to say). */
+export async function withLastUse(
+  iam: IamCaller,
+  signer: Signer,
+  keys: AccessKeyInfo[],
+): Promise<KeyWithUse[]> {
+  return Promise.all(
+    keys.map(async (key) => ({
+      ...key,
+      lastUse: await iam
+        .getAccessKeyLastUsed(signer.target, signer.credentials, key.accessKeyId, {
+          action: 'GetAccessKeyLastUsed',
+          keyId: key.accessKeyId,
+        })
+        .catch(() => undefined),
+    })),
+  );
+}
+
+/** "AKIA… Active, created 2024-01-01 (120 days ago), last used 2024-04-01 with sts in us-east-1". */
+export function describeKey(key: KeyWithUse, now: number): string {
+  const use = key.lastUse;
+  const info: KeyInfo = {
+    identityId: '',
+    accessKeyId: key.accessKeyId,
+    lastUseKnown: use !== undefined,
+    ...(key.createDate ? { createDate: key.createDate } : {}),
+    ...(use?.lastUsedDate ? { lastUsedDate: use.lastUsedDate } : {}),
+    ...(use?.serviceName ? { lastUsedService: use.serviceName } : {}),
+    ...(use?.region ? { lastUsedRegion: use.region } : {}),
+  };
+  return `${key.accessKeyId} ${key.status}, ${describeKeyInfo(info, now)}`;
+}

@@ -1,0 +1,84 @@
+// The AWS CLI's SSO token cache, written only when the user turned it on for the identity (off by default: the
+// file is plaintext). Same place, name and fields as botocore's SSOTokenFetcher / SSOTokenLoader: the file is
+// ~/.aws/sso/cache/SHA1(sso-session name).json, so `[sso-session NAME]` profiles work in the AWS CLI and the SDKs
+// without `aws sso login`.
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { atomicWriteFile, removeFileDurably } from '../../platform/atomic.js';
+import { jsonStringFields } from '../../platform/keychain/json-entry.js';
+import type { IdentityCenterIdentity } from '../../aws/sso.js';
+import type { SsoTokens } from '../../store/sso-tokens.js';
+
+/** The cache file of an `sso-session` named `sessionName` (botocore hashes the session name, not the start URL). */
+export function cliCacheFile(sessionName: string, homedir: string = os.homedir()): string {
+  const key = createHash('sha1').update(sessionName, 'utf8').digest('hex');
+  return path.join(homedir, '.aws', 'sso', 'cache', `${key}.json`);
+}
+
+/** botocore's timestamp format: `2024-01-01T00:00:00Z` (no milliseconds). */
+function botoTime(iso: string): string {
+  return new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Writes the identity's tokens in the AWS CLI's cache format (mode 600, atomically). */
+export async function writeCliCache(
+  identity: IdentityCenterIdentity,
+  tokens: SsoTokens,
+  homedir?: string,
+): Promise<string> {
+  const file = cliCacheFile(identity.name, homedir);
+  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  const body = {
+    startUrl: identity.startUrl,
+    region: identity.ssoRegion,
+    accessToken: tokens.accessToken,
+    expiresAt: botoTime(tokens.expiresAt),
+    clientId: tokens.clientId,
+    clientSecret: tokens.clientSecret,
+    registrationExpiresAt: botoTime(tokens.registrationExpiresAt),
+    ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+  };
+  await atomicWriteFile(file, [Buffer.from(JSON.stringify(body))], 0o600);
+  return file;
+}
+
+/** What became of the identity's cache file when Rolebar was asked to remove it. */
+export type CliCacheRemoval = 'removed' | 'absent' | 'not-rolebar';
+
+/**
+ * Whether `file` holds Rolebar's sign-in of this identity: its start URL and the client Rolebar registered (kept
+ * in the keychain). The AWS CLI writes the same file name for an `[sso-session]` of the same name after its own
+ * `aws sso login`, with its own client: that file is the user's, not Rolebar's.
+ */
+async function isRolebarCache(
+  file: string,
+  identity: IdentityCenterIdentity,
+  tokens: SsoTokens | undefined,
+): Promise<boolean> {
+  if (!tokens) return false;
+  const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+  const field = text === undefined ? undefined : jsonStringFields(text);
+  return field?.('startUrl') === identity.startUrl && field('clientId') === tokens.clientId;
+}
+
+/**
+ * Removes the identity's cache file (sign-out, or the setting turned off), but only when Rolebar wrote it: `tokens`
+ * are the identity's tokens from the keychain, read before they are forgotten. A file the AWS CLI wrote is left.
+ */
+export async function removeCliCache(
+  identity: IdentityCenterIdentity,
+  tokens: SsoTokens | undefined,
+  homedir?: string,
+): Promise<CliCacheRemoval> {
+  const file = cliCacheFile(identity.name, homedir);
+  const exists = await fs.stat(file).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) return 'absent';
+  if (!(await isRolebarCache(file, identity, tokens))) return 'not-rolebar';
+  await removeFileDurably(file);
+  return 'removed';
+}

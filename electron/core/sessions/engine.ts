@@ -1,0 +1,187 @@
+// The engine: the stores, the session layer and who-am-I over one context. Features (import, IAM tools, the
+// credentials endpoint) work on it; core/index.ts adds them around it as the facade the CLI and the service call.
+import path from 'node:path';
+import { type AssumeContext, type AssumeOptions, type AssumeOutcome, targetFor } from './assume.js';
+import { RolebarError } from '../domain/errors.js';
+import { identityStore, type IdentityStore } from '../store/identities.js';
+import type { SecretStore } from '../platform/keychain/keychain.js';
+import { type RoleStore, roleStore } from '../store/roles.js';
+import {
+  principalKind,
+  type PrincipalKind,
+  sessionRegistry,
+  type SessionRegistry,
+  userNameOfArn,
+} from '../store/sessions.js';
+import { mfaSessionExpiry } from './mfa-session.js';
+import type { IdentitySessionOptions } from './identity-session.js';
+import { createSessionLayer, type LiveOutcome, type RenewOptions } from './layer.js';
+import type { Settings } from '../store/settings.js';
+import { sourceCredentials } from './sources/source-credentials.js';
+import {
+  type AwsCredentials,
+  CLOCK_SKEW_WARNING_MS,
+  createStsCaller,
+  type StsCaller,
+  type TemporaryCredentials,
+} from '../aws/sts/client.js';
+import { resolveStsTarget, type StsTarget } from '../domain/endpoints.js';
+
+/** Who GetCallerIdentity says a set of credentials is, and how far the local clock is from AWS's. */
+export interface WhoAmI {
+  account: string;
+  arn: string;
+  userId: string;
+  kind: PrincipalKind;
+  clockOffsetMs: number | undefined;
+  /** True when the local clock is more than 5 minutes off AWS's. */
+  clockSkewed: boolean;
+}
+
+/** Whose identity to ask about: a role's live session, an identity's own credentials, or any `~/.aws` profile. */
+export type WhoAmITarget = { roleId: string } | { identityId: string } | { profile: string; region?: string };
+
+/** What Rolebar's core needs from the outside world; each can be a real-but-isolated one in tests. */
+export interface CoreDeps {
+  settings: Settings;
+  secrets: SecretStore;
+  sts?: StsCaller;
+  env?: NodeJS.ProcessEnv;
+  homedir?: string;
+  now?: () => number;
+}
+
+/** Rolebar's engine: identities, roles, switching, sessions. Shared by the main process, the CLI and the tests. */
+export interface Engine {
+  /** What the session layer works with (the features built around the engine take it too). */
+  readonly context: AssumeContext;
+  identities: IdentityStore;
+  roles: RoleStore;
+  sessions: SessionRegistry;
+  /** The settings this core reads and writes (team catalogs keep their subscriptions there). */
+  settings: Settings;
+  /** The keychain the core keeps secrets in (team catalogs keep their source tokens there too). */
+  secrets: SecretStore;
+  /** Switches: a new session now (see SessionLayer.switchRole). */
+  assumeRole(roleId: string, options?: AssumeOptions): Promise<AssumeOutcome>;
+  /** The session if it has more than `marginMs` left, else a new one: one renewal per role at a time, across processes. */
+  renew(roleId: string, options: RenewOptions): Promise<LiveOutcome>;
+  whoAmI(target: WhoAmITarget): Promise<WhoAmI>;
+  /** Removes the role's profile (only what Rolebar wrote) and forgets its session. */
+  signOut(roleId: string): Promise<{ removed: boolean }>;
+  /** Deletes a role, signing its session out; refused before any change while other roles chain from it. */
+  removeRole(roleId: string): Promise<void>;
+  /**
+   * Deletes an identity and its keychain entry, refused while a role uses it; an Identity Center identity also
+   * takes the AWS CLI cache file Rolebar wrote for it (see IdentityCenter.remove).
+   */
+  removeIdentity(identityId: string): Promise<void>;
+  /** A live session's credentials: the latest of memory and the profile Rolebar wrote. Undefined when none. */
+  credentialsOf(roleId: string): Promise<TemporaryCredentials | undefined>;
+  /** After a revoke: forgets the role's sessions that started before it (see SessionLayer.forgetRevoked). */
+  forgetRevoked(roleArn: string, before: Date): Promise<string[]>;
+  /** When the identity's MFA session ends, if one is alive. */
+  mfaSessionExpiry(identityId: string): Promise<Date | undefined>;
+  /** The short session credential-process --identity serves (see SessionLayer.identitySession). SECRET. */
+  identitySession(identityId: string, options: IdentitySessionOptions): Promise<TemporaryCredentials>;
+  /** Closes kept connections; the core stays usable and reconnects on the next call. */
+  close(): void;
+}
+
+/** Builds the engine over the given stores. */
+export function createEngine(deps: CoreDeps): Engine {
+  const env = deps.env ?? process.env;
+  const identities = identityStore(deps.settings, deps.secrets);
+  const roles = roleStore(deps.settings, identities);
+  const sessions = sessionRegistry(deps.settings);
+  const now = deps.now ?? Date.now;
+  const ctx: AssumeContext = {
+    identities,
+    roles,
+    sessions,
+    secrets: deps.secrets,
+    sts: deps.sts ?? createStsCaller({ now }),
+    env,
+    homedir: deps.homedir,
+    now,
+    memory: new Map(),
+    lockDir: path.dirname(deps.settings.path),
+  };
+  const layer = createSessionLayer(ctx, path.dirname(deps.settings.path));
+  const { credentialsOf } = layer;
+
+  async function whoAmI(target: WhoAmITarget): Promise<WhoAmI> {
+    let credentials: AwsCredentials | undefined;
+    let stsTarget: StsTarget;
+    let label: string;
+    if ('roleId' in target) {
+      const { identity, hops } = roles.chain(target.roleId);
+      const role = hops[hops.length - 1];
+      label = role?.label ?? target.roleId;
+      credentials = await credentialsOf(target.roleId);
+      if (!credentials) {
+        throw new RolebarError('no-session', `"${label}" has no active session.`, {
+          hint: 'Switch to it first.',
+        });
+      }
+      stsTarget = targetFor(ctx, identity, role);
+    } else if ('identityId' in target) {
+      const identity = identities.get(target.identityId);
+      label = identity.name;
+      credentials = await sourceCredentials(identity, { identities, env, homedir: deps.homedir });
+      stsTarget = targetFor(ctx, identity);
+    } else {
+      label = target.profile;
+      credentials = await sourceCredentials(
+        {
+          id: `profile:${target.profile}`,
+          kind: 'aws-profile',
+          name: target.profile,
+          profile: target.profile,
+        },
+        { identities, env, homedir: deps.homedir },
+      );
+      stsTarget = resolveStsTarget({ region: target.region }, env);
+    }
+    const answer = await ctx.sts.getCallerIdentity(stsTarget, credentials, {
+      action: 'GetCallerIdentity',
+      accessKeyId: credentials.accessKeyId,
+      source: label,
+    });
+    const { account, arn, userId } = answer.value;
+    if ('identityId' in target) {
+      const identity = identities.get(target.identityId);
+      const userName = userNameOfArn(arn);
+      if (userName && identity.userName !== userName) identities.update(identity.id, { userName });
+    }
+    return {
+      account,
+      arn,
+      userId,
+      kind: principalKind(arn),
+      clockOffsetMs: answer.clockOffsetMs,
+      clockSkewed:
+        answer.clockOffsetMs !== undefined && Math.abs(answer.clockOffsetMs) > CLOCK_SKEW_WARNING_MS,
+    };
+  }
+
+  return {
+    context: ctx,
+    identities,
+    roles,
+    settings: deps.settings,
+    secrets: deps.secrets,
+    sessions,
+    assumeRole: layer.switchRole,
+    renew: layer.renew,
+    whoAmI,
+    signOut: layer.signOut,
+    removeRole: layer.removeRole,
+    removeIdentity: (identityId) => identities.remove(identityId),
+    credentialsOf,
+    forgetRevoked: layer.forgetRevoked,
+    mfaSessionExpiry: (identityId) => mfaSessionExpiry(ctx, identityId),
+    identitySession: (identityId, options) => layer.identitySession(identityId, options),
+    close: () => ctx.sts.close(),
+  };
+}

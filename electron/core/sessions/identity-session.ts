@@ -1,0 +1,71 @@
+// The short session `rolebar credential-process --identity NAME` serves instead of the long-term key: one
+// GetSessionToken per identity (with MFA when the identity has a device), kept in the keychain in the identity's
+// MFA-session entry, so it is removed and rotated with the identity like the MFA session it often is.
+import type { AssumeContext } from './assume.js';
+import { targetFor } from './assume.js';
+import { RolebarError } from '../domain/errors.js';
+import {
+  type MfaSession,
+  keepMfaSession,
+  NO_MFA_SERIAL,
+  readMfaSession,
+  servableIdentitySession,
+  startMfaSession,
+} from './mfa-session.js';
+
+/** How an identity session may be served. */
+export interface IdentitySessionOptions {
+  /** Serve the cached session only while it has at least this long left. */
+  marginMs: number;
+  /** A current MFA code, to start a new MFA session when the identity has a device. */
+  mfaCode?: string | undefined;
+}
+
+/** The identity's cached session if it has `marginMs` left, else a new one (callers hold the identity's flight). */
+export async function identitySession(
+  ctx: AssumeContext,
+  identityId: string,
+  options: IdentitySessionOptions,
+): Promise<MfaSession> {
+  const identity = ctx.identities.get(identityId);
+  if (identity.kind !== 'iam-user') {
+    throw new RolebarError(
+      'identity-session-kind',
+      `"${identity.name}" has no keys in the keychain: credential-process --identity serves IAM user identities.`,
+      { hint: 'Its own AWS profile or credential source already works in the AWS tools; use that.' },
+    );
+  }
+  const cached = servableIdentitySession(
+    identity,
+    await readMfaSession(ctx.secrets, identity.id),
+    ctx.now(),
+    options.marginMs,
+  );
+  if (cached) return cached;
+  const credentials = {
+    accessKeyId: identity.accessKeyId,
+    secretAccessKey: await ctx.identities.secretOf(identity.id),
+  };
+  const target = targetFor(ctx, identity);
+  if (identity.mfaSerial) {
+    if (options.mfaCode === undefined) {
+      throw new RolebarError(
+        'mfa-required',
+        `"${identity.name}" has an MFA device (${identity.mfaSerial}) and no MFA session with time left; credential-process cannot ask for a code.`,
+        {
+          hint: `Run \`rolebar credential-process --identity '${identity.name}' --mfa-code CODE\` once in a terminal (the session lasts 12 hours), then retry.`,
+        },
+      );
+    }
+    return startMfaSession(ctx, identity, credentials, identity.mfaSerial, options.mfaCode, target);
+  }
+  // No duration: AWS's default is the longest it allows, 12 hours for an IAM user and 1 hour for root keys
+  // (which refuse anything longer).
+  const answer = await ctx.sts.getSessionToken(
+    target,
+    credentials,
+    {},
+    { action: 'GetSessionToken', accessKeyId: credentials.accessKeyId, source: identity.name },
+  );
+  return keepMfaSession(ctx.secrets, identity.id, { ...answer.value, serial: NO_MFA_SERIAL });
+}

@@ -1,0 +1,141 @@
+// STS answers are not trusted blindly: an impossible Expiration, a web page, garbage, a redirect, a 404 or
+// silence are refused with a message that names what came back and where from, and the file is unchanged.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { RolebarError } from '../../../electron/core/domain/errors.js';
+import { createStsCaller } from '../../../electron/core/aws/sts/client.js';
+import { addAlice, type CoreFixture, startCoreFixture } from '../../support/core-fixture.js';
+import { SEED_KEYS, SEED_ROLES, type CannedAnswer } from '../../../electron/emulator/index.js';
+
+const USER_FILE = '# mine\n[other]\nregion = eu-west-1\n';
+
+/** An AssumeRole answer shaped exactly like STS's, with the Expiration a test chooses. */
+function assumeRoleXml(expiration: string): string {
+  return `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>ASIAFAKECANNED000000</AccessKeyId><SecretAccessKey>canned/FAKE/secret</SecretAccessKey><SessionToken>CannedFakeToken</SessionToken><Expiration>${expiration}</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::222222222222:assumed-role/readonly/rolebar-alice</Arn><AssumedRoleId>AROAFAKE:rolebar-alice</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>canned</RequestId></ResponseMetadata></AssumeRoleResponse>`;
+}
+
+describe('answers that are not what STS sends', () => {
+  let f: CoreFixture;
+  let aliceId: string;
+  let n = 0;
+  before(async () => {
+    f = await startCoreFixture('sts-answers');
+    aliceId = (await addAlice(f.core)).id;
+  });
+  after(() => f?.close());
+
+  /** Adds a fresh role, seeds the credentials file, injects `answer` once, switches: returns the error. */
+  async function switchAgainst(answer: CannedAnswer): Promise<RolebarError> {
+    n += 1;
+    const role = f.core.roles.add({
+      label: `answers-${n}`,
+      roleArn: SEED_ROLES.readonly,
+      source: { kind: 'identity', id: aliceId },
+      mfa: false,
+    });
+    mkdirSync(path.dirname(f.sandbox.credentialsFile), { recursive: true });
+    writeFileSync(f.sandbox.credentialsFile, USER_FILE, { mode: 0o600 });
+    f.emu.faults.clear();
+    f.emu.faults.answerWith(answer, 3, { action: 'AssumeRole' });
+    try {
+      await f.core.assumeRole(role.id);
+    } catch (error) {
+      assert.ok(error instanceof RolebarError, String(error));
+      assert.equal(readFileSync(f.sandbox.credentialsFile, 'utf8'), USER_FILE, 'the file is unchanged');
+      assert.ok(!error.toUserString().includes('canned/FAKE'), 'no secret in the message');
+      return error;
+    } finally {
+      f.emu.faults.clear();
+    }
+    assert.fail('the switch succeeded');
+  }
+
+  const xml = (expiration: string): CannedAnswer => ({
+    status: 200,
+    headers: { 'Content-Type': 'text/xml' },
+    body: assumeRoleXml(expiration),
+  });
+
+  it('an Expiration in the past is refused', async () => {
+    const error = await switchAgainst(xml('2000-01-01T00:00:00Z'));
+    assert.equal(error.code, 'sts-bad-answer');
+    assert.match(error.message, /2000-01-01T00:00:00\.000Z.*already passed/);
+    assert.ok(error.message.includes(f.emu.endpoint), 'names the endpoint');
+  });
+
+  it('an Expiration far in the future is refused', async () => {
+    const error = await switchAgainst(xml('9999-12-31T23:59:59Z'));
+    assert.equal(error.code, 'sts-bad-answer');
+    assert.match(error.message, /9999-12-31.*36 hours/);
+  });
+
+  it('an HTML page names the status, the content type and the endpoint, and points at AWS_ENDPOINT_URL_STS', async () => {
+    const error = await switchAgainst({
+      status: 200,
+      headers: { 'Content-Type': 'text/html; charset=utf-8' },
+      body: '<!doctype html><html><body>Welcome to nginx!</body></html>',
+    });
+    assert.equal(error.code, 'sts-not-sts');
+    assert.match(error.message, /HTTP 200 \(text\/html\)/);
+    assert.ok(error.message.includes(f.emu.endpoint));
+    assert.match(error.hint ?? '', /AWS_ENDPOINT_URL_STS/);
+    assert.doesNotMatch(error.toUserString(), /\$response|@aws-sdk/);
+  });
+
+  it('garbage, an empty answer, a redirect and a 404 are each named for what they are', async () => {
+    const garbage = await switchAgainst({
+      status: 200,
+      headers: { 'Content-Type': 'text/xml' },
+      body: '\u0000\u0001<<<not xml',
+    });
+    assert.equal(garbage.code, 'sts-not-sts');
+    assert.match(garbage.message, /HTTP 200 \(text\/xml\)/);
+    assert.ok(garbage.message.includes(f.emu.endpoint));
+    const empty = await switchAgainst({ status: 200, headers: { 'Content-Type': 'text/xml' } });
+    assert.match(empty.message, /HTTP 200 \(text\/xml, empty\)/);
+    const moved = await switchAgainst({ status: 302, headers: { Location: 'https://login.example/' } });
+    assert.match(
+      moved.message,
+      /HTTP 302 \(no content type, empty\) redirecting to https:\/\/login\.example\//,
+    );
+    f.emu.clearRequests();
+    const missing = await switchAgainst({
+      status: 404,
+      headers: { 'Content-Type': 'text/plain' },
+      body: 'Not Found',
+    });
+    assert.match(missing.message, /HTTP 404 \(text\/plain\)/);
+    // Retrying cannot turn a wrong endpoint into STS: one request, not three.
+    assert.equal(f.emu.countRequests('AssumeRole', 'Canned'), 1);
+    for (const e of [garbage, empty, moved, missing]) assert.match(e.hint ?? '', /AWS_ENDPOINT_URL_STS/);
+  });
+
+  it('a server that never answers gives a clear error within the configured bound', async () => {
+    const caller = createStsCaller({ env: { ROLEBAR_STS_TIMEOUT_SECONDS: '2' } });
+    f.emu.faults.silence(10, { action: 'GetCallerIdentity' });
+    const started = Date.now();
+    try {
+      await assert.rejects(
+        caller.getCallerIdentity(
+          { region: 'us-east-1', endpoint: f.emu.endpoint, overridden: true },
+          SEED_KEYS.alice,
+          { action: 'GetCallerIdentity' },
+        ),
+        (error: unknown) => {
+          assert.ok(error instanceof RolebarError);
+          assert.equal(error.code, 'sts-offline');
+          assert.match(error.message, /did not answer GetCallerIdentity within 2 s/);
+          assert.ok(error.message.includes(f.emu.endpoint));
+          return true;
+        },
+      );
+      // The bound is the issue's own: generous slack for a loaded machine, but far below 3 tries × 10 s.
+      assert.ok(Date.now() - started < 12_000, `took ${Date.now() - started} ms`);
+    } finally {
+      f.emu.faults.clear();
+      caller.close();
+    }
+  });
+});
