@@ -1,149 +1,23 @@
-// The CLI reads secrets from the Secret Service over D-Bus in plain JavaScript (secret-service.ts, dbus-wire.ts).
+// The CLI reads secrets from the Secret Service over D-Bus in plain JavaScript (secret-service.ts, dbus/).
 // It must read exactly what keytar wrote (the suite's real gnome-keyring), over libsecret's encrypted session,
 // and a bus that never answers must end in an error and an exit, never a hang.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, type Socket } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import {
-  DBusConnection,
-  decodeMessage,
-  encodeCall,
-  marshal,
-  socketPathOf,
-  splitSignature,
-  unmarshal,
-} from '../../../electron/core/platform/keychain/dbus-wire.js';
+import { socketPathOf } from '../../../electron/core/platform/keychain/dbus/connection.js';
 import { openKeychain } from '../../../electron/core/platform/keychain/keychain.js';
 import {
   type SecretReader,
   secretServiceReader,
 } from '../../../electron/core/platform/keychain/secret-service.js';
-import type { WireValue } from '../../../electron/core/platform/keychain/dbus-wire.js';
 import { makeSandbox } from '../../support/sandbox.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-describe('the D-Bus wire format', () => {
-  it('splits signatures into complete types', () => {
-    assert.deepEqual(splitSignature('a{ss}ao(oayays)v'), ['a{ss}', 'ao', '(oayays)', 'v']);
-    assert.throws(() => splitSignature('(ss'), /unbalanced/);
-  });
-
-  it('reads back what it writes, with the padding each type needs', () => {
-    const values = [
-      'plain',
-      { signature: 'ay', value: Buffer.from([0, 1, 2, 255]) },
-      [
-        ['service', 'Rolebar'],
-        ['account', 'ünïcödé'],
-      ],
-      ['/a/b', '/c'],
-      ['/session/1', Buffer.alloc(16, 7), Buffer.from('secret/FAKE'), 'text/plain'],
-      true,
-      7,
-    ];
-    const signature = 'sva{ss}ao(oayays)bu';
-    const body = marshal(signature, values);
-    // A struct starts on an 8-byte boundary: after `s` (4+5+1), `v` (1+2+1 sig, pad, 4+4) and the dict.
-    assert.deepEqual(unmarshal(signature, body), values);
-  });
-
-  it('decodes a big-endian message as well as its own little-endian ones', () => {
-    const little = encodeCall(
-      {
-        destination: 'org.example',
-        path: '/org/example',
-        interface: 'org.example.I',
-        member: 'M',
-        signature: 'su',
-        body: ['hi', 258],
-      },
-      9,
-    );
-    const decoded = decodeMessage(little);
-    assert.deepEqual(decoded.body, ['hi', 258]);
-    assert.equal(decoded.fields.get(3), 'M');
-    // A method return written big-endian by hand ('B'), as another implementation may send it.
-    const big = Buffer.from(
-      [
-        '42020001', // 'B', method return, no flags, version 1
-        '0000000c', // body: 12 bytes
-        '00000005', // serial 5
-        '00000010', // header fields: 16 bytes
-        '05017500', // field 5 (reply serial), variant of "u", padding
-        '00000009', // 9
-        '0801670002737500', // field 8 (signature), variant of "g": "su"
-        '0000000268690000', // "hi" and padding
-        '00000102', // 258
-      ].join(''),
-      'hex',
-    );
-    const reply = decodeMessage(big);
-    assert.equal(reply.type, 2);
-    assert.equal(reply.fields.get(5), 9);
-    assert.deepEqual(reply.body, ['hi', 258]);
-  });
-
-  it('answers a call even when a message of types it cannot read arrives first', async () => {
-    // A bus that authenticates anyone, then sends a signal holding an int64 (a type the reader does not know)
-    // and the reply to the first call after Hello (serial 2).
-    const message = (type: number, fields: WireValue[], signature: string, body: Buffer) => {
-      const header = marshal('yyyyuua(yv)', [
-        0x6c,
-        type,
-        0,
-        1,
-        body.length,
-        99,
-        [...fields, [8, { signature: 'g', value: signature }]],
-      ]);
-      return Buffer.concat([header, Buffer.alloc((8 - (header.length % 8)) % 8), body]);
-    };
-    const signal = message(
-      4,
-      [
-        [1, { signature: 'o', value: '/x' }],
-        [2, { signature: 's', value: 'a.B' }],
-        [3, { signature: 's', value: 'Changed' }],
-      ],
-      'x',
-      Buffer.alloc(8),
-    );
-    const reply = message(2, [[5, { signature: 'u', value: 2 }]], 's', marshal('s', ['pong']));
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'rolebar-bus-'));
-    const server = createServer((socket) => {
-      let text = '';
-      socket.on('data', (chunk: Buffer) => {
-        const before = text;
-        text += chunk.toString('latin1');
-        if (text.includes('AUTH') && !before.includes('AUTH'))
-          socket.write('OK 0123456789abcdef0123456789abcdef\r\n');
-        if (text.includes('BEGIN') && !before.includes('BEGIN')) socket.write(Buffer.concat([signal, reply]));
-      });
-    });
-    const socketPath = path.join(dir, 'bus');
-    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
-    try {
-      const connection = await DBusConnection.open(socketPath, 1000);
-      const answer = await connection.call({
-        destination: 'a.B',
-        path: '/a',
-        interface: 'a.B',
-        member: 'Ping',
-      });
-      assert.deepEqual(answer, ['pong']);
-      connection.close();
-    } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
+describe('the D-Bus session bus address', () => {
   it('finds the socket in a bus address', () => {
     assert.equal(socketPathOf('unix:path=/run/user/1000/bus'), '/run/user/1000/bus');
     assert.equal(socketPathOf('unix:path=/tmp/dbus-x,guid=abc'), '/tmp/dbus-x');

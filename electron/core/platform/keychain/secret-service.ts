@@ -8,7 +8,9 @@
  * that offers only "plain" gets plain, as libsecret also does.
  */
 import { createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { DBusConnection, DBusError, socketPathOf, type WireValue } from './dbus-wire.js';
+import { DBusConnection, socketPathOf } from './dbus/connection.js';
+import type { WireValue } from './dbus/marshal.js';
+import { DBusError } from './dbus/message.js';
 
 /** The schema keytar stores under (keytar_posix.cc); libsecret adds it to searches as `xdg:schema`. */
 const KEYTAR_SCHEMA = 'org.freedesktop.Secret.Generic';
