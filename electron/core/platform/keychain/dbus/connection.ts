@@ -1,6 +1,6 @@
 /*
- * A D-Bus client connection over a Unix socket: authentication, Hello, method calls and their replies.
- * Marshalling is in marshal.ts, messages in message.ts.
+ * A D-Bus client connection over a Unix socket: authentication, Hello, method calls and their replies, each
+ * reply taken only from the peer the call went to. Marshalling is in marshal.ts, messages in message.ts.
  * Nothing here blocks a thread: a bus that never answers is a promise that never settles, which the caller's
  * bound and `close()` end, so a hung keychain can never keep the process from exiting.
  * Spec: https://dbus.freedesktop.org/doc/dbus-specification.html ("Message Bus Specification", "Authentication").
@@ -56,6 +56,11 @@ interface Pending {
 /**
  * A client connection to a message bus. Only calls in flight hold the process open (an idle connection never
  * delays an exit); bounding them is the caller's job, and `close()` rejects them.
+ *
+ * Replies are matched on their serial AND their sender: serials are predictable, and a session bus forwards a
+ * METHOD_RETURN that any other connection addresses to us. The bus stamps each message with its true sender,
+ * so a reply counts only from the bus (for calls to the bus) or from the current owner of the well-known name
+ * the call went to (asked of the bus with GetNameOwner); anything else is dropped and the call waits on.
  */
 export class DBusConnection {
   private serial = 0;
@@ -65,6 +70,8 @@ export class DBusConnection {
   private buffered = 0;
   private needed = 16;
   private failure: Error | undefined;
+  /** The owner the bus named for each well-known name called (undefined: it has none, or did not say). */
+  private owners = new Map<string, Promise<string | undefined>>();
 
   private constructor(private readonly socket: Socket) {
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
@@ -117,6 +124,9 @@ export class DBusConnection {
       this.pending.set(serial, { destination: call.destination, resolve, reject });
       this.socket.ref(); // a call in flight holds the process, as any request does; an idle connection does not
       this.socket.write(encodeCall(call, serial));
+      // Asked right behind the first call to a name: the bus answers it before the named service can answer.
+      if (isWellKnown(call.destination) && !this.owners.has(call.destination))
+        void this.ownerOf(call.destination);
     });
   }
 
@@ -160,8 +170,43 @@ export class DBusConnection {
     if (message.type !== MESSAGE_TYPE.methodReturn && message.type !== MESSAGE_TYPE.error) return; // signals, calls
     const serial = message.fields.get(FIELD.replySerial);
     const waiting = typeof serial === 'number' ? this.pending.get(serial) : undefined;
-    if (!waiting || typeof serial !== 'number') return;
-    this.deliver(serial, waiting, message);
+    const sender = message.fields.get(FIELD.sender);
+    if (!waiting || typeof serial !== 'number' || typeof sender !== 'string') return;
+    if (!isWellKnown(waiting.destination)) {
+      if (sender === waiting.destination) this.deliver(serial, waiting, message);
+      return;
+    }
+    void this.owns(waiting.destination, sender).then((owner) => {
+      if (owner && this.pending.get(serial) === waiting) this.deliver(serial, waiting, message);
+    });
+  }
+
+  /**
+   * Whether `sender` owns `name` now. The first answer is kept; when it names someone else (or no one: the bus
+   * was still starting the service), the bus is asked once more, as the owner may have changed since.
+   */
+  private async owns(name: string, sender: string): Promise<boolean> {
+    if (!sender.startsWith(':')) return false; // only the bus has a name of its own as a sender
+    return (await this.ownerOf(name)) === sender || (await this.ownerOf(name, true)) === sender;
+  }
+
+  private ownerOf(name: string, fresh = false): Promise<string | undefined> {
+    let owner = this.owners.get(name);
+    if (owner === undefined || fresh) {
+      owner = this.call({
+        destination: BUS,
+        path: '/org/freedesktop/DBus',
+        interface: BUS,
+        member: 'GetNameOwner',
+        signature: 's',
+        body: [name],
+      }).then(
+        ([unique]) => (typeof unique === 'string' ? unique : undefined),
+        () => undefined,
+      );
+      this.owners.set(name, owner);
+    }
+    return owner;
   }
 
   private deliver(serial: number, waiting: Pending, message: Received): void {
@@ -183,4 +228,9 @@ export class DBusConnection {
     for (const waiting of this.pending.values()) waiting.reject(this.failure);
     this.pending.clear();
   }
+}
+
+/** A well-known name (`org.freedesktop.secrets`), as opposed to the bus itself or a unique name (`:1.42`). */
+function isWellKnown(destination: string): boolean {
+  return destination !== BUS && !destination.startsWith(':');
 }
