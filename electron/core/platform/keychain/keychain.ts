@@ -123,9 +123,7 @@ export function openKeychain(options: KeychainOptions = {}): SecretStore {
   const env = options.env ?? process.env;
   const platform = options.platform ?? process.platform;
   let keytar: KeytarLike | HelperKeytar | undefined = options.keytar;
-  // After a call times out, the next ones fail at once for a while instead of each waiting out the bound again
-  // (an add that fails would otherwise wait twice: once for the write, once for taking it back).
-  let unanswered: { until: number; error: KeychainUnavailableError } | undefined;
+  const bound = callBound(timeoutMs, platform);
 
   // Linux outside the app: reads go straight to the Secret Service over D-Bus (secret-service.ts), with no
   // helper process to start; everything else, and every other platform, goes through keytar.
@@ -137,7 +135,7 @@ export function openKeychain(options: KeychainOptions = {}): SecretStore {
   /** The checks every call makes first: a session bus to talk to, and no recent unanswered call. */
   function precheck(): void {
     if (platform === 'linux') assertSessionBus(env);
-    if (unanswered && Date.now() < unanswered.until) throw unanswered.error;
+    bound.check();
   }
 
   /** Runs a keytar call (starting its helper first, outside the call's bound). */
@@ -145,86 +143,29 @@ export function openKeychain(options: KeychainOptions = {}): SecretStore {
     precheck();
     keytar ??= defaultKeytar(options);
     const k = keytar;
-    if ('ready' in k) await helperStarted(k);
+    if ('ready' in k) await helperStarted(k, platform);
     // A helper stuck in libsecret is killed, so nothing hung outlives the call.
-    return bounded(
+    return bound.run(
       operation,
       () => run(k),
       () => ('reset' in k ? k.reset() : undefined),
     );
   }
 
-  /** Runs `run` within the call bound; on timeout `abandon` ends what hangs, and later calls fail at once. */
-  async function bounded<T>(operation: string, run: () => Promise<T>, abandon: () => void): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        abandon();
-        const error = new KeychainUnavailableError(
-          'timeout',
-          `The keychain did not answer within ${Math.round(timeoutMs / 1000)} s (${operation}).`,
-          platform === 'linux'
-            ? `The D-Bus session or the keyring daemon is not answering, or an unlock prompt is waiting where nobody sees it. ${LOCKED_HINT_LINUX}`
-            : 'Unlock your keychain and try again.',
-        );
-        unanswered = { until: Date.now() + UNANSWERED_PAUSE_MS, error };
-        reject(error);
-      }, timeoutMs);
-    });
-    try {
-      return await Promise.race([run(), timeout]);
-    } catch (error) {
-      throw toKeychainError(error, operation, platform);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   /** Reads one entry: through the Secret Service reader where there is one, else through keytar. */
   async function read(account: string): Promise<string | null> {
     if (!reader) return viaKeytar('read', (k) => k.getPassword(service, account));
     precheck();
-    return bounded(
+    return bound.run(
       'read',
       () => reader.getPassword(service, account),
       () => reader.reset(),
     );
   }
 
-  /** Waits for the helper to listen, within its own bound; a helper that cannot start is reported as such. */
-  async function helperStarted(k: HelperKeytar): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const slow = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        k.reset();
-        reject(
-          new KeychainUnavailableError(
-            'timeout',
-            `The keychain helper process did not start within ${HELPER_START_MS / 1000} s.`,
-            'The computer may be very busy. Try again in a moment; if it keeps happening, reinstall Rolebar.',
-          ),
-        );
-      }, HELPER_START_MS);
-    });
-    try {
-      await Promise.race([k.ready(), slow]);
-    } catch (error) {
-      throw toKeychainError(error, 'start', platform);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   /** True when a Linux keyring (not an injected fake) says it is locked. */
   const isLocked = async () =>
     platform === 'linux' && !options.keytar && (await defaultCollectionLocked(env)) === true;
-  const lockedError = (cause?: unknown) =>
-    new KeychainUnavailableError(
-      'locked',
-      'The keychain (login keyring) is locked, so Rolebar cannot use its entries.',
-      LOCKED_HINT_LINUX,
-      cause,
-    );
 
   /**
    * A locked keyring answers "no such entry", or fails in odd ways (keytar's listing even crashes): say it is
@@ -267,6 +208,79 @@ export function openKeychain(options: KeychainOptions = {}): SecretStore {
         (names) => names.length === 0,
       ),
   };
+}
+
+/**
+ * The bound on each keychain call. After a call times out, the next ones fail at once for a while instead of
+ * each waiting out the bound again (an add that fails would otherwise wait twice: once for the write, once for
+ * taking it back).
+ */
+function callBound(timeoutMs: number, platform: NodeJS.Platform) {
+  let unanswered: { until: number; error: KeychainUnavailableError } | undefined;
+  return {
+    /** Throws the last timeout while its pause lasts. */
+    check(): void {
+      if (unanswered && Date.now() < unanswered.until) throw unanswered.error;
+    },
+    /** Runs `run` within the bound; on timeout `abandon` ends what hangs, and later calls fail at once. */
+    async run<T>(operation: string, run: () => Promise<T>, abandon: () => void): Promise<T> {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          abandon();
+          const error = new KeychainUnavailableError(
+            'timeout',
+            `The keychain did not answer within ${Math.round(timeoutMs / 1000)} s (${operation}).`,
+            platform === 'linux'
+              ? `The D-Bus session or the keyring daemon is not answering, or an unlock prompt is waiting where nobody sees it. ${LOCKED_HINT_LINUX}`
+              : 'Unlock your keychain and try again.',
+          );
+          unanswered = { until: Date.now() + UNANSWERED_PAUSE_MS, error };
+          reject(error);
+        }, timeoutMs);
+      });
+      try {
+        return await Promise.race([run(), timeout]);
+      } catch (error) {
+        throw toKeychainError(error, operation, platform);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/** Waits for the helper to listen, within its own bound; a helper that cannot start is reported as such. */
+async function helperStarted(k: HelperKeytar, platform: NodeJS.Platform): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const slow = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      k.reset();
+      reject(
+        new KeychainUnavailableError(
+          'timeout',
+          `The keychain helper process did not start within ${HELPER_START_MS / 1000} s.`,
+          'The computer may be very busy. Try again in a moment; if it keeps happening, reinstall Rolebar.',
+        ),
+      );
+    }, HELPER_START_MS);
+  });
+  try {
+    await Promise.race([k.ready(), slow]);
+  } catch (error) {
+    throw toKeychainError(error, 'start', platform);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function lockedError(cause?: unknown): KeychainUnavailableError {
+  return new KeychainUnavailableError(
+    'locked',
+    'The keychain (login keyring) is locked, so Rolebar cannot use its entries.',
+    LOCKED_HINT_LINUX,
+    cause,
+  );
 }
 
 function checkAccount(account: string): string {
