@@ -1,6 +1,7 @@
 // The app keeps team catalogs fresh: every catalog is synced on start and again every few hours. A failed sync
 // keeps the last good copy and is recorded on the catalog (its last error, shown with its last sync time).
-import { subscriptionsIn, syncCatalog, type CatalogDiff } from '../core/features/catalog/store.js';
+import { type CatalogDiff, subscriptionsIn } from '../core/features/catalog/subscriptions.js';
+import { syncCatalog } from '../core/features/catalog/sync.js';
 import type { SecretStore } from '../core/platform/keychain/keychain.js';
 import type { Settings } from '../core/store/settings.js';
 import { realTimers, type Timers } from './clipboard.js';

@@ -2,7 +2,9 @@
 // why it failed (the last good copy stays in use), what the last sync changed, and the profile collisions.
 import type { CatalogView } from '../ipc/contract.js';
 import { describeSource, redactSource } from '../core/features/catalog/fetch.js';
-import { catalogRoles, readCopy, subscriptionsIn } from '../core/features/catalog/store.js';
+import { readCopy } from '../core/features/catalog/copies.js';
+import { catalogRoles } from '../core/features/catalog/resolve.js';
+import { subscriptionsIn } from '../core/features/catalog/subscriptions.js';
 import type { Role } from '../core/domain/model.js';
 import type { SettingsData } from '../core/store/settings.js';
 

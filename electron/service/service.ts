@@ -26,7 +26,7 @@ import {
 import { type ClipboardLike, createSecretClipboard, realTimers, type Timers } from './clipboard.js';
 import { createAppEndpoint } from './app-endpoint.js';
 import { iamHandlers } from './iam.js';
-import { mapIdentities } from '../core/features/catalog/store.js';
+import { mapIdentities } from '../core/features/catalog/subscriptions.js';
 import { catalogViews } from './catalog-views.js';
 import { keyService } from './keys.js';
 import { identityView, roleView, sessionView } from './views.js';

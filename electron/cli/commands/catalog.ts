@@ -4,17 +4,17 @@ import type { RolebarCore } from '../../core/index.js';
 import { RolebarError } from '../../core/domain/errors.js';
 import { exportCatalog } from '../../core/features/catalog/export.js';
 import { describeSource, parseSource, redactSource } from '../../core/features/catalog/fetch.js';
+import { readCopy } from '../../core/features/catalog/copies.js';
+import { catalogRoles } from '../../core/features/catalog/resolve.js';
 import {
   addSubscription,
   type CatalogDiff,
-  catalogRoles,
   getSubscription,
   mapIdentities,
-  readCopy,
   removeSubscription,
   subscriptionsIn,
-  syncCatalog,
-} from '../../core/features/catalog/store.js';
+} from '../../core/features/catalog/subscriptions.js';
+import { syncCatalog } from '../../core/features/catalog/sync.js';
 import { parseRecordList, parseRoleRecord } from '../../core/store/records.js';
 import { type Command, flag, stringOption, UsageError } from '../args.js';
 import { findIdentity, withCore } from '../context.js';

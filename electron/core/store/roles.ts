@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { catalogRoles } from '../features/catalog/store.js';
+import { catalogRoles } from '../features/catalog/resolve.js';
 import { rolebarCommand } from '../domain/shell-quote.js';
 import { RolebarError } from '../domain/errors.js';
 import { checkRole, type Identity, profileNameOf, type Role } from '../domain/model.js';

@@ -59,7 +59,7 @@ export type SettingsData = {
   preferences: Preferences;
   /** Keychain changes in flight (see secret-journal.ts): present only while one is, or was cut short. */
   keychainIntents?: SettingsRecord[];
-  /** Subscribed team catalogs (catalog/store.ts); their roles are never copied into `roles`. */
+  /** Subscribed team catalogs (features/catalog/subscriptions.ts); their roles are never copied into `roles`. */
   catalogs?: SettingsRecord[];
 };
 

@@ -1,0 +1,133 @@
+// A subscribed catalog's last good copy turned into read-only roles beside the user's own: each account mapped
+// to one of the user's identities, chains after their sources, a live session's ARN held until it ends.
+import { profileNameOf, type Role } from '../../domain/model.js';
+import { parseRecordList, parseSessionRecord } from '../../store/records.js';
+import type { SettingsData } from '../../store/settings.js';
+import { copyPath, readCopy } from './copies.js';
+import { asRole, type Catalog, type CatalogRole } from './format.js';
+import { type CatalogSubscription, subscriptionsIn } from './subscriptions.js';
+
+/** A catalog role left out because one of the user's roles (or an earlier catalog's) has its profile name. */
+export interface Collision {
+  catalog: string;
+  role: string;
+  profile: string;
+  keptRole: string;
+}
+
+/** The id a catalog role has among the user's roles: stable across syncs. */
+export function catalogRoleId(catalog: string, roleId: string): string {
+  return `catalog:${catalog}:${roleId}`;
+}
+
+/** The ids of the roles whose stored session is live at `now`. */
+export function liveRoleIds(data: SettingsData, settingsPath: string, now: number): Set<string> {
+  return new Set(
+    parseRecordList(data.sessions, settingsPath, 'sessions', parseSessionRecord)
+      .filter((s) => Date.parse(s.expiration) > now)
+      .map((s) => s.roleId),
+  );
+}
+
+/**
+ * The roles every catalog adds beside `own` (the user's roles), as the session layer switches them, and the
+ * catalog roles left out because their profile name is taken (the user's own role always wins).
+ */
+export function catalogRoles(
+  data: SettingsData,
+  settingsPath: string,
+  own: Role[],
+  now: number = Date.now(),
+): { roles: Role[]; collisions: Collision[]; unmapped: string[] } {
+  const taken = new Map(own.map((r) => [profileNameOf(r), r.label]));
+  const roles: Role[] = [];
+  const collisions: Collision[] = [];
+  const unmapped: string[] = [];
+  const liveSessions = data.catalogs?.length ? liveRoleIds(data, settingsPath, now) : new Set<string>();
+  for (const sub of subscriptionsIn(data, settingsPath)) {
+    const resolved = resolvedRoles(settingsPath, sub, liveSessions);
+    if (!resolved) continue;
+    unmapped.push(...resolved.unmapped);
+    const left = new Set<string>();
+    const kept: Role[] = [];
+    for (const role of resolved.roles) {
+      const profile = profileNameOf(role);
+      const keptRole = taken.get(profile);
+      // A role chained from a role that was left out cannot be switched either (chains come after their source).
+      if (keptRole !== undefined || (role.source.kind === 'role' && left.has(role.source.id))) {
+        if (keptRole !== undefined)
+          collisions.push({
+            catalog: sub.name,
+            role: role.id.slice(`catalog:${sub.name}:`.length),
+            profile,
+            keptRole,
+          });
+        left.add(role.id);
+        continue;
+      }
+      kept.push(role);
+    }
+    for (const role of kept) taken.set(profileNameOf(role), `${sub.name}/${role.label}`);
+    roles.push(...kept);
+  }
+  return { roles, collisions, unmapped };
+}
+
+const resolvedCache = new Map<string, { key: string; catalog: Catalog; roles: Role[]; unmapped: string[] }>();
+
+/**
+ * A catalog's roles, each checked by the one role rule (model.checkRole), sources before the roles chained from
+ * them; cached while the copy, the subscription and the held ARNs in use are unchanged (every role list asks).
+ */
+function resolvedRoles(
+  settingsPath: string,
+  sub: CatalogSubscription,
+  liveSessions: Set<string>,
+): { roles: Role[]; unmapped: string[] } | undefined {
+  const catalog = readCopy(settingsPath, sub.name);
+  if (!catalog) return undefined;
+  const heldLive = Object.keys(sub.held ?? {}).filter((id) => liveSessions.has(catalogRoleId(sub.name, id)));
+  const file = copyPath(settingsPath, sub.name);
+  const key = JSON.stringify([sub.identities, sub.held, heldLive]);
+  const cached = resolvedCache.get(file);
+  // A changed copy is parsed again into a new object (copies.ts): the same object means the same copy.
+  if (cached && cached.key === key && cached.catalog === catalog) return cached;
+  const byId = new Map(catalog.roles.map((r) => [r.id, r]));
+  const depth = (role: CatalogRole): number => {
+    let n = 0;
+    for (let hop = role.chainFrom; hop !== undefined; hop = byId.get(hop)?.chainFrom) n += 1;
+    return n;
+  };
+  const ordered = catalog.roles
+    .map((role) => ({ role, depth: depth(role) }))
+    .sort((a, b) => a.depth - b.depth);
+  const roles: Role[] = [];
+  const unmapped: string[] = [];
+  // Each account's label made once (500 accounts), not once per role (5,000 roles).
+  const accountLabels = new Map(
+    catalog.accounts.map((a) => [a.id, a.name === a.id ? `Account ${a.id}` : `${a.name} (${a.id})`]),
+  );
+  for (const { role } of ordered) {
+    let root = role;
+    while (root.chainFrom !== undefined) root = byId.get(root.chainFrom) ?? { ...root, chainFrom: undefined };
+    const identity = sub.identities[root.account] ?? sub.identities['*'];
+    if (identity === undefined) {
+      unmapped.push(`${sub.name}/${role.id}`);
+      continue;
+    }
+    const source: Role['source'] =
+      role.chainFrom === undefined
+        ? { kind: 'identity', id: identity }
+        : { kind: 'role', id: catalogRoleId(sub.name, role.chainFrom) };
+    const held = heldLive.includes(role.id) ? sub.held?.[role.id] : undefined;
+    const shaped = asRole(held ? { ...role, roleArn: held } : role, catalog.profilePrefix, source, sub.name);
+    // parseCatalog checked this role, prefix included, with the one role rule (model.checkRole).
+    shaped.id = catalogRoleId(sub.name, role.id);
+    const account = accountLabels.get(role.account) ?? `Account ${role.account}`;
+    shaped.catalogGroup = role.group === undefined ? account : `${role.group} · ${account}`;
+    roles.push(shaped);
+  }
+  const entry = { key, catalog, roles, unmapped };
+  resolvedCache.set(file, entry);
+  return entry;
+}
