@@ -1,6 +1,7 @@
 // A subscribed catalog's last good copy turned into read-only roles beside the user's own: each account mapped
 // to one of the user's identities, chains after their sources, a live session's ARN held until it ends.
 import { profileNameOf, type Role } from '../../domain/model.js';
+import { isLive } from '../../domain/session-live.js';
 import { parseRecordList, parseSessionRecord } from '../../store/records.js';
 import type { SettingsData } from '../../store/settings.js';
 import { copyPath, readCopy } from './copies.js';
@@ -20,11 +21,14 @@ export function catalogRoleId(catalog: string, roleId: string): string {
   return `catalog:${catalog}:${roleId}`;
 }
 
-/** The ids of the roles whose stored session is live at `now`. */
+/**
+ * The ids of the roles whose stored session is live at local time `now`: session-live's one rule, on AWS's clock
+ * (each session's clock offset applied), as everywhere else.
+ */
 export function liveRoleIds(data: SettingsData, settingsPath: string, now: number): Set<string> {
   return new Set(
     parseRecordList(data.sessions, settingsPath, 'sessions', parseSessionRecord)
-      .filter((s) => Date.parse(s.expiration) > now)
+      .filter((s) => isLive(s, now))
       .map((s) => s.roleId),
   );
 }
