@@ -6,6 +6,7 @@ import {
   createIdentityCenter,
   type IdentityCenter,
 } from './features/identity-center/index.js';
+import { catalogRoleSource } from './features/catalog/resolve.js';
 import { exportSnippet, type SnippetFormat, unsetSnippet } from './features/outputs/snippets.js';
 import { RolebarError } from './domain/errors.js';
 import { keychainServiceOf, openKeychain } from './platform/keychain/keychain.js';
@@ -27,7 +28,7 @@ export interface RolebarCore extends Engine {
 
 /** Builds the core over the given stores. */
 export function createCore(deps: CoreDeps): RolebarCore {
-  const engine = createEngine(deps);
+  const engine = createEngine(deps, catalogRoleSource(deps.settings.path, deps.now ?? Date.now));
   const ctx = engine.context;
   ctx.afterSsoTokens = cliCacheWriter(ctx);
   const identityCenter = createIdentityCenter(ctx);

@@ -5,7 +5,7 @@ import { type AssumeContext, type AssumeOptions, type AssumeOutcome, targetFor }
 import { RolebarError } from '../domain/errors.js';
 import { identityStore, type IdentityStore } from '../store/identities.js';
 import type { SecretStore } from '../platform/keychain/keychain.js';
-import { type RoleStore, roleStore } from '../store/roles.js';
+import { type ReadOnlyRoles, type RoleStore, roleStore } from '../store/roles.js';
 import {
   principalKind,
   type PrincipalKind,
@@ -88,11 +88,14 @@ export interface Engine {
   close(): void;
 }
 
-/** Builds the engine over the given stores. */
-export function createEngine(deps: CoreDeps): Engine {
+/**
+ * Builds the engine over the given stores; `readOnlyRoles` are listed beside the user's own roles (the facade
+ * passes the team catalogs', which live above the engine).
+ */
+export function createEngine(deps: CoreDeps, readOnlyRoles: ReadOnlyRoles): Engine {
   const env = deps.env ?? process.env;
   const identities = identityStore(deps.settings, deps.secrets);
-  const roles = roleStore(deps.settings, identities);
+  const roles = roleStore(deps.settings, identities, readOnlyRoles);
   const sessions = sessionRegistry(deps.settings);
   const now = deps.now ?? Date.now;
   const ctx: AssumeContext = {

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { catalogRoles } from '../features/catalog/resolve.js';
 import { rolebarCommand } from '../domain/shell-quote.js';
 import { RolebarError } from '../domain/errors.js';
 import { checkRole, type Identity, profileNameOf, type Role } from '../domain/model.js';
 import { parseRecordList, parseRoleRecord } from './records.js';
-import type { Settings } from './settings.js';
+import type { Settings, SettingsData } from './settings.js';
 
 /** A role as the user enters it: everything but the id. */
 export type NewRole = Omit<Role, 'id'>;
@@ -27,17 +26,32 @@ export interface RoleStore {
   chain(id: string): { identity: Identity; hops: Role[] };
 }
 
-/** Opens the role store over settings; `identities` resolves the chain's root. */
+/**
+ * Roles kept elsewhere than the user's own list and listed after them, read-only (team catalogs): from the
+ * settings just read and the user's own roles, the roles to add. The facade passes the catalogs' in: features
+ * build on the store, so the store asks for them instead of importing them.
+ */
+export type ReadOnlyRoles = (data: SettingsData, own: Role[]) => Role[];
+
+/** No roles but the user's own (a store opened without the facade's features). */
+export const ownRolesOnly: ReadOnlyRoles = () => [];
+
+/**
+ * Opens the role store over settings; `identities` resolves the chain's root, `readOnlyRoles` gives the roles
+ * listed beside the user's own.
+ */
 export function roleStore(
   settings: Settings,
   identities: { get(id: string): Identity },
+  readOnlyRoles: ReadOnlyRoles,
   newId: () => string = randomUUID,
 ): RoleStore {
-  // The user's roles, then the team catalogs' (read-only; a catalog role whose profile is taken is left out).
+  // The user's roles, then the read-only ones (a catalog role whose profile is taken is left out by its source).
   const all = () => {
     const data = settings.read();
     const mine = parseRecordList(data.roles, settings.path, 'roles', parseRoleRecord);
-    return data.catalogs?.length ? [...mine, ...catalogRoles(data, settings.path, mine).roles] : mine;
+    const others = readOnlyRoles(data, mine);
+    return others.length > 0 ? [...mine, ...others] : mine;
   };
   const readOnly = (role: Role): Role => {
     if (role.catalog === undefined) return role;

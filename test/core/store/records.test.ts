@@ -15,7 +15,7 @@ import {
   parseSessionRecord,
   StoredRecordError,
 } from '../../../electron/core/store/records.js';
-import { roleStore } from '../../../electron/core/store/roles.js';
+import { ownRolesOnly, roleStore } from '../../../electron/core/store/roles.js';
 import { makeSandbox, type Sandbox } from '../../support/sandbox.js';
 
 const FILE = '/home/u/.config/Rolebar/settings.json';
@@ -112,7 +112,7 @@ describe('the stores read through the parsers', () => {
     const settings = openSettings({ dir: sandbox.rolebarHome });
     const secrets = openKeychain({ service: sandbox.keychainService, env: sandbox.env });
     const identities = identityStore(settings, secrets);
-    const roles = roleStore(settings, identities);
+    const roles = roleStore(settings, identities, ownRolesOnly);
     settings.update((data) => {
       data.roles = [{ ...role, profileName: 'a!b' }];
     });

@@ -3,6 +3,7 @@
 import { profileNameOf, type Role } from '../../domain/model.js';
 import { isLive } from '../../domain/session-live.js';
 import { parseRecordList, parseSessionRecord } from '../../store/records.js';
+import type { ReadOnlyRoles } from '../../store/roles.js';
 import type { SettingsData } from '../../store/settings.js';
 import { copyPath, readCopy } from './copies.js';
 import { asRole, type Catalog, type CatalogRole } from './format.js';
@@ -31,6 +32,11 @@ export function liveRoleIds(data: SettingsData, settingsPath: string, now: numbe
       .filter((s) => isLive(s, now))
       .map((s) => s.roleId),
   );
+}
+
+/** The catalogs' roles, as the role store lists them beside the user's own (core/index.ts wires this in). */
+export function catalogRoleSource(settingsPath: string, now: () => number): ReadOnlyRoles {
+  return (data, own) => (data.catalogs?.length ? catalogRoles(data, settingsPath, own, now()).roles : []);
 }
 
 /**
