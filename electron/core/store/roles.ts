@@ -53,47 +53,6 @@ export function roleStore(
     const others = readOnlyRoles(data, mine);
     return others.length > 0 ? [...mine, ...others] : mine;
   };
-  const readOnly = (role: Role): Role => {
-    if (role.catalog === undefined) return role;
-    throw new RolebarError(
-      'catalog-role-read-only',
-      `"${role.label}" comes from the catalog "${role.catalog}".`,
-      {
-        hint: 'Catalog roles are read-only: change the catalog, or add a role of your own with another profile name.',
-      },
-    );
-  };
-
-  function check(role: Role, others: Role[]): Role {
-    const checked = checkRole(role);
-    const sources = others;
-    // Labels and profile names are the user's own: a catalog role that shares one is the one left out.
-    others = others.filter((r) => r.catalog === undefined);
-    if (others.some((r) => r.label === checked.label)) {
-      throw new RolebarError('role-exists', `A role labelled "${checked.label}" already exists.`, {
-        hint: 'Choose another label.',
-      });
-    }
-    const profile = profileNameOf(checked);
-    const clash = others.find((r) => profileNameOf(r) === profile);
-    if (clash) {
-      throw new RolebarError(
-        'profile-taken',
-        `The profile "${profile}" is already used by the role "${clash.label}".`,
-        {
-          hint: `Give one of them another profile name: \`${rolebarCommand('role', 'edit', checked.label, '--profile', 'NAME')}\`.`,
-        },
-      );
-    }
-    if (checked.source.kind === 'identity') identities.get(checked.source.id);
-    else if (![...sources, checked].some((r) => r.id === checked.source.id)) {
-      throw new RolebarError('role-not-found', 'The role this one is assumed from does not exist.', {
-        hint: 'Pick an existing role or an identity as the source.',
-      });
-    }
-    return checked;
-  }
-
   function save(change: (list: Role[]) => void): void {
     settings.update((data) => {
       const list = parseRecordList(data.roles, settings.path, 'roles', parseRoleRecord);
@@ -110,7 +69,7 @@ export function roleStore(
       all().find((r) => r.label === key) ??
       all().find((r) => profileNameOf(r) === key),
     add(input) {
-      const role = check({ ...input, id: newId() }, all());
+      const role = checkRoleAmong({ ...input, id: newId() }, all(), identities);
       save((list) => list.push(role));
       return role;
     },
@@ -118,7 +77,7 @@ export function roleStore(
       const added: Role[] = [];
       save((list) => {
         for (const input of inputs) {
-          const role = check({ ...input, id: newId() }, [...list, ...added]);
+          const role = checkRoleAmong({ ...input, id: newId() }, [...list, ...added], identities);
           added.push(role);
         }
         list.push(...added);
@@ -128,7 +87,7 @@ export function roleStore(
     update(id, changes) {
       const current = readOnly(store.get(id));
       const others = all().filter((r) => r.id !== id);
-      const next = check({ ...current, ...changes, id }, others);
+      const next = checkRoleAmong({ ...current, ...changes, id }, others, identities);
       // A role's chain must not lead back to itself.
       chainOf(next, [...others, next], identities);
       save((list) =>
@@ -171,6 +130,52 @@ export function roleStore(
     },
   };
   return store;
+}
+
+/** The role itself, or a clear refusal when it comes from a catalog (catalog roles are read-only). */
+function readOnly(role: Role): Role {
+  if (role.catalog === undefined) return role;
+  throw new RolebarError(
+    'catalog-role-read-only',
+    `"${role.label}" comes from the catalog "${role.catalog}".`,
+    {
+      hint: 'Catalog roles are read-only: change the catalog, or add a role of your own with another profile name.',
+    },
+  );
+}
+
+/**
+ * `role` checked by the one role rule (model.checkRole) and against `others`: its label and profile name free
+ * among the user's own roles, its source an identity or a role that exists.
+ */
+function checkRoleAmong(role: Role, others: Role[], identities: { get(id: string): Identity }): Role {
+  const checked = checkRole(role);
+  const sources = others;
+  // Labels and profile names are the user's own: a catalog role that shares one is the one left out.
+  others = others.filter((r) => r.catalog === undefined);
+  if (others.some((r) => r.label === checked.label)) {
+    throw new RolebarError('role-exists', `A role labelled "${checked.label}" already exists.`, {
+      hint: 'Choose another label.',
+    });
+  }
+  const profile = profileNameOf(checked);
+  const clash = others.find((r) => profileNameOf(r) === profile);
+  if (clash) {
+    throw new RolebarError(
+      'profile-taken',
+      `The profile "${profile}" is already used by the role "${clash.label}".`,
+      {
+        hint: `Give one of them another profile name: \`${rolebarCommand('role', 'edit', checked.label, '--profile', 'NAME')}\`.`,
+      },
+    );
+  }
+  if (checked.source.kind === 'identity') identities.get(checked.source.id);
+  else if (![...sources, checked].some((r) => r.id === checked.source.id)) {
+    throw new RolebarError('role-not-found', 'The role this one is assumed from does not exist.', {
+      hint: 'Pick an existing role or an identity as the source.',
+    });
+  }
+  return checked;
 }
 
 function roleIn(roles: readonly Role[], id: string): Role {
