@@ -4,7 +4,7 @@ import { RolebarError } from '../../domain/errors.js';
 import { checkRole, type Role, type SessionTag } from '../../domain/model.js';
 import { profileNameFromLabel } from '../../domain/fields.js';
 import type { Partition } from '../../domain/endpoints.js';
-import { parseJsonWithLines } from './json-lines.js';
+import { type JsonWithLines, parseJsonWithLines } from './json-lines.js';
 
 /** The format version this Rolebar reads. */
 export const CATALOG_FORMAT = 1;
@@ -68,158 +68,197 @@ const ROLE = new Set([
   'profileName',
 ]);
 
-/**
- * Parses a catalog's text. Refuses, naming the file, the line and the reason: a secret or code-running field, an
- * unknown field, a wrong type, a rule broken (the same rules as a user's own roles: model.checkRole).
- */
-export function parseCatalog(text: string, file: string): Catalog {
-  const doc = parseJsonWithLines(text, file);
+/** Reads a parsed document's parts, refusing with the file, the line and the reason (see parseCatalog). */
+interface CatalogReader {
+  refuse(at: string, reason: string, hint: string): never;
+  /** `value` as an object of `known` keys only; a secret or code-running key is named as such. */
+  object(at: string, value: unknown, known: Set<string>): Record<string, unknown>;
+  /** `value` trimmed, non-empty; undefined when absent and `optional`. */
+  text(at: string, key: string, value: unknown, optional?: boolean): string | undefined;
+  list(at: string, value: unknown): unknown[];
+}
+
+function catalogReader(doc: JsonWithLines, file: string): CatalogReader {
   const refuse = (at: string, reason: string, hint: string): never => {
     throw new RolebarError('catalog-invalid', `${file}, line ${doc.lineOf(at)}: ${reason}`, {
       hint,
       context: { file, line: String(doc.lineOf(at)) },
     });
   };
-  const object = (at: string, value: unknown, known: Set<string>): Record<string, unknown> => {
-    if (!isRecord(value))
-      return refuse(at, `"${at || 'the document'}" must be an object.`, 'See catalog.schema.json.');
-    // JSON.parse made it: a plain object, read as it is (5,000 roles: no copy of each).
-    const record = value;
-    for (const key in record) {
-      // Known keys hold no forbidden word, so only an unknown key is tested (once per role, not per key).
-      if (known.has(key)) continue;
+  return {
+    refuse,
+    object(at, value, known) {
+      if (!isRecord(value))
+        return refuse(at, `"${at || 'the document'}" must be an object.`, 'See catalog.schema.json.');
+      // JSON.parse made it: a plain object, read as it is (5,000 roles: no copy of each).
+      const record = value;
+      for (const key in record) {
+        // Known keys hold no forbidden word, so only an unknown key is tested (once per role, not per key).
+        if (known.has(key)) continue;
+        const where = at === '' ? key : `${at}.${key}`;
+        if (FORBIDDEN.test(key))
+          refuse(
+            where,
+            `"${key}" is not allowed: a catalog never carries secrets or commands that run code.`,
+            'Remove the field; each user keeps their own keys in Rolebar.',
+          );
+        refuse(where, `unknown field "${key}".`, `Known fields: ${[...known].join(', ')}.`);
+      }
+      return record;
+    },
+    // The field's path (`roles[3].label`) is spelled out only when it is refused: 5,000 roles, 15 fields each.
+    text(at, key, value, optional = false) {
+      if (value === undefined && optional) return undefined;
+      const trimmed = typeof value === 'string' ? value.trim() : '';
+      if (trimmed !== '') return trimmed;
       const where = at === '' ? key : `${at}.${key}`;
-      if (FORBIDDEN.test(key))
-        refuse(
-          where,
-          `"${key}" is not allowed: a catalog never carries secrets or commands that run code.`,
-          'Remove the field; each user keeps their own keys in Rolebar.',
-        );
-      refuse(where, `unknown field "${key}".`, `Known fields: ${[...known].join(', ')}.`);
-    }
-    return record;
+      return refuse(where, `"${where}" must be a non-empty string.`, 'See catalog.schema.json.');
+    },
+    list: (at, value) =>
+      Array.isArray(value) ? value : refuse(at, `"${at}" must be a list.`, 'See catalog.schema.json.'),
   };
-  // The field's path (`roles[3].label`) is spelled out only when it is refused: 5,000 roles, 15 fields each.
-  const text_ = (at: string, key: string, value: unknown, optional = false): string | undefined => {
-    if (value === undefined && optional) return undefined;
-    const trimmed = typeof value === 'string' ? value.trim() : '';
-    if (trimmed !== '') return trimmed;
-    const where = at === '' ? key : `${at}.${key}`;
-    return refuse(where, `"${where}" must be a non-empty string.`, 'See catalog.schema.json.');
-  };
-  const list = (at: string, value: unknown): unknown[] =>
-    Array.isArray(value) ? value : refuse(at, `"${at}" must be a list.`, 'See catalog.schema.json.');
+}
 
-  const top = object('', doc.value, TOP);
+/**
+ * Parses a catalog's text. Refuses, naming the file, the line and the reason: a secret or code-running field, an
+ * unknown field, a wrong type, a rule broken (the same rules as a user's own roles: model.checkRole).
+ */
+export function parseCatalog(text: string, file: string): Catalog {
+  const doc = parseJsonWithLines(text, file);
+  const r = catalogReader(doc, file);
+  const top = r.object('', doc.value, TOP);
   if (top.rolebarCatalog !== CATALOG_FORMAT)
-    refuse(
+    r.refuse(
       'rolebarCatalog',
       `"rolebarCatalog" must be ${CATALOG_FORMAT} (the format version).`,
       'Start the file with "rolebarCatalog": 1, or update Rolebar for a newer format.',
     );
-  const accounts = list('accounts', top.accounts).map((raw, i): CatalogAccount => {
-    const at = `accounts[${i}]`;
-    const a = object(at, raw, ACCOUNT);
-    const id = text_(at, 'id', a.id) ?? '';
-    if (!/^\d{12}$/.test(id))
-      refuse(`${at}.id`, `"${id}" is not a 12-digit account id.`, 'Use the account number.');
-    const partition = a.partition ?? 'aws';
-    if (partition !== 'aws' && partition !== 'aws-cn' && partition !== 'aws-us-gov')
-      return refuse(
-        `${at}.partition`,
-        'the partition must be aws, aws-cn or aws-us-gov.',
-        'Fix the partition.',
-      );
-    return {
-      id,
-      name: text_(at, 'name', a.name ?? a.alias ?? id) ?? id,
-      partition,
-      region: text_(at, 'region', a.region, true),
-    };
-  });
-  const prefix = text_('', 'profilePrefix', top.profilePrefix, true) ?? '';
+  const accounts = r.list('accounts', top.accounts).map((raw, i) => readAccount(r, raw, i));
+  const prefix = r.text('', 'profilePrefix', top.profilePrefix, true) ?? '';
   const ids = new Set<string>();
   const accountByKey = new Map<string, CatalogAccount>();
   for (const a of [...accounts].reverse()) accountByKey.set(a.name, a);
   for (const a of [...accounts].reverse()) accountByKey.set(a.id, a);
-  const roles = list('roles', top.roles).map((raw, i): CatalogRole => {
-    const at = `roles[${i}]`;
-    const r = object(at, raw, ROLE);
-    const id = text_(at, 'id', r.id) ?? '';
-    if (ids.has(id)) refuse(`${at}.id`, `the role id "${id}" appears twice.`, 'Give each role its own id.');
-    ids.add(id);
-    const accountId = text_(at, 'account', r.account) ?? '';
-    const account = accountByKey.get(accountId);
-    if (!account)
-      return refuse(`${at}.account`, `no account "${accountId}" in "accounts".`, 'List the account first.');
-    if (r.mfa !== undefined && typeof r.mfa !== 'boolean')
-      refuse(`${at}.mfa`, '"mfa" must be true or false.', 'See catalog.schema.json.');
-    if (r.durationSeconds !== undefined && typeof r.durationSeconds !== 'number')
-      refuse(`${at}.durationSeconds`, '"durationSeconds" must be a number.', 'See catalog.schema.json.');
-    const tags = r.tags === undefined ? undefined : parseTags(`${at}.tags`, r.tags);
-    const role: CatalogRole = {
-      id,
-      account: account.id,
-      roleArn: '',
-      label: text_(at, 'label', r.label ?? id) ?? id,
-      group: text_(at, 'group', r.group, true),
-      mfa: r.mfa === true,
-      externalId: text_(at, 'externalId', r.externalId, true),
-      durationSeconds: typeof r.durationSeconds === 'number' ? r.durationSeconds : undefined,
-      sessionName: text_(at, 'sessionName', r.sessionName, true),
-      chainFrom: text_(at, 'chainFrom', r.chainFrom, true),
-      tags,
-      description: text_(at, 'description', r.description, true),
-      region: text_(at, 'region', r.region, true) ?? account.region,
-      profileName: text_(at, 'profileName', r.profileName, true),
-    };
-    try {
-      const arnText = text_(at, 'roleArn', r.roleArn, true);
-      const nameText = text_(at, 'roleName', r.roleName, true);
-      if (!arnText === !nameText)
-        throw new RolebarError('invalid-input', 'Give either "roleArn" or "roleName".');
-      // Built without a check of its own: checkRole below checks the ARN with the one role ARN rule.
-      role.roleArn =
-        arnText ?? `arn:${account.partition}:iam::${account.id}:role/${(nameText ?? '').replace(/^\/+/, '')}`;
-      // The one rule set for roles (model.checkRole), as for a role the user adds; the shape is kept for asRole.
-      const shaped = asRole(role, prefix, { kind: 'identity', id: 'x' });
-      checkRole(shaped);
-      profiles.set(role, { prefix, profile: shaped.profileName ?? '' });
-    } catch (error) {
-      if (error instanceof RolebarError && error.code !== 'catalog-invalid')
-        refuse(at, error.message, error.hint ?? 'Fix the role.');
-      throw error;
-    }
-    return role;
-  });
-  function parseTags(at: string, raw: unknown): SessionTag[] {
-    return list(at, raw).map((tag, i) => {
-      const t = object(`${at}[${i}]`, tag, TAG);
-      const value = t.value;
-      if (typeof value !== 'string')
-        return refuse(`${at}[${i}]`, 'a tag value must be a string.', 'Fix the tag.');
-      return { key: text_(`${at}[${i}]`, 'key', t.key) ?? '', value };
-    });
+  const roles = r
+    .list('roles', top.roles)
+    .map((raw, i) => readRole(r, raw, i, { ids, accountByKey, prefix }));
+  checkChains(r, roles);
+  return { profilePrefix: prefix, accounts, roles };
+}
+
+function readAccount(r: CatalogReader, raw: unknown, i: number): CatalogAccount {
+  const at = `accounts[${i}]`;
+  const a = r.object(at, raw, ACCOUNT);
+  const id = r.text(at, 'id', a.id) ?? '';
+  if (!/^\d{12}$/.test(id))
+    r.refuse(`${at}.id`, `"${id}" is not a 12-digit account id.`, 'Use the account number.');
+  const partition = a.partition ?? 'aws';
+  if (partition !== 'aws' && partition !== 'aws-cn' && partition !== 'aws-us-gov')
+    return r.refuse(
+      `${at}.partition`,
+      'the partition must be aws, aws-cn or aws-us-gov.',
+      'Fix the partition.',
+    );
+  return {
+    id,
+    name: r.text(at, 'name', a.name ?? a.alias ?? id) ?? id,
+    partition,
+    region: r.text(at, 'region', a.region, true),
+  };
+}
+
+/** One role of the catalog: its fields, its account, its ARN, checked by the one role rule (model.checkRole). */
+function readRole(
+  r: CatalogReader,
+  raw: unknown,
+  i: number,
+  catalog: { ids: Set<string>; accountByKey: Map<string, CatalogAccount>; prefix: string },
+): CatalogRole {
+  const at = `roles[${i}]`;
+  const o = r.object(at, raw, ROLE);
+  const id = r.text(at, 'id', o.id) ?? '';
+  if (catalog.ids.has(id))
+    r.refuse(`${at}.id`, `the role id "${id}" appears twice.`, 'Give each role its own id.');
+  catalog.ids.add(id);
+  const accountId = r.text(at, 'account', o.account) ?? '';
+  const account = catalog.accountByKey.get(accountId);
+  if (!account)
+    return r.refuse(`${at}.account`, `no account "${accountId}" in "accounts".`, 'List the account first.');
+  if (o.mfa !== undefined && typeof o.mfa !== 'boolean')
+    r.refuse(`${at}.mfa`, '"mfa" must be true or false.', 'See catalog.schema.json.');
+  if (o.durationSeconds !== undefined && typeof o.durationSeconds !== 'number')
+    r.refuse(`${at}.durationSeconds`, '"durationSeconds" must be a number.', 'See catalog.schema.json.');
+  const tags = o.tags === undefined ? undefined : readTags(r, `${at}.tags`, o.tags);
+  const role: CatalogRole = {
+    id,
+    account: account.id,
+    roleArn: '',
+    label: r.text(at, 'label', o.label ?? id) ?? id,
+    group: r.text(at, 'group', o.group, true),
+    mfa: o.mfa === true,
+    externalId: r.text(at, 'externalId', o.externalId, true),
+    durationSeconds: typeof o.durationSeconds === 'number' ? o.durationSeconds : undefined,
+    sessionName: r.text(at, 'sessionName', o.sessionName, true),
+    chainFrom: r.text(at, 'chainFrom', o.chainFrom, true),
+    tags,
+    description: r.text(at, 'description', o.description, true),
+    region: r.text(at, 'region', o.region, true) ?? account.region,
+    profileName: r.text(at, 'profileName', o.profileName, true),
+  };
+  try {
+    const arnText = r.text(at, 'roleArn', o.roleArn, true);
+    const nameText = r.text(at, 'roleName', o.roleName, true);
+    if (!arnText === !nameText)
+      throw new RolebarError('invalid-input', 'Give either "roleArn" or "roleName".');
+    // Built without a check of its own: checkRole below checks the ARN with the one role ARN rule.
+    role.roleArn =
+      arnText ?? `arn:${account.partition}:iam::${account.id}:role/${(nameText ?? '').replace(/^\/+/, '')}`;
+    // The one rule set for roles (model.checkRole), as for a role the user adds; the shape is kept for asRole.
+    const shaped = asRole(role, catalog.prefix, { kind: 'identity', id: 'x' });
+    checkRole(shaped);
+    profiles.set(role, { prefix: catalog.prefix, profile: shaped.profileName ?? '' });
+  } catch (error) {
+    if (error instanceof RolebarError && error.code !== 'catalog-invalid')
+      r.refuse(at, error.message, error.hint ?? 'Fix the role.');
+    throw error;
   }
-  const roleById = new Map(roles.map((r) => [r.id, r]));
+  return role;
+}
+
+function readTags(r: CatalogReader, at: string, raw: unknown): SessionTag[] {
+  return r.list(at, raw).map((tag, i) => {
+    const t = r.object(`${at}[${i}]`, tag, TAG);
+    const value = t.value;
+    if (typeof value !== 'string')
+      return r.refuse(`${at}[${i}]`, 'a tag value must be a string.', 'Fix the tag.');
+    return { key: r.text(`${at}[${i}]`, 'key', t.key) ?? '', value };
+  });
+}
+
+/** Each role's chain leads to roles of this catalog and never back to itself. */
+function checkChains(r: CatalogReader, roles: CatalogRole[]): void {
+  const roleById = new Map(roles.map((role) => [role.id, role]));
   roles.forEach((role, i) => {
     const seen = new Set([role.id]);
     for (let hop = role.chainFrom; hop !== undefined;) {
       const from = hop;
       const parent = roleById.get(from);
       if (!parent)
-        refuse(
+        r.refuse(
           `roles[${i}].chainFrom`,
           `no role "${from}" to chain from.`,
           'Name a role id of this catalog.',
         );
       if (seen.has(from))
-        refuse(`roles[${i}].chainFrom`, `the chain of "${role.id}" leads back to itself.`, 'Break the loop.');
+        r.refuse(
+          `roles[${i}].chainFrom`,
+          `the chain of "${role.id}" leads back to itself.`,
+          'Break the loop.',
+        );
       seen.add(from);
       hop = parent?.chainFrom;
     }
   });
-  return { profilePrefix: prefix, accounts, roles };
 }
 
 /** JSON.parse's objects: any non-null, non-array object is a plain record of its keys. */
