@@ -75,7 +75,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     timer = timers.setTimeout(
       () => {
         timer = undefined;
-        void reschedule();
+        return reschedule();
       },
       Math.min(MAX_DELAY_MS, Math.max(0, wakeAt - t)),
     );
