@@ -6,12 +6,12 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, clipboard, powerMonitor, session, shell } from 'electron';
 import ElectronStore from 'electron-store';
-import { createCore } from '../core/index.js';
+import { createCore, type RolebarCore } from '../core/index.js';
 import { findRolebarEntry } from '../core/features/outputs/credential-process-command.js';
 import { DEFAULT_KEYCHAIN_SERVICE, openKeychain } from '../core/platform/keychain/keychain.js';
 import { utilityProcessHelper } from './keychain-process.js';
 import { APP_NAME, settingsDir } from '../core/platform/paths.js';
-import { openSettings, type SettingsData } from '../core/store/settings.js';
+import { openSettings, type Settings, type SettingsData } from '../core/store/settings.js';
 import type { AppInfo, AppState } from '../ipc/contract.js';
 import { realTimers } from '../service/clipboard.js';
 import { openConsole } from '../service/console.js';
@@ -19,12 +19,12 @@ import { type Demo, seedDemo, startDemo, watchDemoMfaCode } from '../service/dem
 import { applyLaunchAtLogin, HIDDEN_ARG } from '../service/launch-at-login.js';
 import { startCatalogSync } from '../service/catalog-sync.js';
 import { createKeyAgeWatch } from '../service/key-age-watch.js';
-import { createScheduler } from '../service/scheduler.js';
-import { createSessionCheck } from '../service/session-check.js';
-import { createRolebarService } from '../service/service.js';
-import { createTrayDispatcher } from '../service/tray-actions.js';
+import { createScheduler, type Scheduler } from '../service/scheduler.js';
+import { createSessionCheck, type SessionCheck } from '../service/session-check.js';
+import { createRolebarService, type RolebarService } from '../service/service.js';
+import { createTrayDispatcher, type TrayDispatch } from '../service/tray-actions.js';
 import { registerHandlers, sendEvent } from './ipc.js';
-import { electronNotifier } from './notifications.js';
+import { type ElectronNotifier, electronNotifier } from './notifications.js';
 import { createTray, type RolebarTray } from './tray.js';
 import { createMainWindow, type MainWindow } from './window.js';
 
@@ -74,6 +74,44 @@ async function start(): Promise<void> {
     closeBeforeExit(demo);
   }
   const env = process.env;
+  const { settings, core } = openCore(env, demo);
+  if (demo) await seedDemo(core);
+
+  const appInfo: AppInfo = {
+    name: APP_NAME,
+    version: app.getVersion(),
+    platform: process.platform,
+    demo: !!demo,
+  };
+  const feed = stateFeed();
+  // The page saw the network come back; set once the session check exists.
+  let networkOnline: () => void = () => undefined;
+  const service = openService({ core, settings, env, appInfo, feed, onNetworkOnline: () => networkOnline() });
+
+  // Notification buttons dispatch tray actions, and the dispatcher reports failures as notifications: the
+  // notifier is made first and learns its dispatcher once that exists.
+  const notifier = electronNotifier();
+  const showWindow = () => main?.show(tray?.tray.getBounds());
+  const dispatch = trayDispatcher({ service, core, env, notifier, showWindow });
+  notifier.dispatchTo(dispatch);
+
+  const { scheduler, sessionCheck } = startTimedWork({ service, notifier, settings, core, demo, feed });
+  networkOnline = () => {
+    sessionCheck.wake();
+    void scheduler.reschedule();
+  };
+  if (!demo) followLaunchAtLogin(settings, env, feed);
+
+  registerHandlers(service, (sender) => main !== undefined && sender === main.window.webContents, pageUrl);
+  openTrayAndWindow(dispatch, showWindow, feed);
+  followPower(scheduler, sessionCheck, feed);
+  if (demo) showDemoMfaCode(demo, appInfo, service);
+
+  await service.publish();
+}
+
+/** The settings (the same folder the CLI uses) and the core over them; the core closes on the way out. */
+function openCore(env: NodeJS.ProcessEnv, demo: Demo | undefined): { settings: Settings; core: RolebarCore } {
   // The same folder the CLI uses (ROLEBAR_HOME, else userData), through electron-store.
   const settings = openSettings({
     dir: settingsDir(),
@@ -95,24 +133,47 @@ async function start(): Promise<void> {
   });
   // Close the SDK's connections on the way out, so that nothing is left talking to a server that is stopping.
   app.on('will-quit', () => core.close());
-  if (demo) await seedDemo(core);
+  return { settings, core };
+}
 
-  const appInfo: AppInfo = {
-    name: APP_NAME,
-    version: app.getVersion(),
-    platform: process.platform,
-    demo: !!demo,
+/** The published states, fanned out to the parts that follow them. */
+interface StateFeed {
+  /** Every part subscribes once it exists, so no part is called before it is declared. */
+  listen(listener: (state: AppState) => void): void;
+  /** The last state published, if any. */
+  last(): AppState | undefined;
+  /** The service's onStateChanged. */
+  publish(state: AppState): void;
+}
+
+function stateFeed(): StateFeed {
+  const listeners: Array<(state: AppState) => void> = [];
+  let last: AppState | undefined;
+  return {
+    listen: (listener) => void listeners.push(listener),
+    last: () => last,
+    publish(state) {
+      last = state;
+      for (const listener of listeners) listener(state);
+    },
   };
-  // Every part below subscribes to state changes once it exists, so no part is called before it is declared.
-  const stateListeners: Array<(state: AppState) => void> = [];
-  let lastState: AppState | undefined;
-  // The page saw the network come back; set once the session check exists.
-  let networkOnline: () => void = () => undefined;
+}
+
+/** The service over the core, publishing to `feed`; it stops watching the settings on the way out. */
+function openService(parts: {
+  core: RolebarCore;
+  settings: Settings;
+  env: NodeJS.ProcessEnv;
+  appInfo: AppInfo;
+  feed: StateFeed;
+  onNetworkOnline: () => void;
+}): RolebarService {
+  const { env } = parts;
   const service = createRolebarService({
-    core,
-    settings,
+    core: parts.core,
+    settings: parts.settings,
     clipboard,
-    app: appInfo,
+    app: parts.appInfo,
     location: { env, homedir: os.homedir() },
     // Identity Center's sign-in page: the URL is built by the core from the identity's region (or the endpoint
     // setting), never from a page's content.
@@ -124,21 +185,24 @@ async function start(): Promise<void> {
         runsOnNode: process.versions.electron === undefined,
         env,
       }),
-    onStateChanged: (state) => {
-      lastState = state;
-      for (const listener of stateListeners) listener(state);
-    },
-    onNetworkOnline: () => networkOnline(),
+    onStateChanged: parts.feed.publish,
+    onNetworkOnline: parts.onNetworkOnline,
   });
-
   // Stop watching settings for the CLI's changes on the way out.
   app.on('will-quit', () => service.close());
+  return service;
+}
 
-  // Notification buttons dispatch tray actions, and the dispatcher reports failures as notifications: the
-  // notifier is made first and learns its dispatcher once that exists.
-  const notifier = electronNotifier();
-  const showWindow = () => main?.show(tray?.tray.getBounds());
-  const dispatch = createTrayDispatcher({
+/** What the tray menu's and the notifications' buttons do. */
+function trayDispatcher(parts: {
+  service: RolebarService;
+  core: RolebarCore;
+  env: NodeJS.ProcessEnv;
+  notifier: ElectronNotifier;
+  showWindow: () => void;
+}): TrayDispatch {
+  const { service, core, env, notifier, showWindow } = parts;
+  return createTrayDispatcher({
     service,
     notifier,
     showWindow,
@@ -150,8 +214,21 @@ async function start(): Promise<void> {
       openConsole({ core, env, openExternal: (url) => shell.openExternal(url) }, roleId),
     quit: () => app.quit(),
   });
-  notifier.dispatchTo(dispatch);
+}
 
+/**
+ * The work that runs on timers: the scheduler (alerts, refreshes and the session check on one timer), the
+ * key-age watch and, outside the demo, the catalog sync. Each stops as the quit begins.
+ */
+function startTimedWork(parts: {
+  service: RolebarService;
+  notifier: ElectronNotifier;
+  settings: Settings;
+  core: RolebarCore;
+  demo: Demo | undefined;
+  feed: StateFeed;
+}): { scheduler: Scheduler; sessionCheck: SessionCheck } {
+  const { service, notifier } = parts;
   // Is the active session still accepted? Due at launch, then every 15 minutes on the scheduler's one timer.
   const sessionCheck = createSessionCheck({ service });
   const scheduler = createScheduler({
@@ -161,49 +238,48 @@ async function start(): Promise<void> {
     snippetFormat: process.platform === 'win32' ? 'powershell' : 'bash',
     sessionCheck,
   });
-  stateListeners.push(() => void scheduler.reschedule());
+  parts.feed.listen(() => void scheduler.reschedule());
   // Stopped as the quit begins, so no check starts (or publishes) while the demo's servers close.
   app.on('before-quit', () => scheduler.stop());
-  networkOnline = () => {
-    sessionCheck.wake();
-    void scheduler.reschedule();
-  };
   // Access keys past the age threshold: checked through IAM at start and daily, shown once a day.
   const keyAgeWatch = createKeyAgeWatch({ service, notifier, timers: realTimers });
   void keyAgeWatch.check();
   app.on('before-quit', () => keyAgeWatch.stop());
   // Team catalogs: synced on start and every few hours; their roles reach the window through the settings watch.
-  if (!demo) {
-    const catalogSync = startCatalogSync({ settings, secrets: core.secrets });
+  if (!parts.demo) {
+    const catalogSync = startCatalogSync({ settings: parts.settings, secrets: parts.core.secrets });
     app.on('will-quit', () => catalogSync.stop());
   }
+  return { scheduler, sessionCheck };
+}
 
-  if (!demo) {
-    let launchAtLogin = settings.preferences().launchAtLogin;
-    stateListeners.push((state) => {
-      if (state.preferences.launchAtLogin === launchAtLogin) return;
-      launchAtLogin = state.preferences.launchAtLogin;
-      applyLaunchAtLogin(launchAtLogin, {
-        platform: process.platform,
-        setLoginItemSettings: (s) => app.setLoginItemSettings(s),
-        execPath: env.APPIMAGE || process.execPath,
-        env,
-        homedir: os.homedir(),
-      });
+/** Applies the launch-at-login preference whenever it changes. */
+function followLaunchAtLogin(settings: Settings, env: NodeJS.ProcessEnv, feed: StateFeed): void {
+  let launchAtLogin = settings.preferences().launchAtLogin;
+  feed.listen((state) => {
+    if (state.preferences.launchAtLogin === launchAtLogin) return;
+    launchAtLogin = state.preferences.launchAtLogin;
+    applyLaunchAtLogin(launchAtLogin, {
+      platform: process.platform,
+      setLoginItemSettings: (s) => app.setLoginItemSettings(s),
+      execPath: env.APPIMAGE || process.execPath,
+      env,
+      homedir: os.homedir(),
     });
-  }
+  });
+}
 
-  registerHandlers(service, (sender) => main !== undefined && sender === main.window.webContents, pageUrl);
-
+/** The tray (when the desktop has one) and the window, both following the state. */
+function openTrayAndWindow(dispatch: TrayDispatch, showWindow: () => void, feed: StateFeed): void {
   try {
     tray = createTray({ dispatch, onClick: (bounds) => main?.show(bounds), consoleAvailable: true });
   } catch {
     // Some Linux desktops have no tray at all: the window is then a normal one and closing it quits.
     tray = undefined;
   }
-  stateListeners.push((state) => tray?.update(state));
+  feed.listen((state) => tray?.update(state));
   main = createMainWindow(outDir, { popover: tray !== undefined && process.platform !== 'linux' });
-  stateListeners.push((state) => {
+  feed.listen((state) => {
     if (main) sendEvent(main.window.webContents, 'state:changed', state);
   });
   // Started at login: stay in the tray. Otherwise show the window once it has something to show.
@@ -218,12 +294,17 @@ async function start(): Promise<void> {
   main.window.on('closed', () => {
     main = undefined;
   });
+}
 
-  // After sleep or unlock, timers may have slept too: recompute countdowns and alerts, run due refreshes.
-  // An unlock also ends a suspend whose 'resume' went unreported, so alerts never stay off.
+/**
+ * After sleep or unlock, timers may have slept too: recompute countdowns and alerts, run due refreshes.
+ * An unlock also ends a suspend whose 'resume' went unreported, so alerts never stay off.
+ */
+function followPower(scheduler: Scheduler, sessionCheck: SessionCheck, feed: StateFeed): void {
   const resume = () => {
     void scheduler.resume();
-    if (lastState) tray?.update(lastState);
+    const last = feed.last();
+    if (last) tray?.update(last);
   };
   powerMonitor.on('resume', () => {
     sessionCheck.wake();
@@ -234,21 +315,19 @@ async function start(): Promise<void> {
     sessionCheck.pause();
     scheduler.suspend();
   });
+}
 
-  if (demo) {
-    const running = demo;
-    watchDemoMfaCode(
-      running,
-      (code) => {
-        appInfo.demoMfaHint = code;
-        console.log(`Rolebar demo: the MFA code for "prod admin" is ${code}`);
-        void service.publish();
-      },
-      { now: Date.now, timers: realTimers },
-    );
-  }
-
-  await service.publish();
+/** Demo mode: the fake MFA device's current code, in the window, the tray and the terminal. */
+function showDemoMfaCode(demo: Demo, appInfo: AppInfo, service: RolebarService): void {
+  watchDemoMfaCode(
+    demo,
+    (code) => {
+      appInfo.demoMfaHint = code;
+      console.log(`Rolebar demo: the MFA code for "prod admin" is ${code}`);
+      void service.publish();
+    },
+    { now: Date.now, timers: realTimers },
+  );
 }
 
 /**

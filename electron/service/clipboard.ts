@@ -6,7 +6,8 @@ export interface ClipboardLike {
 
 /** Timers as a parameter, so tests move time instead of waiting. */
 export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
+  /** `fn` may return the work it starts (a promise): real timers ignore it, a test's clock waits for it. */
+  setTimeout(fn: () => unknown, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
 

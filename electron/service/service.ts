@@ -1,34 +1,30 @@
+// The service layer: the main process's IPC handlers over the core, plain Node. This file wires the handler
+// groups (setup, sessions, Identity Center sign-in, IAM tools, keys) and builds the state they publish.
 import type {
   AppInfo,
   AppState,
-  IdentityView,
   KeyAgeWarningView,
   PreferencesView,
-  RequestArgs,
-  RequestChannel,
   RequestHandlers,
   Result,
-  SessionProblemView,
   SwitchOutcome,
 } from '../ipc/contract.js';
 import type { AwsLocationOptions } from '../core/aws-files/index.js';
 import type { RolebarCore } from '../core/index.js';
-import { AwsCallError, RolebarError, serializeError } from '../core/domain/errors.js';
 import { activeSessionOf } from '../core/domain/session-live.js';
-import { SIGN_IN_TIMEOUT_MS } from '../core/features/identity-center/sign-in.js';
-import { applyImport, planImport } from '../core/features/import/import.js';
 import type { Role } from '../core/domain/model.js';
 import type { Preferences, Settings } from '../core/store/settings.js';
-import {
-  identityProcessCommand,
-  type RolebarEntry,
-} from '../core/features/outputs/credential-process-command.js';
+import type { RolebarEntry } from '../core/features/outputs/credential-process-command.js';
 import { type ClipboardLike, createSecretClipboard, realTimers, type Timers } from './clipboard.js';
 import { createAppEndpoint } from './app-endpoint.js';
+import { attemptWith } from './attempt.js';
 import { iamHandlers } from './iam.js';
-import { mapIdentities } from '../core/features/catalog/subscriptions.js';
 import { catalogViews } from './catalog-views.js';
 import { keyService } from './keys.js';
+import { sessionHandlers } from './session-handlers.js';
+import { sessionProblems } from './session-problem.js';
+import { setupHandlers } from './setup-handlers.js';
+import { ssoHandlers } from './sso-handlers.js';
 import { identityView, roleView, sessionView } from './views.js';
 
 // The contract's PreferencesView is browser-safe, so it cannot import settings' Preferences: check they match.
@@ -78,45 +74,32 @@ export interface RolebarService extends RequestHandlers {
   checkKeyAges(): Promise<KeyAgeWarningView[]>;
 }
 
-/** Failures that mean the session itself no longer works (not the network, not throttling). */
-const DEAD_SESSION = new Set(['unknown-key', 'wrong-secret', 'expired-token', 'access-denied']);
-
 /** Builds the service over the core. Secrets go only to the clipboard and the credentials file, never out of here. */
 export function createRolebarService(deps: ServiceDeps): RolebarService {
   const { core, settings } = deps;
   const now = deps.now ?? Date.now;
   const clipboard = createSecretClipboard(deps.clipboard, deps.timers ?? realTimers);
-  /** What the last check found wrong with the active session; only the user's next switch or sign-out clears it. */
-  let problem: SessionProblemView | undefined;
-  /** The code of each device-code sign-in in progress, by identity id: shown in the window until it ends. */
-  const deviceCodes = new Map<string, NonNullable<IdentityView['deviceCode']>>();
   /** The credentials endpoint for the active role; it follows each published state. */
   const endpoint = createAppEndpoint(core);
-  const userActed = (roleId: string) => {
-    if (problem?.roleId === roleId) problem = undefined;
-  };
+  const attempt = attemptWith(publish);
+  const problems = sessionProblems({ core, now, publish });
   const keys = keyService({ core, settings, location: deps.location, now, attempt });
-
-  async function verifyActive(abandoned = () => false): Promise<{ checked: boolean; ok: boolean }> {
-    const active = activeSessionOf(core.sessions.list(), now());
-    if (!active) return { checked: false, ok: true };
-    try {
-      await core.whoAmI({ roleId: active.roleId });
-      return { checked: true, ok: true };
-    } catch (error) {
-      if (abandoned() || !(error instanceof AwsCallError) || !DEAD_SESSION.has(error.failure)) {
-        return { checked: false, ok: true };
-      }
-      problem = {
-        roleId: active.roleId,
-        message: `AWS no longer accepts this session: ${error.message}`,
-        hint: 'It was revoked, its key deleted or its account closed. Switch to the role again.',
-        at: new Date(now()).toISOString(),
-      };
-      await publish();
-      return { checked: true, ok: false };
-    }
-  }
+  const sso = ssoHandlers({
+    core,
+    clipboard: deps.clipboard,
+    openExternal: deps.openExternal,
+    now,
+    attempt,
+    publish,
+  });
+  const sessions = sessionHandlers({
+    core,
+    clipboard,
+    clearSeconds: () => settings.preferences().clipboardClearSeconds,
+    endpoint,
+    attempt,
+    userActed: problems.userActed,
+  });
 
   async function state(): Promise<AppState> {
     const identities = core.identities.list();
@@ -135,7 +118,7 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
             i,
             await core.mfaSessionExpiry(i.id),
             i.kind === 'identity-center' && !(await core.identityCenter.status(i.id)).signedIn,
-            deviceCodes.get(i.id),
+            sso.deviceCode(i.id),
           ),
         ),
       ),
@@ -157,6 +140,7 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
     }
     const warnings = keys.warnings();
     if (warnings.length > 0) view.keyAgeWarnings = warnings;
+    const problem = problems.current();
     if (problem && sessions.some((x) => x.roleId === problem?.roleId)) view.sessionProblem = problem;
     showEndpoint(view);
     return view;
@@ -182,23 +166,6 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
     ? settings.watch(() => void publish().catch(() => undefined))
     : () => undefined;
 
-  /** Runs an operation, turning expected failures into `{ ok: false }` and publishing the state after changes. */
-  async function attempt<T>(operation: () => Promise<T> | T, changes: boolean): Promise<Result<T>> {
-    try {
-      const value = await operation();
-      if (changes) await publish();
-      return { ok: true, value };
-    } catch (error) {
-      // An Identity Center sign-in that just ended: the tray and the window show its sign-in prompt at once.
-      if (error instanceof RolebarError && error.code === 'sso-sign-in-required')
-        await publish().catch(() => undefined);
-      return { ok: false, error: serializeError(error) };
-    }
-  }
-
-  type Arg<C extends RequestChannel> = RequestArgs<C>[0];
-  const clearSeconds = () => settings.preferences().clipboardClearSeconds;
-
   return {
     state,
     publish,
@@ -206,135 +173,13 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
       stopWatching();
       void endpoint.close();
     },
-    verifyActive,
-    renew: (roleId, marginMs) =>
-      attempt(async () => {
-        const outcome = await core.renew(roleId, { marginMs });
-        if (outcome.renewed) userActed(roleId);
-        return { session: sessionView(outcome.session), notices: outcome.notices };
-      }, true),
+    verifyActive: problems.verifyActive,
+    renew: sessions.renew,
     'app:get-info': () => deps.app,
     'state:get': state,
-    'identity:add': (input: Arg<'identity:add'>) =>
-      attempt(async () => identityView(await core.identities.addIamUser(input)), true),
-    'identity:update': ({ id, ...changes }: Arg<'identity:update'>) =>
-      attempt(() => identityView(core.identities.update(id, changes)), true),
-    'identity:rotate-keys': ({ id, ...keys }: Arg<'identity:rotate-keys'>) =>
-      attempt(async () => identityView(await core.identities.rotateKeys(id, keys)), true),
-    'identity:remove': ({ id }: Arg<'identity:remove'>) =>
-      attempt(async () => {
-        await core.removeIdentity(id);
-        return null;
-      }, true),
-    'identity:whoami': ({ id }: Arg<'identity:whoami'>) =>
-      attempt(() => core.whoAmI({ identityId: id }), false),
-    'role:add': (input: Arg<'role:add'>) =>
-      attempt(() => {
-        const role = core.roles.add(input);
-        return roleView(role, undefined, '');
-      }, true),
-    'role:update': ({ id, changes }: Arg<'role:update'>) =>
-      attempt(() => roleView(core.roles.update(id, changes), core.sessions.get(id), ''), true),
-    'role:remove': ({ id }: Arg<'role:remove'>) =>
-      attempt(async () => {
-        // The session layer refuses before signing out when other roles chain from this one.
-        await core.removeRole(id);
-        return null;
-      }, true),
-    'catalog:map': ({ name, identityId }: Arg<'catalog:map'>) =>
-      attempt(() => {
-        core.identities.get(identityId);
-        mapIdentities(settings, name, { '*': identityId });
-        return null;
-      }, true),
-    'sso:sign-in': ({ id, deviceCode }: Arg<'sso:sign-in'>) =>
-      attempt(async () => {
-        const openExternal = deps.openExternal;
-        if (!openExternal && !deviceCode)
-          throw new RolebarError('sso-no-browser', 'No browser to sign in with.', {
-            hint: 'Sign in with a code, or run `rolebar sso login NAME --use-device-code` in a terminal.',
-          });
-        try {
-          await core.identityCenter.signIn(
-            id,
-            {
-              // The code flow is for machines whose browser cannot be used: the window shows the code instead.
-              openBrowser: deviceCode || !openExternal ? () => undefined : openExternal,
-              showDeviceCode: ({ userCode, verificationUri }) => {
-                const expiresAt = new Date(now() + SIGN_IN_TIMEOUT_MS).toISOString();
-                deviceCodes.set(id, { userCode, verificationUri, expiresAt });
-                void publish().catch(() => undefined);
-              },
-            },
-            { useDeviceCode: deviceCode },
-          );
-        } finally {
-          if (deviceCodes.delete(id)) await publish().catch(() => undefined);
-        }
-        return { roles: (await core.identityCenter.syncRoles(id)).roles.length };
-      }, true),
-    'sso:copy-code': ({ id }: Arg<'sso:copy-code'>) =>
-      attempt(async () => {
-        const code = deviceCodes.get(id);
-        if (!code)
-          throw new RolebarError('sso-no-code', 'No sign-in code is waiting.', {
-            hint: 'Choose "Sign in with a code" again.',
-          });
-        // Not a secret: copied as is, without the clearing timer of session snippets.
-        await deps.clipboard.writeText(code.userCode);
-        return null;
-      }, false),
-    'sso:set-cli-cache': ({ id, on }: Arg<'sso:set-cli-cache'>) =>
-      attempt(() => core.identityCenter.setAwsCliCache(id, on), true),
-    'role:switch': ({ roleId, mfaCode, force }: Arg<'role:switch'>) =>
-      attempt(async () => {
-        const outcome = await core.assumeRole(roleId, { mfaCode, force });
-        userActed(roleId);
-        return { session: sessionView(outcome.session), notices: outcome.notices };
-      }, true),
-    'session:sign-out': ({ roleId }: Arg<'session:sign-out'>) =>
-      attempt(async () => {
-        await core.signOut(roleId);
-        userActed(roleId);
-        return null;
-      }, true),
-    'session:whoami': ({ roleId }: Arg<'session:whoami'>) => attempt(() => core.whoAmI({ roleId }), false),
-    'snippet:copy': ({ roleId, format }: Arg<'snippet:copy'>) =>
-      attempt(
-        async () => ({
-          clearsInSeconds: await clipboard.copy(await core.exportSnippet(roleId, format), clearSeconds()),
-        }),
-        false,
-      ),
-    'snippet:copy-unset': ({ format }: Arg<'snippet:copy-unset'>) =>
-      attempt(
-        async () => ({ clearsInSeconds: await clipboard.copy(core.unsetSnippet(format), clearSeconds()) }),
-        false,
-      ),
-    'import:preview': () => attempt(async () => (await planImport(core, deps.location)).items, false),
-    'import:apply': ({ removePlaintextKeys }: Arg<'import:apply'>) =>
-      attempt(async () => {
-        // Found before anything changes: a removed key pair needs its credential_process line in the same write.
-        const at = removePlaintextKeys ? deps.rolebarEntry?.() : undefined;
-        const identityProcess = at && ((name: string) => identityProcessCommand(name, at));
-        const result = await applyImport(core, deps.location, { removePlaintextKeys, identityProcess });
-        return {
-          identities: result.identities.length,
-          roles: result.roles.length,
-          keysRemovedFrom: result.keysRemovedFrom,
-        };
-      }, true),
-    'preferences:set': (patch: Arg<'preferences:set'>) => attempt(() => settings.setPreferences(patch), true),
-    'endpoint:copy': () =>
-      attempt(async () => {
-        const lines = endpoint.exportLines();
-        if (lines === undefined) {
-          throw new RolebarError('endpoint-off', 'The credentials endpoint is not running.', {
-            hint: 'Turn on "Serve credentials to programs" in Settings, then switch to a role.',
-          });
-        }
-        return { clearsInSeconds: await clipboard.copy(lines, clearSeconds()) };
-      }, false),
+    ...setupHandlers({ core, settings, location: deps.location, rolebarEntry: deps.rolebarEntry, attempt }),
+    ...sessions.handlers,
+    ...sso.handlers,
     'network:online': () => {
       deps.onNetworkOnline?.();
       return null;

@@ -5,15 +5,18 @@ import { createScheduler } from '../../electron/service/scheduler.js';
 import type { AppNotification } from '../../electron/service/tray-actions.js';
 import { appState, MIN, role, session, T0 } from './state-fixture.js';
 
-/** A clock and timers the test moves by hand: one pending timer at most is what the scheduler promises. */
+/**
+ * A clock and timers the test moves by hand: one pending timer at most is what the scheduler promises. Firing
+ * a timer waits for the pass it starts (the scheduler's wake-up returns it), so nothing waits in real time.
+ */
 function manualTime() {
   let now = T0;
-  const pending = new Map<number, { at: number; fn: () => void }>();
+  const pending = new Map<number, { at: number; fn: () => unknown }>();
   let next = 1;
   return {
     now: () => now,
     timers: {
-      setTimeout: (fn: () => void, ms: number) => {
+      setTimeout: (fn: () => unknown, ms: number) => {
         pending.set(next, { at: now + ms, fn });
         return next++;
       },
@@ -30,13 +33,10 @@ function manualTime() {
       if (!timer || id === undefined) throw new Error('no timer armed');
       pending.delete(id);
       now = Math.max(now, timer.at);
-      timer.fn();
-      await settle();
+      await timer.fn();
     },
   };
 }
-
-const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 /** The two service calls the scheduler makes, over a state the test edits; renew gives 60 min. */
 function fakeService(

@@ -1,20 +1,14 @@
-/** The main screen: who you are, the active session's clock and snippets, and the role list. */
-import type {
-  AppState,
-  IdentityView,
-  RoleView,
-  SessionView,
-  SnippetFormatId,
-} from '../../../electron/ipc/contract.js';
+/** The main screen: who you are, the active session's clock and snippets, and the role list (role-list.ts). */
+import type { AppState, IdentityView, SessionView, SnippetFormatId } from '../../../electron/ipc/contract.js';
 import { keyAgeWarnings } from './keys.js';
 import { SNIPPET_FORMATS } from '../../../electron/core/domain/snippet-formats.js';
 import { copySnippet, copyUnset, refreshWhoAmI, signOut, switchRole } from '../actions.js';
-import { activeSessionOf, clockSessionOf, isLive } from '../../../electron/core/domain/session-live.js';
+import { activeSessionOf, clockSessionOf } from '../../../electron/core/domain/session-live.js';
 import { clockElement, clockNow, resetClocks } from '../countdown.js';
 import { arnText, errorBlock, h, icon } from '../dom.js';
-import type { Store } from '../store.js';
+import type { Screen, Store } from '../store.js';
 import { catalogPanel } from './catalogs.js';
-import { MAX_DRAWN_ROLES, rolesToDraw, searchIndex, searchTextOf } from './role-window.js';
+import { roleSection } from './role-list.js';
 import { screenHeader } from './shell.js';
 import { deviceCodePart, signIn } from './sso-code.js';
 
@@ -88,6 +82,8 @@ function iconButton(name: Parameters<typeof icon>[0], label: string, onclick: ()
 
 function emptyState(store: Store, kind: 'no-identity' | 'no-role'): HTMLElement {
   const first = kind === 'no-identity';
+  const go = (screen: Screen, text: string, style = 'secondary') =>
+    h('button', { type: 'button', class: style, onclick: () => store.go(screen) }, text);
   return h(
     'section',
     { class: 'empty', 'aria-labelledby': 'empty-title' },
@@ -108,28 +104,10 @@ function emptyState(store: Store, kind: 'no-identity' | 'no-role'): HTMLElement 
       'div',
       { class: 'actions' },
       first
-        ? h(
-            'button',
-            { type: 'button', class: 'primary', onclick: () => store.go({ name: 'identity' }) },
-            'Add IAM user keys',
-          )
-        : h(
-            'button',
-            { type: 'button', class: 'primary', onclick: () => store.go({ name: 'role' }) },
-            'Add a role',
-          ),
-      first
-        ? null
-        : h(
-            'button',
-            { type: 'button', class: 'secondary', onclick: () => store.go({ name: 'discover' }) },
-            'Find roles',
-          ),
-      h(
-        'button',
-        { type: 'button', class: 'secondary', onclick: () => store.go({ name: 'import' }) },
-        'Import ~/.aws',
-      ),
+        ? go({ name: 'identity' }, 'Add IAM user keys', 'primary')
+        : go({ name: 'role' }, 'Add a role', 'primary'),
+      first ? null : go({ name: 'discover' }, 'Find roles'),
+      go({ name: 'import' }, 'Import ~/.aws'),
     ),
   );
 }
@@ -175,11 +153,16 @@ function activeCard(store: Store, state: AppState, session: SessionView): HTMLEl
   const problem = state.sessionProblem;
   if (problem?.roleId === session.roleId) {
     // The main process's periodic check: AWS refused this session. Offer the switch that fixes it.
-    const again = h('button', { class: 'btn', id: 'session-problem-switch' }, 'Switch again');
-    again.addEventListener('click', () => void switchRole(store, session.roleId));
-    const note = warning(problem.message, problem.hint);
+    const note = warning(
+      problem.message,
+      problem.hint,
+      h(
+        'button',
+        { class: 'btn', id: 'session-problem-switch', onclick: () => void switchRole(store, session.roleId) },
+        'Switch again',
+      ),
+    );
     note.id = 'session-problem';
-    note.append(again);
     warnings.push(note);
   }
   if (who?.error) {
@@ -254,23 +237,31 @@ function activeCard(store: Store, state: AppState, session: SessionView): HTMLEl
 
 /** An Identity Center identity that needs a new sign-in (its token cannot be refreshed): one click signs in. */
 function signInPrompt(store: Store, identity: IdentityView): HTMLElement {
-  const { id, name } = identity;
-  const button = h('button', { type: 'button', class: 'btn', id: `sso-sign-in-${id}` }, 'Sign in');
-  button.addEventListener('click', () => signIn(store, identity));
-  const note = warning(
-    `Sign in to “${name}” (IAM Identity Center) again.`,
+  return warning(
+    `Sign in to “${identity.name}” (IAM Identity Center) again.`,
     'Its roles and sessions are kept; the sign-in opens in your browser, or use a code without one.',
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn',
+        id: `sso-sign-in-${identity.id}`,
+        onclick: () => signIn(store, identity),
+      },
+      'Sign in',
+    ),
+    deviceCodePart(store, identity),
   );
-  note.append(button, deviceCodePart(store, identity));
-  return note;
 }
 
-function warning(message: string, hint: string | undefined): HTMLElement {
+/** An alert with its message, an optional hint, and what the user can do about it (buttons after the text). */
+function warning(message: string, hint: string | undefined, ...actions: HTMLElement[]): HTMLElement {
   return h(
     'div',
     { class: 'warning', role: 'alert' },
     icon('warn'),
     h('div', {}, h('p', {}, message), hint ? h('p', { class: 'small' }, hint) : null),
+    ...actions,
   );
 }
 
@@ -287,180 +278,4 @@ function whoList(
     ...row('User ID', who?.userId ?? '…'),
     ...row('Kind', who ? KIND_LABEL[who.kind] : '…'),
   );
-}
-
-function roleSection(
-  store: Store,
-  state: AppState,
-  filterBox: HTMLInputElement,
-  activeRoleId: string | undefined,
-): HTMLElement {
-  const list = h('div', { class: 'role-groups', id: 'role-list' });
-  const more = h('p', { class: 'muted pad more-roles', hidden: true });
-  const count = h('p', { class: 'visually-hidden', 'aria-live': 'polite', id: 'filter-count' });
-  const section = h(
-    'section',
-    { class: 'role-section', 'aria-labelledby': 'roles-title' },
-    h('h2', { id: 'roles-title', class: 'section-title' }, 'Roles'),
-    h('div', { class: 'filter' }, icon('search'), filterBox),
-    list,
-    more,
-    h('p', { class: 'muted pad no-match', hidden: true }, 'No role matches.'),
-    count,
-  );
-  const keep = new Set(
-    [activeRoleId, store.ui.switching, store.ui.rowMessage?.roleId].filter(
-      (id): id is string => id !== undefined,
-    ),
-  );
-  const index = searchIndex(state.roles);
-  // Rows built once per drawn state: a keystroke that shows the same roles again moves rows, never rebuilds them.
-  const rows = new Map<string, HTMLElement>();
-  const rowOf = (role: RoleView) => {
-    let row = rows.get(role.id);
-    if (!row) rows.set(role.id, (row = roleRow(store, state, role, activeRoleId)));
-    return row;
-  };
-  const draw = (needle: string) => {
-    const { drawn, left } = rolesToDraw(state.roles, index, needle, keep);
-    const groups = new Map<string, RoleView[]>();
-    for (const role of drawn) groups.set(role.group, [...(groups.get(role.group) ?? []), role]);
-    list.replaceChildren(
-      ...[...groups].map(([group, roles], i) =>
-        h(
-          'section',
-          { class: 'group', 'aria-labelledby': `group-${i}` },
-          h('h3', { id: `group-${i}` }, group),
-          h('ul', { class: 'roles' }, ...roles.map(rowOf)),
-        ),
-      ),
-    );
-    more.hidden = left === 0;
-    more.textContent = `${left} more role${left === 1 ? '' : 's'}${needle ? ' match' : ''}: type in the filter to find ${left === 1 ? 'it' : 'them'}.`;
-  };
-  // A long list (a team catalog) is redrawn from the index on each keystroke, at most MAX_DRAWN_ROLES rows.
-  if (state.roles.length > MAX_DRAWN_ROLES) {
-    redraws.set(section, draw);
-    list.classList.add('role-groups-long');
-  } else draw('');
-  applyFilter(section, store.ui.filter, false);
-  list.addEventListener('keydown', (event) => onListKey(event, section, filterBox));
-  return section;
-}
-
-/** The role sections that draw only the roles matching the filter (see role-window.ts). */
-const redraws = new WeakMap<HTMLElement, (needle: string) => void>();
-
-function roleRow(
-  store: Store,
-  state: AppState,
-  role: RoleView,
-  activeRoleId: string | undefined,
-): HTMLElement {
-  const session = state.sessions.find((s) => s.roleId === role.id);
-  const live = session !== undefined && isLive(session, clockNow());
-  const switching = store.ui.switching === role.id;
-  const message = store.ui.rowMessage?.roleId === role.id ? store.ui.rowMessage : undefined;
-  const badges = [
-    role.mfa ? h('span', { class: 'badge' }, 'MFA') : null,
-    role.source.kind === 'role' ? h('span', { class: 'badge' }, 'chained') : null,
-    role.id === activeRoleId ? h('span', { class: 'badge badge-active' }, 'active') : null,
-    role.catalog === undefined
-      ? null
-      : h(
-          'span',
-          { class: 'badge badge-catalog', title: `From the catalog ${role.catalog}: read-only` },
-          'catalog',
-        ),
-  ];
-  // The clock sits beside the button, not in it: a name that changed every second would be read out again.
-  const side = switching
-    ? h('span', { class: 'spinner', role: 'status', 'aria-label': 'Switching' })
-    : live && session
-      ? clockElement(clockSessionOf(session), 'credentials')
-      : h('span', { class: 'switch-hint', 'aria-hidden': 'true' }, 'Switch');
-  const button = h(
-    'button',
-    {
-      type: 'button',
-      class: 'role-switch',
-      'data-role-id': role.id,
-      'aria-busy': switching ? 'true' : undefined,
-      disabled: Boolean(store.ui.switching) && !switching,
-      onclick: () => void switchRole(store, role.id),
-    },
-    h('span', { class: 'visually-hidden' }, 'Switch to '),
-    h(
-      'span',
-      { class: 'role-text' },
-      h('span', { class: 'role-label' }, role.label),
-      h('span', { class: 'role-sub' }, role.profileName, ...badges),
-    ),
-  );
-  const li = h(
-    'li',
-    {
-      class: 'role',
-      'data-search': searchTextOf(role),
-    },
-    button,
-    h('span', { class: 'role-side' }, side),
-  );
-  if (message) {
-    li.append(
-      message.kind === 'ok'
-        ? h('div', { class: 'row-ok', role: 'status' }, ...message.lines.map((line) => h('p', {}, line)))
-        : errorBlock({ message: message.lines.join(' '), hint: message.hint }),
-    );
-  }
-  return li;
-}
-
-/** Hides roles (and empty groups) that do not contain the filter text. */
-export function applyFilter(section: HTMLElement, text: string, announce = true): void {
-  const needle = text.trim().toLowerCase();
-  redraws.get(section)?.(needle);
-  let shown = 0;
-  for (const group of section.querySelectorAll<HTMLElement>('.group')) {
-    let inGroup = 0;
-    for (const row of group.querySelectorAll<HTMLElement>('li.role')) {
-      const match = !needle || (row.dataset.search ?? '').includes(needle);
-      row.hidden = !match;
-      if (match) inGroup++;
-    }
-    group.hidden = inGroup === 0;
-    shown += inGroup;
-  }
-  const none = section.querySelector<HTMLElement>('.no-match');
-  if (none) none.hidden = shown > 0;
-  const count = section.querySelector('#filter-count');
-  if (count && announce) count.textContent = needle ? `${shown} role${shown === 1 ? '' : 's'} shown` : '';
-}
-
-/** Visible role buttons in order. */
-export function visibleRoleButtons(root: ParentNode): HTMLButtonElement[] {
-  return [...root.querySelectorAll<HTMLButtonElement>('li.role:not([hidden]) .role-switch')].filter(
-    (b) => !b.closest('[hidden]'),
-  );
-}
-
-function onListKey(event: KeyboardEvent, section: HTMLElement, filterBox: HTMLInputElement): void {
-  const buttons = visibleRoleButtons(section);
-  const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
-  const move = (to: number) => {
-    event.preventDefault();
-    buttons[Math.max(0, Math.min(buttons.length - 1, to))]?.focus();
-  };
-  if (event.key === 'ArrowDown') move(at + 1);
-  else if (event.key === 'ArrowUp') {
-    if (at <= 0) {
-      event.preventDefault();
-      filterBox.focus();
-    } else move(at - 1);
-  } else if (event.key === 'Home') move(0);
-  else if (event.key === 'End') move(buttons.length - 1);
-  else if (event.key === 'Escape') {
-    event.preventDefault();
-    filterBox.focus();
-  }
 }

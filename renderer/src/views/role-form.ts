@@ -1,5 +1,5 @@
 /** Add or edit a role: ARN or name, source identity or role (a chain), and the AssumeRole options. */
-import type { RoleView } from '../../../electron/ipc/contract.js';
+import type { AppState, RoleView } from '../../../electron/ipc/contract.js';
 import { h, toast } from '../dom.js';
 import {
   busy,
@@ -12,7 +12,7 @@ import {
 } from '../forms.js';
 import type { Store } from '../store.js';
 import { checks, MAX_ROLE_DURATION_SECONDS, MIN_DURATION_SECONDS } from '../validation.js';
-import { credentialsFrom } from './credentials.js';
+import { credentialsFrom, credentialsValue } from './credentials.js';
 import { configuredRoleArn, openPolicyDialog } from './iam-dialogs.js';
 import { screenHeader } from './shell.js';
 
@@ -37,46 +37,12 @@ export function renderRoleForm(root: HTMLElement, store: Store, id?: string): vo
     check: checks.roleArnOrName,
     hint: 'arn:aws:iam::123456789012:role/Name, or a role name in the source account.',
   });
-  const sources = [
-    ...state.identities.map((i) => ({ value: `identity:${i.id}`, label: i.name, group: 'Identities' })),
-    ...state.roles
-      .filter((r) => r.id !== id)
-      .map((r) => ({ value: `role:${r.id}`, label: r.label, group: 'Roles (chain)' })),
-  ];
-  const source = selectField({
-    label: 'Assume from',
-    name: 'source',
-    choices: sources,
-    value: existing ? `${existing.source.kind}:${existing.source.id}` : sources[0]?.value,
-    hint: 'An identity, or another role to chain from (chained sessions last at most 1 hour).',
-  });
+  const source = sourceField(state, existing, id);
   const mfa = checkboxField({
     label: 'Needs an MFA code',
     name: 'mfa',
     checked: existing?.mfa ?? false,
     hint: 'Rolebar asks for a code only when no MFA session is alive.',
-  });
-  const externalId = textField({
-    label: 'External ID (optional)',
-    name: 'external-id',
-    value: existing?.externalId,
-    check: checks.externalId,
-  });
-  const duration = textField({
-    label: 'Duration in seconds (optional)',
-    name: 'duration',
-    type: 'number',
-    value: existing?.durationSeconds?.toString(),
-    check: checks.duration,
-    hint: `${MIN_DURATION_SECONDS}–${MAX_ROLE_DURATION_SECONDS} s (15 min to 12 h), up to the role's maximum. Default 1 h.`,
-    attrs: { min: MIN_DURATION_SECONDS, max: MAX_ROLE_DURATION_SECONDS, step: 60, inputmode: 'numeric' },
-  });
-  const sessionName = textField({
-    label: 'Session name (optional)',
-    name: 'session-name',
-    value: existing?.sessionName,
-    check: checks.sessionName,
-    hint: 'Shows in CloudTrail. Default: rolebar-<your user name>.',
   });
   const profile = textField({
     label: 'Profile (optional)',
@@ -85,12 +51,7 @@ export function renderRoleForm(root: HTMLElement, store: Store, id?: string): vo
     check: checks.profileName,
     hint: 'The ~/.aws/credentials profile written on switch. Default: made from the label (“prod (ro)” gives prod-ro).',
   });
-  const region = textField({
-    label: 'Region (optional)',
-    name: 'region',
-    value: existing?.region,
-    check: checks.region,
-  });
+  const [externalId, duration, sessionName, region, details] = moreOptions(existing);
   const fields: Field[] = [label, arn, source, externalId, duration, sessionName, profile, region];
   const errorSlot = h('div', { class: 'form-error' });
   const save = h('button', { type: 'submit', class: 'primary' }, existing ? 'Save' : 'Add role');
@@ -117,20 +78,6 @@ export function renderRoleForm(root: HTMLElement, store: Store, id?: string): vo
       externalId: externalId.value() || undefined,
     });
   });
-  const details = h(
-    'details',
-    {
-      class: 'more',
-      open: Boolean(
-        existing?.externalId || existing?.durationSeconds || existing?.sessionName || existing?.region,
-      ),
-    },
-    h('summary', {}, 'More options'),
-    externalId.row,
-    duration.row,
-    sessionName.row,
-    region.row,
-  );
   const form = h(
     'form',
     { class: 'form', novalidate: true },
@@ -170,9 +117,69 @@ export function renderRoleForm(root: HTMLElement, store: Store, id?: string): vo
         : await store.api.addRole(input);
       if (!result.ok) return showFormError(errorSlot, result.error);
       toast(existing ? `Saved ${result.value.label}.` : `Added ${result.value.label}. Click it to switch.`);
-      store.go({ name: existing ? 'manage' : 'main' });
+      back();
     });
   });
   root.replaceChildren(screenHeader(existing ? `Edit ${existing.label}` : 'Add a role', null, back), form);
   label.input.focus();
+}
+
+/** "Assume from": an identity, or another role to chain from (never the role itself). */
+function sourceField(state: AppState, existing: RoleView | undefined, id: string | undefined): Field {
+  const choices = [
+    ...state.identities.map((i) => ({ value: `identity:${i.id}`, label: i.name, group: 'Identities' })),
+    ...state.roles
+      .filter((r) => r.id !== id)
+      .map((r) => ({ value: `role:${r.id}`, label: r.label, group: 'Roles (chain)' })),
+  ];
+  return selectField({
+    label: 'Assume from',
+    name: 'source',
+    choices,
+    value: existing ? credentialsValue(existing.source) : choices[0]?.value,
+    hint: 'An identity, or another role to chain from (chained sessions last at most 1 hour).',
+  });
+}
+
+/** The form's “More options”: the AssumeRole settings most roles leave alone, open when the role sets one. */
+function moreOptions(existing: RoleView | undefined): [Field, Field, Field, Field, HTMLDetailsElement] {
+  const externalId = textField({
+    label: 'External ID (optional)',
+    name: 'external-id',
+    value: existing?.externalId,
+    check: checks.externalId,
+  });
+  const duration = textField({
+    label: 'Duration in seconds (optional)',
+    name: 'duration',
+    type: 'number',
+    value: existing?.durationSeconds?.toString(),
+    check: checks.duration,
+    hint: `${MIN_DURATION_SECONDS}–${MAX_ROLE_DURATION_SECONDS} s (15 min to 12 h), up to the role's maximum. Default 1 h.`,
+    attrs: { min: MIN_DURATION_SECONDS, max: MAX_ROLE_DURATION_SECONDS, step: 60, inputmode: 'numeric' },
+  });
+  const sessionName = textField({
+    label: 'Session name (optional)',
+    name: 'session-name',
+    value: existing?.sessionName,
+    check: checks.sessionName,
+    hint: 'Shows in CloudTrail. Default: rolebar-<your user name>.',
+  });
+  const region = textField({
+    label: 'Region (optional)',
+    name: 'region',
+    value: existing?.region,
+    check: checks.region,
+  });
+  // Open when the role sets any of them.
+  const details = h(
+    'details',
+    { class: 'more', open: [externalId, duration, sessionName, region].some((f) => f.value()) },
+    h('summary', {}, 'More options'),
+    externalId.row,
+    duration.row,
+    sessionName.row,
+    region.row,
+  );
+  return [externalId, duration, sessionName, region, details];
 }

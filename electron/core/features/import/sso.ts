@@ -3,6 +3,7 @@
 // name, assumed from one Identity Center identity per start URL (named after the sso-session).
 import type { Engine } from '../../sessions/engine.js';
 import type { AwsProfile } from './read.js';
+import type { Created } from './steps.js';
 import type { Role, RoleSource } from '../../domain/model.js';
 import * as rules from '../../domain/fields.js';
 
@@ -92,9 +93,6 @@ function identityCenterSource(core: Engine, sso: SsoProfile, created: Created[])
   created.push({ kind: 'identity', id: added.id });
   return { kind: 'identity', id: added.id };
 }
-
-/** Something an import run added (so a later failure can take it out again). */
-type Created = { kind: 'identity' | 'role'; id: string };
 
 /**
  * The import step of one SSO profile: why it is skipped, or what the preview says and how to apply it (the role

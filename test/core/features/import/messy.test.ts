@@ -9,7 +9,7 @@ import { type CoreFixture, startCoreFixture } from '../../../support/core-fixtur
 
 // A ~/.aws pair as users really have it: comments after values, quoted names (and a name giving the same
 // Rolebar profile), keys in the config file,
-// a profile sourced from itself, dangling and contradictory sources, SSO and web identity profiles.
+// a profile sourced from itself (and one whose role is refused), dangling and contradictory sources, SSO and web identity profiles.
 const CREDENTIALS = [
   '[default]',
   `aws_access_key_id = ${SEED_KEYS.alice.accessKeyId}`,
@@ -30,6 +30,10 @@ const CREDENTIALS = [
   '[selfie]',
   `aws_access_key_id = ${SEED_KEYS.alice.accessKeyId}`,
   `aws_secret_access_key = ${SEED_KEYS.alice.secretAccessKey}`,
+  '',
+  '[self-both]',
+  `aws_access_key_id = ${SEED_KEYS.carol.accessKeyId}`,
+  `aws_secret_access_key = ${SEED_KEYS.carol.secretAccessKey}`,
   '',
 ].join('\n');
 
@@ -52,6 +56,11 @@ const CONFIG = [
   '[profile selfie]',
   `role_arn = ${SEED_ROLES.readonly}`,
   'source_profile = selfie',
+  '',
+  '[profile self-both]',
+  `role_arn = ${SEED_ROLES.readonly}`,
+  'source_profile = self-both',
+  'credential_source = Environment',
   '',
   '[profile slow]',
   `role_arn = ${SEED_ROLES.readonly}`,
@@ -131,6 +140,11 @@ describe('import of a messy ~/.aws pair', () => {
       /add-identity.*\| add-role.*its own keys \(source_profile is itself: one hop\)/,
     );
     assert.match(
+      said('self-both'),
+      /^skip: has both source_profile and credential_source[^|]*$/,
+      'a self-sourced profile whose role is skipped keeps its keys out too: half of one hop is not what the user had',
+    );
+    assert.match(
       said('old'),
       /^skip: aws_access_key_id \(in the credentials file\) has text after the value/,
     );
@@ -166,6 +180,7 @@ describe('import of a messy ~/.aws pair', () => {
       'on-slow',
       'quoted-name',
       'r'.repeat(130),
+      'self-both',
       'slow',
       'webby',
       'westy',

@@ -1,0 +1,127 @@
+// What each planned import step does when applied: an IAM user's keys into the keychain, a role_arn profile
+// into a role (its source found, or added when Rolebar does not hold it yet), each addition recorded for undo.
+import type { Engine } from '../../sessions/engine.js';
+import { CREDENTIAL_SOURCES, type Identity, type Role, type RoleSource } from '../../domain/model.js';
+import { type AwsProfile, type RoleProfile, rolebarProfileOf } from './read.js';
+
+/** One thing an import would do, in words for the preview. */
+export interface ImportItem {
+  action: 'add-identity' | 'add-role' | 'skip';
+  /** The `~/.aws` profile it comes from. */
+  profile: string;
+  detail: string;
+}
+
+/** Something one import run added, so that a failure later in the run can take it out again. */
+export interface Created {
+  kind: 'identity' | 'role';
+  id: string;
+}
+
+/** One step of an import: what the preview says, and (unless it is a skip) how to carry it out. */
+export interface ImportStep {
+  item: ImportItem;
+  /** `sources`: what each profile imported so far became, for the roles built on it. */
+  apply?: (sources: Map<string, RoleSource>, created: Created[]) => Promise<Identity | Role | undefined>;
+}
+
+/** The step that puts a profile's long-term keys into the keychain as an IAM user identity. */
+export function identityStep(
+  core: Engine,
+  p: AwsProfile,
+  keys: { keyId: string; secret: string },
+): ImportStep {
+  const region = p.values.get('region');
+  const mfaSerial = p.values.get('mfa_serial');
+  return {
+    item: {
+      action: 'add-identity',
+      profile: p.name,
+      detail: `IAM user keys ${keys.keyId} → keychain${mfaSerial ? `, MFA ${mfaSerial}` : ''}${region ? `, region ${region}` : ''}`,
+    },
+    apply: async (_sources, created) => {
+      const added = await core.identities.addIamUser({
+        name: p.name,
+        accessKeyId: keys.keyId,
+        secretAccessKey: keys.secret,
+        mfaSerial,
+        region,
+      });
+      created.push({ kind: 'identity', id: added.id });
+      return added;
+    },
+  };
+}
+
+/** The step that makes a role_arn profile a role, its sessions written to `NAME-rolebar`. */
+export function roleStep(core: Engine, p: AwsProfile, role: RoleProfile): ImportStep {
+  const source = role.sourceProfile
+    ? role.sourceProfile === p.name
+      ? `its own keys (source_profile is itself: one hop)`
+      : `profile ${role.sourceProfile}`
+    : `credential_source ${role.credentialSource ?? ''}`;
+  return {
+    item: {
+      action: 'add-role',
+      profile: p.name,
+      detail: `${role.roleArn} from ${source}${role.mfaSerial ? ', with MFA' : ''}; sessions written as profile "${rolebarProfileOf(p.name)}" (the role_arn profile "${p.name}" stays as it is)`,
+    },
+    apply: async (sources, created) => {
+      const from = await resolveSource(core, role, sources, created);
+      if (!from) return undefined;
+      const added = core.roles.add({
+        label: p.name,
+        roleArn: role.roleArn,
+        source: from,
+        mfa: !!role.mfaSerial,
+        sessionName: role.sessionName,
+        externalId: role.externalId,
+        durationSeconds: role.duration,
+        region: role.region,
+        profileName: rolebarProfileOf(p.name),
+      });
+      created.push({ kind: 'role', id: added.id });
+      // The profile's mfa_serial is the device of the identity the chain starts from.
+      const { identity } = core.roles.chain(added.id);
+      if (role.mfaSerial && !identity.mfaSerial)
+        core.identities.update(identity.id, { mfaSerial: role.mfaSerial });
+      return added;
+    },
+  };
+}
+
+/**
+ * What a role starts from: the identity or role its source profile became in this run or an earlier one, else a
+ * new identity (an AWS profile for a source profile Rolebar does not import, or the credential_source's).
+ */
+async function resolveSource(
+  core: Engine,
+  role: RoleProfile,
+  sources: Map<string, RoleSource>,
+  created: Created[],
+): Promise<RoleSource | undefined> {
+  if (role.sourceProfile) {
+    const known = sources.get(role.sourceProfile);
+    if (known) return known;
+    const identity = core.identities.find(role.sourceProfile);
+    if (identity) return { kind: 'identity', id: identity.id };
+    const existingRole = core.roles.find(role.sourceProfile);
+    if (existingRole) return { kind: 'role', id: existingRole.id };
+    // A source profile Rolebar does not import (SSO, a process): let the SDK resolve it.
+    const added = core.identities.addProfileSource({
+      name: `${role.sourceProfile} (profile)`,
+      profile: role.sourceProfile,
+    });
+    created.push({ kind: 'identity', id: added.id });
+    sources.set(role.sourceProfile, { kind: 'identity', id: added.id });
+    return { kind: 'identity', id: added.id };
+  }
+  const source = CREDENTIAL_SOURCES.find((s) => s === role.credentialSource);
+  if (!source) return undefined; // refused in the preview already
+  const name = `${source} credentials`;
+  const existing = core.identities.find(name);
+  if (existing) return { kind: 'identity', id: existing.id };
+  const identity = core.identities.addCredentialSource({ name, source });
+  created.push({ kind: 'identity', id: identity.id });
+  return { kind: 'identity', id: identity.id };
+}
