@@ -79,11 +79,8 @@ export function accountOfArn(arn: string): string {
   return /^arn:[\w-]+:(?:iam|sts)::(\d{12}):/.exec(arn)?.[1] ?? '';
 }
 
-/** The partition in an ARN. */
-export function partitionOfArn(arn: string): 'aws' | 'aws-cn' | 'aws-us-gov' {
-  const partition = /^arn:([\w-]+):/.exec(arn)?.[1];
-  return partition === 'aws-cn' || partition === 'aws-us-gov' ? partition : 'aws';
-}
+/** The partition in an ARN (one definition, in domain/endpoints.ts; re-exported for callers). */
+export { partitionOfArn } from '../domain/endpoints.js';
 
 /** The last part of a user's or session's ARN: `alice` for `…:user/team/alice`. */
 export function userNameOfArn(arn: string): string | undefined {

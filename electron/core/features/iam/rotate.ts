@@ -7,9 +7,11 @@ import { RolebarError, AwsCallError } from '../../domain/errors.js';
 import type { Identity } from '../../domain/model.js';
 import type { AwsCredentials } from '../../aws/sts/client.js';
 import type { AccessKeyInfo, AccessKeyLastUse, IamCaller } from '../../aws/iam/client.js';
-import { partitionOfArn, resolveIamTarget, type IamTarget } from '../../aws/iam/endpoints.js';
+import { partitionOfArn } from '../../domain/endpoints.js';
+import { resolveIamTarget, type IamTarget } from '../../aws/iam/endpoints.js';
 import { IamError } from '../../aws/iam/errors.js';
 import { describeKeyInfo, type KeyInfo } from './key-info.js';
+import type { RotateOutcome } from './views.js';
 
 /** How long a rotation waits for the new key to work (IAM takes a few seconds to accept a new key). */
 export const DEFAULT_VERIFY_TIMEOUT_MS = 60_000;
@@ -46,13 +48,9 @@ export interface RotateOptions {
   mfaCode?: string;
 }
 
-/** What a finished rotation did. */
-export interface RotateResult {
+/** What a finished rotation did: the keys (what the window and `--json` show), and the identity as it is now. */
+export interface RotateResult extends RotateOutcome {
   identity: Identity;
-  newKeyId: string;
-  oldKeyId: string;
-  oldKey: 'deleted' | 'deactivated';
-  /** The key deleted first because two were present, if any. */
   removedExtraKeyId: string | undefined;
 }
 

@@ -1,6 +1,5 @@
 import { RolebarError } from '../../domain/errors.js';
-import type { Partition } from '../../domain/endpoints.js';
-import { partitionOfArn } from '../../aws/iam/endpoints.js';
+import { type Partition, partitionOfArn } from '../../domain/endpoints.js';
 
 /** A condition block of an IAM policy: operator → key → value(s). */
 export type IamPolicyCondition = Record<string, Record<string, unknown>>;
