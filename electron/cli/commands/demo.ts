@@ -12,7 +12,7 @@ import { RolebarError } from '../../core/domain/errors.js';
 import { openKeychain } from '../../core/platform/keychain/keychain.js';
 import { quoteBash } from '../../core/domain/shell-quote.js';
 import { SEED_MFA, startStsEmulator, totp } from '../../emulator/index.js';
-import { DEMO_SSO_NAME, demoEndpoints, demoWorld, seedDemo } from '../../service/demo.js';
+import { DEMO_SSO_NAME, demoEndpoints, demoWorld, seedDemo } from '../../core/features/demo/index.js';
 import { type Command, UsageError } from '../args.js';
 import type { Io } from '../output.js';
 import { suggestCommand } from '../suggest.js';
