@@ -5,6 +5,7 @@
  * not copied: core/features/iam/views.ts and key-info.ts.
  */
 import type { RequestArgs } from './contract.js';
+import type { WhoAmI } from '../core/domain/principal.js';
 import type { KeyInfo } from '../core/features/iam/key-info.js';
 import type { PolicyPlacement } from '../core/features/iam/policies.js';
 import type { CredentialsFrom, RevokeResult, RoleDraft, RotateOutcome } from '../core/features/iam/views.js';
@@ -29,14 +30,7 @@ export interface KeyAgeWarningView {
 export type RotateOutcomeView = RotateOutcome;
 
 /** Who a session is, from GetCallerIdentity. */
-export interface WhoAmIView {
-  account: string;
-  arn: string;
-  userId: string;
-  kind: 'iam-user' | 'assumed-role' | 'root' | 'federated-user' | 'unknown';
-  clockSkewed: boolean;
-  clockOffsetMs?: number;
-}
+export type WhoAmIView = WhoAmI;
 
 /** Whose credentials an IAM call uses: an identity's own keys, or a role's live session. */
 export type CredentialsFromView = CredentialsFrom;

@@ -21,12 +21,6 @@ export function partitionOfRegion(region: string): Partition {
   return 'aws';
 }
 
-/** The partition named by an ARN (`arn:aws-cn:…`), `aws` when it names none Rolebar knows. */
-export function partitionOfArn(arn: string): Partition {
-  const partition = /^arn:([\w-]+):/.exec(arn)?.[1];
-  return partition === 'aws-cn' || partition === 'aws-us-gov' ? partition : 'aws';
-}
-
 /**
  * Throws a clear error for something that is not a region name (`us-east-1`, `cn-north-1`, `us-gov-west-1`);
  * returns the name as checked (trimmed). The rule itself is rules/fields.ts's `region`.

@@ -6,12 +6,11 @@
 import type { Engine } from '../../sessions/engine.js';
 import { RolebarError } from '../../domain/errors.js';
 import { checkExternalId, parseRoleArn, roleArnFromName, type RoleSource } from '../../domain/model.js';
-import { userNameOfArn } from '../../store/sessions.js';
 import { sourceCredentials } from '../../sessions/sources/source-credentials.js';
 import type { AwsCredentials } from '../../aws/sts/client.js';
 import { createIamCaller, type IamCaller, type IamRoleInfo } from '../../aws/iam/client.js';
 import { discoverRoles, type DiscoveryResult } from './discover.js';
-import { partitionOfArn } from '../../domain/endpoints.js';
+import { partitionOfArn, userNameOfArn } from '../../domain/principal.js';
 import { resolveIamTarget } from '../../aws/iam/endpoints.js';
 import { type RolePolicies, type RolePolicyOptions, rolePoliciesFor } from './policies.js';
 import { revokeOlderSessions } from './revoke.js';
@@ -43,7 +42,7 @@ export {
   listAllRoles,
 } from './discover.js';
 export { IAM_ENDPOINTS, type IamTarget, resolveIamTarget } from '../../aws/iam/endpoints.js';
-export { partitionOfArn } from '../../domain/endpoints.js';
+export { partitionOfArn } from '../../domain/principal.js';
 export {
   type IamAction,
   type IamCallContext,

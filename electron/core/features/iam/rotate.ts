@@ -7,7 +7,7 @@ import { RolebarError, AwsCallError } from '../../domain/errors.js';
 import type { Identity } from '../../domain/model.js';
 import type { AwsCredentials } from '../../aws/sts/client.js';
 import type { AccessKeyInfo, AccessKeyLastUse, IamCaller } from '../../aws/iam/client.js';
-import { partitionOfArn } from '../../domain/endpoints.js';
+import { partitionOfArn } from '../../domain/principal.js';
 import { resolveIamTarget, type IamTarget } from '../../aws/iam/endpoints.js';
 import { IamError } from '../../aws/iam/errors.js';
 import { describeKeyInfo, type KeyInfo } from './key-info.js';

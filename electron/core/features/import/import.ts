@@ -25,14 +25,9 @@ import {
   label as labelRule,
   profileName as profileNameRule,
 } from '../../domain/fields.js';
+import type { ImportItem } from './views.js';
 
-/** One thing an import would do, in words for the preview. */
-export interface ImportItem {
-  action: 'add-identity' | 'add-role' | 'skip';
-  /** The `~/.aws` profile it comes from. */
-  profile: string;
-  detail: string;
-}
+export type { ImportItem } from './views.js';
 
 /** What importing `~/.aws` would change: shown before anything is changed. */
 export interface ImportPlan {
