@@ -190,6 +190,19 @@ const sessionName = rule(fields.sessionName);
 const duration = range(limits.durationSeconds);
 const profileName = rule(fields.profileName);
 
+/** What a role may have besides its label, source and MFA: optional in `role:add` and in `role:update` alike. */
+const roleOptions = {
+  roleArn: optional(roleArn),
+  roleName: optional(roleName),
+  sessionName: optional(sessionName),
+  externalId: optional(externalId),
+  durationSeconds: optional(duration),
+  region: optional(region),
+  profileName: optional(profileName),
+  notify: optional(bool),
+};
+const roleSource = object({ kind: oneOf('identity', 'role'), id });
+
 /** `{ identityId }` or `{ roleId }`, exactly one. */
 const credentialsFrom: Validator<CredentialsFromView> = (value, path) =>
   typeof value === 'object' && value !== null && 'roleId' in value
@@ -239,21 +252,8 @@ export const requestArgs = {
   'identity:whoami': args(object({ id })),
   'role:add': args(
     // Without a profile name of its own, the role's profile is made from its label: that must be usable.
-    refine(
-      object({
-        label,
-        roleArn: optional(roleArn),
-        roleName: optional(roleName),
-        source: object({ kind: oneOf('identity', 'role'), id }),
-        sessionName: optional(sessionName),
-        externalId: optional(externalId),
-        mfa: bool,
-        durationSeconds: optional(duration),
-        region: optional(region),
-        profileName: optional(profileName),
-        notify: optional(bool),
-      }),
-      (role) => (role.profileName ? undefined : fields.derivedProfileProblem(role.label)?.message),
+    refine(object({ label, source: roleSource, mfa: bool, ...roleOptions }), (role) =>
+      role.profileName ? undefined : fields.derivedProfileProblem(role.label)?.message,
     ),
   ),
   'role:update': args(
@@ -261,16 +261,9 @@ export const requestArgs = {
       id,
       changes: object({
         label: optional(label),
-        roleArn: optional(roleArn),
-        roleName: optional(roleName),
-        source: optional(object({ kind: oneOf('identity', 'role'), id })),
-        sessionName: optional(sessionName),
-        externalId: optional(externalId),
+        source: optional(roleSource),
         mfa: optional(bool),
-        durationSeconds: optional(duration),
-        region: optional(region),
-        profileName: optional(profileName),
-        notify: optional(bool),
+        ...roleOptions,
       }),
     }),
   ),

@@ -36,8 +36,15 @@ export type WhoAmIView = WhoAmI;
 export type CredentialsFromView = CredentialsFrom;
 
 type Holds<T extends true> = T;
-/** A discovered role's draft goes to `role:add` as it is: this stops compiling if the two drift apart. */
-export type RoleDraftFitsRoleAdd = Holds<RoleDraft extends RequestArgs<'role:add'>[0] ? true : false>;
+type RoleAddArgs = RequestArgs<'role:add'>[0];
+/**
+ * A discovered role's draft goes to `role:add` as it is: these stop compiling if the two drift apart (a field of
+ * the wrong type, or one `role:add` does not take, which its validator would refuse as unknown).
+ */
+export type RoleDraftFitsRoleAdd = Holds<RoleDraft extends RoleAddArgs ? true : false>;
+export type RoleDraftHasNoOtherField = Holds<
+  [Exclude<keyof RoleDraft, keyof RoleAddArgs>] extends [never] ? true : false
+>;
 
 /** Where one of the two policies goes and who applies it. */
 export type PolicyPlacementView = PolicyPlacement;
