@@ -4,7 +4,6 @@ import { type AssumeOutcome, MfaRequiredError } from '../core/sessions/assume.js
 import { openCore, type RolebarCore } from '../core/index.js';
 import { RolebarError } from '../core/domain/errors.js';
 import { localTime } from '../core/domain/local-time.js';
-import { tzFileZoneName } from '../core/platform/tz-names.js';
 import { type Identity, profileNameOf, type Role } from '../core/domain/model.js';
 import type { LiveOutcome } from '../core/sessions/layer.js';
 import { timeLeftMs } from '../core/domain/session-live.js';
@@ -132,5 +131,5 @@ export function describeExpiry(expiration: string | Date, clockOffsetMs = 0): st
   const left = timeLeftMs({ expiration: at, clockOffsetMs }, Date.now());
   const minutes = Math.max(0, Math.floor(left / 60_000));
   const text = minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
-  return `${localTime(at, tzFileZoneName())} (${left > 0 ? `${text} left` : 'expired'})`;
+  return `${localTime(at)} (${left > 0 ? `${text} left` : 'expired'})`;
 }

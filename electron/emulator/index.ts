@@ -22,7 +22,8 @@ export {
   type StsEmulatorOptions,
   startStsEmulator,
 } from './server.js';
-export { presignRequest, type RawHttpRequest, type SignOptions, signRequest } from './sigv4.js';
+export type { RawHttpRequest } from './sigv4.js';
+export { presignRequest, type SignOptions, signRequest } from './sigv4-sign.js';
 export { totp } from './totp.js';
 export type * from './types.js';
 export { buildWorld, parseWorldJson, type World } from './world.js';

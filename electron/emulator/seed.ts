@@ -1,4 +1,4 @@
-import type { AccessKeySpec, PolicyDocument, PolicyStatement, WorldSpec } from './types.js';
+import type { AccessKeySpec, AccountSpec, PolicyDocument, PolicyStatement, WorldSpec } from './types.js';
 
 /** Account ids of the seed world. */
 export const SEED_ACCOUNTS = { dev: '111111111111', prod: '222222222222', audit: '333333333333' } as const;
@@ -139,127 +139,135 @@ export function seedWorld(): WorldSpec {
   return {
     disabledRegions: ['me-south-1'],
     accounts: [
+      devAccount(),
+      prodAccount(),
+      // The second hop of a chain: it trusts only `deployer`.
+      { id: SEED_ACCOUNTS.audit, roles: [{ name: 'auditor', trustPolicy: trust(SEED_ROLES.deployer) }] },
+    ],
+  };
+}
+
+/** 111111111111 "dev": the users (alice, dave, erin, bob, carol), root keys, and two roles. */
+function devAccount(): AccountSpec {
+  return {
+    id: SEED_ACCOUNTS.dev,
+    alias: 'dev',
+    rootAccessKeys: [{ ...SEED_KEYS.devRoot }],
+    users: [
       {
-        id: SEED_ACCOUNTS.dev,
-        alias: 'dev',
-        rootAccessKeys: [{ ...SEED_KEYS.devRoot }],
-        users: [
+        name: 'alice',
+        accessKeys: [{ ...SEED_KEYS.alice }, { ...SEED_KEYS.aliceOld }],
+        mfaDevices: [{ name: 'alice', secretBase32: SEED_MFA.alice.secretBase32 }],
+        policies: [
+          allowAssume(
+            ['arn:aws:iam::222222222222:role/*', 'arn:aws:iam::333333333333:role/*'],
+            [SEED_ROLES.billing],
+          ),
           {
-            name: 'alice',
-            accessKeys: [{ ...SEED_KEYS.alice }, { ...SEED_KEYS.aliceOld }],
-            mfaDevices: [{ name: 'alice', secretBase32: SEED_MFA.alice.secretBase32 }],
-            policies: [
-              allowAssume(
-                ['arn:aws:iam::222222222222:role/*', 'arn:aws:iam::333333333333:role/*'],
-                [SEED_ROLES.billing],
-              ),
-              {
-                Version: '2012-10-17',
-                Statement: {
-                  Effect: 'Allow',
-                  Action: 'sts:GetFederationToken',
-                  Resource: 'arn:aws:sts::111111111111:federated-user/*',
-                },
-              },
-              allowIam(SEED_ACCOUNTS.dev, IAM_READ),
-            ],
-          },
-          {
-            name: 'dave',
-            accessKeys: [{ ...SEED_KEYS.dave }],
-            policies: [allowOwnKeys('arn:aws:iam::111111111111:user/dave')],
-          },
-          {
-            name: 'erin',
-            accessKeys: [{ ...SEED_KEYS.erin }],
-            mfaDevices: [{ name: 'erin', secretBase32: SEED_MFA.erin.secretBase32 }],
-            policies: [
-              allowOwnKeys('arn:aws:iam::111111111111:user/erin', {
-                Bool: { 'aws:MultiFactorAuthPresent': 'true' },
-              }),
-            ],
-          },
-          { name: 'bob', accessKeys: [{ ...SEED_KEYS.bob }], policies: [allowAssume(['*'])] },
-          {
-            name: 'carol',
-            path: '/contractors/',
-            accessKeys: [{ ...SEED_KEYS.carol }],
-            policies: [
-              allowAssume(['arn:aws:iam::222222222222:role/*', 'arn:aws:iam::111111111111:role/team/*']),
-            ],
-          },
-        ],
-        roles: [
-          {
-            name: 'ec2-worker',
-            description: 'Same-account role trusting alice by ARN (no identity policy needed).',
-            trustPolicy: trust('arn:aws:iam::111111111111:user/alice'),
-          },
-          {
-            name: 'dev-deploy',
-            path: '/team/',
-            description: 'Trusts the account (bare id): callers also need an identity policy.',
-            trustPolicy: trust(SEED_ACCOUNTS.dev),
-          },
-        ],
-      },
-      {
-        id: SEED_ACCOUNTS.prod,
-        alias: 'prod',
-        roles: [
-          {
-            name: 'readonly',
-            maxSessionDuration: 3600,
-            trustPolicy: trust(DEV_ROOT),
-            policies: [
-              allowAssume([SEED_ROLES.deployer, 'arn:aws:iam::333333333333:role/*']),
-              allowIam(SEED_ACCOUNTS.prod, IAM_READ),
-            ],
-          },
-          {
-            name: 'admin',
-            maxSessionDuration: 7200,
-            trustPolicy: trust(DEV_ROOT, {
-              Condition: {
-                Bool: { 'aws:MultiFactorAuthPresent': 'true' },
-                NumericLessThan: { 'aws:MultiFactorAuthAge': 3600 },
-              },
-            }),
-            policies: [allowIam(SEED_ACCOUNTS.prod, [...IAM_READ, 'iam:PutRolePolicy'])],
-          },
-          {
-            name: 'partner',
-            trustPolicy: trust(DEV_ROOT, {
-              Condition: { StringEquals: { 'sts:ExternalId': SEED_EXTERNAL_ID } },
-            }),
-          },
-          {
-            name: 'long-session',
-            maxSessionDuration: 43200,
-            trustPolicy: {
-              Version: '2012-10-17',
-              Statement: [
-                { Effect: 'Allow', Principal: { AWS: DEV_ROOT }, Action: ASSUME_AND_TAG },
-                {
-                  Effect: 'Deny',
-                  Principal: { AWS: 'arn:aws:iam::111111111111:user/contractors/carol' },
-                  Action: 'sts:AssumeRole',
-                },
-              ],
+            Version: '2012-10-17',
+            Statement: {
+              Effect: 'Allow',
+              Action: 'sts:GetFederationToken',
+              Resource: 'arn:aws:sts::111111111111:federated-user/*',
             },
           },
-          {
-            name: 'deployer',
-            trustPolicy: trust(SEED_ROLES.readonly),
-            policies: [allowAssume(['arn:aws:iam::333333333333:role/*'])],
-          },
-          { name: 'billing', trustPolicy: trust(DEV_ROOT) },
+          allowIam(SEED_ACCOUNTS.dev, IAM_READ),
         ],
       },
       {
-        id: SEED_ACCOUNTS.audit,
-        roles: [{ name: 'auditor', trustPolicy: trust(SEED_ROLES.deployer) }],
+        name: 'dave',
+        accessKeys: [{ ...SEED_KEYS.dave }],
+        policies: [allowOwnKeys('arn:aws:iam::111111111111:user/dave')],
       },
+      {
+        name: 'erin',
+        accessKeys: [{ ...SEED_KEYS.erin }],
+        mfaDevices: [{ name: 'erin', secretBase32: SEED_MFA.erin.secretBase32 }],
+        policies: [
+          allowOwnKeys('arn:aws:iam::111111111111:user/erin', {
+            Bool: { 'aws:MultiFactorAuthPresent': 'true' },
+          }),
+        ],
+      },
+      { name: 'bob', accessKeys: [{ ...SEED_KEYS.bob }], policies: [allowAssume(['*'])] },
+      {
+        name: 'carol',
+        path: '/contractors/',
+        accessKeys: [{ ...SEED_KEYS.carol }],
+        policies: [
+          allowAssume(['arn:aws:iam::222222222222:role/*', 'arn:aws:iam::111111111111:role/team/*']),
+        ],
+      },
+    ],
+    roles: [
+      {
+        name: 'ec2-worker',
+        description: 'Same-account role trusting alice by ARN (no identity policy needed).',
+        trustPolicy: trust('arn:aws:iam::111111111111:user/alice'),
+      },
+      {
+        name: 'dev-deploy',
+        path: '/team/',
+        description: 'Trusts the account (bare id): callers also need an identity policy.',
+        trustPolicy: trust(SEED_ACCOUNTS.dev),
+      },
+    ],
+  };
+}
+
+/** 222222222222 "prod": the roles the seed's users switch to, each with one trait to test. */
+function prodAccount(): AccountSpec {
+  return {
+    id: SEED_ACCOUNTS.prod,
+    alias: 'prod',
+    roles: [
+      {
+        name: 'readonly',
+        maxSessionDuration: 3600,
+        trustPolicy: trust(DEV_ROOT),
+        policies: [
+          allowAssume([SEED_ROLES.deployer, 'arn:aws:iam::333333333333:role/*']),
+          allowIam(SEED_ACCOUNTS.prod, IAM_READ),
+        ],
+      },
+      {
+        name: 'admin',
+        maxSessionDuration: 7200,
+        trustPolicy: trust(DEV_ROOT, {
+          Condition: {
+            Bool: { 'aws:MultiFactorAuthPresent': 'true' },
+            NumericLessThan: { 'aws:MultiFactorAuthAge': 3600 },
+          },
+        }),
+        policies: [allowIam(SEED_ACCOUNTS.prod, [...IAM_READ, 'iam:PutRolePolicy'])],
+      },
+      {
+        name: 'partner',
+        trustPolicy: trust(DEV_ROOT, {
+          Condition: { StringEquals: { 'sts:ExternalId': SEED_EXTERNAL_ID } },
+        }),
+      },
+      {
+        name: 'long-session',
+        maxSessionDuration: 43200,
+        trustPolicy: {
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: { AWS: DEV_ROOT }, Action: ASSUME_AND_TAG },
+            {
+              Effect: 'Deny',
+              Principal: { AWS: 'arn:aws:iam::111111111111:user/contractors/carol' },
+              Action: 'sts:AssumeRole',
+            },
+          ],
+        },
+      },
+      {
+        name: 'deployer',
+        trustPolicy: trust(SEED_ROLES.readonly),
+        policies: [allowAssume(['arn:aws:iam::333333333333:role/*'])],
+      },
+      { name: 'billing', trustPolicy: trust(DEV_ROOT) },
     ],
   };
 }

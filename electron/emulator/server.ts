@@ -1,26 +1,18 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+// The emulator's HTTP server on 127.0.0.1: its state (world, sessions, faults, clock offset, request log) and its
+// life (listen, close); each request is handled by handler.ts.
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ACTIONS } from './actions.js';
 import { type Clock, systemClock } from './clock.js';
-import { StsError, stsErrors } from './errors.js';
 import { FaultController } from './faults.js';
 import { FederationEndpoint } from './federation.js';
-import { IAM_ACTIONS } from './iam.js';
+import { handleRequest, type RequestLogEntry, type Served } from './handler.js';
 import { IdentityCenterEndpoint } from './sso.js';
-import { type Caller, callerFromKey, callerFromSession, SessionStore, secretEquals } from './sessions.js';
-import {
-  checkSigV4Envelope,
-  parseQuery,
-  parseSigV4,
-  type RawHttpRequest,
-  type SigV4Auth,
-  verifySigV4Signature,
-} from './sigv4.js';
+import { SessionStore } from './sessions.js';
 import { totp } from './totp.js';
 import type { WorldSpec } from './types.js';
 import { buildWorld, World } from './world.js';
-import { errorXml, IAM_API_VERSION, IAM_XMLNS, STS_API_VERSION, STS_XMLNS, successXml } from './xml.js';
+
+export type { EmulatedService, RequestLogEntry } from './handler.js';
 
 /** Options of {@link startStsEmulator}. */
 export interface StsEmulatorOptions {
@@ -37,24 +29,6 @@ export interface StsEmulatorOptions {
    * sees clients live through renewals in a minute. Real STS never does this; leave it unset elsewhere.
    */
   maxSessionSeconds?: number;
-}
-
-/** One handled request, as recorded in the log. Never contains a secret key, session token or signature. */
-export interface RequestLogEntry {
-  requestId: string;
-  /** Emulator time when the request was handled (epoch ms). */
-  at: number;
-  method: string;
-  path: string;
-  /** `Action` parameter (STS action, or `getSigninToken`/`login` on /federation). */
-  action: string | undefined;
-  accessKeyId?: string;
-  principalArn?: string;
-  region?: string;
-  /** HTTP status answered (0 when the connection was dropped). */
-  status: number;
-  /** `OK`, the AWS error code, or `ConnectionDropped`. */
-  code: string;
 }
 
 /** A running emulator. */
@@ -92,70 +66,6 @@ export interface StsEmulator {
   close(): Promise<void>;
 }
 
-/** The service a request is for: IAM when it names IAM's API version (or, without one, an IAM action). */
-export type EmulatedService = 'sts' | 'iam';
-
-function serviceOf(params: ReadonlyMap<string, string>): EmulatedService {
-  const version = params.get('Version');
-  if (version === IAM_API_VERSION) return 'iam';
-  return version === undefined && IAM_ACTIONS.has(params.get('Action') ?? '') ? 'iam' : 'sts';
-}
-
-function authenticate(
-  world: World,
-  sessions: SessionStore,
-  auth: SigV4Auth,
-  raw: RawHttpRequest,
-  now: number,
-  service: EmulatedService,
-): Caller {
-  checkSigV4Envelope(auth, now, service);
-  // IAM is global: its requests are signed for us-east-1 in the aws partition.
-  if (service === 'iam' && auth.region !== 'us-east-1') {
-    throw stsErrors.signatureDoesNotMatch(
-      `Credential should be scoped to a valid region, not '${auth.region}'. `,
-    );
-  }
-  let caller: Caller;
-  let secret: string;
-  if (auth.accessKeyId.startsWith('ASIA')) {
-    const session = sessions.get(auth.accessKeyId);
-    if (!session) throw stsErrors.invalidClientTokenId();
-    if (auth.securityToken === undefined || !secretEquals(auth.securityToken, session.sessionToken)) {
-      throw stsErrors.invalidClientTokenId();
-    }
-    caller = callerFromSession(session);
-    secret = session.secretAccessKey;
-  } else {
-    const key = world.keys.get(auth.accessKeyId);
-    if (!key || key.status !== 'Active' || auth.securityToken !== undefined)
-      throw stsErrors.invalidClientTokenId();
-    // A key CreateAccessKey just made is refused until it has propagated, as in AWS.
-    if (key.usableFrom !== undefined && now < key.usableFrom) throw stsErrors.invalidClientTokenId();
-    caller = callerFromKey(key);
-    secret = key.secretAccessKey;
-  }
-  verifySigV4Signature(raw, auth, secret);
-  const used = world.keys.get(auth.accessKeyId);
-  if (used) used.lastUsed = { date: new Date(now).toISOString(), service, region: auth.region };
-  if (caller.session && now >= caller.session.expiresAt) throw stsErrors.expiredToken();
-  if (service === 'sts' && world.disabledRegions.has(auth.region))
-    throw stsErrors.regionDisabled(caller.accountId);
-  return caller;
-}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > limit) return undefined;
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks);
-}
-
 /** Starts an STS emulator on 127.0.0.1. */
 export async function startStsEmulator(options: StsEmulatorOptions): Promise<StsEmulator> {
   const world = options.world instanceof World ? options.world : buildWorld(options.world);
@@ -181,137 +91,22 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
       timers.add(t);
     });
 
-  const send = (
-    res: ServerResponse,
-    status: number,
-    headers: Record<string, string>,
-    body: string,
-    requestId: string,
-  ): void => {
-    res.writeHead(status, {
-      ...headers,
-      'x-amzn-RequestId': requestId,
-      Date: new Date(now()).toUTCString(),
-      'Content-Length': String(Buffer.byteLength(body)),
-    });
-    res.end(body);
-  };
-
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const requestId = randomUUID();
-    const url = req.url ?? '/';
-    const path = url.split('?')[0] ?? '/';
-    const entry: RequestLogEntry = {
-      requestId,
-      at: now(),
-      method: req.method ?? 'GET',
-      path,
-      action: undefined,
-      status: 0,
-      code: '',
-    };
-    const body = await readBody(req, maxBody);
-    if (body === undefined) {
-      entry.status = 413;
-      entry.code = 'RequestEntityTooLarge';
-      log.push(entry);
-      send(res, 413, { 'Content-Type': 'text/plain' }, 'Request body too large\n', requestId);
-      return;
-    }
-    const params = new Map(parseQuery(url.includes('?') ? url.slice(url.indexOf('?') + 1) : ''));
-    const contentType = (req.headers['content-type'] ?? '').toLowerCase();
-    if (
-      body.length > 0 &&
-      (contentType === '' || contentType.includes('application/x-www-form-urlencoded'))
-    ) {
-      for (const [k, v] of parseQuery(body.toString('utf8'))) params.set(k, v);
-    }
-    const ssoAction = identityCenter.route(entry.method, path);
-    const action = ssoAction ?? params.get('Action');
-    entry.action = action;
-    const service = path === '/federation' ? 'sts' : serviceOf(params);
-    const xmlns = service === 'iam' ? IAM_XMLNS : STS_XMLNS;
-    const delay = faults.takeDelay(action);
-    if (delay > 0) await sleep(delay);
-    if (closed) return;
-    entry.at = now();
-    const fault = faults.take(action);
-    const finish = (status: number, code: string): void => {
-      entry.status = status;
-      entry.code = code;
-      log.push(entry);
-    };
-    if (fault?.kind === 'drop-connection') {
-      finish(0, 'ConnectionDropped');
-      req.socket.destroy();
-      return;
-    }
-    if (fault?.kind === 'silence') {
-      finish(0, 'Silence'); // the socket is destroyed when the client gives up or the emulator closes
-      return;
-    }
-    if (fault?.canned) {
-      const { status, headers = {}, body = '' } = fault.canned;
-      finish(status, 'Canned');
-      send(res, status, headers, body, requestId);
-      return;
-    }
-    const sendError = (error: StsError): void => {
-      finish(error.status, error.code);
-      send(res, error.status, { 'Content-Type': 'text/xml' }, errorXml(error, requestId, xmlns), requestId);
-    };
-    if (fault?.kind === 'throttle') return sendError(stsErrors.throttling());
-    if (fault?.kind === 'internal-error') return sendError(stsErrors.internalFailure());
-
-    if (ssoAction !== undefined) {
-      const answer = identityCenter.handle(
-        ssoAction,
-        { method: entry.method, path, query: params, headers: req.headers, body, endpoint },
-        entry.at,
-      );
-      if (answer.principalArn !== undefined) entry.principalArn = answer.principalArn;
-      finish(answer.status, answer.code);
-      send(res, answer.status, answer.headers, answer.body, requestId);
-      return;
-    }
-
-    if (path === '/federation') {
-      const answer = federation.handle(params, entry.at);
-      if (answer.principalArn !== undefined) entry.principalArn = answer.principalArn;
-      finish(answer.status, answer.code);
-      send(res, answer.status, answer.headers, answer.body, requestId);
-      return;
-    }
-
-    try {
-      const raw: RawHttpRequest = {
-        method: req.method ?? 'GET',
-        url,
-        headers: headerPairs(req.rawHeaders),
-        body,
-      };
-      const auth = parseSigV4(raw);
-      if (auth === undefined) throw stsErrors.missingAuthenticationToken();
-      entry.accessKeyId = auth.accessKeyId;
-      entry.region = auth.region;
-      const caller = authenticate(world, sessions, auth, raw, entry.at, service);
-      entry.principalArn = caller.arn;
-      if (action === undefined) throw stsErrors.missingAction();
-      const version = params.get('Version');
-      const handler = service === 'iam' ? IAM_ACTIONS.get(action) : ACTIONS.get(action);
-      if (!handler || version !== (service === 'iam' ? IAM_API_VERSION : STS_API_VERSION))
-        throw stsErrors.invalidAction(action, version ?? 'NO_VERSION_SPECIFIED');
-      const result = handler({ world, sessions, now: entry.at, caller, params, region: auth.region });
-      finish(200, 'OK');
-      const answer = successXml(action, result, requestId, xmlns);
-      send(res, 200, { 'Content-Type': 'text/xml' }, answer, requestId);
-    } catch (error) {
-      sendError(error instanceof StsError ? error : stsErrors.internalFailure());
-    }
+  const served: Served = {
+    world,
+    sessions,
+    federation,
+    faults,
+    identityCenter,
+    log,
+    maxBody,
+    now,
+    sleep,
+    closed: () => closed,
+    endpoint: () => endpoint,
   };
 
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
+    handleRequest(served, req, res).catch(() => {
       if (!res.headersSent) res.destroy();
     });
   });
@@ -358,10 +153,4 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-function headerPairs(raw: readonly string[]): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i] ?? '', raw[i + 1] ?? '']);
-  return out;
 }

@@ -64,7 +64,8 @@ export function parseQuery(rawQuery: string): Array<[string, string]> {
   });
 }
 
-function splitUrl(url: string): { path: string; query: string } {
+/** The path and the raw query string of a request target. */
+export function splitUrl(url: string): { path: string; query: string } {
   const q = url.indexOf('?');
   return q < 0 ? { path: url, query: '' } : { path: url.slice(0, q), query: url.slice(q + 1) };
 }
@@ -219,7 +220,8 @@ function dateHeaderAsAmz(value: string | undefined): string | undefined {
   return Number.isNaN(ms) ? undefined : toAmzDate(ms);
 }
 
-function parsePresigned(query: Map<string, string>): SigV4Auth {
+/** The SigV4 authentication of a presigned URL, from its X-Amz-* query parameters. */
+export function parsePresigned(query: Map<string, string>): SigV4Auth {
   const algorithm = query.get('X-Amz-Algorithm');
   if (algorithm !== SIGV4_ALGORITHM) {
     throw stsErrors.incompleteSignature(`Unsupported AWS 'algorithm': '${algorithm ?? ''}'.`);
@@ -323,78 +325,4 @@ export function verifySigV4Signature(req: RawHttpRequest, auth: SigV4Auth, secre
   if (!signaturesEqual(computeSignature(req, auth, secretAccessKey), auth.signature.toLowerCase())) {
     throw stsErrors.signatureDoesNotMatch();
   }
-}
-
-/** Inputs for {@link signRequest} / {@link presignRequest} (client side, for tests and tools). */
-export interface SignOptions {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  region?: string;
-  service?: string;
-  /** Signing time in epoch ms (default Date.now()). */
-  atMs?: number;
-}
-
-/**
- * Signs `req` with an Authorization header (client side). `req.headers` must include `host`.
- * Returns the headers to send (the originals plus x-amz-date, x-amz-security-token, authorization).
- */
-export function signRequest(req: RawHttpRequest, opts: SignOptions): Array<[string, string]> {
-  const amzDate = toAmzDate(opts.atMs ?? Date.now());
-  const region = opts.region ?? 'us-east-1';
-  const service = opts.service ?? 'sts';
-  const headers: Array<[string, string]> = req.headers.map(([k, v]) => [k, v]);
-  headers.push(['x-amz-date', amzDate]);
-  if (opts.sessionToken !== undefined) headers.push(['x-amz-security-token', opts.sessionToken]);
-  const signedHeaders = [...new Set(headers.map(([k]) => k.toLowerCase()))].sort();
-  const auth: SigV4Auth = {
-    accessKeyId: opts.accessKeyId,
-    scopeDate: amzDate.slice(0, 8),
-    region,
-    service,
-    terminator: 'aws4_request',
-    signedHeaders,
-    signature: '',
-    amzDate,
-    presigned: false,
-  };
-  const signature = computeSignature({ ...req, headers }, auth, opts.secretAccessKey);
-  const credential = `${opts.accessKeyId}/${auth.scopeDate}/${region}/${service}/aws4_request`;
-  headers.push([
-    'authorization',
-    `${SIGV4_ALGORITHM} Credential=${credential}, SignedHeaders=${signedHeaders.join(';')}, Signature=${signature}`,
-  ]);
-  return headers;
-}
-
-/** Presigns a GET URL (path + query, `host` given separately) valid for `expiresSeconds`. Returns the new path+query. */
-export function presignRequest(
-  pathAndQuery: string,
-  host: string,
-  opts: SignOptions & { expiresSeconds?: number },
-): string {
-  const amzDate = toAmzDate(opts.atMs ?? Date.now());
-  const region = opts.region ?? 'us-east-1';
-  const service = opts.service ?? 'sts';
-  const { path, query } = splitUrl(pathAndQuery);
-  const pairs = parseQuery(query);
-  pairs.push(
-    ['X-Amz-Algorithm', SIGV4_ALGORITHM],
-    ['X-Amz-Credential', `${opts.accessKeyId}/${amzDate.slice(0, 8)}/${region}/${service}/aws4_request`],
-    ['X-Amz-Date', amzDate],
-    ['X-Amz-Expires', String(opts.expiresSeconds ?? 900)],
-    ['X-Amz-SignedHeaders', 'host'],
-  );
-  if (opts.sessionToken !== undefined) pairs.push(['X-Amz-Security-Token', opts.sessionToken]);
-  const unsignedUrl = `${path}?${pairs.map(([k, v]) => `${uriEncode(k)}=${uriEncode(v)}`).join('&')}`;
-  const req: RawHttpRequest = {
-    method: 'GET',
-    url: unsignedUrl,
-    headers: [['host', host]],
-    body: Buffer.alloc(0),
-  };
-  const auth = parsePresigned(new Map([...pairs, ['X-Amz-Signature', 'pending']]));
-  const signature = computeSignature(req, auth, opts.secretAccessKey);
-  return `${unsignedUrl}&X-Amz-Signature=${signature}`;
 }

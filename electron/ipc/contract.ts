@@ -5,6 +5,9 @@
  * Plain types and validators only: no Electron import. Nothing here ever carries a secret key or session token.
  */
 import * as fields from '../core/domain/fields.js';
+import type { Identity, Role, SessionRecord } from '../core/domain/model.js';
+import type { CliCacheChange } from '../core/features/identity-center/views.js';
+import type { ImportItem } from '../core/features/import/views.js';
 import * as limits from '../core/domain/limits.js';
 import { SNIPPET_FORMAT_IDS, type SnippetFormat, UNSET_FORMAT_IDS } from '../core/domain/snippet-formats.js';
 import {
@@ -57,7 +60,7 @@ export type Result<T> =
 export interface IdentityView {
   id: string;
   name: string;
-  kind: 'iam-user' | 'aws-profile' | 'credential-source' | 'identity-center';
+  kind: Identity['kind'];
   /** The AWS access portal URL of an Identity Center identity. */
   startUrl?: string;
   /** An Identity Center identity whose token is gone and cannot be refreshed: it asks for a new sign-in. */
@@ -77,45 +80,34 @@ export interface IdentityView {
   mfaSessionExpiresAt?: string;
 }
 
-/** A role as the window sees it. */
-export interface RoleView {
-  id: string;
-  label: string;
-  roleArn?: string;
-  roleName?: string;
-  source: { kind: 'identity' | 'role'; id: string };
-  sessionName?: string;
-  externalId?: string;
-  mfa: boolean;
-  durationSeconds?: number;
-  region?: string;
+/** A role as the window sees it: the role's own fields (core/domain/model.ts), and where the list shows it. */
+export interface RoleView extends Pick<
+  Role,
+  | 'id'
+  | 'label'
+  | 'roleArn'
+  | 'roleName'
+  | 'source'
+  | 'sessionName'
+  | 'externalId'
+  | 'mfa'
+  | 'durationSeconds'
+  | 'region'
+  | 'notify'
+  | 'catalog'
+> {
+  /** The profile its session is written under (the role's own, else made from its label). */
   profileName: string;
   /** The account the role is in, when known (from its ARN or its last session). */
   accountId?: string;
   /** What the role list groups by: the account (with its alias when known) or the source. */
   group: string;
-  /** False when the user turned this role's notifications off (absent: on). */
-  notify?: boolean;
-  /** The team catalog the role comes from (read-only); absent for the user's own roles. */
-  catalog?: string;
   /** An IAM Identity Center permission set (GetRoleCredentials), grouped by instance and account. */
   identityCenter?: boolean;
 }
 
-/** An active session as the window sees it: when it ends and who it is, never its credentials. */
-export interface SessionView {
-  roleId: string;
-  profileName: string;
-  principalArn: string;
-  accountId: string;
-  expiration: string;
-  mfaExpiration?: string;
-  clockOffsetMs: number;
-  via: 'direct' | 'mfa-session' | 'mfa-direct' | 'chained';
-  requiresMfa: boolean;
-  startedAt: string;
-  region?: string;
-}
+/** An active session as the window sees it: the stored record (when it ends and who it is, never credentials). */
+export type SessionView = Omit<SessionRecord, 'id'>;
 
 export type Theme = 'system' | 'light' | 'dark';
 
@@ -132,13 +124,8 @@ export interface PreferencesView {
   keyAgeWarningDays?: number;
 }
 
-/** What turning an Identity Center identity's AWS CLI token cache on or off did (mirrors the core's answer). */
-export interface CliCacheView {
-  on: boolean;
-  /** ~/.aws/sso/cache/SHA1(NAME).json: its name is not a secret, its content is never sent. */
-  file: string;
-  cache: 'written' | 'at-sign-in' | 'removed' | 'absent' | 'not-rolebar';
-}
+/** What turning an Identity Center identity's AWS CLI token cache on or off did (the core's answer, as it is). */
+export type CliCacheView = CliCacheChange;
 
 /** Everything the window draws, pushed on every change. */
 export interface AppState {
@@ -185,11 +172,7 @@ export interface SwitchOutcome {
 }
 
 /** One line of an import preview. */
-export interface ImportItemView {
-  action: 'add-identity' | 'add-role' | 'skip';
-  profile: string;
-  detail: string;
-}
+export type ImportItemView = ImportItem;
 
 export { SNIPPET_FORMAT_IDS };
 export type SnippetFormatId = SnippetFormat;
@@ -206,6 +189,19 @@ const roleName = rule(fields.roleName);
 const sessionName = rule(fields.sessionName);
 const duration = range(limits.durationSeconds);
 const profileName = rule(fields.profileName);
+
+/** What a role may have besides its label, source and MFA: optional in `role:add` and in `role:update` alike. */
+const roleOptions = {
+  roleArn: optional(roleArn),
+  roleName: optional(roleName),
+  sessionName: optional(sessionName),
+  externalId: optional(externalId),
+  durationSeconds: optional(duration),
+  region: optional(region),
+  profileName: optional(profileName),
+  notify: optional(bool),
+};
+const roleSource = object({ kind: oneOf('identity', 'role'), id });
 
 /** `{ identityId }` or `{ roleId }`, exactly one. */
 const credentialsFrom: Validator<CredentialsFromView> = (value, path) =>
@@ -256,21 +252,8 @@ export const requestArgs = {
   'identity:whoami': args(object({ id })),
   'role:add': args(
     // Without a profile name of its own, the role's profile is made from its label: that must be usable.
-    refine(
-      object({
-        label,
-        roleArn: optional(roleArn),
-        roleName: optional(roleName),
-        source: object({ kind: oneOf('identity', 'role'), id }),
-        sessionName: optional(sessionName),
-        externalId: optional(externalId),
-        mfa: bool,
-        durationSeconds: optional(duration),
-        region: optional(region),
-        profileName: optional(profileName),
-        notify: optional(bool),
-      }),
-      (role) => (role.profileName ? undefined : fields.derivedProfileProblem(role.label)?.message),
+    refine(object({ label, source: roleSource, mfa: bool, ...roleOptions }), (role) =>
+      role.profileName ? undefined : fields.derivedProfileProblem(role.label)?.message,
     ),
   ),
   'role:update': args(
@@ -278,16 +261,9 @@ export const requestArgs = {
       id,
       changes: object({
         label: optional(label),
-        roleArn: optional(roleArn),
-        roleName: optional(roleName),
-        source: optional(object({ kind: oneOf('identity', 'role'), id })),
-        sessionName: optional(sessionName),
-        externalId: optional(externalId),
+        source: optional(roleSource),
         mfa: optional(bool),
-        durationSeconds: optional(duration),
-        region: optional(region),
-        profileName: optional(profileName),
-        notify: optional(bool),
+        ...roleOptions,
       }),
     }),
   ),

@@ -15,7 +15,8 @@ import { openSettings, type Settings, type SettingsData } from '../core/store/se
 import type { AppInfo, AppState } from '../ipc/contract.js';
 import { realTimers } from '../service/clipboard.js';
 import { openConsole } from '../service/console.js';
-import { type Demo, seedDemo, startDemo, watchDemoMfaCode } from '../service/demo.js';
+import { seedDemo } from '../core/features/demo/index.js';
+import { type Demo, startDemo, watchDemoMfaCode } from '../service/demo.js';
 import { applyLaunchAtLogin, HIDDEN_ARG } from '../service/launch-at-login.js';
 import { startCatalogSync } from '../service/catalog-sync.js';
 import { createKeyAgeWatch } from '../service/key-age-watch.js';

@@ -13,16 +13,11 @@ import type { RolebarCore } from '../core/index.js';
 import {
   DEFAULT_KEY_AGE_WARNING_DAYS,
   describeKeyInfo,
-  type KeyInfo,
   keyAgeOverThreshold,
+  readKeyInfos,
+  withIamTools,
 } from '../core/features/iam/index.js';
 import type { Settings } from '../core/store/settings.js';
-import { readKeyInfos, withIamTools } from './iam.js';
-
-// The contract's KeyInfoView is browser-safe, so it cannot import the core's KeyInfo: check they match.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const keyInfoInSync: Same<Omit<KeyInfoView, 'summary'>, KeyInfo> = true;
-void keyInfoInSync;
 
 type KeyChannel = 'identity:key-info' | 'identity:rotate';
 type Arg<C extends KeyChannel> = RequestArgs<C>[0];

@@ -11,7 +11,7 @@
 // while the keychain helper starts, and the settings schema is checked by json-schema.ts instead of ajv. Round 4
 // (profiles summed over 8-12 runs): the keychain helper's Node start (~80 ms waited for), ICU's first date
 // formatter (15-35 ms), conf's unused ajv (~500 KB compiled), node:http and node:child_process loaded at start;
-// now secrets are read over D-Bus in process, the zone name comes from the tz file, ajv is left out of the
+// now secrets are read over D-Bus in process, times print the zone's offset (no ICU), ajv is left out of the
 // bundle and those modules load on first use.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';

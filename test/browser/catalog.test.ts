@@ -140,7 +140,10 @@ describe('a team catalog in the window, over the real service', () => {
     await role('partner').waitFor();
     const changes = page.locator('.catalog-changes');
     await changes.locator('summary').click();
-    assert.match((await changes.textContent()) ?? '', /Changed at \d\d:\d\d[^:]*: 1 change.*Added partner/s);
+    assert.match(
+      (await changes.textContent()) ?? '',
+      /Changed at \d\d:\d\d UTC[+-]\d\d:\d\d: 1 change.*Added partner/s,
+    );
     status = 500;
     await sync();
     const failed = page.locator('.catalog-failed');

@@ -155,17 +155,16 @@ describe('rolebar follows the command-line conventions', () => {
   it('times are local with their zone (TZ), --json keeps ISO 8601 UTC', async () => {
     const berlin = await w.rolebar(['assume', 'prod-ro'], { env: { TZ: 'Europe/Berlin' } });
     assert.equal(berlin.code, 0, explain(berlin));
-    assert.match(berlin.stdout, /until \d\d:\d\d (CET|CEST) \(/);
+    assert.match(berlin.stdout, /until \d\d:\d\d UTC\+0[12]:00 \(/);
     const expiration = new Date(
       JSON.parse((await w.rolebar(['status', '--json'])).stdout).sessions[0].expiration,
     );
-    const berlinTime = new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Europe/Berlin',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    }).format(expiration);
-    assert.match(berlin.stdout, new RegExp(`until ${berlinTime} `));
+    const inBerlin = (options: Intl.DateTimeFormatOptions) =>
+      new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', ...options }).format(expiration);
+    const berlinTime = inBerlin({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    // `GMT+01:00` in en-GB: Berlin's offset at that instant (winter or summer time).
+    const berlinOffset = inBerlin({ timeZoneName: 'longOffset' }).replace(/^.*GMT/, '');
+    assert.match(berlin.stdout, new RegExp(`until ${berlinTime} UTC\\${berlinOffset} `));
     const tokyo = await w.rolebar(['assume', 'prod-ro', '--json'], { env: { TZ: 'Asia/Tokyo' } });
     assert.match(JSON.parse(tokyo.stdout).expiration, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
   });

@@ -39,7 +39,7 @@ describe('rolebar sessions against the STS emulator', () => {
     assert.equal(run.stdout.trim().split('\n').length, 1);
     assert.match(
       run.stdout,
-      new RegExp(`${READONLY_ARN} → profile prod-ro, until \\d\\d:\\d\\d UTC \\(59 min left\\)`),
+      new RegExp(`${READONLY_ARN} → profile prod-ro, until \\d\\d:\\d\\d UTC\\+00:00 \\(59 min left\\)`),
     );
     assert.ok(profileKeyId(w.files().credentials, 'prod-ro')?.startsWith('ASIA'));
     const who = await w.rolebar(['whoami', '--json']);

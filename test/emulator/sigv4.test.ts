@@ -8,13 +8,8 @@ import {
   type StsEmulator,
   signRequest,
 } from '../../electron/emulator/index.js';
-import {
-  computeSignature,
-  parseSigV4,
-  presignRequest,
-  signingKey,
-  uriEncode,
-} from '../../electron/emulator/sigv4.js';
+import { computeSignature, parseSigV4, signingKey, uriEncode } from '../../electron/emulator/sigv4.js';
+import { presignRequest } from '../../electron/emulator/sigv4-sign.js';
 import {
   alice,
   bob,

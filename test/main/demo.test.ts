@@ -7,13 +7,8 @@ import { createCore, type RolebarCore } from '../../electron/core/index.js';
 import { openSettings } from '../../electron/core/store/settings.js';
 import { createStsCaller } from '../../electron/core/aws/sts/client.js';
 import { CONSOLE_SIGNIN_HOSTS, isConsoleUrl, openConsole } from '../../electron/service/console.js';
-import {
-  type Demo,
-  type DemoRoles,
-  seedDemo,
-  startDemo,
-  watchDemoMfaCode,
-} from '../../electron/service/demo.js';
+import { type DemoRoles, seedDemo } from '../../electron/core/features/demo/index.js';
+import { type Demo, startDemo, watchDemoMfaCode } from '../../electron/service/demo.js';
 import { createRolebarService, type RolebarService } from '../../electron/service/service.js';
 import { trayMenu } from '../../electron/service/tray-menu.js';
 import { manualTimers, memoryClipboard } from '../support/service-fixture.js';

@@ -9,10 +9,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openCore } from '../../core/index.js';
 import { RolebarError } from '../../core/domain/errors.js';
+import { isProcessAlive } from '../../core/platform/atomic.js';
 import { openKeychain } from '../../core/platform/keychain/keychain.js';
 import { quoteBash } from '../../core/domain/shell-quote.js';
 import { SEED_MFA, startStsEmulator, totp } from '../../emulator/index.js';
-import { DEMO_SSO_NAME, demoEndpoints, demoWorld, seedDemo } from '../../service/demo.js';
+import { DEMO_SSO_NAME, demoEndpoints, demoWorld, seedDemo } from '../../core/features/demo/index.js';
 import { type Command, UsageError } from '../args.js';
 import type { Io } from '../output.js';
 import { suggestCommand } from '../suggest.js';
@@ -73,16 +74,7 @@ function runningServer(dir: string): DemoServer | undefined {
     return undefined;
   }
   const found = { pid: server.pid, endpoint: server.endpoint, federationEndpoint: server.federationEndpoint };
-  return alive(found.pid) ? found : undefined;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return isProcessAlive(found.pid) ? found : undefined;
 }
 
 /** Starts this CLI as the background emulator (`demo serve`) and waits for the line saying where it listens. */

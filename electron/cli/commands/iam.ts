@@ -3,10 +3,18 @@
 import { createInterface } from 'node:readline/promises';
 import type { RolebarCore } from '../../core/index.js';
 import { RolebarError } from '../../core/domain/errors.js';
-import { confirmRevokeText, type CredentialsFrom, rotatePolicy } from '../../core/features/iam/index.js';
+import {
+  confirmRevokeText,
+  type CredentialsFrom,
+  type DiscoveredRoleView,
+  type DiscoveryView,
+  discoveryView,
+  roleArnOf,
+  rolePoliciesView,
+  rotatePolicy,
+  withIamTools,
+} from '../../core/features/iam/index.js';
 import { profileNameOf, type Role } from '../../core/domain/model.js';
-import type { DiscoveredRoleView, DiscoveryView } from '../../ipc/contract.js';
-import { discoveryView, roleArnOf, rolePoliciesView, withIamTools } from '../../service/iam.js';
 import { type Command, flag, stringOption, UsageError } from '../args.js';
 import { awsLocation, findRole, withCore } from '../context.js';
 import { type Io, paint, printJson, table, withSpinner } from '../output.js';

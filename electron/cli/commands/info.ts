@@ -7,7 +7,7 @@ import type { SessionRecord } from '../../core/store/sessions.js';
 import { type Command, flag, stringOption } from '../args.js';
 import { identityKey, type Io, paint, printJson, table, withSpinner } from '../output.js';
 import { awsLocation, describeExpiry, withCore } from '../context.js';
-import { readKeyInfos } from '../../service/iam.js';
+import { readKeyInfos } from '../../core/features/iam/index.js';
 import { keyColumn } from './identity.js';
 
 const json = { type: 'boolean', help: 'print JSON' } as const;

@@ -6,7 +6,6 @@ import { type Command, flag, requiredOption, stringOption, UsageError } from '..
 import { withCore } from '../context.js';
 import { localTime } from '../../core/domain/local-time.js';
 import { type CliCacheChange, identityCenterOf } from '../../core/features/identity-center/index.js';
-import { tzFileZoneName } from '../../core/platform/tz-names.js';
 import { printJson, table, withSpinner } from '../output.js';
 import { openInBrowser } from './console.js';
 
@@ -82,7 +81,7 @@ const login: Command = {
         core.identityCenter.syncRoles(identity.id),
       );
       io.out(
-        `Signed in to "${identity.name}" (token refreshed automatically; this sign-in's token ends ${localTime(expiresAt, tzFileZoneName())}). ${roles.length} roles, ${added.length} new.`,
+        `Signed in to "${identity.name}" (token refreshed automatically; this sign-in's token ends ${localTime(expiresAt)}). ${roles.length} roles, ${added.length} new.`,
       );
       return 0;
     }),

@@ -11,6 +11,9 @@ export const DEFAULT_REGION: Record<Partition, string> = {
   'aws-us-gov': 'us-gov-west-1',
 };
 
+/** Environment variables as the AWS tools read them: a plain map (Node's `process.env` is one), so the page can bundle this file. */
+export type EnvVars = Readonly<Record<string, string | undefined>>;
+
 /** The partition a region belongs to. */
 export function partitionOfRegion(region: string): Partition {
   if (region.startsWith('cn-')) return 'aws-cn';
@@ -60,29 +63,36 @@ export function resolveStsTarget(
     endpointOverride?: string | undefined;
     partition?: Partition | undefined;
   },
-  env: NodeJS.ProcessEnv = process.env,
+  env: EnvVars,
 ): StsTarget {
   const region = checkRegion(
     options.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || DEFAULT_REGION[options.partition ?? 'aws'],
   );
   const override = options.endpointOverride || env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL;
-  if (override) return { region, endpoint: checkEndpointUrl(override), overridden: true };
+  if (override) return { region, endpoint: checkEndpointUrl(override, 'STS'), overridden: true };
   return { region, endpoint: regionalStsEndpoint(region), overridden: false };
 }
 
-function checkEndpointUrl(url: string): string {
+const ENDPOINT_EXAMPLES = {
+  STS: { name: '', hint: 'https://sts.eu-west-1.amazonaws.com or http://127.0.0.1:4566.' },
+  IAM: { name: 'IAM ', hint: 'https://iam.amazonaws.com or http://127.0.0.1:4566 (AWS_ENDPOINT_URL_IAM).' },
+};
+
+/** An endpoint URL that a setting or the environment gives for `service`: http(s) only, trailing slashes dropped. */
+export function checkEndpointUrl(url: string, service: keyof typeof ENDPOINT_EXAMPLES): string {
+  const { name, hint } = ENDPOINT_EXAMPLES[service];
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new RolebarError('invalid-endpoint', `"${url}" is not a valid endpoint URL.`, {
-      hint: 'Use a full URL such as https://sts.eu-west-1.amazonaws.com or http://127.0.0.1:4566.',
+    throw new RolebarError('invalid-endpoint', `"${url}" is not a valid ${name}endpoint URL.`, {
+      hint: `Use a full URL such as ${hint}`,
     });
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
     throw new RolebarError(
       'invalid-endpoint',
-      `The endpoint ${url} must use https (or http for a local stand-in).`,
+      `The ${name}endpoint ${url} must use https (or http for a local stand-in).`,
     );
   }
   return url.replace(/\/+$/, '');

@@ -94,6 +94,33 @@ export interface IdentityCenterRole {
   accountName?: string | undefined;
 }
 
+/** How a role's session was obtained: what the user needs to know to renew it. */
+export type SessionVia = 'direct' | 'mfa-session' | 'mfa-direct' | 'chained';
+
+/**
+ * What Rolebar remembers of an active role session, in settings: when it ends, who it is, where it was written.
+ * Never the credentials themselves (those are in the credentials file the user asked for, and in memory).
+ */
+export interface SessionRecord {
+  /** The role's id: one session per role. */
+  id: string;
+  roleId: string;
+  profileName: string;
+  principalArn: string;
+  accountId: string;
+  /** ISO 8601, as STS gave it. */
+  expiration: string;
+  /** When the MFA session this one came from ends (ISO 8601): renewing before then needs no new code. */
+  mfaExpiration?: string | undefined;
+  /** Server time minus local time, from the STS Date header. Countdowns add it to the local clock. */
+  clockOffsetMs: number;
+  startedAt: string;
+  via: SessionVia;
+  /** Renewing needs an MFA-authenticated caller: a live MFA session or a fresh code. */
+  requiresMfa: boolean;
+  region?: string | undefined;
+}
+
 /** The parts of a role ARN. */
 export interface RoleArnParts {
   partition: Partition;

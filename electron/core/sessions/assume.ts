@@ -26,7 +26,6 @@ import { sourceCredentials } from './sources/source-credentials.js';
 import type { AwsCredentials, StsCaller, TemporaryCredentials } from '../aws/sts/client.js';
 import { resolveStsTarget, type StsTarget } from '../domain/endpoints.js';
 import { localTime } from '../domain/local-time.js';
-import { tzFileZoneName } from '../platform/tz-names.js';
 import { identityCenterStep } from './sources/identity-center-step.js';
 
 export { MfaRequiredError };
@@ -275,5 +274,5 @@ async function roleArnStep(
 }
 
 function clock(date: Date): string {
-  return localTime(date, tzFileZoneName());
+  return localTime(date);
 }

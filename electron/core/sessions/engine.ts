@@ -6,13 +6,7 @@ import { RolebarError } from '../domain/errors.js';
 import { identityStore, type IdentityStore } from '../store/identities.js';
 import type { SecretStore } from '../platform/keychain/keychain.js';
 import { type ReadOnlyRoles, type RoleStore, roleStore } from '../store/roles.js';
-import {
-  principalKind,
-  type PrincipalKind,
-  sessionRegistry,
-  type SessionRegistry,
-  userNameOfArn,
-} from '../store/sessions.js';
+import { principalKind, sessionRegistry, type SessionRegistry, userNameOfArn } from '../store/sessions.js';
 import { mfaSessionExpiry } from './mfa-session.js';
 import type { IdentitySessionOptions } from './identity-session.js';
 import { createSessionLayer, type LiveOutcome, type RenewOptions } from './layer.js';
@@ -26,17 +20,9 @@ import {
   type TemporaryCredentials,
 } from '../aws/sts/client.js';
 import { resolveStsTarget, type StsTarget } from '../domain/endpoints.js';
+import type { WhoAmI } from '../domain/principal.js';
 
-/** Who GetCallerIdentity says a set of credentials is, and how far the local clock is from AWS's. */
-export interface WhoAmI {
-  account: string;
-  arn: string;
-  userId: string;
-  kind: PrincipalKind;
-  clockOffsetMs: number | undefined;
-  /** True when the local clock is more than 5 minutes off AWS's. */
-  clockSkewed: boolean;
-}
+export type { WhoAmI } from '../domain/principal.js';
 
 /** Whose identity to ask about: a role's live session, an identity's own credentials, or any `~/.aws` profile. */
 export type WhoAmITarget = { roleId: string } | { identityId: string } | { profile: string; region?: string };

@@ -1,6 +1,7 @@
 import type { IAMClient, Role } from '@aws-sdk/client-iam';
 import type * as IamSdk from '@aws-sdk/client-iam';
-import { type AwsCredentials, sdkClientKey } from '../sts/client.js';
+import type { AwsCredentials } from '../sts/client.js';
+import { sdkClientConfig, sdkClientPool } from '../sdk-clients.js';
 import { isNetworkError, type SdkErrorShape, sdkNetworkCode } from '../sts/errors.js';
 import type { IamTarget } from './endpoints.js';
 import { type IamCallContext, IamError, toIamError } from './errors.js';
@@ -136,57 +137,44 @@ function loadIam(): Promise<IamModule> {
 
 const MAX_CLIENTS = 8;
 
+/** How the calls reach IAM: through a kept client, with whatever the SDK throws turned into an IamError. */
+type Send = <T>(
+  target: IamTarget,
+  credentials: AwsCredentials,
+  context: IamCallContext,
+  run: (client: IAMClient, sdk: IamModule) => Promise<T>,
+) => Promise<T>;
+
 /** Makes the IAM caller: one SDK client per (endpoint, credentials), kept for reuse. */
 export function createIamCaller(options: IamCallerOptions = {}): IamCaller {
   const now = options.now ?? Date.now;
   const maxAttempts = options.maxAttempts ?? 3;
-  const timeoutMs = options.requestTimeoutMs ?? 10_000;
-  const clients = new Map<string, IAMClient>();
+  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+  const clients = sdkClientPool<IAMClient>(MAX_CLIENTS);
 
-  function clientFor(sdk: IamModule, target: IamTarget, credentials: AwsCredentials): IAMClient {
-    const key = sdkClientKey(target, credentials);
-    const cached = clients.get(key);
-    if (cached) return cached;
-    const client = new sdk.IAMClient({
-      region: target.region,
-      // The partition's own endpoint unless the environment chose one (resolveIamTarget: the STS client's rule).
-      endpoint: target.endpoint,
-      credentials: {
-        accessKeyId: credentials.accessKeyId,
-        secretAccessKey: credentials.secretAccessKey,
-        ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
-      },
-      maxAttempts,
-      systemClockOffset: now() - Date.now(),
-      requestHandler: {
-        requestTimeout: timeoutMs,
-        connectionTimeout: timeoutMs,
-        throwOnRequestTimeout: true,
-      },
-    });
-    clients.set(key, client);
-    const oldest = clients.size > MAX_CLIENTS ? clients.keys().next().value : undefined;
-    if (oldest !== undefined) {
-      clients.get(oldest)?.destroy();
-      clients.delete(oldest);
-    }
-    return client;
-  }
-
-  async function send<T>(
-    target: IamTarget,
-    credentials: AwsCredentials,
-    context: IamCallContext,
-    run: (client: IAMClient, sdk: IamModule) => Promise<T>,
-  ): Promise<T> {
+  const send: Send = async (target, credentials, context, run) => {
     const sdk = await loadIam();
+    const client = clients.get(
+      target,
+      credentials,
+      () =>
+        new sdk.IAMClient({
+          ...sdkClientConfig(target, credentials, { maxAttempts, requestTimeoutMs }),
+          systemClockOffset: now() - Date.now(),
+        }),
+    );
     try {
-      return await run(clientFor(sdk, target, credentials), sdk);
+      return await run(client, sdk);
     } catch (error) {
       throw iamErrorOf(error, target, { accessKeyId: credentials.accessKeyId, ...context });
     }
-  }
+  };
 
+  return { ...roleCalls(send), ...accessKeyCalls(send), close: () => clients.close() };
+}
+
+/** ListRoles, GetRole and PutRolePolicy. */
+function roleCalls(send: Send): Pick<IamCaller, 'listRoles' | 'getRole' | 'putRolePolicy'> {
   return {
     listRoles: (target, credentials, input, context) =>
       send(target, credentials, { ...context, action: 'ListRoles' }, async (client, sdk) => {
@@ -221,6 +209,17 @@ export function createIamCaller(options: IamCallerOptions = {}): IamCaller {
           );
         },
       ),
+  };
+}
+
+/** The access key calls: list, create, activate or deactivate, delete, and last use. */
+function accessKeyCalls(
+  send: Send,
+): Pick<
+  IamCaller,
+  'listAccessKeys' | 'createAccessKey' | 'updateAccessKey' | 'deleteAccessKey' | 'getAccessKeyLastUsed'
+> {
+  return {
     listAccessKeys: (target, credentials, userName, context) =>
       send(target, credentials, { ...context, action: 'ListAccessKeys' }, async (client, sdk) => {
         const out = await client.send(new sdk.ListAccessKeysCommand({ UserName: userName }));
@@ -272,10 +271,6 @@ export function createIamCaller(options: IamCallerOptions = {}): IamCaller {
           region: known(used?.Region),
         };
       }),
-    close() {
-      for (const client of clients.values()) client.destroy();
-      clients.clear();
-    },
   };
 }
 

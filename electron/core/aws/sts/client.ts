@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type {
   AssumeRoleCommandInput,
   GetCallerIdentityCommandOutput,
@@ -11,6 +10,7 @@ import { RolebarError } from '../../domain/errors.js';
 import type { StsTarget } from '../../domain/endpoints.js';
 import { type RawAnswer, checkExpiration, foreignAnswerError, isForeignAnswer } from './answers.js';
 import { StsError, type StsCallContext, toStsError } from './errors.js';
+import { sdkClientConfig, sdkClientPool } from '../sdk-clients.js';
 
 /** A set of AWS credentials as Rolebar holds them in memory. */
 export interface AwsCredentials {
@@ -102,27 +102,6 @@ interface Watchable {
   };
 }
 
-/**
- * The key SDK clients are kept under: a digest of everything a client signs with, so a corrected secret never
- * reuses the old client (the STS and IAM callers share it).
- */
-export function sdkClientKey(
-  target: { endpoint: string; region: string },
-  credentials: AwsCredentials,
-): string {
-  return createHash('sha256')
-    .update(
-      [
-        target.endpoint,
-        target.region,
-        credentials.accessKeyId,
-        credentials.secretAccessKey,
-        credentials.sessionToken ?? '',
-      ].join('\n'),
-    )
-    .digest('hex');
-}
-
 type StsModule = typeof StsSdk;
 let stsModule: Promise<StsModule> | undefined;
 /** The SDK is loaded on the first network call only: the CLI's cached paths never pay for it. */
@@ -146,41 +125,8 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
   const callTimeoutMs = configuredCallTimeout(options);
   const requestTimeoutMs = Math.min(options.requestTimeoutMs ?? 10_000, callTimeoutMs);
 
-  // Clients are kept per (endpoint, region, credentials), so a switch reuses the connection and the SDK's setup.
-  const clients = new Map<string, STSClient>();
-  const MAX_CLIENTS = 16;
-
-  function clientFor(sts: StsModule, target: StsTarget, credentials: AwsCredentials): STSClient {
-    const key = sdkClientKey(target, credentials);
-    const cached = clients.get(key);
-    if (cached) {
-      clients.delete(key);
-      clients.set(key, cached);
-      return cached;
-    }
-    const client = new sts.STSClient({
-      region: target.region,
-      endpoint: target.endpoint,
-      credentials: {
-        accessKeyId: credentials.accessKeyId,
-        secretAccessKey: credentials.secretAccessKey,
-        ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
-      },
-      maxAttempts,
-      requestHandler: {
-        requestTimeout: requestTimeoutMs,
-        connectionTimeout: requestTimeoutMs,
-        throwOnRequestTimeout: true,
-      },
-    });
-    clients.set(key, client);
-    if (clients.size > MAX_CLIENTS) {
-      const [oldestKey, oldest] = clients.entries().next().value as [string, STSClient];
-      clients.delete(oldestKey);
-      oldest.destroy();
-    }
-    return client;
-  }
+  // A switch reuses the client (its connection and the SDK's set-up) of the credentials it assumes from.
+  const clients = sdkClientPool<STSClient>(16);
 
   async function send<T>(
     target: StsTarget,
@@ -195,7 +141,11 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
     check?: (value: T, serverNow: number) => void,
   ): Promise<StsAnswer<T>> {
     const sts = await loadSts();
-    const client = clientFor(sts, target, credentials);
+    const client = clients.get(
+      target,
+      credentials,
+      () => new sts.STSClient(sdkClientConfig(target, credentials, { maxAttempts, requestTimeoutMs })),
+    );
     let serverDate: number | undefined;
     let receivedAt = 0;
     let raw: RawAnswer | undefined;
@@ -269,10 +219,7 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
           ),
         (value, serverNow) => checkExpiration(value.expiration, serverNow, target, context),
       ),
-    close() {
-      for (const client of clients.values()) client.destroy();
-      clients.clear();
-    },
+    close: () => clients.close(),
     getCallerIdentity: (target, credentials, context) =>
       send(target, credentials, context, async (client, sts, watch, options) =>
         callerIdentity(await client.send(watch(new sts.GetCallerIdentityCommand({})), options)),

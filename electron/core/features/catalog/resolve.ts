@@ -8,14 +8,7 @@ import type { SettingsData } from '../../store/settings.js';
 import { copyPath, readCopy } from './copies.js';
 import { asRole, type Catalog, type CatalogRole } from './format.js';
 import { type CatalogSubscription, subscriptionsIn } from './subscriptions.js';
-
-/** A catalog role left out because one of the user's roles (or an earlier catalog's) has its profile name. */
-export interface Collision {
-  catalog: string;
-  role: string;
-  profile: string;
-  keptRole: string;
-}
+import type { Collision } from './views.js';
 
 /** The id a catalog role has among the user's roles: stable across syncs. */
 export function catalogRoleId(catalog: string, roleId: string): string {

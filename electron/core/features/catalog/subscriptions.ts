@@ -7,6 +7,7 @@ import type { SecretStore } from '../../platform/keychain/keychain.js';
 import { forgetCredential, keepCredential } from './credential.js';
 import { removeCopy } from './copies.js';
 import { type CatalogSource, takeCredential } from './fetch.js';
+import type { CatalogChanges, CatalogDiff } from './views.js';
 
 /** A subscription as stored in settings (never a secret: a source is a URL without its token, or a path). */
 export interface CatalogSubscription {
@@ -24,18 +25,13 @@ export interface CatalogSubscription {
   /** Catalog role id → the ARN a live session was started with, kept until that session ends (ARN changed). */
   held?: Record<string, string> | undefined;
   /** What the last sync that changed something changed (lists cut to CHANGES_KEPT), for `catalog list` and the window. */
-  lastChanges?: (CatalogDiff & { at: string; more: number }) | undefined;
+  lastChanges?: CatalogChanges | undefined;
 }
 
 /** How many added, removed and changed entries a subscription keeps from its last sync (the rest are counted). */
 export const CHANGES_KEPT = 20;
 
-/** What changed between two copies of a catalog. */
-export interface CatalogDiff {
-  added: string[];
-  removed: string[];
-  changed: Array<{ id: string; what: 'ARN' | 'external ID'; from: string; to: string; held: boolean }>;
-}
+export type { CatalogChanges, CatalogDiff, Collision } from './views.js';
 
 const NAME = /^[a-z0-9][a-z0-9._-]{0,39}$/i;
 

@@ -9,6 +9,7 @@ import type { AwsCredentials } from '../../aws/sts/client.js';
 import type { IamCaller, IamRoleInfo } from '../../aws/iam/client.js';
 import type { IamTarget } from '../../aws/iam/endpoints.js';
 import { classifyTrust, type TrustPrincipal, type TrustVerdict } from './trust.js';
+import type { DiscoveredRoleView, DiscoveryView } from './views.js';
 
 export {
   classifyTrust,
@@ -164,4 +165,48 @@ export async function discoverRoles(options: DiscoverOptions): Promise<Discovery
     .filter((r) => r.draft !== undefined)
     .sort((a, b) => ORDER[a.verdict.canAssume] - ORDER[b.verdict.canAssume]);
   return { accountId: options.accountId, principal: options.principal, roles, assumable };
+}
+
+function discoveredRoleView(role: DiscoveredRole): DiscoveredRoleView {
+  const { verdict } = role;
+  const view: DiscoveredRoleView = {
+    roleName: role.roleName,
+    arn: role.arn,
+    path: role.path,
+    maxSessionDuration: role.maxSessionDuration,
+    canAssume: verdict.canAssume,
+    reason: verdict.reason,
+    needsIdentityPolicy: verdict.needsIdentityPolicy,
+    mfa: verdict.mfa,
+    otherConditions: verdict.otherConditions,
+  };
+  if (role.description !== undefined) view.description = role.description;
+  if (verdict.mfaMaxAgeSeconds !== undefined) view.mfaMaxAgeSeconds = verdict.mfaMaxAgeSeconds;
+  if (verdict.externalId !== undefined) view.externalId = verdict.externalId;
+  if (role.existingRoleId !== undefined) view.existingRoleId = role.existingRoleId;
+  if (role.draft) {
+    const { label, roleArn, source, mfa, externalId, sessionName, durationSeconds } = role.draft;
+    view.draft = {
+      label,
+      source: { kind: source.kind, id: source.id },
+      mfa,
+      ...(roleArn !== undefined ? { roleArn } : {}),
+      ...(externalId !== undefined ? { externalId } : {}),
+      ...(sessionName !== undefined ? { sessionName } : {}),
+      ...(durationSeconds !== undefined ? { durationSeconds } : {}),
+    };
+  }
+  return view;
+}
+
+/** What discovery found, as the window and `rolebar role discover --json` show it: the assumable roles first. */
+export function discoveryView(result: DiscoveryResult): DiscoveryView {
+  const assumable = new Set(result.assumable.map((r) => r.arn));
+  return {
+    accountId: result.accountId,
+    principalArn: result.principal.arn,
+    roles: [...result.assumable, ...result.roles.filter((r) => !assumable.has(r.arn))].map(
+      discoveredRoleView,
+    ),
+  };
 }

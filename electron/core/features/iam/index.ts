@@ -6,17 +6,21 @@
 import type { Engine } from '../../sessions/engine.js';
 import { RolebarError } from '../../domain/errors.js';
 import { checkExternalId, parseRoleArn, roleArnFromName, type RoleSource } from '../../domain/model.js';
-import { userNameOfArn } from '../../store/sessions.js';
 import { sourceCredentials } from '../../sessions/sources/source-credentials.js';
 import type { AwsCredentials } from '../../aws/sts/client.js';
 import { createIamCaller, type IamCaller, type IamRoleInfo } from '../../aws/iam/client.js';
 import { discoverRoles, type DiscoveryResult } from './discover.js';
-import { partitionOfArn, resolveIamTarget } from '../../aws/iam/endpoints.js';
+import { partitionOfArn, userNameOfArn } from '../../domain/principal.js';
+import { resolveIamTarget } from '../../aws/iam/endpoints.js';
 import { type RolePolicies, type RolePolicyOptions, rolePoliciesFor } from './policies.js';
-import { type RevokeResult, revokeOlderSessions } from './revoke.js';
+import { revokeOlderSessions } from './revoke.js';
 import { type RotateOptions, type RotateResult, rotateAccessKey } from './rotate.js';
-import { type KeyInfo, readKeyInfo } from './key-info.js';
+import type { KeyInfo } from './key-info.js';
+import { readKeyInfo } from './read-key-info.js';
 import { principalOf, type TrustPrincipal } from './trust.js';
+import type { CredentialsFrom, RevokeResult } from './views.js';
+import type { AwsLocationOptions } from '../../aws-files/index.js';
+import type { Role } from '../../domain/model.js';
 
 export {
   createIamCaller,
@@ -33,10 +37,12 @@ export {
   type DiscoverOptions,
   type DiscoveryResult,
   discoverRoles,
+  discoveryView,
   draftFor,
   listAllRoles,
 } from './discover.js';
-export { IAM_ENDPOINTS, type IamTarget, partitionOfArn, resolveIamTarget } from '../../aws/iam/endpoints.js';
+export { IAM_ENDPOINTS, type IamTarget, resolveIamTarget } from '../../aws/iam/endpoints.js';
+export { partitionOfArn } from '../../domain/principal.js';
 export {
   type IamAction,
   type IamCallContext,
@@ -49,12 +55,12 @@ export {
   type RolePolicies,
   type RolePolicyOptions,
   rolePoliciesFor,
+  rolePoliciesView,
 } from './policies.js';
 export {
   confirmRevokeText,
   REVOKE_POLICY_NAME,
   type RevokeOptions,
-  type RevokeResult,
   revokeOlderSessions,
   revokePolicy,
 } from './revoke.js';
@@ -66,6 +72,16 @@ export {
   type KeyInfo,
   keyAgeOverThreshold,
 } from './key-info.js';
+export { readKeyInfo, readKeyInfos } from './read-key-info.js';
+export type {
+  CredentialsFrom,
+  DiscoveredRoleView,
+  DiscoveryView,
+  RevokeResult,
+  RoleDraft,
+  RolePoliciesView,
+  RotateOutcome,
+} from './views.js';
 export {
   DEFAULT_VERIFY_TIMEOUT_MS,
   describeKey,
@@ -83,9 +99,6 @@ export {
   type TrustPrincipal,
   type TrustVerdict,
 } from './trust.js';
-
-/** Whose credentials to use: an identity's own, or a configured role's live session. */
-export type CredentialsFrom = { identityId: string } | { roleId: string };
 
 /** What {@link createIamTools} needs: the core, and the environment the AWS files and endpoints come from. */
 export interface IamToolsDeps {
@@ -258,4 +271,33 @@ export function createIamTools(deps: IamToolsDeps): IamTools {
     },
     close: () => iam.close(),
   };
+}
+
+/** Opens the IAM engine for one piece of work and closes its connections afterwards (IAM calls are rare). */
+export async function withIamTools<T>(
+  core: Engine,
+  location: AwsLocationOptions,
+  work: (tools: IamTools) => Promise<T>,
+): Promise<T> {
+  const tools = createIamTools({ core, env: location.env ?? process.env, homedir: location.homedir });
+  try {
+    return await work(tools);
+  } finally {
+    tools.close();
+  }
+}
+
+/** A configured role's ARN: its own, else its name in the account its last session ran in. */
+export function roleArnOf(core: Engine, role: Role): string {
+  if (role.roleArn) return role.roleArn;
+  const session = core.sessions.get(role.id);
+  if (session && role.roleName)
+    return roleArnFromName(partitionOfArn(session.principalArn), session.accountId, role.roleName);
+  throw new RolebarError(
+    'role-arn-unknown',
+    `"${role.label}" has only a role name, so its account is not known.`,
+    {
+      hint: 'Switch to it once (or give it its role ARN), then try again.',
+    },
+  );
 }

@@ -1,11 +1,5 @@
-// An access key's age and last use, as IAM tells them (ListAccessKeys, GetAccessKeyLastUsed), for `rolebar status`,
-// `identity list` and the window. Never fails: what IAM will not say is "unknown", with the permission it needs.
-import type { Engine } from '../../sessions/engine.js';
-import { RolebarError } from '../../domain/errors.js';
-import { partitionOfRegion } from '../../domain/endpoints.js';
-import type { IamCaller } from '../../aws/iam/client.js';
-import { resolveIamTarget } from '../../aws/iam/endpoints.js';
-import { IamError } from '../../aws/iam/errors.js';
+// An access key's age and last use as IAM tells them, and how Rolebar words them for `rolebar status`, `identity
+// list` and the window. Plain data and pure functions, browser-safe (read-key-info.ts asks IAM).
 
 /** The age warning's threshold when the user has not set one: the CIS benchmark's 90 days. */
 export const DEFAULT_KEY_AGE_WARNING_DAYS = 90;
@@ -36,58 +30,6 @@ export function keyAgeOverThreshold(info: KeyInfo, thresholdDays: number, now: n
   if (info.createDate === undefined) return undefined;
   const days = ageDays(info.createDate, now);
   return days > thresholdDays ? days : undefined;
-}
-
-/** Reads the identity's key age and last use with its own key; undefined for identities that keep no key. */
-export async function readKeyInfo(
-  core: Engine,
-  iam: IamCaller,
-  env: NodeJS.ProcessEnv,
-  identityId: string,
-): Promise<KeyInfo | undefined> {
-  const identity = core.identities.get(identityId);
-  if (identity.kind !== 'iam-user') return undefined;
-  const info: KeyInfo = { identityId, accessKeyId: identity.accessKeyId, lastUseKnown: false };
-  const unknown = (error: unknown, permission: string): string =>
-    error instanceof IamError && error.failure === 'access-denied'
-      ? `unknown: needs iam:${permission}`
-      : `unknown: ${error instanceof RolebarError ? error.message : 'IAM could not be asked'}`;
-  let credentials;
-  let target;
-  try {
-    credentials = {
-      accessKeyId: identity.accessKeyId,
-      secretAccessKey: await core.identities.secretOf(identity.id),
-    };
-    target = resolveIamTarget(partitionOfRegion(identity.region ?? env.AWS_REGION ?? 'us-east-1'), env);
-  } catch (error) {
-    return { ...info, unknown: unknown(error, 'ListAccessKeys') };
-  }
-  const context = { source: identity.name };
-  try {
-    const keys = await iam.listAccessKeys(target, credentials, undefined, {
-      ...context,
-      action: 'ListAccessKeys',
-    });
-    const own = keys.find((k) => k.accessKeyId === identity.accessKeyId);
-    if (own?.createDate) info.createDate = own.createDate;
-  } catch (error) {
-    info.unknown = unknown(error, 'ListAccessKeys');
-  }
-  try {
-    const use = await iam.getAccessKeyLastUsed(target, credentials, identity.accessKeyId, {
-      ...context,
-      action: 'GetAccessKeyLastUsed',
-      keyId: identity.accessKeyId,
-    });
-    info.lastUseKnown = true;
-    if (use.lastUsedDate) info.lastUsedDate = use.lastUsedDate;
-    if (use.serviceName) info.lastUsedService = use.serviceName;
-    if (use.region) info.lastUsedRegion = use.region;
-  } catch (error) {
-    info.unknown ??= unknown(error, 'GetAccessKeyLastUsed');
-  }
-  return info;
 }
 
 /** "created 2024-01-01 (91 days ago), last used 2024-03-01 with sts in us-east-1", or what is unknown and why. */

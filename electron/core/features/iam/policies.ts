@@ -1,6 +1,7 @@
 import { RolebarError } from '../../domain/errors.js';
 import { checkExternalId, parseRoleArn } from '../../domain/model.js';
 import type { IamPolicyCondition, IamPolicyDocument, TrustPrincipal } from './trust.js';
+import type { RolePoliciesView } from './views.js';
 
 /** What to generate the two policies for. */
 export interface RolePolicyOptions {
@@ -161,5 +162,17 @@ export function rolePoliciesFor(options: RolePolicyOptions): RolePolicies {
     crossAccount,
     placements,
     explanation: lines.join('\n'),
+  };
+}
+
+/** The two policies, as the window and `rolebar policy --json` show them. */
+export function rolePoliciesView(policies: RolePolicies): RolePoliciesView {
+  return {
+    trustPolicy: policies.trustPolicyJson,
+    permissionPolicy: policies.permissionPolicyJson,
+    permissionPolicyName: policies.permissionPolicyName,
+    crossAccount: policies.crossAccount,
+    placements: policies.placements.map((p) => ({ ...p })),
+    explanation: policies.explanation,
   };
 }

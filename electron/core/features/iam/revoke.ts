@@ -4,6 +4,7 @@ import type { IamCaller } from '../../aws/iam/client.js';
 import type { IamTarget } from '../../aws/iam/endpoints.js';
 import { IamError } from '../../aws/iam/errors.js';
 import type { IamPolicyDocument } from './trust.js';
+import type { RevokeResult } from './views.js';
 
 /** The inline policy name the IAM console's "Revoke active sessions" uses; a later revoke replaces it. */
 export const REVOKE_POLICY_NAME = 'AWSRevokeOlderSessions';
@@ -33,14 +34,6 @@ export function confirmRevokeText(roleArn: string, now: Date): string {
     'still trusted can switch to the role again. A later revoke replaces the time; to undo it, an administrator ' +
     `deletes the inline policy ${REVOKE_POLICY_NAME} from the role.`
   );
-}
-
-/** What a revoke did. */
-export interface RevokeResult {
-  roleArn: string;
-  policyName: string;
-  /** Sessions issued before this instant (ISO 8601) are denied. */
-  revokedBefore: string;
 }
 
 /** Inputs of {@link revokeOlderSessions}. */

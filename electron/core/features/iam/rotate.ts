@@ -7,9 +7,11 @@ import { RolebarError, AwsCallError } from '../../domain/errors.js';
 import type { Identity } from '../../domain/model.js';
 import type { AwsCredentials } from '../../aws/sts/client.js';
 import type { AccessKeyInfo, AccessKeyLastUse, IamCaller } from '../../aws/iam/client.js';
-import { partitionOfArn, resolveIamTarget, type IamTarget } from '../../aws/iam/endpoints.js';
+import { partitionOfArn } from '../../domain/principal.js';
+import { resolveIamTarget, type IamTarget } from '../../aws/iam/endpoints.js';
 import { IamError } from '../../aws/iam/errors.js';
 import { describeKeyInfo, type KeyInfo } from './key-info.js';
+import type { RotateOutcome } from './views.js';
 
 /** How long a rotation waits for the new key to work (IAM takes a few seconds to accept a new key). */
 export const DEFAULT_VERIFY_TIMEOUT_MS = 60_000;
@@ -46,13 +48,9 @@ export interface RotateOptions {
   mfaCode?: string;
 }
 
-/** What a finished rotation did. */
-export interface RotateResult {
+/** What a finished rotation did: the keys (what the window and `--json` show), and the identity as it is now. */
+export interface RotateResult extends RotateOutcome {
   identity: Identity;
-  newKeyId: string;
-  oldKeyId: string;
-  oldKey: 'deleted' | 'deactivated';
-  /** The key deleted first because two were present, if any. */
   removedExtraKeyId: string | undefined;
 }
 
@@ -79,6 +77,17 @@ interface Signer {
   label: string;
 }
 
+/** An IAM user identity: the one kind with a key of its own to rotate. */
+type IamUser = Extract<Identity, { kind: 'iam-user' }>;
+
+/** Who the rotation signs as and where, and the names its IAM calls carry. */
+interface Rotation {
+  deps: RotateDeps;
+  identity: IamUser;
+  signer: Signer;
+  ctx: () => { accountId: string; source: string };
+}
+
 /** Rotates an IAM user identity's access key through IAM; see the file comment for the order of steps. */
 export async function rotateAccessKey(deps: RotateDeps, options: RotateOptions): Promise<RotateResult> {
   const { core, iam } = deps;
@@ -89,61 +98,9 @@ export async function rotateAccessKey(deps: RotateDeps, options: RotateOptions):
     });
   }
   const oldKeyId = identity.accessKeyId;
-  const who = await core.whoAmI({ identityId: identity.id });
-  const oldSecret = await core.identities.secretOf(identity.id);
-  let signer: Signer = {
-    target: resolveIamTarget(partitionOfArn(who.arn), deps.env),
-    credentials: { accessKeyId: oldKeyId, secretAccessKey: oldSecret },
-    label: identity.name,
-  };
-  const ctx = () => ({ accountId: who.account, source: identity.name });
-
-  // Listing first: with MFA required by policy, the first denial switches to the identity's MFA session.
-  let keys: AccessKeyInfo[];
-  try {
-    keys = await iam.listAccessKeys(signer.target, signer.credentials, undefined, {
-      ...ctx(),
-      action: 'ListAccessKeys',
-    });
-  } catch (error) {
-    if (!(error instanceof IamError && error.failure === 'access-denied' && identity.mfaSerial)) throw error;
-    const session = await core.identitySession(identity.id, {
-      marginMs: 5 * 60_000,
-      mfaCode: options.mfaCode,
-    });
-    signer = { ...signer, credentials: session };
-    keys = await iam.listAccessKeys(signer.target, signer.credentials, undefined, {
-      ...ctx(),
-      action: 'ListAccessKeys',
-    });
-  }
-
-  let removedExtraKeyId: string | undefined;
-  if (keys.length >= 2) {
-    const extra = options.deleteKeyId;
-    if (extra === undefined) throw await twoKeys(deps, signer, identity, keys);
-    if (extra === oldKeyId || !keys.some((k) => k.accessKeyId === extra)) {
-      throw new RolebarError(
-        'invalid-input',
-        extra === oldKeyId
-          ? `${extra} is the key Rolebar uses for "${identity.name}"; it is replaced by the rotation itself. Nothing was changed.`
-          : `${extra} is not one of the access keys of "${identity.name}". Nothing was changed.`,
-        {
-          hint: `Choose the other key: ${keys
-            .filter((k) => k.accessKeyId !== oldKeyId)
-            .map((k) => k.accessKeyId)
-            .join(', ')}.`,
-        },
-      );
-    }
-    await iam.deleteAccessKey(
-      signer.target,
-      signer.credentials,
-      { userName: undefined, accessKeyId: extra },
-      { ...ctx(), action: 'DeleteAccessKey', keyId: extra },
-    );
-    removedExtraKeyId = extra;
-  }
+  const { rotation, keys, oldSecret } = await listKeys(deps, identity, options.mfaCode);
+  const { signer, ctx } = rotation;
+  const removedExtraKeyId = await makeRoom(rotation, keys, options.deleteKeyId);
 
   // 1. Create. A failure here changed nothing.
   const created = await iam.createAccessKey(signer.target, signer.credentials, undefined, {
@@ -187,21 +144,7 @@ export async function rotateAccessKey(deps: RotateDeps, options: RotateOptions):
   // 4. Retire the old key, signed as before (a key may delete or deactivate itself).
   const deactivate = options.deactivateOld === true;
   try {
-    if (deactivate) {
-      await iam.updateAccessKey(
-        signer.target,
-        signer.credentials,
-        { userName: undefined, accessKeyId: oldKeyId, status: 'Inactive' },
-        { ...ctx(), action: 'UpdateAccessKey', keyId: oldKeyId },
-      );
-    } else {
-      await iam.deleteAccessKey(
-        signer.target,
-        signer.credentials,
-        { userName: undefined, accessKeyId: oldKeyId },
-        { ...ctx(), action: 'DeleteAccessKey', keyId: oldKeyId },
-      );
-    }
+    await retire(rotation, oldKeyId, deactivate);
   } catch (error) {
     throw stepFailed(
       deactivate ? 'deactivate' : 'delete',
@@ -217,6 +160,96 @@ export async function rotateAccessKey(deps: RotateDeps, options: RotateOptions):
     oldKey: deactivate ? 'deactivated' : 'deleted',
     removedExtraKeyId,
   };
+}
+
+/**
+ * Lists the user's keys, signed with its own key; with MFA required by IAM's policy, the first denial switches
+ * to the identity's MFA session, which then signs the rest of the rotation.
+ */
+async function listKeys(
+  deps: RotateDeps,
+  identity: IamUser,
+  mfaCode: string | undefined,
+): Promise<{ rotation: Rotation; keys: AccessKeyInfo[]; oldSecret: string }> {
+  const { core, iam } = deps;
+  const who = await core.whoAmI({ identityId: identity.id });
+  const oldSecret = await core.identities.secretOf(identity.id);
+  let signer: Signer = {
+    target: resolveIamTarget(partitionOfArn(who.arn), deps.env),
+    credentials: { accessKeyId: identity.accessKeyId, secretAccessKey: oldSecret },
+    label: identity.name,
+  };
+  const ctx = () => ({ accountId: who.account, source: identity.name });
+  let keys: AccessKeyInfo[];
+  try {
+    keys = await iam.listAccessKeys(signer.target, signer.credentials, undefined, {
+      ...ctx(),
+      action: 'ListAccessKeys',
+    });
+  } catch (error) {
+    if (!(error instanceof IamError && error.failure === 'access-denied' && identity.mfaSerial)) throw error;
+    const session = await core.identitySession(identity.id, { marginMs: 5 * 60_000, mfaCode });
+    signer = { ...signer, credentials: session };
+    keys = await iam.listAccessKeys(signer.target, signer.credentials, undefined, {
+      ...ctx(),
+      action: 'ListAccessKeys',
+    });
+  }
+  return { rotation: { deps, identity, signer, ctx }, keys, oldSecret };
+}
+
+/**
+ * With IAM's two keys already present, deletes `extra` (the one the user chose, never the one Rolebar uses) to
+ * make room; without a choice, refuses and shows both. Returns the key deleted, if any.
+ */
+async function makeRoom(
+  { deps, identity, signer, ctx }: Rotation,
+  keys: AccessKeyInfo[],
+  extra: string | undefined,
+): Promise<string | undefined> {
+  if (keys.length < 2) return undefined;
+  const oldKeyId = identity.accessKeyId;
+  if (extra === undefined) throw await twoKeys(deps, signer, identity, keys);
+  if (extra === oldKeyId || !keys.some((k) => k.accessKeyId === extra)) {
+    throw new RolebarError(
+      'invalid-input',
+      extra === oldKeyId
+        ? `${extra} is the key Rolebar uses for "${identity.name}"; it is replaced by the rotation itself. Nothing was changed.`
+        : `${extra} is not one of the access keys of "${identity.name}". Nothing was changed.`,
+      {
+        hint: `Choose the other key: ${keys
+          .filter((k) => k.accessKeyId !== oldKeyId)
+          .map((k) => k.accessKeyId)
+          .join(', ')}.`,
+      },
+    );
+  }
+  await deps.iam.deleteAccessKey(
+    signer.target,
+    signer.credentials,
+    { userName: undefined, accessKeyId: extra },
+    { ...ctx(), action: 'DeleteAccessKey', keyId: extra },
+  );
+  return extra;
+}
+
+/** Deletes the old key, or deactivates it (a grace period). */
+async function retire({ deps, signer, ctx }: Rotation, oldKeyId: string, deactivate: boolean): Promise<void> {
+  if (deactivate) {
+    await deps.iam.updateAccessKey(
+      signer.target,
+      signer.credentials,
+      { userName: undefined, accessKeyId: oldKeyId, status: 'Inactive' },
+      { ...ctx(), action: 'UpdateAccessKey', keyId: oldKeyId },
+    );
+  } else {
+    await deps.iam.deleteAccessKey(
+      signer.target,
+      signer.credentials,
+      { userName: undefined, accessKeyId: oldKeyId },
+      { ...ctx(), action: 'DeleteAccessKey', keyId: oldKeyId },
+    );
+  }
 }
 
 /** Retries GetCallerIdentity with the keychain's key, backing off, until it works or the bound passes. */

@@ -1,6 +1,6 @@
 import { RolebarError } from '../../domain/errors.js';
 import type { Partition } from '../../domain/endpoints.js';
-import { partitionOfArn } from '../../aws/iam/endpoints.js';
+import { partitionOfArn } from '../../domain/principal.js';
 
 /** A condition block of an IAM policy: operator → key → value(s). */
 export type IamPolicyCondition = Record<string, Record<string, unknown>>;

@@ -10,6 +10,7 @@ import { atomicWriteFile, removeFileDurably } from '../../platform/atomic.js';
 import { jsonStringFields } from '../../platform/keychain/json-entry.js';
 import type { IdentityCenterIdentity } from '../../aws/sso.js';
 import type { SsoTokens } from '../../store/sso-tokens.js';
+import type { CliCacheRemoval } from './views.js';
 
 /** The cache file of an `sso-session` named `sessionName` (botocore hashes the session name, not the start URL). */
 export function cliCacheFile(sessionName: string, homedir: string = os.homedir()): string {
@@ -44,8 +45,7 @@ export async function writeCliCache(
   return file;
 }
 
-/** What became of the identity's cache file when Rolebar was asked to remove it. */
-export type CliCacheRemoval = 'removed' | 'absent' | 'not-rolebar';
+export type { CliCacheRemoval } from './views.js';
 
 /**
  * Whether `file` holds Rolebar's sign-in of this identity: its start URL and the client Rolebar registered (kept

@@ -4,7 +4,8 @@ import type { AssumeContext } from '../../sessions/assume.js';
 import { RolebarError } from '../../domain/errors.js';
 import type { Identity, Role } from '../../domain/model.js';
 import type { IdentityCenterIdentity } from '../../aws/sso.js';
-import { cliCacheFile, type CliCacheRemoval, removeCliCache, writeCliCache } from './cli-cache.js';
+import { cliCacheFile, removeCliCache, writeCliCache } from './cli-cache.js';
+import type { CliCacheChange } from './views.js';
 import {
   accessToken,
   listPortalRoles,
@@ -18,6 +19,7 @@ import { readTokens, type SsoTokens } from '../../store/sso-tokens.js';
 
 export type { PortalRole } from '../../sessions/sso-portal.js';
 export type { SignInOptions, SignInPrompt } from './sign-in.js';
+export type { CliCacheChange, CliCacheRemoval } from './views.js';
 export type { IdentityCenterIdentity } from '../../aws/sso.js';
 
 /** Whether an Identity Center identity is signed in, never its tokens. */
@@ -27,18 +29,6 @@ export interface SignInStatus {
   expiresAt?: string;
   /** False when only a new sign-in can give a token once this one ends. */
   refreshable: boolean;
-}
-
-/** What turning the AWS CLI token cache on or off did. */
-export interface CliCacheChange {
-  on: boolean;
-  /** The cache file, ~/.aws/sso/cache/SHA1(NAME).json (its name is not a secret; its content is). */
-  file: string;
-  /**
-   * On: `written` (signed in: written at once) or `at-sign-in` (written at the next sign-in). Off: `removed`,
-   * `absent`, or `not-rolebar` (a file the AWS CLI wrote for its own sign-in, left as it is).
-   */
-  cache: 'written' | 'at-sign-in' | CliCacheRemoval;
 }
 
 /** Identity Center operations of the core. */

@@ -3,7 +3,8 @@
 import type { Engine } from '../../sessions/engine.js';
 import type { Identity, Role, RoleSource } from '../../domain/model.js';
 import { type AwsProfile, roleProfile } from './read.js';
-import type { Created, ImportItem, ImportStep } from './steps.js';
+import type { Created, ImportStep } from './steps.js';
+import type { ImportItem } from './views.js';
 
 /** What applying the steps added, and what it skipped. */
 export interface Applied {

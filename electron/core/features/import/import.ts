@@ -8,9 +8,9 @@ import { applyInDependencyOrder } from './apply.js';
 import { movePlaintextKeys } from './keys.js';
 import { planProfiles } from './plan.js';
 import { readAwsProfiles } from './read.js';
-import type { ImportItem } from './steps.js';
+import type { ImportItem } from './views.js';
 
-export type { ImportItem } from './steps.js';
+export type { ImportItem } from './views.js';
 
 /** What importing `~/.aws` would change: shown before anything is changed. */
 export interface ImportPlan {

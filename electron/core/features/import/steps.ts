@@ -3,14 +3,7 @@
 import type { Engine } from '../../sessions/engine.js';
 import { CREDENTIAL_SOURCES, type Identity, type Role, type RoleSource } from '../../domain/model.js';
 import { type AwsProfile, type RoleProfile, rolebarProfileOf } from './read.js';
-
-/** One thing an import would do, in words for the preview. */
-export interface ImportItem {
-  action: 'add-identity' | 'add-role' | 'skip';
-  /** The `~/.aws` profile it comes from. */
-  profile: string;
-  detail: string;
-}
+import type { ImportItem } from './views.js';
 
 /** Something one import run added, so that a failure later in the run can take it out again. */
 export interface Created {

@@ -1,0 +1,85 @@
+// The AWS SDK clients the STS and IAM callers keep: one per (endpoint, region, credentials), so a second call
+// reuses the connection and the SDK's set-up; the least recently used goes when there are too many.
+import { createHash } from 'node:crypto';
+import type { AwsCredentials } from './sts/client.js';
+
+/**
+ * The key SDK clients are kept under: a digest of everything a client signs with, so a corrected secret never
+ * reuses the old client.
+ */
+export function sdkClientKey(
+  target: { endpoint: string; region: string },
+  credentials: AwsCredentials,
+): string {
+  return createHash('sha256')
+    .update(
+      [
+        target.endpoint,
+        target.region,
+        credentials.accessKeyId,
+        credentials.secretAccessKey,
+        credentials.sessionToken ?? '',
+      ].join('\n'),
+    )
+    .digest('hex');
+}
+
+/** The options every client Rolebar makes shares: where, who, how often to try, how long to wait. */
+export function sdkClientConfig(
+  target: { endpoint: string; region: string },
+  credentials: AwsCredentials,
+  options: { maxAttempts: number; requestTimeoutMs: number },
+) {
+  return {
+    region: target.region,
+    // The partition's or region's own endpoint unless a setting or the environment chose one.
+    endpoint: target.endpoint,
+    credentials: {
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
+    },
+    maxAttempts: options.maxAttempts,
+    requestHandler: {
+      requestTimeout: options.requestTimeoutMs,
+      connectionTimeout: options.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
+  };
+}
+
+/** Kept clients: `get` returns the one for (target, credentials), making it with `make` the first time. */
+export interface SdkClientPool<C> {
+  get(target: { endpoint: string; region: string }, credentials: AwsCredentials, make: () => C): C;
+  /** Closes every kept client's connections. */
+  close(): void;
+}
+
+/** A pool of at most `max` clients; the least recently used is destroyed to make room. */
+export function sdkClientPool<C extends { destroy(): void }>(max: number): SdkClientPool<C> {
+  const clients = new Map<string, C>();
+  return {
+    get(target, credentials, make) {
+      const key = sdkClientKey(target, credentials);
+      const cached = clients.get(key);
+      if (cached) {
+        // Map keeps insertion order: moving a used client to the end keeps the oldest first.
+        clients.delete(key);
+        clients.set(key, cached);
+        return cached;
+      }
+      const client = make();
+      clients.set(key, client);
+      if (clients.size > max) {
+        const [oldestKey, oldest] = clients.entries().next().value as [string, C];
+        clients.delete(oldestKey);
+        oldest.destroy();
+      }
+      return client;
+    },
+    close() {
+      for (const client of clients.values()) client.destroy();
+      clients.clear();
+    },
+  };
+}
