@@ -12,7 +12,7 @@ import {
   readSettingsText,
   watchSettingsFile,
 } from './settings-file.js';
-import { withSettingsLock } from '../platform/settings-lock.js';
+import { withFileLockSync } from '../platform/lock.js';
 
 export { compareVersions } from './settings-file.js';
 import * as limits from '../domain/limits.js';
@@ -250,7 +250,7 @@ const ownTexts = new Map<string, string | undefined>();
  * SettingsFileError says so and what to do. A folder, FIFO, socket or device at its path is refused untouched.
  *
  * conf stays the store (its schema, migrations and atomic writer), but it has no cross-process lock, so every
- * write it makes (migrations included) runs inside withSettingsLock, after re-reading the file.
+ * write it makes (migrations included) runs inside withFileLockSync, after re-reading the file.
  */
 export function openSettings(options: OpenSettingsOptions = {}): Settings {
   const dir = options.dir ?? settingsDir();
@@ -259,7 +259,7 @@ export function openSettings(options: OpenSettingsOptions = {}): Settings {
   const file = path.join(dir, `${SETTINGS_FILE_NAME}.json`);
 
   prepareSettingsDir(dir);
-  const store = withSettingsLock(file, () => {
+  const store = withFileLockSync(file, () => {
     const existed = checkFileBeforeOpening(file, now);
     cleanStaleSettingsTemps(file);
     let keptBeforeMigrating = false;
@@ -301,7 +301,7 @@ export function openSettings(options: OpenSettingsOptions = {}): Settings {
     path: store.path,
     read,
     update(change) {
-      return withSettingsLock(file, () => {
+      return withFileLockSync(file, () => {
         const data = structuredClone(read());
         change(data);
         assertNoSecrets(data);

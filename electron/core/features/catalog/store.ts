@@ -5,7 +5,7 @@ import path from 'node:path';
 import { RolebarError } from '../../domain/errors.js';
 import { profileNameOf, type Role } from '../../domain/model.js';
 import { parseRecordList, parseSessionRecord } from '../../store/records.js';
-import { withSettingsLock } from '../../platform/settings-lock.js';
+import { withFileLockSync } from '../../platform/lock.js';
 import type { Settings, SettingsData, SettingsRecord } from '../../store/settings.js';
 import { asRole, type Catalog, type CatalogRole, parseCatalog } from './format.js';
 import type { SecretStore } from '../../platform/keychain/keychain.js';
@@ -366,7 +366,7 @@ export async function removeSubscription(
   secrets: SecretStore,
 ): Promise<void> {
   let sub: CatalogSubscription | undefined;
-  withSettingsLock(settings.path, () => {
+  withFileLockSync(settings.path, () => {
     settings.update((data) => {
       const subs = subscriptionsIn(data, settings.path);
       sub = subs.find((s) => s.name === name);
@@ -436,7 +436,7 @@ export async function syncCatalog(
     return { added: [], removed: [], changed: [] };
   }
   const found = next;
-  return withSettingsLock(settings.path, () => {
+  return withFileLockSync(settings.path, () => {
     const diff = diffCatalogs(readCopy(settings.path, name), found.catalog);
     const data = settings.read();
     const live = new Set(
