@@ -6,15 +6,16 @@
  */
 import * as fields from '../core/domain/fields.js';
 import * as limits from '../core/domain/limits.js';
+import type { Preferences } from '../core/domain/preferences.js';
 import { SNIPPET_FORMAT_IDS, type SnippetFormat, UNSET_FORMAT_IDS } from '../core/domain/snippet-formats.js';
 import {
   args,
   bool,
-  list,
   nullable,
   object,
   oneOf,
   optional,
+  preferencesPatch,
   range,
   refine,
   rule,
@@ -117,20 +118,9 @@ export interface SessionView {
   region?: string;
 }
 
-export type Theme = 'system' | 'light' | 'dark';
-
-/** The user's preferences (mirrors electron/core/settings.ts). */
-export interface PreferencesView {
-  alertThresholdsMin: number[];
-  refreshMarginMin: number;
-  clipboardClearSeconds: number;
-  notifications: boolean;
-  launchAtLogin: boolean;
-  theme: Theme;
-  /** Serve the active role's credentials to programs on a local endpoint (off by default). */
-  serveEndpoint: boolean;
-  keyAgeWarningDays?: number;
-}
+/** The user's preferences: the core's own type (core/domain/preferences.ts, browser-safe), not a copy. */
+export type PreferencesView = Preferences;
+export type { Theme } from '../core/domain/preferences.js';
 
 /** What turning an Identity Center identity's AWS CLI token cache on or off did (mirrors the core's answer). */
 export interface CliCacheView {
@@ -303,18 +293,7 @@ export const requestArgs = {
   'snippet:copy-unset': args(object({ format: oneOf(...UNSET_FORMAT_IDS) })),
   'import:preview': args(),
   'import:apply': args(object({ removePlaintextKeys: bool })),
-  'preferences:set': args(
-    object({
-      alertThresholdsMin: optional(list(range(limits.alertThresholdMin), limits.MAX_ALERT_THRESHOLDS)),
-      refreshMarginMin: optional(range(limits.refreshMarginMin)),
-      clipboardClearSeconds: optional(range(limits.clipboardClearSeconds)),
-      notifications: optional(bool),
-      launchAtLogin: optional(bool),
-      theme: optional(oneOf('system', 'light', 'dark')),
-      serveEndpoint: optional(bool),
-      keyAgeWarningDays: optional(range(limits.keyAgeWarningDays)),
-    }),
-  ),
+  'preferences:set': args(preferencesPatch()),
   'endpoint:copy': args(),
   'network:online': args(),
   'iam:discover': args(object({ using: credentialsFrom, assumeAs: optional(credentialsFrom) })),

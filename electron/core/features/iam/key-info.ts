@@ -7,8 +7,8 @@ import type { IamCaller } from '../../aws/iam/client.js';
 import { resolveIamTarget } from '../../aws/iam/endpoints.js';
 import { IamError } from '../../aws/iam/errors.js';
 
-/** The age warning's threshold when the user has not set one: the CIS benchmark's 90 days. */
-export const DEFAULT_KEY_AGE_WARNING_DAYS = 90;
+// The age warning's threshold when the user has not set one: defined with the preferences (90 days, the CIS benchmark).
+export { DEFAULT_KEY_AGE_WARNING_DAYS } from '../../domain/preferences.js';
 
 /** What IAM says about the key an identity uses. Plain data: it crosses IPC as it is. */
 export interface KeyInfo {
