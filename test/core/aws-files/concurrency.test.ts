@@ -73,6 +73,7 @@ function startWriter(dir: string): Writer {
   const proc = spawn(process.execPath, [child, 'flip', dir, 'big'], { stdio: ['pipe', 'pipe', 'inherit'] });
   // Watched at once: a writer that died before the test looked would otherwise leave it waiting forever.
   const exit = new Promise((resolve) => proc.once('exit', (code, signal) => resolve(signal ?? code)));
+  proc.stdin?.on('error', () => undefined); // a writer that died early: its exit says so, not a broken pipe
   const go = () =>
     new Promise<void>((resolve, reject) => {
       proc.stdout?.once('data', () => resolve());
