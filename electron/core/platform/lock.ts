@@ -98,7 +98,12 @@ function waiter(target: string, options: LockOptions): Waiter {
   const clock = options.clock ?? systemClock;
   // os.hostname() asks the OS on each call: once per process is enough.
   hostName ??= os.hostname();
-  const self: LockSelf = { host: options.host ?? hostName, now: () => clock.now() };
+  const now = () => clock.now();
+  const self: LockSelf = {
+    host: options.host ?? hostName,
+    now,
+    ...(clock === systemClock ? {} : { stamp: now }),
+  };
   return {
     target,
     lockPath: target + LOCK_SUFFIX,
@@ -120,7 +125,7 @@ function* acquireSteps(w: Waiter): Generator<number, void, void> {
   let delay = FIRST_BACKOFF_MS;
   let immediate = 0;
   for (;;) {
-    if (tryCreate(w.lockPath, w.line, w.clock.now())) return;
+    if (tryCreate(w.lockPath, w.line, w.self.stamp?.())) return;
     const info = look(w.lockPath);
     const verdict = info && judge(info, w.staleMs, w.self);
     // Released between our attempt and the look, or abandoned and broken by us: try again at once.
