@@ -20,7 +20,7 @@ import { isProcessAlive } from './atomic.js';
 export const LOCK_SUFFIX = '.rolebar-lock';
 
 /** A breaker holds `.break` for a few milliseconds; one older than this crashed (or was stopped) mid-break. */
-export const BREAKER_STALE_MS = 2_000;
+const BREAKER_STALE_MS = 2_000;
 /** A holder writes its line right after creating the file: still without one after this, it died in between. */
 const HALF_WRITTEN_MS = 2_000;
 /** A lock dated this far ahead of our clock was not written by a clock we share: judge it abandoned. */

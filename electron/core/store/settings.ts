@@ -62,7 +62,7 @@ export function settingsStoreOptions(dir: string, beforeMigration?: () => void):
     projectVersion: SETTINGS_VERSION,
     // No `schema`: conf would compile it with ajv on every start (~50 ms); openSettings checks it instead.
     // No `defaults`: conf would write them into a file before validating it. Migrations fill them in instead.
-    migrations: confMigrations() as Options<SettingsData>['migrations'],
+    migrations: confMigrations(),
     ...(beforeMigration ? { beforeEachMigration: beforeMigration } : {}),
     clearInvalidConfig: false,
     configFileMode: 0o600,
