@@ -9,15 +9,16 @@ import type { Identity, Role, SessionRecord } from '../core/domain/model.js';
 import type { CliCacheChange } from '../core/features/identity-center/views.js';
 import type { ImportItem } from '../core/features/import/views.js';
 import * as limits from '../core/domain/limits.js';
+import type { Preferences } from '../core/domain/preferences.js';
 import { SNIPPET_FORMAT_IDS, type SnippetFormat, UNSET_FORMAT_IDS } from '../core/domain/snippet-formats.js';
 import {
   args,
   bool,
-  list,
   nullable,
   object,
   oneOf,
   optional,
+  preferencesPatch,
   range,
   refine,
   rule,
@@ -109,20 +110,9 @@ export interface RoleView extends Pick<
 /** An active session as the window sees it: the stored record (when it ends and who it is, never credentials). */
 export type SessionView = Omit<SessionRecord, 'id'>;
 
-export type Theme = 'system' | 'light' | 'dark';
-
-/** The user's preferences (mirrors electron/core/settings.ts). */
-export interface PreferencesView {
-  alertThresholdsMin: number[];
-  refreshMarginMin: number;
-  clipboardClearSeconds: number;
-  notifications: boolean;
-  launchAtLogin: boolean;
-  theme: Theme;
-  /** Serve the active role's credentials to programs on a local endpoint (off by default). */
-  serveEndpoint: boolean;
-  keyAgeWarningDays?: number;
-}
+/** The user's preferences: the core's own type (core/domain/preferences.ts, browser-safe), not a copy. */
+export type PreferencesView = Preferences;
+export type { Theme } from '../core/domain/preferences.js';
 
 /** What turning an Identity Center identity's AWS CLI token cache on or off did (the core's answer, as it is). */
 export type CliCacheView = CliCacheChange;
@@ -279,18 +269,7 @@ export const requestArgs = {
   'snippet:copy-unset': args(object({ format: oneOf(...UNSET_FORMAT_IDS) })),
   'import:preview': args(),
   'import:apply': args(object({ removePlaintextKeys: bool })),
-  'preferences:set': args(
-    object({
-      alertThresholdsMin: optional(list(range(limits.alertThresholdMin), limits.MAX_ALERT_THRESHOLDS)),
-      refreshMarginMin: optional(range(limits.refreshMarginMin)),
-      clipboardClearSeconds: optional(range(limits.clipboardClearSeconds)),
-      notifications: optional(bool),
-      launchAtLogin: optional(bool),
-      theme: optional(oneOf('system', 'light', 'dark')),
-      serveEndpoint: optional(bool),
-      keyAgeWarningDays: optional(range(limits.keyAgeWarningDays)),
-    }),
-  ),
+  'preferences:set': args(preferencesPatch()),
   'endpoint:copy': args(),
   'network:online': args(),
   'iam:discover': args(object({ using: credentialsFrom, assumeAs: optional(credentialsFrom) })),

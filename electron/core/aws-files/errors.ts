@@ -1,4 +1,5 @@
 import { RolebarError } from '../domain/errors.js';
+import { LockedError } from '../platform/lock.js';
 
 /** Why an AWS shared-file operation was refused or failed; stable for programs and tests. */
 export type AwsFileErrorCode =
@@ -26,9 +27,16 @@ export class AwsFileError extends RolebarError {
   }
 }
 
-/** Wraps a Node file-system error as an `io` AwsFileError naming the file, keeping the errno code only. */
+/**
+ * Wraps a Node file-system error as an `io` AwsFileError naming the file, keeping the errno code only. The file's
+ * lock timing out stays 'locked' (the lock's own code and words), as an AwsFileError like every failure here.
+ */
 export function ioError(action: string, file: string, cause: unknown): AwsFileError {
   if (cause instanceof AwsFileError) return cause;
+  if (cause instanceof LockedError) {
+    const options = { context: { ...cause.context }, cause };
+    return new AwsFileError('locked', cause.message, cause.hint ? { ...options, hint: cause.hint } : options);
+  }
   const errno = (cause as NodeJS.ErrnoException | undefined)?.code ?? 'unknown error';
   return new AwsFileError('io', `Could not ${action} ${file} (${errno}).`, {
     hint: 'Check that the file and its folder exist and belong to you, then try again.',

@@ -7,7 +7,12 @@
 import { RolebarError } from '../domain/errors.js';
 import { CREDENTIAL_SOURCES, checkRole, type Identity, type Role, type SessionTag } from '../domain/model.js';
 import type { SessionRecord, SessionVia } from './sessions.js';
-import type { Preferences } from './settings.js';
+import {
+  DEFAULT_PREFERENCES,
+  type PreferenceRule,
+  type Preferences,
+  preferenceRules,
+} from '../domain/preferences.js';
 import * as fields from '../domain/fields.js';
 import { applyRule, type FieldProblem, shown, type TextRule } from '../domain/fields.js';
 import * as limits from '../domain/limits.js';
@@ -254,21 +259,35 @@ export function parseSessionRecord(raw: unknown, file: string): SessionRecord {
   return inStoredOrder(raw, session);
 }
 
-/** Parses the stored preferences: every field present and inside its rule (the caller fills in defaults first). */
+/**
+ * Parses the stored preferences, each field by its rule (domain/preferences.ts): every field that has a default
+ * present (the caller fills in defaults first), the others optional.
+ */
 export function parsePreferences(raw: unknown, file: string): Preferences {
   const r = new RecordReader(file, 'the preferences', raw);
-  const thresholds = r.value('alertThresholdsMin');
-  const found = limits.thresholdsProblem(thresholds);
-  if (found || !Array.isArray(thresholds)) return r.fail(found?.message ?? '', found?.hint ?? '');
-  return {
-    alertThresholdsMin: thresholds.filter((t): t is number => typeof t === 'number'),
-    refreshMarginMin: r.int('refreshMarginMin', limits.refreshMarginMin),
-    clipboardClearSeconds: r.int('clipboardClearSeconds', limits.clipboardClearSeconds),
-    notifications: r.boolean('notifications'),
-    launchAtLogin: r.boolean('launchAtLogin'),
-    theme: r.oneOf('theme', ['system', 'light', 'dark']),
-    serveEndpoint: r.boolean('serveEndpoint'),
-  };
+  const parsed: Record<string, unknown> = {};
+  for (const [key, rule] of preferenceRules()) {
+    if (!Object.hasOwn(DEFAULT_PREFERENCES, key) && r.value(key) === undefined) continue;
+    parsed[key] = preference(r, key, rule);
+  }
+  return parsed as unknown as Preferences;
+}
+
+function preference(r: RecordReader, key: string, rule: PreferenceRule): unknown {
+  switch (rule.kind) {
+    case 'boolean':
+      return r.boolean(key);
+    case 'int':
+      return r.int(key, rule.range);
+    case 'choice':
+      return r.oneOf(key, rule.choices);
+    case 'thresholds': {
+      const thresholds = r.value(key);
+      const found = limits.thresholdsProblem(thresholds);
+      if (found || !Array.isArray(thresholds)) return r.fail(found?.message ?? '', found?.hint ?? '');
+      return thresholds.filter((t): t is number => typeof t === 'number');
+    }
+  }
 }
 
 /** Parses a stored list with `parse`; a list that is not an array is refused the same way as a bad record. */

@@ -1,9 +1,16 @@
+/*
+ * Opening and updating settings.json: one file, one lock (withFileLockSync) around every read-modify-write,
+ * shared by the app and every CLI. Its shape and migrations are settings-schema.ts's, the file as a file
+ * (folder, FIFOs, temp files, watching) settings-file.ts's, the check against secrets secret-guard.ts's.
+ */
 import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import Conf, { type Options } from 'conf';
 import { RolebarError } from '../domain/errors.js';
-import { assertCheckableSchema, type SchemaNode, schemaViolations } from './json-schema.js';
+import type { Preferences } from '../domain/preferences.js';
+import { withFileLockSync } from '../platform/lock.js';
 import { settingsDir } from '../platform/paths.js';
+import { assertNoSecrets } from './secret-guard.js';
 import {
   cleanStaleSettingsTemps,
   compareVersions,
@@ -12,151 +19,29 @@ import {
   readSettingsText,
   watchSettingsFile,
 } from './settings-file.js';
-import { withSettingsLock } from '../platform/settings-lock.js';
+import {
+  checkSchema,
+  confMigrations,
+  migratedInMemory,
+  SETTINGS_VERSION,
+  type SettingsData,
+  withDefaults,
+  withoutInternal,
+} from './settings-schema.js';
 
+// What importers of settings.ts used before it was split: one place to import the settings from.
 export { compareVersions } from './settings-file.js';
-import * as limits from '../domain/limits.js';
-
-/**
- * The settings file's format version. Bump it (semver) and add a migration below whenever the shape changes;
- * conf records the version a file was last migrated to under `__internal__.migrations.version`.
- */
-export const SETTINGS_VERSION = '1.0.0';
+export { DEFAULT_PREFERENCES, type Preferences, type Theme } from '../domain/preferences.js';
+export { assertNoSecrets, SecretInSettingsError } from './secret-guard.js';
+export {
+  SETTINGS_FILE_SCHEMA,
+  SETTINGS_VERSION,
+  type SettingsData,
+  type SettingsRecord,
+} from './settings-schema.js';
 
 /** The file name inside the settings folder: `settings.json`. */
 export const SETTINGS_FILE_NAME = 'settings';
-
-export type Theme = 'system' | 'light' | 'dark';
-
-/** What the user chooses in Settings. */
-export interface Preferences {
-  /** Minutes before expiry at which an alert fires, most distant first. */
-  alertThresholdsMin: number[];
-  /** Minutes before expiry at which sessions that need no new MFA code are renewed. */
-  refreshMarginMin: number;
-  /** Seconds after which a copied snippet is cleared from the clipboard, if it is still there; 0 keeps it. */
-  clipboardClearSeconds: number;
-  notifications: boolean;
-  launchAtLogin: boolean;
-  theme: Theme;
-  /** Serve the active role's credentials on a local endpoint (service/app-endpoint.ts). */
-  serveEndpoint: boolean;
-  /** Days after which an IAM user's access key counts as old (absent: 90, DEFAULT_KEY_AGE_WARNING_DAYS). */
-  keyAgeWarningDays?: number;
-}
-
-/** A record in settings: an identity, a role or a session's metadata. Never a secret (see assertNoSecrets). */
-export interface SettingsRecord {
-  id: string;
-  [field: string]: unknown;
-}
-
-/** Everything the settings file holds. (A type alias, not an interface: conf requires an indexable record.) */
-export type SettingsData = {
-  identities: SettingsRecord[];
-  roles: SettingsRecord[];
-  sessions: SettingsRecord[];
-  preferences: Preferences;
-  /** Keychain changes in flight (see secret-journal.ts): present only while one is, or was cut short. */
-  keychainIntents?: SettingsRecord[];
-  /** Subscribed team catalogs (features/catalog/subscriptions.ts); their roles are never copied into `roles`. */
-  catalogs?: SettingsRecord[];
-};
-
-/** The defaults a new file starts from. */
-export const DEFAULT_PREFERENCES: Readonly<Preferences> = Object.freeze({
-  alertThresholdsMin: [15, 5, 1],
-  refreshMarginMin: 10,
-  clipboardClearSeconds: 60,
-  notifications: true,
-  launchAtLogin: false,
-  theme: 'system',
-  serveEndpoint: false,
-});
-
-function defaults(): SettingsData {
-  return {
-    identities: [],
-    roles: [],
-    sessions: [],
-    preferences: { ...DEFAULT_PREFERENCES, alertThresholdsMin: [...DEFAULT_PREFERENCES.alertThresholdsMin] },
-  };
-}
-
-const recordList = {
-  type: 'array',
-  items: {
-    type: 'object',
-    required: ['id'],
-    properties: { id: { type: 'string', minLength: 1 } },
-  },
-} as const;
-
-/** A JSON-schema integer bounded by one of the rules (rules/limits.ts). */
-const intSchema = (range: limits.IntRange) =>
-  ({ type: 'integer', minimum: range.min, maximum: range.max }) as const;
-
-const schema: Record<keyof SettingsData, SchemaNode> = {
-  identities: recordList,
-  roles: recordList,
-  sessions: recordList,
-  keychainIntents: recordList,
-  catalogs: recordList,
-  preferences: {
-    type: 'object',
-    additionalProperties: false,
-    required: [
-      'alertThresholdsMin',
-      'refreshMarginMin',
-      'clipboardClearSeconds',
-      'notifications',
-      'launchAtLogin',
-      'theme',
-    ],
-    properties: {
-      alertThresholdsMin: {
-        type: 'array',
-        maxItems: limits.MAX_ALERT_THRESHOLDS,
-        items: intSchema(limits.alertThresholdMin),
-      },
-      refreshMarginMin: intSchema(limits.refreshMarginMin),
-      clipboardClearSeconds: intSchema(limits.clipboardClearSeconds),
-      notifications: { type: 'boolean' },
-      launchAtLogin: { type: 'boolean' },
-      theme: { enum: ['system', 'light', 'dark'] },
-      // Not required: files written before it existed get the default when read.
-      serveEndpoint: { type: 'boolean' },
-      keyAgeWarningDays: intSchema(limits.keyAgeWarningDays),
-    },
-  },
-};
-/** The whole file's schema, as conf would have wrapped it. Checked here, not by conf (see json-schema.ts). */
-export const SETTINGS_FILE_SCHEMA: SchemaNode = { type: 'object', properties: schema };
-assertCheckableSchema(SETTINGS_FILE_SCHEMA);
-
-/** Throws (in conf's words, which describeConfError turns into ours) when `data` breaks the settings schema. */
-function checkSchema(data: unknown): void {
-  const violations = schemaViolations(SETTINGS_FILE_SCHEMA, data);
-  if (violations.length > 0) throw new Error(`Config schema violation: ${violations.join('; ')}`);
-}
-
-/**
- * Migrations by the version they bring a file to. Each runs once, in order, on files older than it
- * (a new file counts as 0.0.0), after a copy of the file was kept aside.
- * 1.0.0: a new file gets the defaults; files from the 0.x previews get what they lacked, the rest untouched.
- */
-const migrations: NonNullable<Options<SettingsData>['migrations']> = {
-  '1.0.0': (store) => {
-    const current = store.store as Partial<SettingsData>;
-    store.store = withDefaults(current);
-  },
-};
-
-/** Fills in whatever `data` lacks from the defaults, one level deep for preferences. */
-function withDefaults(data: Partial<SettingsData>): SettingsData {
-  const base = defaults();
-  return { ...base, ...data, preferences: { ...base.preferences, ...(data.preferences ?? {}) } };
-}
 
 /** The few members of conf's / electron-store's class that Rolebar uses: both satisfy it. */
 export interface SettingsStoreLike {
@@ -177,7 +62,7 @@ export function settingsStoreOptions(dir: string, beforeMigration?: () => void):
     projectVersion: SETTINGS_VERSION,
     // No `schema`: conf would compile it with ajv on every start (~50 ms); openSettings checks it instead.
     // No `defaults`: conf would write them into a file before validating it. Migrations fill them in instead.
-    migrations,
+    migrations: confMigrations(),
     ...(beforeMigration ? { beforeEachMigration: beforeMigration } : {}),
     clearInvalidConfig: false,
     configFileMode: 0o600,
@@ -197,20 +82,6 @@ export class SettingsFileError extends RolebarError {
   ) {
     super(code, message, { hint, cause, context: { keptAt } });
     this.keptAt = keptAt;
-  }
-}
-
-/** A value that looks like a secret was about to be written to settings. */
-export class SecretInSettingsError extends RolebarError {
-  constructor(field: string) {
-    super(
-      'settings-secret',
-      `Refusing to save "${field}" in settings: it looks like an AWS secret key or token, and secrets belong in the keychain.`,
-      {
-        hint: 'If it is not a secret, change it a little (a space or a dash is enough); if it is, add it as an identity instead.',
-        context: { field },
-      },
-    );
   }
 }
 
@@ -250,7 +121,7 @@ const ownTexts = new Map<string, string | undefined>();
  * SettingsFileError says so and what to do. A folder, FIFO, socket or device at its path is refused untouched.
  *
  * conf stays the store (its schema, migrations and atomic writer), but it has no cross-process lock, so every
- * write it makes (migrations included) runs inside withSettingsLock, after re-reading the file.
+ * write it makes (migrations included) runs inside withFileLockSync, after re-reading the file.
  */
 export function openSettings(options: OpenSettingsOptions = {}): Settings {
   const dir = options.dir ?? settingsDir();
@@ -259,7 +130,7 @@ export function openSettings(options: OpenSettingsOptions = {}): Settings {
   const file = path.join(dir, `${SETTINGS_FILE_NAME}.json`);
 
   prepareSettingsDir(dir);
-  const store = withSettingsLock(file, () => {
+  const store = withFileLockSync(file, () => {
     const existed = checkFileBeforeOpening(file, now);
     cleanStaleSettingsTemps(file);
     let keptBeforeMigrating = false;
@@ -301,7 +172,7 @@ export function openSettings(options: OpenSettingsOptions = {}): Settings {
     path: store.path,
     read,
     update(change) {
-      return withSettingsLock(file, () => {
+      return withFileLockSync(file, () => {
         const data = structuredClone(read());
         change(data);
         assertNoSecrets(data);
@@ -334,13 +205,13 @@ export function openSettings(options: OpenSettingsOptions = {}): Settings {
 }
 
 /**
- * conf would overwrite a newer file's version mark, so check the file ourselves first.
- * Returns whether the file exists.
+ * Checks the file before conf opens it: conf would overwrite a newer file's version mark, and would migrate (and
+ * write) a file that breaks the schema before refusing it. Returns whether the file exists.
  */
 function checkFileBeforeOpening(file: string, now: () => Date): boolean {
   const text = readSettingsText(file);
   if (text === undefined) return false;
-  let parsed: unknown;
+  let parsed: Record<string, unknown>;
   try {
     parsed = parseSettingsObject(text);
   } catch (error) {
@@ -355,6 +226,13 @@ function checkFileBeforeOpening(file: string, now: () => Date): boolean {
       `Update Rolebar. The file was left unchanged and a copy kept at ${keptAt}.`,
       keptAt,
     );
+  }
+  // conf would migrate and write the file before anything checks it: check what the migrations would make of it
+  // first, so a file that is refused is never written (nor copied aside as "before-migration" on every run).
+  try {
+    checkSchema(migratedInMemory(withoutInternal(parsed), version));
+  } catch (error) {
+    throw corrupt(file, now, error);
   }
   return true;
 }
@@ -403,45 +281,4 @@ function describeConfError(error: unknown): string {
   if (error instanceof NotAnObjectError) return `it holds ${error.message}, not a settings object`;
   const text = error instanceof Error ? error.message : String(error);
   return text.replace(/^Config schema violation: /, 'it breaks the settings schema: ');
-}
-
-/** The file's data without conf's bookkeeping; call it on data that passed checkSchema. */
-function withoutInternal(data: Record<string, unknown>): Partial<SettingsData> {
-  const { __internal__: _, ...rest } = data;
-  return rest;
-}
-
-const SECRET_FIELD = /secret|token|password|private.?key/i;
-/** Shapes of AWS secret access keys (40 base64-ish chars) and session tokens (long base64). */
-const SECRET_VALUE = /^[A-Za-z0-9/+=]{40}$|^[A-Za-z0-9/+=]{100,}$/;
-
-/**
- * Random-looking: upper- and lower-case letters and a digit or `/` `+`, as a generated key has (all but about 1 in
- * 4,000 of them). A word a person typed, such as a 40-letter role label, is not.
- */
-function looksLikeSecret(value: string): boolean {
-  return SECRET_VALUE.test(value) && /[A-Z]/.test(value) && /[a-z]/.test(value) && /[0-9/+]/.test(value);
-}
-
-/**
- * Throws SecretInSettingsError when any field name or string value looks like a secret. A last line of defence:
- * the code that builds records never puts secrets in them.
- */
-export function assertNoSecrets(value: unknown, field = 'settings'): void {
-  if (typeof value === 'string') {
-    if (looksLikeSecret(value)) throw new SecretInSettingsError(field);
-    return;
-  }
-  if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) assertNoSecrets(item, `${field}[${i}]`);
-    return;
-  }
-  if (typeof value === 'object' && value !== null) {
-    for (const [key, inner] of Object.entries(value)) {
-      if (SECRET_FIELD.test(key) && inner !== undefined && inner !== null && inner !== '') {
-        throw new SecretInSettingsError(`${field}.${key}`);
-      }
-      assertNoSecrets(inner, `${field}.${key}`);
-    }
-  }
 }

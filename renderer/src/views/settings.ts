@@ -1,5 +1,6 @@
 /** Preferences, saved as they change; the theme applies at once. */
 import type { AppState, PreferencesView, Theme } from '../../../electron/ipc/contract.js';
+import { DEFAULT_KEY_AGE_WARNING_DAYS, isTheme, THEMES } from '../../../electron/core/domain/preferences.js';
 import { copyEndpointLines } from '../actions.js';
 import { h } from '../dom.js';
 import { checkboxField, type Field, selectField, showFormError, textField } from '../forms.js';
@@ -11,6 +12,9 @@ import {
 } from '../../../electron/core/domain/limits.js';
 import { checks, parseThresholds } from '../validation.js';
 import { screenHeader, section } from './shell.js';
+
+/** What the theme menu says for each theme (the list itself is the core's THEMES). */
+const THEME_LABELS: Record<Theme, string> = { system: 'Same as the system', light: 'Light', dark: 'Dark' };
 
 /** Draws the settings screen. */
 export function renderSettings(root: HTMLElement, store: Store): void {
@@ -60,8 +64,7 @@ export function renderSettings(root: HTMLElement, store: Store): void {
     label: 'Warn when an access key is older than (days)',
     name: 'key-age-warning',
     type: 'number',
-    // 90: the CIS benchmark's rotation period (DEFAULT_KEY_AGE_WARNING_DAYS).
-    value: String(prefs.keyAgeWarningDays ?? 90),
+    value: String(prefs.keyAgeWarningDays ?? DEFAULT_KEY_AGE_WARNING_DAYS),
     check: checks.intIn(keyAgeWarningDays),
     hint: 'Checked once a day; the warning offers Rotate now.',
     attrs: { min: keyAgeWarningDays.min, max: keyAgeWarningDays.max, inputmode: 'numeric' },
@@ -71,13 +74,12 @@ export function renderSettings(root: HTMLElement, store: Store): void {
     label: 'Theme',
     name: 'theme',
     value: prefs.theme,
-    choices: [
-      { value: 'system', label: 'Same as the system' },
-      { value: 'light', label: 'Light' },
-      { value: 'dark', label: 'Dark' },
-    ],
+    choices: THEMES.map((value) => ({ value, label: THEME_LABELS[value] })),
   });
-  onChange(theme, () => ({ theme: theme.value() as Theme }));
+  onChange(theme, () => {
+    const value = theme.value();
+    return isTheme(value) ? { theme: value } : {};
+  });
   const notifications = checkboxField({
     label: 'Notify before sessions expire',
     name: 'notifications',

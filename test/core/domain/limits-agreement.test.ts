@@ -1,7 +1,7 @@
-// The numeric rules (alert thresholds, refresh margin, clipboard timing) and the snippet formats, run through
-// every user: the IPC validator, the window's check, the settings file's schema (a real file), the stored
-// preferences parser and the session clock. They once disagreed: thresholds up to 720 in settings and IPC,
-// 2160 in the session clock.
+// The preferences' rules (alert thresholds, refresh margin, clipboard timing, key age, theme) and the snippet
+// formats, run through every user: the IPC validator, the window's check, the settings file's schema (a real
+// file), the stored preferences parser and the session clock. They once disagreed: thresholds up to 720 in
+// settings and IPC, 2160 in the session clock; the stored parser knew no key age at all.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { parsePreferences } from '../../../electron/core/store/records.js';
@@ -15,10 +15,12 @@ import {
 import { requestArgs } from '../../../electron/ipc/contract.js';
 import { checks } from '../../../renderer/src/validation.js';
 import * as limits from '../../../electron/core/domain/limits.js';
+import { isTheme } from '../../../electron/core/domain/preferences.js';
 import { makeSandbox, type Sandbox } from '../../support/sandbox.js';
 
-type Key = 'alertThresholdsMin' | 'refreshMarginMin' | 'clipboardClearSeconds';
-const cases: Array<{ key: Key; value: number | number[]; ok: boolean }> = [
+type Key =
+  'alertThresholdsMin' | 'refreshMarginMin' | 'clipboardClearSeconds' | 'keyAgeWarningDays' | 'theme';
+const cases: Array<{ key: Key; value: number | number[] | string; ok: boolean }> = [
   { key: 'alertThresholdsMin', value: [720, 15, 1], ok: true },
   { key: 'alertThresholdsMin', value: [721], ok: false },
   { key: 'alertThresholdsMin', value: [2160], ok: false },
@@ -30,7 +32,21 @@ const cases: Array<{ key: Key; value: number | number[]; ok: boolean }> = [
   { key: 'clipboardClearSeconds', value: 0, ok: true },
   { key: 'clipboardClearSeconds', value: 3600, ok: true },
   { key: 'clipboardClearSeconds', value: 3601, ok: false },
+  { key: 'keyAgeWarningDays', value: 1, ok: true },
+  { key: 'keyAgeWarningDays', value: 3650, ok: true },
+  { key: 'keyAgeWarningDays', value: 0, ok: false },
+  { key: 'keyAgeWarningDays', value: 3651, ok: false },
+  { key: 'theme', value: 'dark', ok: true },
+  { key: 'theme', value: 'blue', ok: false },
 ];
+
+/** The window's own check of a value: its text fields' checks, and the theme menu's guard. */
+function windowAccepts(key: Key, value: number | number[] | string): boolean {
+  if (key === 'theme') return isTheme(value);
+  const text = Array.isArray(value) ? value.join(', ') : String(value);
+  if (key === 'alertThresholdsMin') return checks.thresholds(text) === undefined;
+  return checks.intIn(limits[key])(text) === undefined;
+}
 
 const accepted = (fn: () => unknown): boolean => {
   try {
@@ -50,24 +66,18 @@ describe('every user of a numeric rule agrees', () => {
 
   for (const c of cases) {
     it(`${c.key} ${JSON.stringify(c.value)}: ${c.ok ? 'accepted' : 'refused'} by all`, () => {
-      const patch: Partial<Preferences> = { [c.key]: c.value };
-      const text = Array.isArray(c.value) ? c.value.join(', ') : String(c.value);
-      const window =
-        c.key === 'alertThresholdsMin'
-          ? checks.thresholds(text)
-          : checks.intIn(
-              c.key === 'refreshMarginMin' ? limits.refreshMarginMin : limits.clipboardClearSeconds,
-            )(text);
+      const patch = { [c.key]: c.value } as Partial<Preferences>;
       const settings = openSettings({ dir: sandbox.rolebarHome });
       const verdicts: Record<string, boolean> = {
         ipc: accepted(() => requestArgs['preferences:set']([patch])),
-        window: window === undefined,
+        window: windowAccepts(c.key, c.value),
         'settings schema': accepted(() => settings.setPreferences(patch)),
         'stored parser': accepted(() =>
           parsePreferences({ ...DEFAULT_PREFERENCES, ...patch }, settings.path),
         ),
       };
-      if (c.key !== 'clipboardClearSeconds') verdicts['session clock'] = validateClockSettings(patch).ok;
+      if (c.key === 'alertThresholdsMin' || c.key === 'refreshMarginMin')
+        verdicts['session clock'] = validateClockSettings(patch).ok;
       for (const [user, ok] of Object.entries(verdicts)) assert.equal(ok, c.ok, `${user} disagrees`);
     });
   }

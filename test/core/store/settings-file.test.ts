@@ -19,7 +19,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { openSettings, SettingsFileError } from '../../../electron/core/store/settings.js';
-import { withSettingsLock } from '../../../electron/core/platform/settings-lock.js';
+import { withFileLockSync } from '../../../electron/core/platform/lock.js';
 import { makeSandbox, type Sandbox } from '../../support/sandbox.js';
 
 const SETTINGS_MODULE = path.resolve(
@@ -167,7 +167,7 @@ describe('the settings file on disk', () => {
     const inAnHour = new Date(Date.now() + 3_600_000);
     utimesSync(lock, inAnHour, inAnHour);
     assert.equal(
-      withSettingsLock(file, () => 'ran', { timeoutMs: 3_000 }),
+      withFileLockSync(file, () => 'ran', { timeoutMs: 3_000 }),
       'ran',
       'a copy of the rule without the future check waited out the timeout and threw',
     );

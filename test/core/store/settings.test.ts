@@ -152,6 +152,33 @@ describe('settings (real files through conf)', () => {
     assert.deepEqual(JSON.parse(readFileSync(path.join(sandbox.rolebarHome, kept[0] ?? ''), 'utf8')), old);
   });
 
+  it('a file the migration would leave broken is refused before migrating: nothing is written to it', () => {
+    for (const text of ['{"roles":5}', '{"preferences":{"theme":"blue"}}']) {
+      writeFileSync(file, text);
+      for (let run = 0; run < 2; run++) {
+        assert.throws(
+          open,
+          (error: unknown) =>
+            error instanceof SettingsFileError &&
+            error.code === 'settings-corrupt' &&
+            /breaks the settings schema/.test(error.message) &&
+            /left unchanged/.test(error.toUserString()),
+        );
+        assert.equal(readFileSync(file, 'utf8'), text, `run ${run}: the refused file was rewritten`);
+      }
+      const names = readdirSync(sandbox.rolebarHome);
+      assert.deepEqual(
+        names.filter((f) => f.includes('.before-migration-')),
+        [],
+        'no migration copy of a file that is refused',
+      );
+      assert.ok(
+        names.some((f) => f.includes('.corrupt-')),
+        'a copy is kept aside, as for any damaged file',
+      );
+    }
+  });
+
   it('takes any conf-shaped store (electron-store in the main process)', () => {
     let made = 0;
     const settings = openSettings({

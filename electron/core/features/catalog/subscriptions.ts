@@ -1,7 +1,7 @@
 // Team catalogs: the subscriptions, kept in the settings file (under its lock) and never holding a secret (a
 // source's token is in the keychain: credential.ts). Beside it: copies.ts, resolve.ts (roles), sync.ts.
 import { RolebarError } from '../../domain/errors.js';
-import { withSettingsLock } from '../../platform/settings-lock.js';
+import { withFileLockSync } from '../../platform/lock.js';
 import type { Settings, SettingsData, SettingsRecord } from '../../store/settings.js';
 import type { SecretStore } from '../../platform/keychain/keychain.js';
 import { forgetCredential, keepCredential } from './credential.js';
@@ -183,7 +183,7 @@ export async function removeSubscription(
   secrets: SecretStore,
 ): Promise<void> {
   let sub: CatalogSubscription | undefined;
-  withSettingsLock(settings.path, () => {
+  withFileLockSync(settings.path, () => {
     settings.update((data) => {
       const subs = subscriptionsIn(data, settings.path);
       sub = subs.find((s) => s.name === name);

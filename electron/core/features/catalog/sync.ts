@@ -1,7 +1,7 @@
 // Syncing a subscribed catalog: fetch it (with its source token from the keychain), check it, keep it as the
 // last good copy and record what changed; a live session keeps its role's ARN when the catalog changes it.
 import type { SecretStore } from '../../platform/keychain/keychain.js';
-import { withSettingsLock } from '../../platform/settings-lock.js';
+import { withFileLockSync } from '../../platform/lock.js';
 import type { Settings } from '../../store/settings.js';
 import { readCopy, writeCopy } from './copies.js';
 import { keepCredential, readCredential } from './credential.js';
@@ -102,7 +102,7 @@ export async function syncCatalog(
     return { added: [], removed: [], changed: [] };
   }
   const found = next;
-  return withSettingsLock(settings.path, () => {
+  return withFileLockSync(settings.path, () => {
     const diff = diffCatalogs(readCopy(settings.path, name), found.catalog);
     const live = liveRoleIds(settings.read(), settings.path, now);
     const held: Record<string, string> = {};

@@ -1,8 +1,8 @@
 // An access key's age and last use as IAM tells them, and how Rolebar words them for `rolebar status`, `identity
 // list` and the window. Plain data and pure functions, browser-safe (read-key-info.ts asks IAM).
 
-/** The age warning's threshold when the user has not set one: the CIS benchmark's 90 days. */
-export const DEFAULT_KEY_AGE_WARNING_DAYS = 90;
+// The age warning's threshold when the user has not set one: defined with the preferences (90 days, the CIS benchmark).
+export { DEFAULT_KEY_AGE_WARNING_DAYS } from '../../domain/preferences.js';
 
 /** What IAM says about the key an identity uses. Plain data: it crosses IPC as it is. */
 export interface KeyInfo {
