@@ -23,6 +23,7 @@ import {
 } from '../core/features/iam/index.js';
 import { roleArnFromName, type Role } from '../core/domain/model.js';
 import { partitionOfArn } from '../core/store/sessions.js';
+import { accessKeyIdOf } from '../core/sessions/sources/registry.js';
 
 /** Opens the IAM engine for one piece of work and closes its connections afterwards (IAM calls are rare). */
 export async function withIamTools<T>(
@@ -46,7 +47,7 @@ export async function readKeyInfos(
 ): Promise<Map<string, KeyInfo>> {
   const users = core.identities
     .list()
-    .filter((i) => i.kind === 'iam-user' && (only === undefined || i.id === only));
+    .filter((i) => accessKeyIdOf(i) !== undefined && (only === undefined || i.id === only));
   if (users.length === 0) return new Map();
   // One quick attempt: status and lists must not hang on an unreachable IAM; the age is then "unknown".
   const iam = createIamCaller({ maxAttempts: 1, requestTimeoutMs: 4_000 });

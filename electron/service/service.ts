@@ -30,6 +30,7 @@ import { mapIdentities } from '../core/features/catalog/store.js';
 import { catalogViews } from './catalog-views.js';
 import { keyService } from './keys.js';
 import { identityView, roleView, sessionView } from './views.js';
+import { describeIdentity } from '../core/sessions/sources/registry.js';
 
 // The contract's PreferencesView is browser-safe, so it cannot import settings' Preferences: check they match.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -134,7 +135,7 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
           identityView(
             i,
             await core.mfaSessionExpiry(i.id),
-            i.kind === 'identity-center' && !(await core.identityCenter.status(i.id)).signedIn,
+            describeIdentity(i).can.signIn && !(await core.identityCenter.status(i.id)).signedIn,
             deviceCodes.get(i.id),
           ),
         ),
@@ -216,7 +217,10 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
     'app:get-info': () => deps.app,
     'state:get': state,
     'identity:add': (input: Arg<'identity:add'>) =>
-      attempt(async () => identityView(await core.identities.addIamUser(input)), true),
+      attempt(
+        async () => identityView((await core.addIdentity({ kind: 'iam-user', ...input })).identity),
+        true,
+      ),
     'identity:update': ({ id, ...changes }: Arg<'identity:update'>) =>
       attempt(() => identityView(core.identities.update(id, changes)), true),
     'identity:rotate-keys': ({ id, ...keys }: Arg<'identity:rotate-keys'>) =>

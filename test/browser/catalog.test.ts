@@ -54,11 +54,15 @@ describe('a team catalog in the window, over the real service', () => {
   before(async () => {
     f = await startServiceFixture('browser-catalog');
     const alice = await addAlice(f.core);
-    await f.core.identities.addIamUser({
-      name: 'carol',
-      accessKeyId: SEED_KEYS.carol.accessKeyId,
-      secretAccessKey: SEED_KEYS.carol.secretAccessKey,
-    });
+    await f.core.addIdentity(
+      {
+        kind: 'iam-user',
+        name: 'carol',
+        accessKeyId: SEED_KEYS.carol.accessKeyId,
+        secretAccessKey: SEED_KEYS.carol.secretAccessKey,
+      },
+      { verify: false },
+    );
     // The user's own role under the profile the catalog's auditor would take: the user's wins.
     f.core.roles.add({
       label: 'acme-auditor',

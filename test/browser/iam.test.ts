@@ -36,11 +36,15 @@ describe('finding and setting up roles in the window, over the real service', ()
   before(async () => {
     f = await startServiceFixture('browser-iam');
     const alice = await addAlice(f.core);
-    await f.core.identities.addIamUser({
-      name: 'carol',
-      accessKeyId: SEED_KEYS.carol.accessKeyId,
-      secretAccessKey: SEED_KEYS.carol.secretAccessKey,
-    });
+    await f.core.addIdentity(
+      {
+        kind: 'iam-user',
+        name: 'carol',
+        accessKeyId: SEED_KEYS.carol.accessKeyId,
+        secretAccessKey: SEED_KEYS.carol.secretAccessKey,
+      },
+      { verify: false },
+    );
     f.core.roles.add({
       label: 'prod readonly',
       roleArn: SEED_ROLES.readonly,

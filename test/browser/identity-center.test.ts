@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { cliCacheFile } from '../../electron/core/features/identity-center/cli-cache.js';
+import { cliCacheFile } from '../../electron/core/aws-files/sso-cache.js';
 import { SEED_SSO, seedWorldWithIdentityCenter } from '../../electron/emulator/index.js';
 import type { AppState } from '../../electron/ipc/contract.js';
 import { openRenderer, type RendererSession } from '../support/browser.js';
@@ -26,11 +26,14 @@ describe('the window asks for an Identity Center sign-in', () => {
   });
 
   it('shows the prompt, signs in from its button, and drops the prompt', async () => {
-    const identity = f.core.identities.addIdentityCenter({
-      name: 'acme',
-      startUrl: SEED_SSO.startUrl,
-      ssoRegion: SEED_SSO.region,
-    });
+    const identity = (
+      await f.core.addIdentity({
+        kind: 'identity-center',
+        name: 'acme',
+        startUrl: SEED_SSO.startUrl,
+        ssoRegion: SEED_SSO.region,
+      })
+    ).identity;
     session = await openRenderer(f.service);
     const page = session.page;
     const button = page.locator(`#sso-sign-in-${identity.id}`);
@@ -75,11 +78,14 @@ describe('the window signs in to Identity Center with a code', () => {
   }
 
   it('shows the code and the page, copies the code, and drops both once signed in', async () => {
-    const identity = f.core.identities.addIdentityCenter({
-      name: 'acme',
-      startUrl: SEED_SSO.startUrl,
-      ssoRegion: SEED_SSO.region,
-    });
+    const identity = (
+      await f.core.addIdentity({
+        kind: 'identity-center',
+        name: 'acme',
+        startUrl: SEED_SSO.startUrl,
+        ssoRegion: SEED_SSO.region,
+      })
+    ).identity;
     session = await openRenderer(f.service);
     const page = session.page;
     await page.locator(`#sso-code-sign-in-${identity.id}`).click();
@@ -114,11 +120,14 @@ describe('the window turns the AWS CLI token cache on and off', () => {
   });
 
   it('the switch on the identity screen writes the file at once, and removes it when turned off', async () => {
-    const identity = f.core.identities.addIdentityCenter({
-      name: 'acme',
-      startUrl: SEED_SSO.startUrl,
-      ssoRegion: SEED_SSO.region,
-    });
+    const identity = (
+      await f.core.addIdentity({
+        kind: 'identity-center',
+        name: 'acme',
+        startUrl: SEED_SSO.startUrl,
+        ssoRegion: SEED_SSO.region,
+      })
+    ).identity;
     await f.core.identityCenter.signIn(identity.id, {
       openBrowser: allowSignIn,
       showDeviceCode: () => undefined,

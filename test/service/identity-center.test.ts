@@ -48,11 +48,14 @@ describe('Identity Center in the service, the window state and the tray', () => 
 
   it('signs in from the tray, groups the roles by account, and asks again once the sign-in cannot be refreshed', async () => {
     fx = await startCoreFixture('service-sso', seedWorldWithIdentityCenter());
-    const identity = fx.core.identities.addIdentityCenter({
-      name: 'acme',
-      startUrl: SEED_SSO.startUrl,
-      ssoRegion: SEED_SSO.region,
-    });
+    const identity = (
+      await fx.core.addIdentity({
+        kind: 'identity-center',
+        name: 'acme',
+        startUrl: SEED_SSO.startUrl,
+        ssoRegion: SEED_SSO.region,
+      })
+    ).identity;
     const pushed: AppState[] = [];
     const service = serviceAt(fx, 0, pushed);
     const before = await service.state();
@@ -99,11 +102,14 @@ describe('Identity Center in the service, the window state and the tray', () => 
 
   it('signs in with a code from the window: the code is in the state while it waits, then cleared', async () => {
     fx = await startCoreFixture('service-sso-code', seedWorldWithIdentityCenter());
-    const identity = fx.core.identities.addIdentityCenter({
-      name: 'acme',
-      startUrl: SEED_SSO.startUrl,
-      ssoRegion: SEED_SSO.region,
-    });
+    const identity = (
+      await fx.core.addIdentity({
+        kind: 'identity-center',
+        name: 'acme',
+        startUrl: SEED_SSO.startUrl,
+        ssoRegion: SEED_SSO.region,
+      })
+    ).identity;
     assert.throws(() => requestArgs['sso:sign-in']([{ id: identity.id, deviceCode: 'yes' }]), /deviceCode/);
     const pushed: AppState[] = [];
     const service = serviceAt(fx, 0, pushed);

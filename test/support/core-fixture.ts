@@ -84,20 +84,32 @@ function assemble(emu: StsEmulator, label: string): CoreFixture {
 }
 
 /** Adds the seed's alice (active key, MFA device) as an identity. */
-export function addAlice(core: RolebarCore, options: { mfa?: boolean } = {}) {
-  return core.identities.addIamUser({
-    name: 'alice@dev',
-    accessKeyId: SEED_KEYS.alice.accessKeyId,
-    secretAccessKey: SEED_KEYS.alice.secretAccessKey,
-    ...(options.mfa === false ? {} : { mfaSerial: 'arn:aws:iam::111111111111:mfa/alice' }),
-  });
+export async function addAlice(core: RolebarCore, options: { mfa?: boolean } = {}) {
+  return (
+    await core.addIdentity(
+      {
+        kind: 'iam-user',
+        name: 'alice@dev',
+        accessKeyId: SEED_KEYS.alice.accessKeyId,
+        secretAccessKey: SEED_KEYS.alice.secretAccessKey,
+        ...(options.mfa === false ? {} : { mfaSerial: 'arn:aws:iam::111111111111:mfa/alice' }),
+      },
+      { verify: false },
+    )
+  ).identity;
 }
 
 /** Adds the seed's dave, who may rotate his own access keys (no MFA). */
-export function addDave(core: RolebarCore) {
-  return core.identities.addIamUser({
-    name: 'dave',
-    accessKeyId: SEED_KEYS.dave.accessKeyId,
-    secretAccessKey: SEED_KEYS.dave.secretAccessKey,
-  });
+export async function addDave(core: RolebarCore) {
+  return (
+    await core.addIdentity(
+      {
+        kind: 'iam-user',
+        name: 'dave',
+        accessKeyId: SEED_KEYS.dave.accessKeyId,
+        secretAccessKey: SEED_KEYS.dave.secretAccessKey,
+      },
+      { verify: false },
+    )
+  ).identity;
 }

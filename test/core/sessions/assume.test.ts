@@ -316,32 +316,50 @@ describe('failures a user meets', () => {
   after(() => f.close());
 
   it('an inactive key: AWS does not recognise it', async () => {
-    const bob = await f.core.identities.addIamUser({
-      name: 'bob',
-      accessKeyId: SEED_KEYS.bob.accessKeyId,
-      secretAccessKey: SEED_KEYS.bob.secretAccessKey,
-    });
+    const bob = (
+      await f.core.addIdentity(
+        {
+          kind: 'iam-user',
+          name: 'bob',
+          accessKeyId: SEED_KEYS.bob.accessKeyId,
+          secretAccessKey: SEED_KEYS.bob.secretAccessKey,
+        },
+        { verify: false },
+      )
+    ).identity;
     const error = await expectFailure(f.core.whoAmI({ identityId: bob.id }), 'sts-unknown-key');
     assert.match(error.message, /AKIABOBKEY000EXAMPLE/);
     assert.doesNotMatch(error.toUserString(), /FAKE\/inactive/, 'never the secret');
   });
 
   it('a wrong secret', async () => {
-    const carol = await f.core.identities.addIamUser({
-      name: 'carol',
-      accessKeyId: SEED_KEYS.carol.accessKeyId,
-      secretAccessKey: 'carol/WRONG/secret/key/for/tests/EXAMPLE0',
-    });
+    const carol = (
+      await f.core.addIdentity(
+        {
+          kind: 'iam-user',
+          name: 'carol',
+          accessKeyId: SEED_KEYS.carol.accessKeyId,
+          secretAccessKey: 'carol/WRONG/secret/key/for/tests/EXAMPLE0',
+        },
+        { verify: false },
+      )
+    ).identity;
     const error = await expectFailure(f.core.whoAmI({ identityId: carol.id }), 'sts-wrong-secret');
     assert.doesNotMatch(error.toUserString(), /WRONG/);
   });
 
   it('throttling is retried with backoff; persistent throttling gets a clear error', async () => {
-    const carol = await f.core.identities.addIamUser({
-      name: 'carol2',
-      accessKeyId: SEED_KEYS.carol.accessKeyId,
-      secretAccessKey: SEED_KEYS.carol.secretAccessKey,
-    });
+    const carol = (
+      await f.core.addIdentity(
+        {
+          kind: 'iam-user',
+          name: 'carol2',
+          accessKeyId: SEED_KEYS.carol.accessKeyId,
+          secretAccessKey: SEED_KEYS.carol.secretAccessKey,
+        },
+        { verify: false },
+      )
+    ).identity;
     f.emu.faults.throttle(2);
     assert.equal((await f.core.whoAmI({ identityId: carol.id })).kind, 'iam-user');
     f.emu.faults.throttle(10);

@@ -1,6 +1,7 @@
 // An access key's age and last use, as IAM tells them (ListAccessKeys, GetAccessKeyLastUsed), for `rolebar status`,
 // `identity list` and the window. Never fails: what IAM will not say is "unknown", with the permission it needs.
 import type { Engine } from '../../sessions/engine.js';
+import { accessKeyIdOf } from '../../sessions/sources/registry.js';
 import { RolebarError } from '../../domain/errors.js';
 import { partitionOfRegion } from '../../domain/endpoints.js';
 import type { IamCaller } from '../../aws/iam/client.js';
@@ -46,8 +47,9 @@ export async function readKeyInfo(
   identityId: string,
 ): Promise<KeyInfo | undefined> {
   const identity = core.identities.get(identityId);
-  if (identity.kind !== 'iam-user') return undefined;
-  const info: KeyInfo = { identityId, accessKeyId: identity.accessKeyId, lastUseKnown: false };
+  const accessKeyId = accessKeyIdOf(identity);
+  if (accessKeyId === undefined) return undefined;
+  const info: KeyInfo = { identityId, accessKeyId, lastUseKnown: false };
   const unknown = (error: unknown, permission: string): string =>
     error instanceof IamError && error.failure === 'access-denied'
       ? `unknown: needs iam:${permission}`
@@ -56,7 +58,7 @@ export async function readKeyInfo(
   let target;
   try {
     credentials = {
-      accessKeyId: identity.accessKeyId,
+      accessKeyId,
       secretAccessKey: await core.identities.secretOf(identity.id),
     };
     target = resolveIamTarget(partitionOfRegion(identity.region ?? env.AWS_REGION ?? 'us-east-1'), env);
@@ -69,16 +71,16 @@ export async function readKeyInfo(
       ...context,
       action: 'ListAccessKeys',
     });
-    const own = keys.find((k) => k.accessKeyId === identity.accessKeyId);
+    const own = keys.find((k) => k.accessKeyId === accessKeyId);
     if (own?.createDate) info.createDate = own.createDate;
   } catch (error) {
     info.unknown = unknown(error, 'ListAccessKeys');
   }
   try {
-    const use = await iam.getAccessKeyLastUsed(target, credentials, identity.accessKeyId, {
+    const use = await iam.getAccessKeyLastUsed(target, credentials, accessKeyId, {
       ...context,
       action: 'GetAccessKeyLastUsed',
-      keyId: identity.accessKeyId,
+      keyId: accessKeyId,
     });
     info.lastUseKnown = true;
     if (use.lastUsedDate) info.lastUsedDate = use.lastUsedDate;

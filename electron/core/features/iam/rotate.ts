@@ -3,6 +3,7 @@
 // or deactivated. Order matters: the new key is saved before the old one goes, so a working key is always kept.
 import { rolebarCommand } from '../../domain/shell-quote.js';
 import type { Engine } from '../../sessions/engine.js';
+import { accessKeyIdOf } from '../../sessions/sources/registry.js';
 import { RolebarError, AwsCallError } from '../../domain/errors.js';
 import type { Identity } from '../../domain/model.js';
 import type { AwsCredentials } from '../../aws/sts/client.js';
@@ -83,12 +84,12 @@ interface Signer {
 export async function rotateAccessKey(deps: RotateDeps, options: RotateOptions): Promise<RotateResult> {
   const { core, iam } = deps;
   const identity = core.identities.get(options.identityId);
-  if (identity.kind !== 'iam-user') {
+  const oldKeyId = accessKeyIdOf(identity);
+  if (oldKeyId === undefined) {
     throw new RolebarError('invalid-input', `"${identity.name}" has no access key of its own to rotate.`, {
       hint: 'Only IAM user identities keep keys in Rolebar.',
     });
   }
-  const oldKeyId = identity.accessKeyId;
   const who = await core.whoAmI({ identityId: identity.id });
   const oldSecret = await core.identities.secretOf(identity.id);
   let signer: Signer = {
@@ -280,7 +281,7 @@ async function twoKeys(
   keys: AccessKeyInfo[],
 ): Promise<RolebarError> {
   const described = await withLastUse(deps.iam, signer, keys);
-  const current = identity.kind === 'iam-user' ? identity.accessKeyId : '';
+  const current = accessKeyIdOf(identity) ?? '';
   const lines = described.map(
     (k) => `  ${describeKey(k, deps.now())}${k.accessKeyId === current ? ' (used by Rolebar)' : ''}`,
   );

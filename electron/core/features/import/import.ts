@@ -13,6 +13,7 @@ import {
 } from './read.js';
 import { ssoImportStep, ssoProfileOf } from './sso.js';
 import type { Engine } from '../../sessions/engine.js';
+import { accessKeyIdOf } from '../../sessions/sources/registry.js';
 import {
   CREDENTIAL_SOURCES,
   type Identity,
@@ -184,13 +185,18 @@ function decide(
           detail: `IAM user keys ${keys.keyId} → keychain${mfaSerial ? `, MFA ${mfaSerial}` : ''}${region ? `, region ${region}` : ''}`,
         },
         apply: async (_sources, created) => {
-          const added = await core.identities.addIamUser({
-            name: p.name,
-            accessKeyId: keys.keyId,
-            secretAccessKey: keys.secret,
-            mfaSerial,
-            region,
-          });
+          // Keys the user's own AWS tools use: saved as they are, offline too (no GetCallerIdentity).
+          const { identity: added } = await core.addIdentity(
+            {
+              kind: 'iam-user',
+              name: p.name,
+              accessKeyId: keys.keyId,
+              secretAccessKey: keys.secret,
+              mfaSerial,
+              region,
+            },
+            { verify: false },
+          );
           created.push({ kind: 'identity', id: added.id });
           return added;
         },
@@ -311,7 +317,8 @@ function decide(
       const existingRole = c.roles.find(role.sourceProfile);
       if (existingRole) return { kind: 'role', id: existingRole.id };
       // A source profile Rolebar does not import (SSO, a process): let the SDK resolve it.
-      const added = c.identities.addProfileSource({
+      const { identity: added } = await c.addIdentity({
+        kind: 'aws-profile',
         name: `${role.sourceProfile} (profile)`,
         profile: role.sourceProfile,
       });
@@ -324,7 +331,7 @@ function decide(
     const name = `${source} credentials`;
     const existing = c.identities.find(name);
     if (existing) return { kind: 'identity', id: existing.id };
-    const identity = c.identities.addCredentialSource({ name, source });
+    const { identity } = await c.addIdentity({ kind: 'credential-source', name, source });
     created.push({ kind: 'identity', id: identity.id });
     return { kind: 'identity', id: identity.id };
   }
@@ -414,7 +421,7 @@ export async function applyImport(
         continue;
       }
       const identity = core.identities.find(p.name);
-      if (identity?.kind !== 'iam-user' || identity.accessKeyId !== keys.keyId) continue;
+      if (!identity || accessKeyIdOf(identity) !== keys.keyId) continue;
       if ((await core.identities.secretOf(identity.id)) !== keys.secret) continue;
       const file = p.inCredentialsFile.has('aws_access_key_id') ? 'credentials' : 'config';
       replacements[file].push({

@@ -139,11 +139,17 @@ describe('discovering roles through the core, against the emulator’s IAM', () 
   });
 
   it('without iam:ListRoles: a clear message and the fallback (type an ARN or a name)', async () => {
-    const carol = await f.core.identities.addIamUser({
-      name: 'carol',
-      accessKeyId: SEED_KEYS.carol.accessKeyId,
-      secretAccessKey: SEED_KEYS.carol.secretAccessKey,
-    });
+    const carol = (
+      await f.core.addIdentity(
+        {
+          kind: 'iam-user',
+          name: 'carol',
+          accessKeyId: SEED_KEYS.carol.accessKeyId,
+          secretAccessKey: SEED_KEYS.carol.secretAccessKey,
+        },
+        { verify: false },
+      )
+    ).identity;
     const error = await expectIamFailure(
       tools.discover({ listWith: { identityId: carol.id } }),
       'iam-access-denied',

@@ -71,11 +71,17 @@ describe('revoking a role’s older sessions (the console’s "Revoke active ses
   });
 
   it('refuses a caller without iam:PutRolePolicy with a clear message, and changes nothing', async () => {
-    const carol = await f.core.identities.addIamUser({
-      name: 'carol',
-      accessKeyId: SEED_KEYS.carol.accessKeyId,
-      secretAccessKey: SEED_KEYS.carol.secretAccessKey,
-    });
+    const carol = (
+      await f.core.addIdentity(
+        {
+          kind: 'iam-user',
+          name: 'carol',
+          accessKeyId: SEED_KEYS.carol.accessKeyId,
+          secretAccessKey: SEED_KEYS.carol.secretAccessKey,
+        },
+        { verify: false },
+      )
+    ).identity;
     const error = await expectFailure(
       tools.revokeOlderSessions({ roleArn: SEED_ROLES.devDeploy, using: { identityId: carol.id } }),
       'iam-access-denied',

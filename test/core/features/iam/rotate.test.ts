@@ -175,11 +175,17 @@ describe('identity rotate through IAM, against the emulator', () => {
   });
 
   it('without the IAM permission: AccessDenied naming it, nothing changed', async () => {
-    const carol = await f.core.identities.addIamUser({
-      name: 'carol',
-      accessKeyId: SEED_KEYS.carol.accessKeyId,
-      secretAccessKey: SEED_KEYS.carol.secretAccessKey,
-    });
+    const carol = (
+      await f.core.addIdentity(
+        {
+          kind: 'iam-user',
+          name: 'carol',
+          accessKeyId: SEED_KEYS.carol.accessKeyId,
+          secretAccessKey: SEED_KEYS.carol.secretAccessKey,
+        },
+        { verify: false },
+      )
+    ).identity;
     const error = await expectFailure(tools.rotate({ identityId: carol.id }), 'iam-access-denied');
     assert.match(error.message, /\(iam:ListAccessKeys\)/);
     assert.match(error.hint ?? '', /rolebar policy --rotate/);
@@ -187,12 +193,18 @@ describe('identity rotate through IAM, against the emulator', () => {
   });
 
   it('MFA required by policy: rotates with the MFA session', async () => {
-    const erin = await f.core.identities.addIamUser({
-      name: 'erin',
-      accessKeyId: SEED_KEYS.erin.accessKeyId,
-      secretAccessKey: SEED_KEYS.erin.secretAccessKey,
-      mfaSerial: SEED_MFA.erin.serial,
-    });
+    const erin = (
+      await f.core.addIdentity(
+        {
+          kind: 'iam-user',
+          name: 'erin',
+          accessKeyId: SEED_KEYS.erin.accessKeyId,
+          secretAccessKey: SEED_KEYS.erin.secretAccessKey,
+          mfaSerial: SEED_MFA.erin.serial,
+        },
+        { verify: false },
+      )
+    ).identity;
     await expectFailure(tools.rotate({ identityId: erin.id }), 'mfa-required');
     assert.ok(f.emu.world.keys.get(SEED_KEYS.erin.accessKeyId), 'nothing changed without a code');
     const result = await tools.rotate({ identityId: erin.id, mfaCode: f.emu.totp(SEED_MFA.erin.serial) });

@@ -34,11 +34,14 @@ describe('Identity Center identities (core, against the emulator)', () => {
 
   async function signedIn(world = seedWorldWithIdentityCenter()) {
     fx = await startCoreFixture('sso', world);
-    const identity = fx.core.identities.addIdentityCenter({
-      name: 'acme',
-      startUrl: SEED_SSO.startUrl,
-      ssoRegion: SEED_SSO.region,
-    });
+    const identity = (
+      await fx.core.addIdentity({
+        kind: 'identity-center',
+        name: 'acme',
+        startUrl: SEED_SSO.startUrl,
+        ssoRegion: SEED_SSO.region,
+      })
+    ).identity;
     const seen: string[] = [];
     await fx.core.identityCenter.signIn(identity.id, allowingBrowser(seen));
     return { fx, identity, seen };
@@ -75,11 +78,14 @@ describe('Identity Center identities (core, against the emulator)', () => {
 
   it('signs in with the device code flow', async () => {
     fx = await startCoreFixture('sso-device', seedWorldWithIdentityCenter());
-    const identity = fx.core.identities.addIdentityCenter({
-      name: 'acme',
-      startUrl: SEED_SSO.startUrl,
-      ssoRegion: SEED_SSO.region,
-    });
+    const identity = (
+      await fx.core.addIdentity({
+        kind: 'identity-center',
+        name: 'acme',
+        startUrl: SEED_SSO.startUrl,
+        ssoRegion: SEED_SSO.region,
+      })
+    ).identity;
     const codes: string[] = [];
     const prompt: SignInPrompt = {
       ...allowingBrowser(),
@@ -94,11 +100,14 @@ describe('Identity Center identities (core, against the emulator)', () => {
 
   it('refuses a redirect that does not carry the state it sent, and keeps no token', async () => {
     fx = await startCoreFixture('sso-state', seedWorldWithIdentityCenter());
-    const identity = fx.core.identities.addIdentityCenter({
-      name: 'acme',
-      startUrl: SEED_SSO.startUrl,
-      ssoRegion: SEED_SSO.region,
-    });
+    const identity = (
+      await fx.core.addIdentity({
+        kind: 'identity-center',
+        name: 'acme',
+        startUrl: SEED_SSO.startUrl,
+        ssoRegion: SEED_SSO.region,
+      })
+    ).identity;
     const forging: SignInPrompt = {
       async openBrowser(url) {
         const redirect = new URL(new URL(url).searchParams.get('redirect_uri') ?? '');

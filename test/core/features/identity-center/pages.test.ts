@@ -38,11 +38,14 @@ describe('Identity Center sign-in opens only web pages', () => {
   for (const [what, shown, opened] of hostile) {
     it(`refuses ${what}, opens and shows nothing, and keeps no token`, async () => {
       fx = await startCoreFixture('sso-pages', seedWorldWithIdentityCenter());
-      const identity = fx.core.identities.addIdentityCenter({
-        name: 'acme',
-        startUrl: SEED_SSO.startUrl,
-        ssoRegion: SEED_SSO.region,
-      });
+      const identity = (
+        await fx.core.addIdentity({
+          kind: 'identity-center',
+          name: 'acme',
+          startUrl: SEED_SSO.startUrl,
+          ssoRegion: SEED_SSO.region,
+        })
+      ).identity;
       fx.emu.faults.answerWith(deviceAnswer(shown, opened), 1, { action: 'StartDeviceAuthorization' });
       const seen: string[] = [];
       const prompt: SignInPrompt = {

@@ -6,10 +6,9 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { atomicWriteFile, removeFileDurably } from '../../platform/atomic.js';
-import { jsonStringFields } from '../../platform/keychain/json-entry.js';
-import type { IdentityCenterIdentity } from '../../aws/sso.js';
-import type { SsoTokens } from '../../store/sso-tokens.js';
+import { atomicWriteFile, removeFileDurably } from '../platform/atomic.js';
+import { jsonStringFields } from '../platform/keychain/json-entry.js';
+import type { IdentityCenterIdentity, SsoTokens } from '../domain/model.js';
 
 /** The cache file of an `sso-session` named `sessionName` (botocore hashes the session name, not the start URL). */
 export function cliCacheFile(sessionName: string, homedir: string = os.homedir()): string {
