@@ -125,6 +125,24 @@ describe('assumeRole against the STS emulator', () => {
     assert.ok(lifetime <= 3600_000 + 5_000 && lifetime > 3500_000, `lifetime ${lifetime}`);
   });
 
+  it('keeps every hop but the last in memory: a kept hop is reused without asking the hops below it', async () => {
+    const add = (label: string, roleArn: string, source: { kind: 'identity' | 'role'; id: string }) =>
+      f.core.roles.add({ label, roleArn, source, mfa: false });
+    const first = add('kept1', SEED_ROLES.readonly, { kind: 'identity', id: aliceId });
+    const second = add('kept2', SEED_ROLES.deployer, { kind: 'role', id: first.id });
+    const third = add('kept3', SEED_ROLES.auditor, { kind: 'role', id: second.id });
+    await f.core.assumeRole(third.id);
+    const { memory } = f.core.context;
+    assert.ok(memory.has(first.id) && memory.has(second.id), 'both intermediate hops are kept');
+    // The first hop's session is gone from memory, the second's is still live: only the last hop is assumed.
+    memory.delete(first.id);
+    f.emu.clearRequests();
+    const again = await f.core.assumeRole(third.id);
+    assert.match(again.session.principalArn, /:assumed-role\/auditor\//);
+    assert.equal(f.emu.countRequests('AssumeRole'), 1);
+    assert.ok(!memory.has(first.id), 'the first hop was never asked');
+  });
+
   it('passes the external ID; without it AWS refuses and the error names the role and likely causes', async () => {
     const without = f.core.roles.add({
       label: 'partner-bad',
