@@ -8,9 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright';
 import { addSubscription, getSubscription, syncCatalog } from '../../electron/core/features/catalog/store.js';
-import { SEED_KEYS, SEED_ROLES } from '../../electron/emulator/index.js';
+import { SEED_ROLES } from '../../electron/emulator/index.js';
 import { openRenderer, type RendererSession } from '../support/browser.js';
-import { addAlice } from '../support/core-fixture.js';
+import { addAlice, addCarol } from '../support/core-fixture.js';
 import { type ServiceFixture, startServiceFixture } from '../support/service-fixture.js';
 import { checkScreen, recordingHandlers } from './helpers.js';
 
@@ -54,15 +54,7 @@ describe('a team catalog in the window, over the real service', () => {
   before(async () => {
     f = await startServiceFixture('browser-catalog');
     const alice = await addAlice(f.core);
-    await f.core.addIdentity(
-      {
-        kind: 'iam-user',
-        name: 'carol',
-        accessKeyId: SEED_KEYS.carol.accessKeyId,
-        secretAccessKey: SEED_KEYS.carol.secretAccessKey,
-      },
-      { verify: false },
-    );
+    await addCarol(f.core);
     // The user's own role under the profile the catalog's auditor would take: the user's wins.
     f.core.roles.add({
       label: 'acme-auditor',

@@ -15,6 +15,7 @@ import { SEED_SSO, seedWorldWithIdentityCenter } from '../../electron/emulator/i
 import { requestArgs } from '../../electron/ipc/contract.js';
 import { type ServiceFixture, startServiceFixture } from '../support/service-fixture.js';
 import { allowSignIn } from '../support/sso-browser.js';
+import { addAcme } from '../support/core-fixture.js';
 
 const allowing: SignInPrompt = { openBrowser: allowSignIn, showDeviceCode: () => undefined };
 
@@ -39,14 +40,7 @@ describe('the AWS CLI token cache setting (service and IPC)', () => {
 
   async function start(signIn: boolean) {
     f = await startServiceFixture('service-sso-cache', { world: seedWorldWithIdentityCenter() });
-    const identity = (
-      await f.core.addIdentity({
-        kind: 'identity-center',
-        name: 'acme',
-        startUrl: SEED_SSO.startUrl,
-        ssoRegion: SEED_SSO.region,
-      })
-    ).identity;
+    const identity = await addAcme(f.core);
     if (signIn) await f.core.identityCenter.signIn(identity.id, allowing);
     const file = cliCacheFile('acme', f.sandbox.dir);
     // Another sso-session's file (the AWS CLI's own sign-in elsewhere) must survive everything below.

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { MfaRequiredError } from '../../../electron/core/sessions/assume.js';
 import { sessionCountdown } from '../../../electron/core/domain/session-clock.js';
 import { clockSessionOf } from '../../../electron/core/store/sessions.js';
-import { addAlice, type CoreFixture, startCoreFixture } from '../../support/core-fixture.js';
+import { addAlice, addKeys, type CoreFixture, startCoreFixture } from '../../support/core-fixture.js';
 import { awsCliPath } from '../../support/prerequisites.js';
 import { SEED_EXTERNAL_ID, SEED_KEYS, SEED_MFA, SEED_ROLES } from '../../../electron/emulator/index.js';
 import { expectFailure } from '../../support/assertions.js';
@@ -334,50 +334,23 @@ describe('failures a user meets', () => {
   after(() => f.close());
 
   it('an inactive key: AWS does not recognise it', async () => {
-    const bob = (
-      await f.core.addIdentity(
-        {
-          kind: 'iam-user',
-          name: 'bob',
-          accessKeyId: SEED_KEYS.bob.accessKeyId,
-          secretAccessKey: SEED_KEYS.bob.secretAccessKey,
-        },
-        { verify: false },
-      )
-    ).identity;
+    const bob = await addKeys(f.core, 'bob', SEED_KEYS.bob);
     const error = await expectFailure(f.core.whoAmI({ identityId: bob.id }), 'sts-unknown-key');
     assert.match(error.message, /AKIABOBKEY000EXAMPLE/);
     assert.doesNotMatch(error.toUserString(), /FAKE\/inactive/, 'never the secret');
   });
 
   it('a wrong secret', async () => {
-    const carol = (
-      await f.core.addIdentity(
-        {
-          kind: 'iam-user',
-          name: 'carol',
-          accessKeyId: SEED_KEYS.carol.accessKeyId,
-          secretAccessKey: 'carol/WRONG/secret/key/for/tests/EXAMPLE0',
-        },
-        { verify: false },
-      )
-    ).identity;
+    const carol = await addKeys(f.core, 'carol', {
+      accessKeyId: SEED_KEYS.carol.accessKeyId,
+      secretAccessKey: 'carol/WRONG/secret/key/for/tests/EXAMPLE0',
+    });
     const error = await expectFailure(f.core.whoAmI({ identityId: carol.id }), 'sts-wrong-secret');
     assert.doesNotMatch(error.toUserString(), /WRONG/);
   });
 
   it('throttling is retried with backoff; persistent throttling gets a clear error', async () => {
-    const carol = (
-      await f.core.addIdentity(
-        {
-          kind: 'iam-user',
-          name: 'carol2',
-          accessKeyId: SEED_KEYS.carol.accessKeyId,
-          secretAccessKey: SEED_KEYS.carol.secretAccessKey,
-        },
-        { verify: false },
-      )
-    ).identity;
+    const carol = await addKeys(f.core, 'carol2', SEED_KEYS.carol);
     f.emu.faults.throttle(2);
     assert.equal((await f.core.whoAmI({ identityId: carol.id })).kind, 'iam-user');
     f.emu.faults.throttle(10);
