@@ -34,7 +34,13 @@ const ONE_OF_EACH: Identity[] = [
 describe('the credential sources', () => {
   it('has one source for every kind, each finding its own kind', () => {
     assert.deepEqual(identityKinds().sort(), ONE_OF_EACH.map((i) => i.kind).sort());
-    for (const identity of ONE_OF_EACH) assert.equal(sourceOf(identity).traits.kind, identity.kind);
+    for (const identity of ONE_OF_EACH) {
+      const { traits } = sourceOf(identity);
+      assert.equal(traits.kind, identity.kind);
+      // The registry's two tables agree: the traits the light lookups use are the source's own.
+      assert.equal(traits.summary(identity), describeIdentity(identity).summary);
+      assert.deepEqual(traits.can, describeIdentity(identity).can);
+    }
   });
 
   it('says what each identity shows and can do, which the CLI and the window ask instead of the kind', () => {
