@@ -25,6 +25,8 @@ import {
 import { isLive } from '../core/domain/session-live.js';
 import type { SessionRecord } from '../core/store/sessions.js';
 import { credentialProcessAnswer, type ProcessCredentials } from '../core/features/outputs/snippets.js';
+// The kinds' traits only (data and pure functions): the sources themselves stay out of this bundle.
+import { describeIdentity } from '../core/sessions/sources/registry.js';
 
 /** A cached session is served while it has at least this long left; the AWS CLI refreshes a little before expiry. */
 export const CREDENTIAL_PROCESS_MARGIN_MS = 10 * 60_000;
@@ -108,7 +110,7 @@ export async function cachedIdentityCredentials(
 ): Promise<ProcessCredentials | undefined> {
   const identities = readSettingsLight(env)?.identities ?? [];
   const identity = identities.find((i) => i.id === key) ?? identities.find((i) => i.name === key);
-  if (identity?.kind !== 'iam-user') return undefined;
+  if (!identity || !describeIdentity(identity).can.keys) return undefined;
   let stored;
   try {
     stored = await readMfaSession(secrets, identity.id);

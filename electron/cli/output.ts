@@ -1,6 +1,5 @@
 // Output helpers: colour only on a terminal (never with NO_COLOR), one-line errors, tables, a spinner.
 import { isatty } from 'node:tty';
-import type { Identity } from '../core/domain/model.js';
 import { UsageError } from './args.js';
 
 /** Where a command writes: injected so the streams and the environment are explicit. */
@@ -106,11 +105,4 @@ export async function withSpinner<T>(io: Io, label: string, work: () => Promise<
     clearInterval(timer);
     process.stderr.write(`\r\u001b[2K`);
   }
-}
-
-/** What the KEY column shows for an identity: its access key id, its profile, or its credential source. */
-export function identityKey(identity: Identity): string {
-  if (identity.kind === 'iam-user') return identity.accessKeyId;
-  if (identity.kind === 'identity-center') return `sso ${identity.startUrl}`;
-  return identity.kind === 'aws-profile' ? `profile ${identity.profile}` : identity.source;
 }

@@ -34,10 +34,6 @@ export function createCore(deps: CoreDeps): RolebarCore {
   const identityCenter = createIdentityCenter(ctx);
   return {
     ...engine,
-    removeIdentity: (identityId) =>
-      engine.identities.get(identityId).kind === 'identity-center'
-        ? identityCenter.remove(identityId)
-        : engine.identities.remove(identityId),
     async exportSnippet(roleId, format) {
       const credentials = await engine.credentialsOf(roleId);
       if (!credentials) {

@@ -5,11 +5,12 @@
  * Plain types and validators only: no Electron import. Nothing here ever carries a secret key or session token.
  */
 import * as fields from '../core/domain/fields.js';
-import type { Identity, Role, SessionRecord } from '../core/domain/model.js';
+import type { Role, SessionRecord } from '../core/domain/model.js';
 import type { CliCacheChange } from '../core/features/identity-center/views.js';
 import type { ImportItem } from '../core/features/import/views.js';
 import * as limits from '../core/domain/limits.js';
 import type { Preferences } from '../core/domain/preferences.js';
+import type { IdentityCapabilities, IdentityDetails } from '../core/domain/identity-traits.js';
 import { SNIPPET_FORMAT_IDS, type SnippetFormat, UNSET_FORMAT_IDS } from '../core/domain/snippet-formats.js';
 import {
   args,
@@ -57,23 +58,18 @@ export interface AppInfo {
 export type Result<T> =
   { ok: true; value: T } | { ok: false; error: { code: string; message: string; hint?: string } };
 
-/** An identity as the window sees it: never its secret. */
-export interface IdentityView {
+/** An identity as the window sees it, with the details of its kind its credential source shows: never its secret. */
+export interface IdentityView extends IdentityDetails {
   id: string;
   name: string;
-  kind: Identity['kind'];
-  /** The AWS access portal URL of an Identity Center identity. */
-  startUrl?: string;
+  /** What it can do, as its credential source says (the window is not told the kind: it asks this). */
+  can: IdentityCapabilities;
+  /** One line for lists, as its source words it (the CLI's KEY column): the key id, `profile NAME`, `sso URL`… */
+  summary: string;
   /** An Identity Center identity whose token is gone and cannot be refreshed: it asks for a new sign-in. */
   signInNeeded?: boolean;
-  /** An Identity Center identity that also writes the AWS CLI token cache (`sso:set-cli-cache`). */
-  awsCliCache?: boolean;
   /** A device-code sign-in waiting for the user (the code and page are not secrets; the device code is never here). */
   deviceCode?: { userCode: string; verificationUri: string; expiresAt: string };
-  /** The access key id (not secret) of an IAM user identity. */
-  accessKeyId?: string;
-  profile?: string;
-  source?: string;
   userName?: string;
   mfaSerial?: string;
   region?: string;

@@ -25,6 +25,7 @@ import { sessionProblems } from './session-problem.js';
 import { setupHandlers } from './setup-handlers.js';
 import { ssoHandlers } from './sso-handlers.js';
 import { identityView, roleView, sessionView } from './views.js';
+import { describeIdentity } from '../core/sessions/sources/registry.js';
 
 /** What the service works with; the main process passes Electron's clipboard, tests a stand-in. */
 export interface ServiceDeps {
@@ -111,7 +112,7 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
           identityView(
             i,
             await core.mfaSessionExpiry(i.id),
-            i.kind === 'identity-center' && !(await core.identityCenter.status(i.id)).signedIn,
+            describeIdentity(i).can.signIn && !(await core.identityCenter.status(i.id)).signedIn,
             sso.deviceCode(i.id),
           ),
         ),

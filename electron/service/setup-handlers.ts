@@ -39,7 +39,10 @@ export function setupHandlers(deps: {
   const { core, settings, attempt } = deps;
   return {
     'identity:add': (input: Arg<'identity:add'>) =>
-      attempt(async () => identityView(await core.identities.addIamUser(input)), true),
+      attempt(
+        async () => identityView((await core.addIdentity({ kind: 'iam-user', ...input })).identity),
+        true,
+      ),
     'identity:update': ({ id, ...changes }: Arg<'identity:update'>) =>
       attempt(() => identityView(core.identities.update(id, changes)), true),
     'identity:rotate-keys': ({ id, ...keys }: Arg<'identity:rotate-keys'>) =>

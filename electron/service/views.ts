@@ -1,6 +1,7 @@
 import type { IdentityView, RoleView, SessionView } from '../ipc/contract.js';
 import type { Identity, Role } from '../core/domain/model.js';
 import { profileNameOf } from '../core/domain/model.js';
+import { describeIdentity } from '../core/sessions/sources/registry.js';
 import type { SessionRecord } from '../core/store/sessions.js';
 
 /** An identity without anything secret: what the window may see. */
@@ -10,12 +11,10 @@ export function identityView(
   signInNeeded?: boolean,
   deviceCode?: IdentityView['deviceCode'],
 ): IdentityView {
-  const view: IdentityView = { id: identity.id, name: identity.name, kind: identity.kind };
-  if (identity.kind === 'iam-user') view.accessKeyId = identity.accessKeyId;
-  if (identity.kind === 'aws-profile') view.profile = identity.profile;
-  if (identity.kind === 'credential-source') view.source = identity.source;
-  if (identity.kind === 'identity-center') view.startUrl = identity.startUrl;
-  if (identity.kind === 'identity-center' && identity.awsCliCache) view.awsCliCache = true;
+  // What its kind shows and allows comes from its credential source: the window asks `can`, never the kind.
+  const { can, details, summary } = describeIdentity(identity);
+  const view: IdentityView = { id: identity.id, name: identity.name, can: { ...can }, summary };
+  Object.assign(view, details);
   if (signInNeeded) view.signInNeeded = true;
   if (deviceCode) view.deviceCode = deviceCode;
   if (identity.userName) view.userName = identity.userName;

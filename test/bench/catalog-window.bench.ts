@@ -38,7 +38,15 @@ function bigState(): AppState {
   });
   return {
     app: { name: 'Rolebar', version: '0.1.0', platform: 'linux', demo: false },
-    identities: [{ id: 'alice', name: 'alice', kind: 'iam-user', accessKeyId: 'AKIAIOSFODNN7EXAMPLE' }],
+    identities: [
+      {
+        id: 'alice',
+        name: 'alice',
+        can: { keys: true, mfaDevice: true, signIn: false },
+        summary: 'AKIAIOSFODNN7EXAMPLE',
+        accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+      },
+    ],
     roles: [...own, ...catalog],
     sessions: [],
     catalogs: [

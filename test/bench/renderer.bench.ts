@@ -58,7 +58,15 @@ function fiftyRoles(): AppState {
   }));
   return {
     app: { name: 'Rolebar', version: '0.1.0', platform: 'linux', demo: true },
-    identities: [{ id: 'alice', name: 'alice@dev', kind: 'iam-user', accessKeyId: 'AKIAEXAMPLEALICE0000' }],
+    identities: [
+      {
+        id: 'alice',
+        name: 'alice@dev',
+        can: { keys: true, mfaDevice: true, signIn: false },
+        summary: 'AKIAEXAMPLEALICE0000',
+        accessKeyId: 'AKIAEXAMPLEALICE0000',
+      },
+    ],
     roles,
     sessions,
     activeRoleId: 'role-0',

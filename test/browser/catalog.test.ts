@@ -9,9 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright';
 import { addSubscription, getSubscription } from '../../electron/core/features/catalog/subscriptions.js';
 import { syncCatalog } from '../../electron/core/features/catalog/sync.js';
-import { SEED_KEYS, SEED_ROLES } from '../../electron/emulator/index.js';
+import { SEED_ROLES } from '../../electron/emulator/index.js';
 import { openRenderer, type RendererSession } from '../support/browser.js';
-import { addAlice } from '../support/core-fixture.js';
+import { addAlice, addCarol } from '../support/core-fixture.js';
 import { type ServiceFixture, startServiceFixture } from '../support/service-fixture.js';
 import { checkScreen, recordingHandlers } from './helpers.js';
 
@@ -55,11 +55,7 @@ describe('a team catalog in the window, over the real service', () => {
   before(async () => {
     f = await startServiceFixture('browser-catalog');
     const alice = await addAlice(f.core);
-    await f.core.identities.addIamUser({
-      name: 'carol',
-      accessKeyId: SEED_KEYS.carol.accessKeyId,
-      secretAccessKey: SEED_KEYS.carol.secretAccessKey,
-    });
+    await addCarol(f.core);
     // The user's own role under the profile the catalog's auditor would take: the user's wins.
     f.core.roles.add({
       label: 'acme-auditor',

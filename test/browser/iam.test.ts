@@ -6,9 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright';
 import { REVOKE_POLICY_NAME } from '../../electron/core/features/iam/index.js';
 import { openRenderer, type RendererSession } from '../support/browser.js';
-import { addAlice } from '../support/core-fixture.js';
+import { addAlice, addCarol } from '../support/core-fixture.js';
 import { type ServiceFixture, startServiceFixture } from '../support/service-fixture.js';
-import { SEED_KEYS, SEED_MFA, SEED_ROLES } from '../../electron/emulator/index.js';
+import { SEED_MFA, SEED_ROLES } from '../../electron/emulator/index.js';
 import { checkScreen, recordingHandlers } from './helpers.js';
 
 const ALICE_ARN = 'arn:aws:iam::111111111111:user/alice';
@@ -36,11 +36,7 @@ describe('finding and setting up roles in the window, over the real service', ()
   before(async () => {
     f = await startServiceFixture('browser-iam');
     const alice = await addAlice(f.core);
-    await f.core.identities.addIamUser({
-      name: 'carol',
-      accessKeyId: SEED_KEYS.carol.accessKeyId,
-      secretAccessKey: SEED_KEYS.carol.secretAccessKey,
-    });
+    await addCarol(f.core);
     f.core.roles.add({
       label: 'prod readonly',
       roleArn: SEED_ROLES.readonly,

@@ -3,13 +3,14 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { cliCacheFile } from '../../electron/core/features/identity-center/cli-cache.js';
-import { SEED_SSO, seedWorldWithIdentityCenter } from '../../electron/emulator/index.js';
+import { cliCacheFile } from '../../electron/core/aws-files/sso-cache.js';
+import { seedWorldWithIdentityCenter } from '../../electron/emulator/index.js';
 import type { AppState } from '../../electron/ipc/contract.js';
 import { openRenderer, type RendererSession } from '../support/browser.js';
 import { type ServiceFixture, startServiceFixture } from '../support/service-fixture.js';
 import { expectAccessible } from './helpers.js';
 import { allowSignIn } from '../support/sso-browser.js';
+import { addAcme } from '../support/core-fixture.js';
 
 describe('the window asks for an Identity Center sign-in', () => {
   let f: ServiceFixture;
@@ -26,11 +27,7 @@ describe('the window asks for an Identity Center sign-in', () => {
   });
 
   it('shows the prompt, signs in from its button, and drops the prompt', async () => {
-    const identity = f.core.identities.addIdentityCenter({
-      name: 'acme',
-      startUrl: SEED_SSO.startUrl,
-      ssoRegion: SEED_SSO.region,
-    });
+    const identity = await addAcme(f.core);
     session = await openRenderer(f.service);
     const page = session.page;
     const button = page.locator(`#sso-sign-in-${identity.id}`);
@@ -75,11 +72,7 @@ describe('the window signs in to Identity Center with a code', () => {
   }
 
   it('shows the code and the page, copies the code, and drops both once signed in', async () => {
-    const identity = f.core.identities.addIdentityCenter({
-      name: 'acme',
-      startUrl: SEED_SSO.startUrl,
-      ssoRegion: SEED_SSO.region,
-    });
+    const identity = await addAcme(f.core);
     session = await openRenderer(f.service);
     const page = session.page;
     await page.locator(`#sso-code-sign-in-${identity.id}`).click();
@@ -114,11 +107,7 @@ describe('the window turns the AWS CLI token cache on and off', () => {
   });
 
   it('the switch on the identity screen writes the file at once, and removes it when turned off', async () => {
-    const identity = f.core.identities.addIdentityCenter({
-      name: 'acme',
-      startUrl: SEED_SSO.startUrl,
-      ssoRegion: SEED_SSO.region,
-    });
+    const identity = await addAcme(f.core);
     await f.core.identityCenter.signIn(identity.id, {
       openBrowser: allowSignIn,
       showDeviceCode: () => undefined,

@@ -23,11 +23,17 @@ describe("the app's next switch sees what a CLI process changed", () => {
   /** Carol's key id under `name`, with `secret`, and a role assumed from it. */
   const carolRole = async (name: string, secret: string) => {
     const { core } = fixture();
-    const carol = await core.identities.addIamUser({
-      name,
-      accessKeyId: SEED_KEYS.carol.accessKeyId,
-      secretAccessKey: secret,
-    });
+    const carol = (
+      await core.addIdentity(
+        {
+          kind: 'iam-user',
+          name,
+          accessKeyId: SEED_KEYS.carol.accessKeyId,
+          secretAccessKey: secret,
+        },
+        { verify: false },
+      )
+    ).identity;
     return core.roles.add({
       label: `${name}-readonly`,
       roleArn: SEED_ROLES.readonly,

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
-import { cliCacheFile } from '../../electron/core/features/identity-center/cli-cache.js';
+import { cliCacheFile } from '../../electron/core/aws-files/sso-cache.js';
 import {
   cliCacheWriter,
   identityCenterOf,
@@ -15,6 +15,7 @@ import { SEED_SSO, seedWorldWithIdentityCenter } from '../../electron/emulator/i
 import { requestArgs } from '../../electron/ipc/contract.js';
 import { type ServiceFixture, startServiceFixture } from '../support/service-fixture.js';
 import { allowSignIn } from '../support/sso-browser.js';
+import { addAcme } from '../support/core-fixture.js';
 
 const allowing: SignInPrompt = { openBrowser: allowSignIn, showDeviceCode: () => undefined };
 
@@ -39,11 +40,7 @@ describe('the AWS CLI token cache setting (service and IPC)', () => {
 
   async function start(signIn: boolean) {
     f = await startServiceFixture('service-sso-cache', { world: seedWorldWithIdentityCenter() });
-    const identity = f.core.identities.addIdentityCenter({
-      name: 'acme',
-      startUrl: SEED_SSO.startUrl,
-      ssoRegion: SEED_SSO.region,
-    });
+    const identity = await addAcme(f.core);
     if (signIn) await f.core.identityCenter.signIn(identity.id, allowing);
     const file = cliCacheFile('acme', f.sandbox.dir);
     // Another sso-session's file (the AWS CLI's own sign-in elsewhere) must survive everything below.
@@ -147,7 +144,9 @@ describe('the AWS CLI token cache setting (service and IPC)', () => {
 
   it('refuses an identity that is not an Identity Center one, changing nothing', async () => {
     const { f } = await start(false);
-    const source = f.core.identities.addCredentialSource({ name: 'ec2', source: 'Ec2InstanceMetadata' });
+    const source = (
+      await f.core.addIdentity({ kind: 'credential-source', name: 'ec2', source: 'Ec2InstanceMetadata' })
+    ).identity;
     const before = readFileSync(f.settings.path, 'utf8');
     const refused = await f.service['sso:set-cli-cache']({ id: source.id, on: true });
     assert.equal(refused.ok ? '' : refused.error.code, 'not-identity-center');

@@ -7,8 +7,8 @@ import { createStsCaller } from '../../electron/core/aws/sts/client.js';
 import { type AppState, requestArgs } from '../../electron/ipc/contract.js';
 import { createRolebarService, type RolebarService } from '../../electron/service/service.js';
 import { trayMenu } from '../../electron/service/tray-menu.js';
-import { SEED_SSO, seedWorldWithIdentityCenter } from '../../electron/emulator/index.js';
-import { type CoreFixture, startCoreFixture } from '../support/core-fixture.js';
+import { seedWorldWithIdentityCenter } from '../../electron/emulator/index.js';
+import { addAcme, type CoreFixture, startCoreFixture } from '../support/core-fixture.js';
 import { manualTimers, memoryClipboard } from '../support/service-fixture.js';
 import { allowSignIn } from '../support/sso-browser.js';
 
@@ -48,11 +48,7 @@ describe('Identity Center in the service, the window state and the tray', () => 
 
   it('signs in from the tray, groups the roles by account, and asks again once the sign-in cannot be refreshed', async () => {
     fx = await startCoreFixture('service-sso', seedWorldWithIdentityCenter());
-    const identity = fx.core.identities.addIdentityCenter({
-      name: 'acme',
-      startUrl: SEED_SSO.startUrl,
-      ssoRegion: SEED_SSO.region,
-    });
+    const identity = await addAcme(fx.core);
     const pushed: AppState[] = [];
     const service = serviceAt(fx, 0, pushed);
     const before = await service.state();
@@ -99,11 +95,7 @@ describe('Identity Center in the service, the window state and the tray', () => 
 
   it('signs in with a code from the window: the code is in the state while it waits, then cleared', async () => {
     fx = await startCoreFixture('service-sso-code', seedWorldWithIdentityCenter());
-    const identity = fx.core.identities.addIdentityCenter({
-      name: 'acme',
-      startUrl: SEED_SSO.startUrl,
-      ssoRegion: SEED_SSO.region,
-    });
+    const identity = await addAcme(fx.core);
     assert.throws(() => requestArgs['sso:sign-in']([{ id: identity.id, deviceCode: 'yes' }]), /deviceCode/);
     const pushed: AppState[] = [];
     const service = serviceAt(fx, 0, pushed);

@@ -40,6 +40,29 @@ describe('the service layer the IPC handlers call', () => {
     assert.ok(f.pushed.length > 0, 'the new state was pushed');
   });
 
+  it('checks new keys with AWS before saving: a wrong secret is refused and nothing is saved', async () => {
+    const before = readFileSync(f.settings.path, 'utf8');
+    const entries = await f.secrets.list();
+    const refused = await f.service['identity:add']({
+      name: 'bob',
+      accessKeyId: SEED_KEYS.carol.accessKeyId,
+      secretAccessKey: 'W'.repeat(40),
+    });
+    assert.equal(refused.ok, false);
+    assert.match(refused.ok ? '' : refused.error.message, / Nothing was saved\.$/);
+    assert.doesNotMatch(JSON.stringify(refused), /WWWW/);
+    assert.equal(readFileSync(f.settings.path, 'utf8'), before, 'settings unchanged');
+    assert.deepEqual(await f.secrets.list(), entries, 'no keychain entry');
+    const added = await f.service['identity:add']({
+      name: 'bob',
+      accessKeyId: SEED_KEYS.carol.accessKeyId,
+      secretAccessKey: SEED_KEYS.carol.secretAccessKey,
+    });
+    assert.ok(added.ok, JSON.stringify(added));
+    assert.equal(added.value.userName, 'carol', 'the check taught the user name');
+    assert.deepEqual(added.value.can, { keys: true, mfaDevice: true, signIn: false });
+  });
+
   it('switches, and the state it pushes holds when and who, never credentials', async () => {
     const role = await f.service['role:add']({
       label: 'prod-ro',

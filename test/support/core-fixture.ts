@@ -5,6 +5,7 @@ import { createStsCaller } from '../../electron/core/aws/sts/client.js';
 import { makeSandbox, type Sandbox } from './sandbox.js';
 import {
   SEED_KEYS,
+  SEED_SSO,
   type StsEmulator,
   seedWorld,
   startStsEmulator,
@@ -83,21 +84,44 @@ function assemble(emu: StsEmulator, label: string): CoreFixture {
   };
 }
 
+/**
+ * Adds IAM user keys as the tests set them up: saved without asking AWS first (the tests of that check add
+ * through the CLI or the service), so request counts and user-name learning stay the tests' own.
+ */
+export async function addKeys(
+  core: RolebarCore,
+  name: string,
+  keys: { accessKeyId: string; secretAccessKey: string },
+  options: { mfaSerial?: string } = {},
+) {
+  const { accessKeyId, secretAccessKey } = keys;
+  const input = { kind: 'iam-user', name, accessKeyId, secretAccessKey, ...options } as const;
+  return (await core.addIdentity(input, { verify: false })).identity;
+}
+
 /** Adds the seed's alice (active key, MFA device) as an identity. */
 export function addAlice(core: RolebarCore, options: { mfa?: boolean } = {}) {
-  return core.identities.addIamUser({
-    name: 'alice@dev',
-    accessKeyId: SEED_KEYS.alice.accessKeyId,
-    secretAccessKey: SEED_KEYS.alice.secretAccessKey,
-    ...(options.mfa === false ? {} : { mfaSerial: 'arn:aws:iam::111111111111:mfa/alice' }),
-  });
+  const mfa = options.mfa === false ? {} : { mfaSerial: 'arn:aws:iam::111111111111:mfa/alice' };
+  return addKeys(core, 'alice@dev', SEED_KEYS.alice, mfa);
 }
 
 /** Adds the seed's dave, who may rotate his own access keys (no MFA). */
 export function addDave(core: RolebarCore) {
-  return core.identities.addIamUser({
-    name: 'dave',
-    accessKeyId: SEED_KEYS.dave.accessKeyId,
-    secretAccessKey: SEED_KEYS.dave.secretAccessKey,
-  });
+  return addKeys(core, 'dave', SEED_KEYS.dave);
+}
+
+/** Adds the seed's carol, who may not use IAM (no rights on her own user, no listing). */
+export function addCarol(core: RolebarCore) {
+  return addKeys(core, 'carol', SEED_KEYS.carol);
+}
+
+/** Adds the seed's Identity Center instance as the identity "acme", not signed in. */
+export async function addAcme(core: RolebarCore) {
+  const input = {
+    kind: 'identity-center',
+    name: 'acme',
+    startUrl: SEED_SSO.startUrl,
+    ssoRegion: SEED_SSO.region,
+  } as const;
+  return (await core.addIdentity(input)).identity;
 }

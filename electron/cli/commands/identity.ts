@@ -6,8 +6,9 @@ import { awsLocation, findIdentity, withCore } from '../context.js';
 import { describeKeyInfo, type KeyInfo, readKeyInfos, withIamTools } from '../../core/features/iam/index.js';
 import { rolebarCommand } from '../../core/domain/shell-quote.js';
 import { RolebarError } from '../../core/domain/errors.js';
-import { identityKey, printJson, table, withSpinner } from '../output.js';
+import { printJson, table, withSpinner } from '../output.js';
 import { readSecret } from '../prompt.js';
+import { accessKeyIdOf, describeIdentity } from '../../core/sessions/sources/registry.js';
 
 /** An optional option's value checked by its rule, or undefined when not given. */
 function optionalField(rule: fields.TextRule, value: string | undefined): string | undefined {
@@ -47,36 +48,38 @@ const add: Command = {
       const mfaSerial = optionalField(fields.mfaSerial, stringOption(args, 'mfa-serial'));
       const region = optionalField(fields.region, stringOption(args, 'region'));
       const secretAccessKey = await readSecret(io.interactive);
-      const identity = await core.identities.addIamUser({
+      const verify = !flag(args, 'no-verify');
+      const input = {
+        kind: 'iam-user',
         name,
         accessKeyId,
         secretAccessKey,
         ...(mfaSerial ? { mfaSerial } : {}),
         ...(region ? { region } : {}),
+      } as const;
+      // The core asks AWS who the key is before saving anything (a wrong secret fails here, not at the first
+      // assume), unless told not to.
+      const add = () => core.addIdentity(input, { verify });
+      const { identity, checked } = await (
+        verify ? withSpinner(io, 'Checking the key with AWS…', add) : add()
+      ).catch((error: unknown) => {
+        if (error instanceof RolebarError && error.context.saved === false) {
+          throw new RolebarError(error.code, error.message, {
+            hint: `${error.hint ?? ''} Offline? Add it unchecked with --no-verify.`.trim(),
+            cause: error,
+          });
+        }
+        throw error;
       });
-      if (flag(args, 'no-verify')) {
+      if (!checked) {
         io.out(
           `Added identity "${identity.name}" (${accessKeyId}, not checked); its secret is in the keychain.`,
         );
         return 0;
       }
-      // A wrong secret should fail here, not at the first assume: ask AWS who the key is, and keep nothing if
-      // it refuses. (Saved first because the core's STS calls read the secret from the keychain.)
-      let arn: string;
-      try {
-        ({ arn } = await withSpinner(io, 'Checking the key with AWS…', () =>
-          core.whoAmI({ identityId: identity.id }),
-        ));
-      } catch (error) {
-        await core.identities.remove(identity.id);
-        if (error instanceof RolebarError) {
-          throw new RolebarError(error.code, `${error.message} Nothing was saved.`, {
-            hint: `${error.hint ?? ''} Offline? Add it unchecked with --no-verify.`.trim(),
-          });
-        }
-        throw error;
-      }
-      io.out(`Added identity "${identity.name}" (${accessKeyId}, ${arn}); its secret is in the keychain.`);
+      io.out(
+        `Added identity "${identity.name}" (${accessKeyId}, ${checked.arn}); its secret is in the keychain.`,
+      );
       return 0;
     }),
 };
@@ -190,7 +193,7 @@ const list: Command = {
             identities.map((i) => [
               i.name,
               i.kind,
-              identityKey(i),
+              describeIdentity(i).summary,
               keyColumn(keys.get(i.id)),
               i.mfaSerial ?? '-',
               i.region ?? '-',
@@ -229,7 +232,7 @@ const orphans: Command = {
       // The whole command, with the key id it has: set-key asks for the secret and never reads the lost one.
       const setKeyCommand = (name: string) => {
         const identity = core.identities.find(name);
-        const keyId = identity?.kind === 'iam-user' ? identity.accessKeyId : 'ID';
+        const keyId = (identity && accessKeyIdOf(identity)) ?? 'ID';
         return rolebarCommand('identity', 'set-key', name, '--access-key-id', keyId);
       };
       if (flag(args, 'json')) {

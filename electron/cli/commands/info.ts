@@ -5,10 +5,11 @@ import { formatRemaining } from '../../core/domain/session-clock.js';
 import { isLive, timeLeftMs } from '../../core/domain/session-live.js';
 import type { SessionRecord } from '../../core/store/sessions.js';
 import { type Command, flag, stringOption } from '../args.js';
-import { identityKey, type Io, paint, printJson, table, withSpinner } from '../output.js';
+import { type Io, paint, printJson, table, withSpinner } from '../output.js';
 import { awsLocation, describeExpiry, withCore } from '../context.js';
 import { readKeyInfos } from '../../core/features/iam/index.js';
 import { keyColumn } from './identity.js';
+import { describeIdentity } from '../../core/sessions/sources/registry.js';
 
 const json = { type: 'boolean', help: 'print JSON' } as const;
 
@@ -115,7 +116,7 @@ const status: Command = {
           identities.map((i) => [
             i.name,
             i.kind,
-            identityKey(i),
+            describeIdentity(i).summary,
             keyColumn(keys.get(i.id)),
             i.mfaSerial
               ? mfaUntil.get(i.id)

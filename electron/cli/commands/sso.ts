@@ -29,7 +29,8 @@ const add: Command = {
   run: (args, io) =>
     withCore(io, async (core) => {
       const region = stringOption(args, 'region');
-      const identity = core.identities.addIdentityCenter({
+      const { identity } = await core.addIdentity({
+        kind: 'identity-center',
         name: args.positionals[0] as string,
         startUrl: checkField(fields.ssoStartUrl, requiredOption(args, 'start-url', 'sso add')),
         ssoRegion: checkField(fields.region, requiredOption(args, 'sso-region', 'sso add')),

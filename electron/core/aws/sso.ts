@@ -6,10 +6,9 @@ import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import { networkReason } from './failures.js';
 import { rolebarCommand } from '../domain/shell-quote.js';
 import { RolebarError } from '../domain/errors.js';
-import type { Identity } from '../domain/model.js';
+import type { IdentityCenterIdentity } from '../domain/model.js';
 
-/** An Identity Center identity. */
-export type IdentityCenterIdentity = Extract<Identity, { kind: 'identity-center' }>;
+export type { IdentityCenterIdentity } from '../domain/model.js';
 
 /** How long one Identity Center call may take. */
 const CALL_TIMEOUT_MS = 15_000;

@@ -41,6 +41,35 @@ export type Identity = IdentityBase &
       }
   );
 
+/** The kinds of identity; each has one credential source (core/sessions/sources/), the only code that tells them apart. */
+export type IdentityKind = Identity['kind'];
+
+/** The identities of one kind. */
+export type IdentityOf<K extends IdentityKind> = Extract<Identity, { kind: K }>;
+
+/** A new identity before the store gives it an id. */
+export type IdentityDraft<K extends IdentityKind = IdentityKind> = K extends IdentityKind
+  ? Omit<IdentityOf<K>, 'id'>
+  : never;
+
+/** An IAM Identity Center identity. */
+export type IdentityCenterIdentity = IdentityOf<'identity-center'>;
+
+/** SECRET: what an Identity Center sign-in leaves (kept in the keychain). Never logged, never sent to the renderer. */
+export interface SsoTokens {
+  accessToken: string;
+  /** When the access token ends (ISO 8601). */
+  expiresAt: string;
+  refreshToken?: string | undefined;
+  clientId: string;
+  clientSecret: string;
+  /** When the client registration ends (ISO 8601). */
+  registrationExpiresAt: string;
+}
+
+/** What became of an identity's AWS CLI token cache file when Rolebar was asked to remove it. */
+export type CliCacheRemoval = 'removed' | 'absent' | 'not-rolebar';
+
 /** The AWS config file's `credential_source` values. */
 export type CredentialSourceName = 'Environment' | 'Ec2InstanceMetadata' | 'EcsContainer';
 export const CREDENTIAL_SOURCES: readonly CredentialSourceName[] = [

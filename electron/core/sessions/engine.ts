@@ -1,7 +1,8 @@
 // The engine: the stores, the session layer and who-am-I over one context. Features (import, IAM tools, the
 // credentials endpoint) work on it; core/index.ts adds them around it as the facade the CLI and the service call.
 import path from 'node:path';
-import { type AssumeContext, type AssumeOptions, type AssumeOutcome, targetFor } from './assume.js';
+import type { AssumeOptions, AssumeOutcome } from './assume.js';
+import { type AssumeContext, targetFor } from './context.js';
 import { RolebarError } from '../domain/errors.js';
 import { identityStore, type IdentityStore } from '../store/identities.js';
 import type { SecretStore } from '../platform/keychain/keychain.js';
@@ -11,7 +12,9 @@ import { mfaSessionExpiry } from './mfa-session.js';
 import type { IdentitySessionOptions } from './identity-session.js';
 import { createSessionLayer, type LiveOutcome, type RenewOptions } from './layer.js';
 import type { Settings } from '../store/settings.js';
-import { sourceCredentials } from './sources/source-credentials.js';
+import { accessKeyIdOf, type NewIdentity, sourceOf } from './sources/registry.js';
+import { profileCredentials } from './sources/aws-profile.js';
+import { type AddedIdentity, type AddIdentityOptions, addIdentity, removeIdentity } from './identities.js';
 import {
   type AwsCredentials,
   CLOCK_SKEW_WARNING_MS,
@@ -53,13 +56,18 @@ export interface Engine {
   /** The session if it has more than `marginMs` left, else a new one: one renewal per role at a time, across processes. */
   renew(roleId: string, options: RenewOptions): Promise<LiveOutcome>;
   whoAmI(target: WhoAmITarget): Promise<WhoAmI>;
+  /**
+   * Adds an identity of any kind (`input.kind`): its source checks every field and, unless `verify` is false,
+   * asks AWS about it (IAM user keys: GetCallerIdentity) before anything is saved.
+   */
+  addIdentity(input: NewIdentity, options?: AddIdentityOptions): Promise<AddedIdentity>;
   /** Removes the role's profile (only what Rolebar wrote) and forgets its session. */
   signOut(roleId: string): Promise<{ removed: boolean }>;
   /** Deletes a role, signing its session out; refused before any change while other roles chain from it. */
   removeRole(roleId: string): Promise<void>;
   /**
-   * Deletes an identity and its keychain entry, refused while a role uses it; an Identity Center identity also
-   * takes the AWS CLI cache file Rolebar wrote for it (see IdentityCenter.remove).
+   * Deletes an identity and its keychain entries, refused while a role uses it; its credential source removes
+   * what else it wrote (Identity Center: the AWS CLI cache file, when Rolebar wrote it).
    */
   removeIdentity(identityId: string): Promise<void>;
   /** A live session's credentials: the latest of memory and the profile Rolebar wrote. Undefined when none. */
@@ -80,7 +88,7 @@ export interface Engine {
  */
 export function createEngine(deps: CoreDeps, readOnlyRoles: ReadOnlyRoles): Engine {
   const env = deps.env ?? process.env;
-  const identities = identityStore(deps.settings, deps.secrets);
+  const identities = identityStore(deps.settings, deps.secrets, { accessKeyIdOf });
   const roles = roleStore(deps.settings, identities, readOnlyRoles);
   const sessions = sessionRegistry(deps.settings);
   const now = deps.now ?? Date.now;
@@ -117,19 +125,11 @@ export function createEngine(deps: CoreDeps, readOnlyRoles: ReadOnlyRoles): Engi
     } else if ('identityId' in target) {
       const identity = identities.get(target.identityId);
       label = identity.name;
-      credentials = await sourceCredentials(identity, { identities, env, homedir: deps.homedir });
+      credentials = await sourceOf(identity).ownCredentials(identity, ctx);
       stsTarget = targetFor(ctx, identity);
     } else {
       label = target.profile;
-      credentials = await sourceCredentials(
-        {
-          id: `profile:${target.profile}`,
-          kind: 'aws-profile',
-          name: target.profile,
-          profile: target.profile,
-        },
-        { identities, env, homedir: deps.homedir },
-      );
+      credentials = await profileCredentials(target.profile, ctx, { name: target.profile });
       stsTarget = resolveStsTarget({ region: target.region }, env);
     }
     const answer = await ctx.sts.getCallerIdentity(stsTarget, credentials, {
@@ -164,9 +164,10 @@ export function createEngine(deps: CoreDeps, readOnlyRoles: ReadOnlyRoles): Engi
     assumeRole: layer.switchRole,
     renew: layer.renew,
     whoAmI,
+    addIdentity: (input, options) => addIdentity(ctx, input, options),
     signOut: layer.signOut,
     removeRole: layer.removeRole,
-    removeIdentity: (identityId) => identities.remove(identityId),
+    removeIdentity: (identityId) => removeIdentity(ctx, identityId),
     credentialsOf,
     forgetRevoked: layer.forgetRevoked,
     mfaSessionExpiry: (identityId) => mfaSessionExpiry(ctx, identityId),

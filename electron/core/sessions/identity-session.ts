@@ -1,9 +1,9 @@
 // The short session `rolebar credential-process --identity NAME` serves instead of the long-term key: one
 // GetSessionToken per identity (with MFA when the identity has a device), kept in the keychain in the identity's
 // MFA-session entry, so it is removed and rotated with the identity like the MFA session it often is.
-import type { AssumeContext } from './assume.js';
-import { targetFor } from './assume.js';
+import { type AssumeContext, targetFor } from './context.js';
 import { RolebarError } from '../domain/errors.js';
+import { describeIdentity, sourceOf } from './sources/registry.js';
 import {
   type MfaSession,
   keepMfaSession,
@@ -28,7 +28,7 @@ export async function identitySession(
   options: IdentitySessionOptions,
 ): Promise<MfaSession> {
   const identity = ctx.identities.get(identityId);
-  if (identity.kind !== 'iam-user') {
+  if (!describeIdentity(identity).can.keys) {
     throw new RolebarError(
       'identity-session-kind',
       `"${identity.name}" has no keys in the keychain: credential-process --identity serves IAM user identities.`,
@@ -42,10 +42,7 @@ export async function identitySession(
     options.marginMs,
   );
   if (cached) return cached;
-  const credentials = {
-    accessKeyId: identity.accessKeyId,
-    secretAccessKey: await ctx.identities.secretOf(identity.id),
-  };
+  const credentials = await sourceOf(identity).ownCredentials(identity, ctx);
   const target = targetFor(ctx, identity);
   if (identity.mfaSerial) {
     if (options.mfaCode === undefined) {

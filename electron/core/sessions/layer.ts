@@ -67,61 +67,7 @@ export function createSessionLayer(ctx: AssumeContext, lockDir: string): Session
   const renewals = new Map<string, Promise<LiveOutcome>>();
   const identityFlights = new Map<string, Promise<TemporaryCredentials>>();
 
-  /** Runs `fn` holding the role's lock: one process at a time changes a role's session. */
-  async function withRoleLock<T>(roleId: string, fn: () => Promise<T>): Promise<T> {
-    const target = path.join(lockDir, lockName(roleId));
-    try {
-      return await withFileLock(target, fn, ROLE_LOCK);
-    } catch (error) {
-      // Only our own lock's timeout; a locked credentials file inside `fn` keeps its own message.
-      if (!(error instanceof RolebarError) || error.code !== 'locked' || error.context.file !== target)
-        throw error;
-      const label = ctx.roles.find(roleId)?.label ?? roleId;
-      throw new RolebarError(
-        'session-busy',
-        `Another Rolebar process (pid ${String(error.context.holder)}) is still renewing "${label}".`,
-        { hint: 'Try again in a moment; nothing was changed.', cause: error },
-      );
-    }
-  }
-
-  async function credentialsOf(roleId: string): Promise<TemporaryCredentials | undefined> {
-    const session = ctx.sessions.get(roleId);
-    const offset = { clockOffsetMs: session?.clockOffsetMs ?? 0 };
-    const candidates: TemporaryCredentials[] = [];
-    const inMemory = ctx.memory.get(roleId);
-    if (inMemory) candidates.push(inMemory);
-    if (session) {
-      const stored = await readProfileCredentials(session.profileName, location(ctx));
-      if (stored?.sessionToken && stored.expiresAt !== undefined) {
-        candidates.push({
-          accessKeyId: stored.accessKeyId,
-          secretAccessKey: stored.secretAccessKey,
-          sessionToken: stored.sessionToken,
-          expiration: new Date(stored.expiresAt),
-        });
-      }
-    }
-    // Another process may have renewed the profile since this one remembered its own credentials: the later
-    // wins, and the profile (listed last, the copy every process shares) wins a tie.
-    const latest = candidates.reduce<TemporaryCredentials | undefined>(
-      (best, c) => (!best || c.expiration.getTime() >= best.expiration.getTime() ? c : best),
-      undefined,
-    );
-    return latest && isLive({ expiration: latest.expiration, ...offset }, ctx.now()) ? latest : undefined;
-  }
-
-  /** The role's current session, when it has more than `marginMs` left. */
-  async function liveOutcome(roleId: string, marginMs: number): Promise<LiveOutcome | undefined> {
-    const session = ctx.sessions.get(roleId);
-    if (!session) return undefined;
-    const credentials = await credentialsOf(roleId);
-    if (!credentials) return undefined;
-    const live = { expiration: credentials.expiration, clockOffsetMs: session.clockOffsetMs };
-    return isLive(live, ctx.now(), marginMs)
-      ? { session, credentials, notices: [], renewed: false }
-      : undefined;
-  }
+  const withRoleLock = <T>(roleId: string, fn: () => Promise<T>) => roleLocked(ctx, lockDir, roleId, fn);
 
   function switchRole(roleId: string, options: AssumeOptions = {}): Promise<AssumeOutcome> {
     const run = () => withRoleLock(roleId, () => assumeRole(ctx, roleId, options));
@@ -133,7 +79,7 @@ export function createSessionLayer(ctx: AssumeContext, lockDir: string): Session
     const run = () =>
       withRoleLock(roleId, async () => {
         // Looked at again under the lock: the process that held it before may have renewed it already.
-        const live = await liveOutcome(roleId, options.marginMs);
+        const live = await liveOutcome(ctx, roleId, options.marginMs);
         if (live) return live;
         const outcome = await assumeRole(ctx, roleId, options);
         return { ...outcome, renewed: true };
@@ -173,7 +119,7 @@ export function createSessionLayer(ctx: AssumeContext, lockDir: string): Session
         ctx.roles.remove(roleId);
       });
     },
-    credentialsOf,
+    credentialsOf: (roleId) => credentialsOf(ctx, roleId),
     async forgetRevoked(roleArn, before) {
       const target = parseRoleArn(roleArn);
       const revoked = (session: SessionRecord | undefined): boolean =>
@@ -202,6 +148,72 @@ export function createSessionLayer(ctx: AssumeContext, lockDir: string): Session
       return options.mfaCode !== undefined ? run() : once(identityFlights, identityId, run);
     },
   };
+}
+
+/** Runs `fn` holding the role's lock: one process at a time changes a role's session. */
+async function roleLocked<T>(
+  ctx: AssumeContext,
+  lockDir: string,
+  roleId: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const target = path.join(lockDir, lockName(roleId));
+  try {
+    return await withFileLock(target, fn, ROLE_LOCK);
+  } catch (error) {
+    // Only our own lock's timeout; a locked credentials file inside `fn` keeps its own message.
+    if (!(error instanceof RolebarError) || error.code !== 'locked' || error.context.file !== target)
+      throw error;
+    const label = ctx.roles.find(roleId)?.label ?? roleId;
+    throw new RolebarError(
+      'session-busy',
+      `Another Rolebar process (pid ${String(error.context.holder)}) is still renewing "${label}".`,
+      { hint: 'Try again in a moment; nothing was changed.', cause: error },
+    );
+  }
+}
+
+/** A live session's credentials: the latest of memory and the profile Rolebar wrote. Undefined when none. */
+async function credentialsOf(ctx: AssumeContext, roleId: string): Promise<TemporaryCredentials | undefined> {
+  const session = ctx.sessions.get(roleId);
+  const offset = { clockOffsetMs: session?.clockOffsetMs ?? 0 };
+  const candidates: TemporaryCredentials[] = [];
+  const inMemory = ctx.memory.get(roleId);
+  if (inMemory) candidates.push(inMemory);
+  if (session) {
+    const stored = await readProfileCredentials(session.profileName, location(ctx));
+    if (stored?.sessionToken && stored.expiresAt !== undefined) {
+      candidates.push({
+        accessKeyId: stored.accessKeyId,
+        secretAccessKey: stored.secretAccessKey,
+        sessionToken: stored.sessionToken,
+        expiration: new Date(stored.expiresAt),
+      });
+    }
+  }
+  // Another process may have renewed the profile since this one remembered its own credentials: the later
+  // wins, and the profile (listed last, the copy every process shares) wins a tie.
+  const latest = candidates.reduce<TemporaryCredentials | undefined>(
+    (best, c) => (!best || c.expiration.getTime() >= best.expiration.getTime() ? c : best),
+    undefined,
+  );
+  return latest && isLive({ expiration: latest.expiration, ...offset }, ctx.now()) ? latest : undefined;
+}
+
+/** The role's current session, when it has more than `marginMs` left. */
+async function liveOutcome(
+  ctx: AssumeContext,
+  roleId: string,
+  marginMs: number,
+): Promise<LiveOutcome | undefined> {
+  const session = ctx.sessions.get(roleId);
+  if (!session) return undefined;
+  const credentials = await credentialsOf(ctx, roleId);
+  if (!credentials) return undefined;
+  const live = { expiration: credentials.expiration, clockOffsetMs: session.clockOffsetMs };
+  return isLive(live, ctx.now(), marginMs)
+    ? { session, credentials, notices: [], renewed: false }
+    : undefined;
 }
 
 /** True when `principalArn` (arn:P:sts::ACCOUNT:assumed-role/NAME/SESSION) is a session of the role `target`. */

@@ -13,7 +13,8 @@ import {
   portalClient,
   signInRequired,
 } from '../aws/sso.js';
-import { forgetTokens, keepTokens, readTokens, type SsoTokens } from '../store/sso-tokens.js';
+import { forgetTokens, keepTokens, readTokens, signInState, type SsoTokens } from '../store/sso-tokens.js';
+import type { AssumeContext } from './context.js';
 
 /** What the token and portal steps work with. */
 export interface PortalDeps {
@@ -26,13 +27,19 @@ export interface PortalDeps {
   afterTokens?: ((identity: IdentityCenterIdentity, tokens: SsoTokens) => Promise<void>) | undefined;
 }
 
-/** The access token is refreshed once it has less than this left (botocore refreshes 10–15 minutes ahead). */
-export const REFRESH_MARGIN_MS = 10 * 60_000;
 const LOCK = { timeoutMs: 60_000, staleMs: 45_000 } as const;
 
-/** True when the tokens' access token has more than `marginMs` left. */
-function fresh(tokens: SsoTokens, now: number, marginMs: number): boolean {
-  return Date.parse(tokens.expiresAt) - now > marginMs;
+/** The portal deps of an engine context. */
+export function portalDeps(
+  ctx: Pick<AssumeContext, 'secrets' | 'env' | 'now' | 'lockDir' | 'afterSsoTokens'>,
+): PortalDeps {
+  return {
+    secrets: ctx.secrets,
+    env: ctx.env,
+    now: ctx.now,
+    lockDir: ctx.lockDir,
+    afterTokens: ctx.afterSsoTokens,
+  };
 }
 
 /**
@@ -43,13 +50,13 @@ function fresh(tokens: SsoTokens, now: number, marginMs: number): boolean {
 export async function accessToken(deps: PortalDeps, identity: IdentityCenterIdentity): Promise<string> {
   const kept = await readTokens(deps.secrets, identity.id);
   if (!kept) throw signInRequired(identity, `"${identity.name}" is not signed in to Identity Center.`);
-  if (fresh(kept, deps.now(), REFRESH_MARGIN_MS)) return kept.accessToken;
+  if (signInState(kept, deps.now()).current) return kept.accessToken;
   const refresh = async (): Promise<string> => {
     // Looked at again under the lock: another process may have refreshed it meanwhile.
     const current = (await readTokens(deps.secrets, identity.id)) ?? kept;
-    if (fresh(current, deps.now(), REFRESH_MARGIN_MS)) return current.accessToken;
-    const usable = fresh(current, deps.now(), 0);
-    if (!current.refreshToken || Date.parse(current.registrationExpiresAt) <= deps.now()) {
+    const { current: fresh, usable, refreshable } = signInState(current, deps.now());
+    if (fresh) return current.accessToken;
+    if (!refreshable) {
       if (usable) return current.accessToken;
       throw signInRequired(identity, `The Identity Center sign-in of "${identity.name}" has ended.`);
     }
@@ -206,7 +213,7 @@ export async function portalRoleCredentials(
  */
 export async function portalSignOut(deps: PortalDeps, identity: IdentityCenterIdentity): Promise<boolean> {
   const kept = await readTokens(deps.secrets, identity.id);
-  if (kept && fresh(kept, deps.now(), 0)) {
+  if (kept && signInState(kept, deps.now()).usable) {
     const client = await portalClient(identity, deps.env);
     try {
       const { LogoutCommand } = await import('@aws-sdk/client-sso');

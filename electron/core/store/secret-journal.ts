@@ -120,16 +120,23 @@ export async function settleInterrupted(settings: Settings, secrets: SecretStore
   return dead.length;
 }
 
-/** Keychain entries that belong to no identity, and IAM user identities whose secret is missing. */
+/** Keychain entries that belong to no identity, and identities that keep keys whose secret is missing. */
 export interface SecretOrphans {
   /** Entry names only: the secrets are never read. */
   accounts: string[];
-  /** Ids of IAM user identities with no secret in the keychain. */
+  /** Ids of identities that keep keys with no secret in the keychain. */
   identitiesWithoutSecret: string[];
 }
 
-/** Finds what settings and the keychain disagree on, leaving alone identities with a change in flight. */
-export async function findSecretOrphans(settings: Settings, secrets: SecretStore): Promise<SecretOrphans> {
+/**
+ * Finds what settings and the keychain disagree on, leaving alone identities with a change in flight.
+ * `keyHolders`: the ids of the identities that keep a secret (their credential sources say which).
+ */
+export async function findSecretOrphans(
+  settings: Settings,
+  secrets: SecretStore,
+  keyHolders: ReadonlySet<string>,
+): Promise<SecretOrphans> {
   const accounts = await secrets.list();
   const data = settings.read();
   const known = new Set(data.identities.map((identity) => identity.id));
@@ -146,7 +153,7 @@ export async function findSecretOrphans(settings: Settings, secrets: SecretStore
   });
   const present = new Set(accounts);
   const identitiesWithoutSecret = data.identities
-    .filter((identity) => identity.kind === 'iam-user' && !busy.has(identity.id))
+    .filter((identity) => keyHolders.has(identity.id) && !busy.has(identity.id))
     .filter((identity) => !present.has(secretAccount(identity.id)))
     .map((identity) => identity.id);
   return { accounts: orphans, identitiesWithoutSecret };

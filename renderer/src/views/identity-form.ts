@@ -83,8 +83,8 @@ export function renderIdentityForm(root: HTMLElement, store: Store, id?: string)
   }
 
   // An Identity Center sign-in has no MFA device of Rolebar's to name: the portal asks for MFA itself.
-  const signsIn = existing.kind === 'identity-center';
-  const fields = signsIn ? [name, region] : [name, mfaSerial, region];
+  const { can } = existing;
+  const fields = can.mfaDevice ? [name, mfaSerial, region] : [name, region];
   form.append(...fields.map((f) => f.row), errorSlot, h('div', { class: 'actions' }, save));
   form.addEventListener('submit', () => {
     if (!validateAll(fields)) return;
@@ -92,7 +92,7 @@ export function renderIdentityForm(root: HTMLElement, store: Store, id?: string)
       const result = await store.api.updateIdentity({
         id: existing.id,
         name: name.value(),
-        mfaSerial: signsIn ? null : mfaSerial.value() || null,
+        mfaSerial: can.mfaDevice ? mfaSerial.value() || null : null,
         region: region.value() || null,
       });
       if (!result.ok) return showFormError(errorSlot, result.error);
@@ -103,9 +103,9 @@ export function renderIdentityForm(root: HTMLElement, store: Store, id?: string)
   root.replaceChildren(
     screenHeader(`Edit ${existing.name}`, null, back),
     form,
-    existing.kind === 'iam-user' ? keySection(store, existing) : '',
-    existing.kind === 'iam-user' ? rotateSection(store, existing, keyFields()) : '',
-    existing.kind === 'identity-center' ? awsCliCacheSection(store, existing) : '',
+    can.keys ? keySection(store, existing) : '',
+    can.keys ? rotateSection(store, existing, keyFields()) : '',
+    can.signIn ? awsCliCacheSection(store, existing) : '',
   );
   name.input.focus();
 }

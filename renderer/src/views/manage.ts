@@ -18,12 +18,7 @@ export function renderManage(root: HTMLElement, store: Store): void {
     ...state.identities.map((identity) =>
       item(
         identity.name,
-        [
-          identity.accessKeyId ?? identity.profile ?? identity.source ?? identity.kind,
-          identity.mfaSerial ? 'MFA' : '',
-        ]
-          .filter(Boolean)
-          .join(' · '),
+        [identity.summary, identity.mfaSerial ? 'MFA' : ''].filter(Boolean).join(' · '),
         () => store.go({ name: 'identity', id: identity.id }),
         async () => {
           const uses = state.roles.filter(

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { MfaRequiredError } from '../../../electron/core/sessions/assume.js';
 import { sessionCountdown } from '../../../electron/core/domain/session-clock.js';
 import { clockSessionOf } from '../../../electron/core/store/sessions.js';
-import { addAlice, type CoreFixture, startCoreFixture } from '../../support/core-fixture.js';
+import { addAlice, addKeys, type CoreFixture, startCoreFixture } from '../../support/core-fixture.js';
 import { awsCliPath } from '../../support/prerequisites.js';
 import { SEED_EXTERNAL_ID, SEED_KEYS, SEED_MFA, SEED_ROLES } from '../../../electron/emulator/index.js';
 import { expectFailure } from '../../support/assertions.js';
@@ -123,6 +123,24 @@ describe('assumeRole against the STS emulator', () => {
     assert.ok(outcome.notices.some((n) => /Lowered the duration of "hop3" from 2 h to 1 hour/.test(n)));
     const lifetime = Date.parse(outcome.session.expiration) - Date.now();
     assert.ok(lifetime <= 3600_000 + 5_000 && lifetime > 3500_000, `lifetime ${lifetime}`);
+  });
+
+  it('keeps every hop but the last in memory: a kept hop is reused without asking the hops below it', async () => {
+    const add = (label: string, roleArn: string, source: { kind: 'identity' | 'role'; id: string }) =>
+      f.core.roles.add({ label, roleArn, source, mfa: false });
+    const first = add('kept1', SEED_ROLES.readonly, { kind: 'identity', id: aliceId });
+    const second = add('kept2', SEED_ROLES.deployer, { kind: 'role', id: first.id });
+    const third = add('kept3', SEED_ROLES.auditor, { kind: 'role', id: second.id });
+    await f.core.assumeRole(third.id);
+    const { memory } = f.core.context;
+    assert.ok(memory.has(first.id) && memory.has(second.id), 'both intermediate hops are kept');
+    // The first hop's session is gone from memory, the second's is still live: only the last hop is assumed.
+    memory.delete(first.id);
+    f.emu.clearRequests();
+    const again = await f.core.assumeRole(third.id);
+    assert.match(again.session.principalArn, /:assumed-role\/auditor\//);
+    assert.equal(f.emu.countRequests('AssumeRole'), 1);
+    assert.ok(!memory.has(first.id), 'the first hop was never asked');
   });
 
   it('passes the external ID; without it AWS refuses and the error names the role and likely causes', async () => {
@@ -316,19 +334,14 @@ describe('failures a user meets', () => {
   after(() => f.close());
 
   it('an inactive key: AWS does not recognise it', async () => {
-    const bob = await f.core.identities.addIamUser({
-      name: 'bob',
-      accessKeyId: SEED_KEYS.bob.accessKeyId,
-      secretAccessKey: SEED_KEYS.bob.secretAccessKey,
-    });
+    const bob = await addKeys(f.core, 'bob', SEED_KEYS.bob);
     const error = await expectFailure(f.core.whoAmI({ identityId: bob.id }), 'sts-unknown-key');
     assert.match(error.message, /AKIABOBKEY000EXAMPLE/);
     assert.doesNotMatch(error.toUserString(), /FAKE\/inactive/, 'never the secret');
   });
 
   it('a wrong secret', async () => {
-    const carol = await f.core.identities.addIamUser({
-      name: 'carol',
+    const carol = await addKeys(f.core, 'carol', {
       accessKeyId: SEED_KEYS.carol.accessKeyId,
       secretAccessKey: 'carol/WRONG/secret/key/for/tests/EXAMPLE0',
     });
@@ -337,11 +350,7 @@ describe('failures a user meets', () => {
   });
 
   it('throttling is retried with backoff; persistent throttling gets a clear error', async () => {
-    const carol = await f.core.identities.addIamUser({
-      name: 'carol2',
-      accessKeyId: SEED_KEYS.carol.accessKeyId,
-      secretAccessKey: SEED_KEYS.carol.secretAccessKey,
-    });
+    const carol = await addKeys(f.core, 'carol2', SEED_KEYS.carol);
     f.emu.faults.throttle(2);
     assert.equal((await f.core.whoAmI({ identityId: carol.id })).kind, 'iam-user');
     f.emu.faults.throttle(10);

@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { DEFAULT_PREFERENCES, openSettings } from '../../../electron/core/store/settings.js';
 import { identityStore } from '../../../electron/core/store/identities.js';
+import { accessKeyIdOf } from '../../../electron/core/sessions/sources/registry.js';
 import { openKeychain } from '../../../electron/core/platform/keychain/keychain.js';
 import {
   parseIdentityRecord,
@@ -111,7 +112,7 @@ describe('the stores read through the parsers', () => {
   it('a hand-edited role stops the store with a clear error and the file is left as it was', () => {
     const settings = openSettings({ dir: sandbox.rolebarHome });
     const secrets = openKeychain({ service: sandbox.keychainService, env: sandbox.env });
-    const identities = identityStore(settings, secrets);
+    const identities = identityStore(settings, secrets, { accessKeyIdOf });
     const roles = roleStore(settings, identities, ownRolesOnly);
     settings.update((data) => {
       data.roles = [{ ...role, profileName: 'a!b' }];

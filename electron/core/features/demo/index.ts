@@ -57,12 +57,19 @@ export interface DemoRoles {
 export async function seedDemo(core: Engine): Promise<DemoRoles> {
   const alice =
     core.identities.list().find((i) => i.name === 'alice (demo)') ??
-    (await core.identities.addIamUser({
-      name: 'alice (demo)',
-      accessKeyId: SEED_KEYS.alice.accessKeyId,
-      secretAccessKey: SEED_KEYS.alice.secretAccessKey,
-      mfaSerial: SEED_MFA.alice.serial,
-    }));
+    (
+      await core.addIdentity(
+        {
+          kind: 'iam-user',
+          name: 'alice (demo)',
+          accessKeyId: SEED_KEYS.alice.accessKeyId,
+          secretAccessKey: SEED_KEYS.alice.secretAccessKey,
+          mfaSerial: SEED_MFA.alice.serial,
+        },
+        // The demo's own seed keys, saved without a call, as the seed always was.
+        { verify: false },
+      )
+    ).identity;
   const role = (label: string, input: Parameters<Engine['roles']['add']>[0]) =>
     (core.roles.find(label) ?? core.roles.add(input)).id;
   const fromAlice = { kind: 'identity' as const, id: alice.id };
@@ -92,10 +99,13 @@ export async function seedDemo(core: Engine): Promise<DemoRoles> {
   });
   const identityCenter =
     core.identities.find(DEMO_SSO_NAME) ??
-    core.identities.addIdentityCenter({
-      name: DEMO_SSO_NAME,
-      startUrl: SEED_SSO.startUrl,
-      ssoRegion: SEED_SSO.region,
-    });
+    (
+      await core.addIdentity({
+        kind: 'identity-center',
+        name: DEMO_SSO_NAME,
+        startUrl: SEED_SSO.startUrl,
+        ssoRegion: SEED_SSO.region,
+      })
+    ).identity;
   return { aliceId: alice.id, worker, admin, readonly, deployer, identityCenterId: identityCenter.id };
 }

@@ -6,7 +6,7 @@
 import type { Engine } from '../../sessions/engine.js';
 import { RolebarError } from '../../domain/errors.js';
 import { checkExternalId, parseRoleArn, roleArnFromName, type RoleSource } from '../../domain/model.js';
-import { sourceCredentials } from '../../sessions/sources/source-credentials.js';
+import { sourceOf } from '../../sessions/sources/registry.js';
 import type { AwsCredentials } from '../../aws/sts/client.js';
 import { createIamCaller, type IamCaller, type IamRoleInfo } from '../../aws/iam/client.js';
 import { discoverRoles, type DiscoveryResult } from './discover.js';
@@ -171,8 +171,8 @@ export function createIamTools(deps: IamToolsDeps): IamTools {
   async function resolve(from: CredentialsFrom): Promise<Resolved> {
     if ('identityId' in from) {
       const identity = core.identities.get(from.identityId);
-      const credentials = await sourceCredentials(identity, {
-        identities: core.identities,
+      const credentials = await sourceOf(identity).ownCredentials(identity, {
+        ...core.context,
         env,
         homedir: deps.homedir,
       });

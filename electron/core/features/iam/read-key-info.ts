@@ -1,6 +1,7 @@
 // Reads an access key's age and last use from IAM (ListAccessKeys, GetAccessKeyLastUsed) with the identity's own
 // key. Never fails: what IAM will not say is "unknown", with the permission it needs (key-info.ts words it).
 import type { Engine } from '../../sessions/engine.js';
+import { accessKeyIdOf } from '../../sessions/sources/registry.js';
 import { RolebarError } from '../../domain/errors.js';
 import { partitionOfRegion } from '../../domain/endpoints.js';
 import type { AwsLocationOptions } from '../../aws-files/index.js';
@@ -17,7 +18,7 @@ export async function readKeyInfos(
 ): Promise<Map<string, KeyInfo>> {
   const users = core.identities
     .list()
-    .filter((i) => i.kind === 'iam-user' && (only === undefined || i.id === only));
+    .filter((i) => accessKeyIdOf(i) !== undefined && (only === undefined || i.id === only));
   if (users.length === 0) return new Map();
   // One quick attempt: status and lists must not hang on an unreachable IAM; the age is then "unknown".
   const iam = createIamCaller({ maxAttempts: 1, requestTimeoutMs: 4_000 });
@@ -38,8 +39,9 @@ export async function readKeyInfo(
   identityId: string,
 ): Promise<KeyInfo | undefined> {
   const identity = core.identities.get(identityId);
-  if (identity.kind !== 'iam-user') return undefined;
-  const info: KeyInfo = { identityId, accessKeyId: identity.accessKeyId, lastUseKnown: false };
+  const accessKeyId = accessKeyIdOf(identity);
+  if (accessKeyId === undefined) return undefined;
+  const info: KeyInfo = { identityId, accessKeyId, lastUseKnown: false };
   const unknown = (error: unknown, permission: string): string =>
     error instanceof IamError && error.failure === 'access-denied'
       ? `unknown: needs iam:${permission}`
@@ -48,7 +50,7 @@ export async function readKeyInfo(
   let target;
   try {
     credentials = {
-      accessKeyId: identity.accessKeyId,
+      accessKeyId,
       secretAccessKey: await core.identities.secretOf(identity.id),
     };
     target = resolveIamTarget(partitionOfRegion(identity.region ?? env.AWS_REGION ?? 'us-east-1'), env);
@@ -61,16 +63,16 @@ export async function readKeyInfo(
       ...context,
       action: 'ListAccessKeys',
     });
-    const own = keys.find((k) => k.accessKeyId === identity.accessKeyId);
+    const own = keys.find((k) => k.accessKeyId === accessKeyId);
     if (own?.createDate) info.createDate = own.createDate;
   } catch (error) {
     info.unknown = unknown(error, 'ListAccessKeys');
   }
   try {
-    const use = await iam.getAccessKeyLastUsed(target, credentials, identity.accessKeyId, {
+    const use = await iam.getAccessKeyLastUsed(target, credentials, accessKeyId, {
       ...context,
       action: 'GetAccessKeyLastUsed',
-      keyId: identity.accessKeyId,
+      keyId: accessKeyId,
     });
     info.lastUseKnown = true;
     if (use.lastUsedDate) info.lastUsedDate = use.lastUsedDate;

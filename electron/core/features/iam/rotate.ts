@@ -3,8 +3,11 @@
 // or deactivated. Order matters: the new key is saved before the old one goes, so a working key is always kept.
 import { rolebarCommand } from '../../domain/shell-quote.js';
 import type { Engine } from '../../sessions/engine.js';
+import { accessKeyIdOf } from '../../sessions/sources/registry.js';
+import { iamUserTraits } from '../../sessions/sources/iam-user.js';
+import { isOfKind } from '../../sessions/sources/source.js';
 import { RolebarError, AwsCallError } from '../../domain/errors.js';
-import type { Identity } from '../../domain/model.js';
+import type { Identity, IdentityOf } from '../../domain/model.js';
 import type { AwsCredentials } from '../../aws/sts/client.js';
 import type { AccessKeyInfo, AccessKeyLastUse, IamCaller } from '../../aws/iam/client.js';
 import { partitionOfArn } from '../../domain/principal.js';
@@ -78,7 +81,7 @@ interface Signer {
 }
 
 /** An IAM user identity: the one kind with a key of its own to rotate. */
-type IamUser = Extract<Identity, { kind: 'iam-user' }>;
+type IamUser = IdentityOf<'iam-user'>;
 
 /** Who the rotation signs as and where, and the names its IAM calls carry. */
 interface Rotation {
@@ -92,7 +95,7 @@ interface Rotation {
 export async function rotateAccessKey(deps: RotateDeps, options: RotateOptions): Promise<RotateResult> {
   const { core, iam } = deps;
   const identity = core.identities.get(options.identityId);
-  if (identity.kind !== 'iam-user') {
+  if (!isOfKind(identity, iamUserTraits)) {
     throw new RolebarError('invalid-input', `"${identity.name}" has no access key of its own to rotate.`, {
       hint: 'Only IAM user identities keep keys in Rolebar.',
     });
@@ -313,7 +316,7 @@ async function twoKeys(
   keys: AccessKeyInfo[],
 ): Promise<RolebarError> {
   const described = await withLastUse(deps.iam, signer, keys);
-  const current = identity.kind === 'iam-user' ? identity.accessKeyId : '';
+  const current = accessKeyIdOf(identity) ?? '';
   const lines = described.map(
     (k) => `  ${describeKey(k, deps.now())}${k.accessKeyId === current ? ' (used by Rolebar)' : ''}`,
   );

@@ -1,21 +1,22 @@
 // IAM Identity Center as a source of roles: sign in and out, list the accounts and permission sets, and keep one
 // Rolebar role per permission set (switching then goes through the session layer like any role).
-import type { AssumeContext } from '../../sessions/assume.js';
+import type { AssumeContext } from '../../sessions/context.js';
 import { RolebarError } from '../../domain/errors.js';
-import type { Identity, Role } from '../../domain/model.js';
-import type { IdentityCenterIdentity } from '../../aws/sso.js';
-import { cliCacheFile, removeCliCache, writeCliCache } from './cli-cache.js';
+import type { IdentityCenterIdentity, Role } from '../../domain/model.js';
+import { cliCacheFile, removeCliCache, writeCliCache } from '../../aws-files/sso-cache.js';
 import type { CliCacheChange } from './views.js';
 import {
   accessToken,
   listPortalRoles,
   type PortalRole,
+  portalDeps,
   portalSignOut,
   withTokenLock,
 } from '../../sessions/sso-portal.js';
-import { portalDeps } from '../../sessions/sources/identity-center-step.js';
+import { identityCenterTraits } from '../../sessions/sources/identity-center.js';
+import { isOfKind } from '../../sessions/sources/source.js';
 import { type SignInOptions, type SignInPrompt, signIn } from './sign-in.js';
-import { readTokens, type SsoTokens } from '../../store/sso-tokens.js';
+import { readTokens, signInState, type SsoTokens } from '../../store/sso-tokens.js';
 
 export type { PortalRole } from '../../sessions/sso-portal.js';
 export type { SignInOptions, SignInPrompt } from './sign-in.js';
@@ -37,11 +38,6 @@ export interface IdentityCenter {
   /** Logs out at the portal (best effort) and removes the tokens from the keychain (and the CLI cache file). */
   signOut(identityId: string): Promise<{ removed: boolean }>;
   status(identityId: string): Promise<SignInStatus>;
-  /**
-   * Removes an Identity Center identity (refused while a role uses it) with its keychain entry, and the AWS CLI
-   * cache file when Rolebar wrote it: the file is plaintext, and nothing would ever refresh or remove it again.
-   */
-  remove(identityId: string): Promise<void>;
   /** Turns the AWS CLI token cache on (written at once when signed in) or off (Rolebar's file removed). */
   setAwsCliCache(identityId: string, on: boolean): Promise<CliCacheChange>;
   /** A live access token, refreshed when needed; `sso-sign-in-required` when only a new sign-in can help. */
@@ -57,13 +53,13 @@ export function identityCenterOf(
   ctx: Pick<AssumeContext, 'identities'>,
   idOrName: string,
 ): IdentityCenterIdentity {
-  const identity: Identity | undefined = ctx.identities.find(idOrName);
+  const identity = ctx.identities.find(idOrName);
   if (!identity) {
     throw new RolebarError('identity-not-found', `No identity "${idOrName}".`, {
       hint: 'List identities to see their names.',
     });
   }
-  if (identity.kind !== 'identity-center') {
+  if (!isOfKind(identity, identityCenterTraits)) {
     throw new RolebarError(
       'not-identity-center',
       `"${identity.name}" is not an IAM Identity Center identity.`,
@@ -90,7 +86,7 @@ export function cliCacheWriter(
   return async (identity, tokens) => {
     // The setting as it is now, not as it was when the refresh began: it may have been turned off meanwhile.
     const current = ctx.identities.find(identity.id);
-    if (current?.kind === 'identity-center' && current.awsCliCache)
+    if (isOfKind(current, identityCenterTraits) && current.awsCliCache)
       await writeCliCache(current, tokens, ctx.homedir);
   };
 }
@@ -118,20 +114,8 @@ export function createIdentityCenter(ctx: AssumeContext): IdentityCenter {
       const identity = identityCenterOf(ctx, identityId);
       const tokens = await readTokens(ctx.secrets, identity.id);
       if (!tokens) return { signedIn: false, refreshable: false };
-      const refreshable =
-        tokens.refreshToken !== undefined && Date.parse(tokens.registrationExpiresAt) > ctx.now();
-      return {
-        signedIn: refreshable || Date.parse(tokens.expiresAt) > ctx.now(),
-        expiresAt: tokens.expiresAt,
-        refreshable,
-      };
-    },
-    async remove(identityId) {
-      const identity = identityCenterOf(ctx, identityId);
-      // Read before they leave the keychain: they tell Rolebar's cache file from one the AWS CLI wrote.
-      const tokens = await readTokens(ctx.secrets, identity.id);
-      await ctx.identities.remove(identity.id);
-      await removeCliCache(identity, tokens, ctx.homedir);
+      const { signedIn, refreshable } = signInState(tokens, ctx.now());
+      return { signedIn, expiresAt: tokens.expiresAt, refreshable };
     },
     async setAwsCliCache(identityId, on) {
       const before = identityCenterOf(ctx, identityId);

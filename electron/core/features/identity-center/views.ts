@@ -1,8 +1,9 @@
 // What Identity Center's features hand to a front end as plain data (the IPC contract derives its types from
 // here). Types only, and browser-safe: nothing here imports Node.
 
-/** What became of the identity's cache file when Rolebar was asked to remove it. */
-export type CliCacheRemoval = 'removed' | 'absent' | 'not-rolebar';
+import type { CliCacheRemoval } from '../../domain/model.js';
+
+export type { CliCacheRemoval } from '../../domain/model.js';
 
 /** What turning the AWS CLI token cache on or off did. */
 export interface CliCacheChange {

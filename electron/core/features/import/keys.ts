@@ -1,5 +1,6 @@
 // The plaintext keys an import may take out of ~/.aws (`--remove-plaintext-keys`): only those the keychain now
 // holds exactly, each replaced by a credential_process line serving the same identity, in one write per file.
+import { accessKeyIdOf } from '../../sessions/sources/registry.js';
 import { type AwsLocationOptions } from '../../aws-files/index.js';
 import { type KeyReplacement, replacePlaintextKeys } from '../../aws-files/replace-keys.js';
 import type { Engine } from '../../sessions/engine.js';
@@ -42,7 +43,7 @@ export async function movePlaintextKeys(
       continue;
     }
     const identity = core.identities.find(p.name);
-    if (identity?.kind !== 'iam-user' || identity.accessKeyId !== keys.keyId) continue;
+    if (!identity || accessKeyIdOf(identity) !== keys.keyId) continue;
     if ((await core.identities.secretOf(identity.id)) !== keys.secret) continue;
     const file = p.inCredentialsFile.has('aws_access_key_id') ? 'credentials' : 'config';
     replacements[file].push({

@@ -6,6 +6,8 @@ import type { AwsProfile } from './read.js';
 import type { Created } from './steps.js';
 import type { Role, RoleSource } from '../../domain/model.js';
 import * as rules from '../../domain/fields.js';
+import { identityCenterTraits } from '../../sessions/sources/identity-center.js';
+import { isOfKind } from '../../sessions/sources/source.js';
 
 /** An SSO profile's settings, as the AWS CLI names them. */
 export interface SsoProfile {
@@ -77,15 +79,17 @@ function ssoDetail(sso: SsoProfile, profile: string): string {
 }
 
 /** The Identity Center identity for this start URL: an existing one, else a new one (recorded in `created`). */
-function identityCenterSource(core: Engine, sso: SsoProfile, created: Created[]): RoleSource {
+async function identityCenterSource(core: Engine, sso: SsoProfile, created: Created[]): Promise<RoleSource> {
   const existing = core.identities
     .list()
     .find(
-      (i) => i.kind === 'identity-center' && i.startUrl === sso.startUrl && i.ssoRegion === sso.ssoRegion,
+      (i) =>
+        isOfKind(i, identityCenterTraits) && i.startUrl === sso.startUrl && i.ssoRegion === sso.ssoRegion,
     );
   if (existing) return { kind: 'identity', id: existing.id };
   const taken = core.identities.find(sso.identityName) !== undefined;
-  const added = core.identities.addIdentityCenter({
+  const { identity: added } = await core.addIdentity({
+    kind: 'identity-center',
     name: taken ? `${sso.identityName} (sso)` : sso.identityName,
     startUrl: sso.startUrl,
     ssoRegion: sso.ssoRegion,
@@ -103,7 +107,7 @@ export function ssoImportStep(
   profile: string,
   sso: SsoProfile,
   roleLabels: ReadonlySet<string>,
-): { skip: string } | { detail: string; apply: (created: Created[]) => Role } {
+): { skip: string } | { detail: string; apply: (created: Created[]) => Promise<Role> } {
   if (roleLabels.has(profile)) return { skip: 'a role with this label already exists' };
   if (rules.profileName.problem(`${profile}-rolebar`))
     return {
@@ -111,10 +115,10 @@ export function ssoImportStep(
     };
   return {
     detail: ssoDetail(sso, profile),
-    apply(created) {
+    async apply(created) {
       const added = core.roles.add({
         label: profile,
-        source: identityCenterSource(core, sso, created),
+        source: await identityCenterSource(core, sso, created),
         mfa: false,
         sso: { accountId: sso.accountId, roleName: sso.roleName },
         region: sso.region,

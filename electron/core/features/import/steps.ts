@@ -33,13 +33,18 @@ export function identityStep(
       detail: `IAM user keys ${keys.keyId} → keychain${mfaSerial ? `, MFA ${mfaSerial}` : ''}${region ? `, region ${region}` : ''}`,
     },
     apply: async (_sources, created) => {
-      const added = await core.identities.addIamUser({
-        name: p.name,
-        accessKeyId: keys.keyId,
-        secretAccessKey: keys.secret,
-        mfaSerial,
-        region,
-      });
+      // Keys the user's own AWS tools use: saved as they are, offline too (no GetCallerIdentity).
+      const { identity: added } = await core.addIdentity(
+        {
+          kind: 'iam-user',
+          name: p.name,
+          accessKeyId: keys.keyId,
+          secretAccessKey: keys.secret,
+          mfaSerial,
+          region,
+        },
+        { verify: false },
+      );
       created.push({ kind: 'identity', id: added.id });
       return added;
     },
@@ -101,7 +106,8 @@ async function resolveSource(
     const existingRole = core.roles.find(role.sourceProfile);
     if (existingRole) return { kind: 'role', id: existingRole.id };
     // A source profile Rolebar does not import (SSO, a process): let the SDK resolve it.
-    const added = core.identities.addProfileSource({
+    const { identity: added } = await core.addIdentity({
+      kind: 'aws-profile',
       name: `${role.sourceProfile} (profile)`,
       profile: role.sourceProfile,
     });
@@ -114,7 +120,7 @@ async function resolveSource(
   const name = `${source} credentials`;
   const existing = core.identities.find(name);
   if (existing) return { kind: 'identity', id: existing.id };
-  const identity = core.identities.addCredentialSource({ name, source });
+  const { identity } = await core.addIdentity({ kind: 'credential-source', name, source });
   created.push({ kind: 'identity', id: identity.id });
   return { kind: 'identity', id: identity.id };
 }

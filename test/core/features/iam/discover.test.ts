@@ -8,7 +8,7 @@ import {
   type IamTools,
   resolveIamTarget,
 } from '../../../../electron/core/features/iam/index.js';
-import { addAlice, type CoreFixture, startCoreFixture } from '../../../support/core-fixture.js';
+import { addAlice, addCarol, type CoreFixture, startCoreFixture } from '../../../support/core-fixture.js';
 import { SEED_EXTERNAL_ID, SEED_KEYS, SEED_ROLES } from '../../../../electron/emulator/index.js';
 
 async function expectIamFailure(promise: Promise<unknown>, code: string): Promise<RolebarError> {
@@ -139,11 +139,7 @@ describe('discovering roles through the core, against the emulator’s IAM', () 
   });
 
   it('without iam:ListRoles: a clear message and the fallback (type an ARN or a name)', async () => {
-    const carol = await f.core.identities.addIamUser({
-      name: 'carol',
-      accessKeyId: SEED_KEYS.carol.accessKeyId,
-      secretAccessKey: SEED_KEYS.carol.secretAccessKey,
-    });
+    const carol = await addCarol(f.core);
     const error = await expectIamFailure(
       tools.discover({ listWith: { identityId: carol.id } }),
       'iam-access-denied',

@@ -6,8 +6,8 @@ import {
   type IamTools,
   REVOKE_POLICY_NAME,
 } from '../../../../electron/core/features/iam/index.js';
-import { addAlice, type CoreFixture, startCoreFixture } from '../../../support/core-fixture.js';
-import { SEED_KEYS, SEED_MFA, SEED_ROLES } from '../../../../electron/emulator/index.js';
+import { addAlice, addCarol, type CoreFixture, startCoreFixture } from '../../../support/core-fixture.js';
+import { SEED_MFA, SEED_ROLES } from '../../../../electron/emulator/index.js';
 import { expectFailure } from '../../../support/assertions.js';
 
 describe('revoking a role’s older sessions (the console’s "Revoke active sessions")', () => {
@@ -71,11 +71,7 @@ describe('revoking a role’s older sessions (the console’s "Revoke active ses
   });
 
   it('refuses a caller without iam:PutRolePolicy with a clear message, and changes nothing', async () => {
-    const carol = await f.core.identities.addIamUser({
-      name: 'carol',
-      accessKeyId: SEED_KEYS.carol.accessKeyId,
-      secretAccessKey: SEED_KEYS.carol.secretAccessKey,
-    });
+    const carol = await addCarol(f.core);
     const error = await expectFailure(
       tools.revokeOlderSessions({ roleArn: SEED_ROLES.devDeploy, using: { identityId: carol.id } }),
       'iam-access-denied',

@@ -9,7 +9,13 @@ import type { SecretStore } from '../../../../electron/core/platform/keychain/ke
 import { openSettings } from '../../../../electron/core/store/settings.js';
 import { createStsCaller } from '../../../../electron/core/aws/sts/client.js';
 import { SEED_KEYS, SEED_MFA } from '../../../../electron/emulator/index.js';
-import { type CoreFixture, startCoreFixture, addDave } from '../../../support/core-fixture.js';
+import {
+  addCarol,
+  addDave,
+  addKeys,
+  type CoreFixture,
+  startCoreFixture,
+} from '../../../support/core-fixture.js';
 import { expectFailure } from '../../../support/assertions.js';
 
 describe('identity rotate through IAM, against the emulator', () => {
@@ -175,11 +181,7 @@ describe('identity rotate through IAM, against the emulator', () => {
   });
 
   it('without the IAM permission: AccessDenied naming it, nothing changed', async () => {
-    const carol = await f.core.identities.addIamUser({
-      name: 'carol',
-      accessKeyId: SEED_KEYS.carol.accessKeyId,
-      secretAccessKey: SEED_KEYS.carol.secretAccessKey,
-    });
+    const carol = await addCarol(f.core);
     const error = await expectFailure(tools.rotate({ identityId: carol.id }), 'iam-access-denied');
     assert.match(error.message, /\(iam:ListAccessKeys\)/);
     assert.match(error.hint ?? '', /rolebar policy --rotate/);
@@ -187,12 +189,7 @@ describe('identity rotate through IAM, against the emulator', () => {
   });
 
   it('MFA required by policy: rotates with the MFA session', async () => {
-    const erin = await f.core.identities.addIamUser({
-      name: 'erin',
-      accessKeyId: SEED_KEYS.erin.accessKeyId,
-      secretAccessKey: SEED_KEYS.erin.secretAccessKey,
-      mfaSerial: SEED_MFA.erin.serial,
-    });
+    const erin = await addKeys(f.core, 'erin', SEED_KEYS.erin, { mfaSerial: SEED_MFA.erin.serial });
     await expectFailure(tools.rotate({ identityId: erin.id }), 'mfa-required');
     assert.ok(f.emu.world.keys.get(SEED_KEYS.erin.accessKeyId), 'nothing changed without a code');
     const result = await tools.rotate({ identityId: erin.id, mfaCode: f.emu.totp(SEED_MFA.erin.serial) });

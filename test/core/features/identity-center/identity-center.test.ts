@@ -8,10 +8,9 @@ import { createStsCaller } from '../../../../electron/core/aws/sts/client.js';
 import {
   manyAccountsWorld,
   SEED_ROLES,
-  SEED_SSO,
   seedWorldWithIdentityCenter,
 } from '../../../../electron/emulator/index.js';
-import { type CoreFixture, startCoreFixture } from '../../../support/core-fixture.js';
+import { addAcme, type CoreFixture, startCoreFixture } from '../../../support/core-fixture.js';
 import { allowSignIn } from '../../../support/sso-browser.js';
 
 /** A user who allows the sign-in in the browser: the authorize page, then the redirect to Rolebar's loopback. */
@@ -34,11 +33,7 @@ describe('Identity Center identities (core, against the emulator)', () => {
 
   async function signedIn(world = seedWorldWithIdentityCenter()) {
     fx = await startCoreFixture('sso', world);
-    const identity = fx.core.identities.addIdentityCenter({
-      name: 'acme',
-      startUrl: SEED_SSO.startUrl,
-      ssoRegion: SEED_SSO.region,
-    });
+    const identity = await addAcme(fx.core);
     const seen: string[] = [];
     await fx.core.identityCenter.signIn(identity.id, allowingBrowser(seen));
     return { fx, identity, seen };
@@ -75,11 +70,7 @@ describe('Identity Center identities (core, against the emulator)', () => {
 
   it('signs in with the device code flow', async () => {
     fx = await startCoreFixture('sso-device', seedWorldWithIdentityCenter());
-    const identity = fx.core.identities.addIdentityCenter({
-      name: 'acme',
-      startUrl: SEED_SSO.startUrl,
-      ssoRegion: SEED_SSO.region,
-    });
+    const identity = await addAcme(fx.core);
     const codes: string[] = [];
     const prompt: SignInPrompt = {
       ...allowingBrowser(),
@@ -94,11 +85,7 @@ describe('Identity Center identities (core, against the emulator)', () => {
 
   it('refuses a redirect that does not carry the state it sent, and keeps no token', async () => {
     fx = await startCoreFixture('sso-state', seedWorldWithIdentityCenter());
-    const identity = fx.core.identities.addIdentityCenter({
-      name: 'acme',
-      startUrl: SEED_SSO.startUrl,
-      ssoRegion: SEED_SSO.region,
-    });
+    const identity = await addAcme(fx.core);
     const forging: SignInPrompt = {
       async openBrowser(url) {
         const redirect = new URL(new URL(url).searchParams.get('redirect_uri') ?? '');

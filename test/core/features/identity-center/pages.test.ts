@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { SignInPrompt } from '../../../../electron/core/features/identity-center/index.js';
-import { SEED_SSO, seedWorldWithIdentityCenter } from '../../../../electron/emulator/index.js';
-import { type CoreFixture, startCoreFixture } from '../../../support/core-fixture.js';
+import { seedWorldWithIdentityCenter } from '../../../../electron/emulator/index.js';
+import { addAcme, type CoreFixture, startCoreFixture } from '../../../support/core-fixture.js';
 
 /** A StartDeviceAuthorization answer shaped as the service sends it, with the addresses a test chooses. */
 function deviceAnswer(verificationUri: string, verificationUriComplete: string) {
@@ -38,11 +38,7 @@ describe('Identity Center sign-in opens only web pages', () => {
   for (const [what, shown, opened] of hostile) {
     it(`refuses ${what}, opens and shows nothing, and keeps no token`, async () => {
       fx = await startCoreFixture('sso-pages', seedWorldWithIdentityCenter());
-      const identity = fx.core.identities.addIdentityCenter({
-        name: 'acme',
-        startUrl: SEED_SSO.startUrl,
-        ssoRegion: SEED_SSO.region,
-      });
+      const identity = await addAcme(fx.core);
       fx.emu.faults.answerWith(deviceAnswer(shown, opened), 1, { action: 'StartDeviceAuthorization' });
       const seen: string[] = [];
       const prompt: SignInPrompt = {

@@ -6,11 +6,11 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { atomicWriteFile, removeFileDurably } from '../../platform/atomic.js';
-import { jsonStringFields } from '../../platform/keychain/json-entry.js';
-import type { IdentityCenterIdentity } from '../../aws/sso.js';
-import type { SsoTokens } from '../../store/sso-tokens.js';
-import type { CliCacheRemoval } from './views.js';
+import { atomicWriteFile, removeFileDurably } from '../platform/atomic.js';
+import { jsonStringFields } from '../platform/keychain/json-entry.js';
+import type { CliCacheRemoval, IdentityCenterIdentity, SsoTokens } from '../domain/model.js';
+
+export type { CliCacheRemoval } from '../domain/model.js';
 
 /** The cache file of an `sso-session` named `sessionName` (botocore hashes the session name, not the start URL). */
 export function cliCacheFile(sessionName: string, homedir: string = os.homedir()): string {
@@ -44,8 +44,6 @@ export async function writeCliCache(
   await atomicWriteFile(file, [Buffer.from(JSON.stringify(body))], 0o600);
   return file;
 }
-
-export type { CliCacheRemoval } from './views.js';
 
 /**
  * Whether `file` holds Rolebar's sign-in of this identity: its start URL and the client Rolebar registered (kept

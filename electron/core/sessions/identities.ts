@@ -1,0 +1,64 @@
+// Adding and removing identities, whatever their kind: the credential source builds and checks a new identity
+// before the store saves it, and removes what it wrote of its own around the store's removal.
+import { RolebarError } from '../domain/errors.js';
+import type { Identity } from '../domain/model.js';
+import type { AssumeContext } from './context.js';
+import { type NewIdentity, sourceFor, sourceOf } from './sources/registry.js';
+import type { Checked } from './sources/source.js';
+
+/** How an identity is added. */
+export interface AddIdentityOptions {
+  /**
+   * Ask AWS who the new identity is before saving it, when its source can (IAM user keys: GetCallerIdentity).
+   * Default true: a wrong secret is refused here, not at the first switch. Off for offline adds and imports.
+   */
+  verify?: boolean | undefined;
+}
+
+/** A new identity, and who AWS said it is when it was checked. */
+export interface AddedIdentity {
+  identity: Identity;
+  checked: Checked | undefined;
+}
+
+/**
+ * Adds an identity: its source checks every field, then (unless told not to) asks AWS about it, and only then
+ * does the store save it, with its secret in the keychain. A failed check saves nothing and says so.
+ */
+export async function addIdentity(
+  ctx: AssumeContext,
+  input: NewIdentity,
+  options: AddIdentityOptions = {},
+): Promise<AddedIdentity> {
+  const source = sourceFor(input);
+  const draft = source.draft(input);
+  // A taken name is refused before any call to AWS (and again when saving: another process may take it meanwhile).
+  ctx.identities.assertNameFree(draft.record.name);
+  let checked: Checked | undefined;
+  if (options.verify !== false && source.check) {
+    try {
+      checked = await source.check(draft, ctx);
+    } catch (error) {
+      if (!(error instanceof RolebarError)) throw error;
+      throw new RolebarError(error.code, `${error.message} Nothing was saved.`, {
+        ...(error.hint ? { hint: error.hint } : {}),
+        context: { ...error.context, saved: false },
+        cause: error,
+      });
+    }
+  }
+  const record = checked?.userName ? { ...draft.record, userName: checked.userName } : draft.record;
+  const identity = await ctx.identities.add(record, draft.secret);
+  return { identity, checked };
+}
+
+/**
+ * Deletes an identity and its keychain entries, refused while a role uses it; its source removes what else it
+ * wrote (Identity Center: the AWS CLI token cache file, when Rolebar wrote it).
+ */
+export async function removeIdentity(ctx: AssumeContext, identityId: string): Promise<void> {
+  const identity = ctx.identities.get(identityId);
+  const source = sourceOf(identity);
+  const removeRecord = () => ctx.identities.remove(identity.id);
+  await (source.remove ? source.remove(identity, ctx, removeRecord) : removeRecord());
+}
