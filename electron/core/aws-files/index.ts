@@ -1,5 +1,6 @@
 /*
- * Public surface of the AWS shared-file module: paths, writing/removing profiles safely, reading them.
+ * The AWS shared files (~/.aws/credentials and config) and the AWS CLI's SSO token cache: read as botocore reads
+ * them, written only in Rolebar's own sections, under the one lock, atomically. This file is their public surface.
  */
 export { AwsFileError, type AwsFileErrorCode } from './errors.js';
 export { type AwsFilePaths, type AwsLocationOptions, resolveAwsFilePaths } from './paths.js';

@@ -1,3 +1,5 @@
+// aws/ holds the AWS service clients (sts/, iam/, sso.ts) and what their failures mean (failures.ts); this file is
+// the pool of SDK clients they share.
 // The AWS SDK clients the STS and IAM callers keep: one per (endpoint, region, credentials), so a second call
 // reuses the connection and the SDK's set-up; the least recently used goes when there are too many.
 import { createHash } from 'node:crypto';

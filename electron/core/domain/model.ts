@@ -1,3 +1,5 @@
+// The domain room's model: identities, roles and session records, and the checks a role must pass before it is
+// saved. Pure and browser-safe, like every file in domain/ (the rules themselves: fields.ts, limits.ts).
 import { RolebarError } from './errors.js';
 import * as fields from './fields.js';
 import { applyRule, derivedProfileProblem, profileNameFromLabel, ROLE_ARN, type TextRule } from './fields.js';

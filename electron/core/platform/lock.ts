@@ -1,3 +1,5 @@
+// platform/ holds what the operating system gives Rolebar: this lock, atomic writes (atomic.ts), the settings folder
+// (paths.ts) and the keychain (keychain/). Nothing in it knows about roles or AWS.
 /*
  * The one cross-process lock: a lock file beside the target (`credentials.rolebar-lock`) serialises
  * read-modify-write between the app, the CLI and several CLIs, so no writer loses another's update. One acquire

@@ -1,3 +1,5 @@
+// store/ holds what Rolebar remembers between runs: settings.json (this file) with the identities, roles and session
+// records in it (identities.ts, roles.ts, sessions.ts), the keychain journal and Identity Center tokens.
 /*
  * Opening and updating settings.json: one file, one lock (withFileLockSync) around every read-modify-write,
  * shared by the app and every CLI. Its shape and migrations are settings-schema.ts's, the file as a file

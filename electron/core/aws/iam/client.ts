@@ -1,3 +1,5 @@
+// IAM for the tools that need it (discover roles, policies, revoke, rotate keys, key age): the calls over a pooled
+// SDK client (one endpoint per partition: endpoints.ts), each failure in the user's words (errors.ts).
 import type { IAMClient, Role } from '@aws-sdk/client-iam';
 import type * as IamSdk from '@aws-sdk/client-iam';
 import type { AwsCredentials } from '../sts/client.js';

@@ -1,3 +1,5 @@
+// STS, the one AWS service every switch calls: AssumeRole, GetSessionToken, GetCallerIdentity over a pooled SDK
+// client, each answer checked (answers.ts) and each failure put in the user's words (errors.ts).
 import type {
   AssumeRoleCommandInput,
   GetCallerIdentityCommandOutput,

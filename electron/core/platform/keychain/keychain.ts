@@ -1,3 +1,5 @@
+// The OS keychain behind one SecretStore interface (macOS Keychain, Windows Credential Manager, a Secret Service):
+// keytar in a killable helper process (runner.ts), Secret Service reads over D-Bus from JavaScript (secret-service.ts).
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
