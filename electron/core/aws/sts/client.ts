@@ -13,6 +13,7 @@ import type { StsTarget } from '../../domain/endpoints.js';
 import { type RawAnswer, checkExpiration, foreignAnswerError, isForeignAnswer } from './answers.js';
 import { StsError, type StsCallContext, toStsError } from './errors.js';
 import { sdkClientConfig, sdkClientPool } from '../sdk-clients.js';
+import { refuseIrregularAwsFiles } from '../../aws-files/regular-files.js';
 
 /** A set of AWS credentials as Rolebar holds them in memory. */
 export interface AwsCredentials {
@@ -142,6 +143,8 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
     ) => Promise<T>,
     check?: (value: T, serverNow: number) => void,
   ): Promise<StsAnswer<T>> {
+    // The SDK reads the AWS files this process's environment names; a FIFO there would hang it.
+    refuseIrregularAwsFiles();
     const sts = await loadSts();
     const client = clients.get(
       target,
