@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { KEYTAR_BUILD_PACKAGES } from '../../electron/core/platform/keychain/keychain.js';
 
 /**
- * The Debian packages `npm test` needs on Linux; `.ci/run` installs the same list. The last four build keytar,
- * the keychain module, during `npm install` (node-gyp: Python, make, a C++ compiler, pkg-config for libsecret);
+ * The Debian packages `npm test` needs on Linux; `.ci/run` installs the same list. KEYTAR_BUILD_PACKAGES build keytar,
+ * the keychain module, during `npm install` (libsecret's headers; node-gyp: Python, make, a C++ compiler, pkg-config);
  * dash, fish and zsh run the export and unset snippets for real; boto3 reads the profiles Rolebar writes, as a user's
  * Python program would.
  */
@@ -11,13 +12,9 @@ export const LINUX_TEST_PACKAGES = [
   'chromium',
   'gnome-keyring',
   'dbus-x11',
-  'libsecret-1-dev',
   'awscli',
-  'python3',
   'python3-boto3',
-  'make',
-  'g++',
-  'pkg-config',
+  ...KEYTAR_BUILD_PACKAGES,
   'dash',
   'fish',
   'zsh',
