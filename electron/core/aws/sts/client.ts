@@ -9,9 +9,11 @@ import type {
 } from '@aws-sdk/client-sts';
 import type * as StsSdk from '@aws-sdk/client-sts';
 import { RolebarError } from '../../domain/errors.js';
+import { printable } from '../../domain/printable.js';
 import type { StsTarget } from '../../domain/endpoints.js';
 import {
   type RawAnswer,
+  checkAssumedRoleArn,
   checkExpiration,
   foreignAnswerError,
   isForeignAnswer,
@@ -220,7 +222,15 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
             assumedRoleId: out.AssumedRoleUser?.AssumedRoleId ?? '',
           };
         },
-        (value, serverNow) => checkExpiration(value.credentials.expiration, serverNow, target, context),
+        (value, serverNow) => {
+          checkAssumedRoleArn(
+            value.assumedRoleArn,
+            { roleArn: input.RoleArn ?? '', sessionName: input.RoleSessionName },
+            target,
+            context,
+          );
+          checkExpiration(value.credentials.expiration, serverNow, target, context);
+        },
       ),
     getSessionToken: (target, credentials, input, context) =>
       send(
@@ -262,7 +272,12 @@ function temporary(credentials: StsCredentials | undefined, action: string): Tem
 }
 
 function callerIdentity(out: GetCallerIdentityCommandOutput): CallerIdentity {
-  return { account: out.Account ?? '', arn: out.Arn ?? '', userId: out.UserId ?? '' };
+  // Printed by whoami and the window as they came: without anything that could rewrite a terminal.
+  return {
+    account: printable(out.Account ?? ''),
+    arn: printable(out.Arn ?? ''),
+    userId: printable(out.UserId ?? ''),
+  };
 }
 
 /** The status and the headers that matter of a raw HTTP answer (the SDK hands it over untyped here). */
