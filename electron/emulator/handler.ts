@@ -79,11 +79,13 @@ export async function handleRequest(s: Served, req: IncomingMessage, res: Server
     code: '',
   };
   const send: Send = (status, headers, body) => {
+    // A canned answer with a Transfer-Encoding header goes chunked: a body of no declared length.
+    const chunked = Object.keys(headers).some((name) => name.toLowerCase() === 'transfer-encoding');
     res.writeHead(status, {
       ...headers,
       'x-amzn-RequestId': requestId,
       Date: new Date(s.now()).toUTCString(),
-      'Content-Length': String(Buffer.byteLength(body)),
+      ...(chunked ? {} : { 'Content-Length': String(Buffer.byteLength(body)) }),
     });
     res.end(body);
   };
