@@ -1,5 +1,6 @@
-// STS answers are not trusted blindly: an impossible Expiration, a web page, garbage, a redirect, a 404 or
-// silence are refused with a message that names what came back and where from, and the file is unchanged.
+// STS answers are not trusted blindly: an impossible Expiration, a web page, garbage, a redirect, a 404, an empty
+// body, missing credentials or silence are refused with a message that names what came back and where from, and
+// the file is unchanged. An AWS error document is an AWS error whatever its content type, as botocore reads it.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -113,6 +114,51 @@ describe('answers that are not what STS sends', () => {
     // Retrying cannot turn a wrong endpoint into STS: one request, not three.
     assert.equal(f.emu.countRequests('AssumeRole', 'Canned'), 1);
     for (const e of [garbage, empty, moved, missing]) assert.match(e.hint ?? '', /AWS_ENDPOINT_URL_STS/);
+  });
+
+  it('an AWS error document is read as the AWS error it is, whatever its content type (moto sends text/html)', async () => {
+    const error = (code: string, message: string): CannedAnswer => ({
+      status: 403,
+      headers: { 'Content-Type': 'text/html; charset=utf-8' },
+      body: `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>moto</RequestId></ErrorResponse>`,
+    });
+    const signature = await switchAgainst(
+      error(
+        'SignatureDoesNotMatch',
+        'The request signature we calculated does not match the signature you provided.',
+      ),
+    );
+    assert.equal(signature.code, 'sts-wrong-secret', signature.message);
+    const denied = await switchAgainst(
+      error('AccessDenied', 'User is not authorized to perform: sts:AssumeRole'),
+    );
+    assert.equal(denied.code, 'sts-access-denied', denied.message);
+    for (const e of [signature, denied])
+      assert.doesNotMatch(e.toUserString(), /AWS_ENDPOINT_URL_STS|as AWS STS does/);
+  });
+
+  it('an empty body, an answer without SecretAccessKey and an entity-only token each say what was wrong', async () => {
+    const empty = await switchAgainst({ status: 403, headers: { 'Content-Type': 'text/xml' } });
+    assert.match(empty.message, /with an empty body/);
+    const valid = assumeRoleXml(new Date(Date.now() + 3_600_000).toISOString());
+    const noSecret = await switchAgainst({
+      status: 200,
+      headers: { 'Content-Type': 'text/xml' },
+      body: valid.replace(/<SecretAccessKey>[^<]*<\/SecretAccessKey>/, ''),
+    });
+    assert.equal(noSecret.code, 'sts-bad-answer', noSecret.message);
+    assert.match(noSecret.message, /without SecretAccessKey/);
+    const entity = await switchAgainst({
+      status: 200,
+      headers: { 'Content-Type': 'text/xml' },
+      body: valid.replace(/<SessionToken>[^<]*<\/SessionToken>/, '<SessionToken>&amp;&#32;</SessionToken>'),
+    });
+    assert.equal(entity.code, 'sts-bad-answer', entity.message);
+    assert.match(entity.message, /SessionToken that is no session token/);
+    for (const e of [empty, noSecret, entity]) {
+      assert.doesNotMatch(e.toUserString(), /Health Dashboard/);
+      assert.match(e.hint ?? '', /AWS_ENDPOINT_URL_STS/);
+    }
   });
 
   it('an answer over 64 KiB is refused, with or without a declared length, and not read further', async () => {
