@@ -10,6 +10,7 @@ import { catalogRoleSource } from './features/catalog/resolve.js';
 import { exportSnippet, type SnippetFormat, unsetSnippet } from './features/outputs/snippets.js';
 import { RolebarError } from './domain/errors.js';
 import { keychainServiceOf, openKeychain } from './platform/keychain/keychain.js';
+import { demoSecretStoreOf } from './features/demo/secrets.js';
 import { settingsDir } from './platform/paths.js';
 import { type CoreDeps, createEngine, type Engine } from './sessions/engine.js';
 import { openSettings } from './store/settings.js';
@@ -52,7 +53,7 @@ export function createCore(deps: CoreDeps): RolebarCore {
 
 /**
  * Opens the core the way the CLI does: settings from ROLEBAR_HOME (or the app's folder), the OS keychain under
- * ROLEBAR_KEYCHAIN_SERVICE (default "Rolebar"), the AWS files from AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE.
+ * ROLEBAR_KEYCHAIN_SERVICE (default "Rolebar"; in a demo shell, the demo's own store), the AWS files from AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE.
  */
 export function openCore(
   env: NodeJS.ProcessEnv = process.env,
@@ -62,7 +63,11 @@ export function openCore(
   return createCore({
     settings:
       overrides.settings ?? openSettings({ dir: settingsDir({ env, platform: process.platform, homedir }) }),
-    secrets: overrides.secrets ?? openKeychain({ service: keychainServiceOf(env), env }),
+    // A shell pointed at `rolebar demo` keeps its secrets in the demo's process, never in a keychain.
+    secrets:
+      overrides.secrets ??
+      demoSecretStoreOf(env, keychainServiceOf(env)) ??
+      openKeychain({ service: keychainServiceOf(env), env }),
     env,
     homedir,
     ...(overrides.sts ? { sts: overrides.sts } : {}),

@@ -10,18 +10,19 @@ import {
   readdirSync,
   readFileSync,
   type Stats,
-  statSync,
 } from 'node:fs';
 import path from 'node:path';
 import {
   atomicWriteFile,
   cleanStaleTempFiles,
+  DanglingLinkError,
   decideMode,
   removeFileDurably,
   resolveWriteTarget,
 } from '../platform/atomic.js';
 import { keepBackup } from './backups.js';
-import { describeKind, ioError, notRegularFile, notTextFile } from './errors.js';
+import { assertRegularOrMissing } from './regular-files.js';
+import { danglingLink, describeKind, ioError, notRegularFile, notTextFile } from './errors.js';
 import type { TextEdit } from './edit.js';
 import { type IniDocument, parseIni } from './ini.js';
 import { type LockOptions, withFileLock } from '../platform/lock.js';
@@ -81,12 +82,6 @@ function readRaw(file: string): { data: Buffer; stat: Stats } | undefined {
   } finally {
     closeSync(fd);
   }
-}
-
-/** Refuses at once (before the lock is taken) a path that exists and is not a regular file. */
-function assertRegularOrMissing(target: string): void {
-  const stat = statSync(target, { throwIfNoEntry: false });
-  if (stat && !stat.isFile()) throw notRegularFile(target, describeKind(stat));
 }
 
 /** True when `data` is binary rather than text: a NUL byte, or many control characters near the start. */
@@ -179,6 +174,7 @@ export async function updateSharedFile(
     target = await resolveWriteTarget(file);
     assertRegularOrMissing(target);
   } catch (error) {
+    if (error instanceof DanglingLinkError) throw danglingLink(file, error.danglingTo);
     throw ioError('find', file, error);
   }
   try {

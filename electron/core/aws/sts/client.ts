@@ -5,14 +5,24 @@ import type {
   GetCallerIdentityCommandOutput,
   GetSessionTokenCommandInput,
   STSClient,
-  Credentials as StsCredentials,
 } from '@aws-sdk/client-sts';
 import type * as StsSdk from '@aws-sdk/client-sts';
-import { RolebarError } from '../../domain/errors.js';
+import { printable } from '../../domain/printable.js';
 import type { StsTarget } from '../../domain/endpoints.js';
-import { type RawAnswer, checkExpiration, foreignAnswerError, isForeignAnswer } from './answers.js';
+import {
+  type RawAnswer,
+  checkAssumedRoleArn,
+  checkCredentials,
+  checkExpiration,
+  foreignAnswerError,
+  isAwsErrorDocument,
+  isForeignAnswer,
+  oversizedAnswer,
+} from './answers.js';
 import { StsError, type StsCallContext, toStsError } from './errors.js';
-import { sdkClientConfig, sdkClientPool } from '../sdk-clients.js';
+import { capAnswerBody, sdkClientConfig, sdkClientPool } from '../sdk-clients.js';
+import { MAX_STS_ANSWER_BYTES } from '../../domain/limits.js';
+import { refuseIrregularAwsFiles } from '../../aws-files/regular-files.js';
 
 /** A set of AWS credentials as Rolebar holds them in memory. */
 export interface AwsCredentials {
@@ -142,6 +152,8 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
     ) => Promise<T>,
     check?: (value: T, serverNow: number) => void,
   ): Promise<StsAnswer<T>> {
+    // The SDK reads the AWS files this process's environment names; a FIFO there would hang it.
+    refuseIrregularAwsFiles();
     const sts = await loadSts();
     const client = clients.get(
       target,
@@ -154,6 +166,7 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
     // One deadline for the whole call, retries included: a silent endpoint must not hang a switch.
     const abort = new AbortController();
     let timedOut = false;
+    let oversized = false;
     const deadline = setTimeout(() => {
       timedOut = true;
       abort.abort();
@@ -164,6 +177,7 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
       const result = await next(args);
       const answer = rawAnswerOf(result.response);
       raw = answer;
+      capAnswerBody(result.response, MAX_STS_ANSWER_BYTES, () => (oversized = true));
       receivedAt = now();
       const date = answer.date ? Date.parse(answer.date) : Number.NaN;
       if (!Number.isNaN(date)) serverDate = date;
@@ -182,11 +196,14 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
       check?.(value, serverDate ?? now());
       return { value, clockOffsetMs: serverDate === undefined ? undefined : serverDate - receivedAt };
     } catch (error) {
-      if (error instanceof StsError) throw error;
-      if (timedOut) throw silentEndpoint(target, context, callTimeoutMs, error);
-      // An answer that is not STS's (a web page, a redirect, a 404, garbage) is named for what it was.
-      if (raw && (isForeignAnswer(raw) || isUnreadableAnswer(error)))
+      if (oversized) throw oversizedAnswer(target, context, MAX_STS_ANSWER_BYTES);
+      if (timedOut && !(error instanceof StsError))
+        throw silentEndpoint(target, context, callTimeoutMs, error);
+      // An answer that is not STS's (a web page, a redirect, a 404, garbage) is named for what it was; an AWS
+      // error document is AWS's error whatever its content type (moto sends text/html), as botocore reads it.
+      if (raw && !isAwsErrorDocument(error) && (isForeignAnswer(raw) || isUnreadableAnswer(error)))
         throw foreignAnswerError(raw, target, context, error);
+      if (error instanceof StsError) throw error;
       throw toStsError(error, context);
     } finally {
       clearTimeout(deadline);
@@ -202,12 +219,20 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
         async (client, sts, watch, options) => {
           const out = await client.send(watch(new sts.AssumeRoleCommand(input)), options);
           return {
-            credentials: temporary(out.Credentials, 'AssumeRole'),
+            credentials: checkCredentials(out.Credentials, target, context),
             assumedRoleArn: out.AssumedRoleUser?.Arn ?? '',
             assumedRoleId: out.AssumedRoleUser?.AssumedRoleId ?? '',
           };
         },
-        (value, serverNow) => checkExpiration(value.credentials.expiration, serverNow, target, context),
+        (value, serverNow) => {
+          checkAssumedRoleArn(
+            value.assumedRoleArn,
+            { roleArn: input.RoleArn ?? '', sessionName: input.RoleSessionName },
+            target,
+            context,
+          );
+          checkExpiration(value.credentials.expiration, serverNow, target, context);
+        },
       ),
     getSessionToken: (target, credentials, input, context) =>
       send(
@@ -215,9 +240,10 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
         credentials,
         context,
         async (client, sts, watch, options) =>
-          temporary(
+          checkCredentials(
             (await client.send(watch(new sts.GetSessionTokenCommand(input)), options)).Credentials,
-            'GetSessionToken',
+            target,
+            context,
           ),
         (value, serverNow) => checkExpiration(value.expiration, serverNow, target, context),
       ),
@@ -229,27 +255,13 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
   };
 }
 
-function temporary(credentials: StsCredentials | undefined, action: string): TemporaryCredentials {
-  if (
-    !credentials?.AccessKeyId ||
-    !credentials.SecretAccessKey ||
-    !credentials.SessionToken ||
-    !credentials.Expiration
-  ) {
-    throw new RolebarError('sts-incomplete-answer', `STS answered ${action} without complete credentials.`, {
-      hint: 'Try again; if it keeps happening, check the STS endpoint setting.',
-    });
-  }
-  return {
-    accessKeyId: credentials.AccessKeyId,
-    secretAccessKey: credentials.SecretAccessKey,
-    sessionToken: credentials.SessionToken,
-    expiration: credentials.Expiration,
-  };
-}
-
 function callerIdentity(out: GetCallerIdentityCommandOutput): CallerIdentity {
-  return { account: out.Account ?? '', arn: out.Arn ?? '', userId: out.UserId ?? '' };
+  // Printed by whoami and the window as they came: without anything that could rewrite a terminal.
+  return {
+    account: printable(out.Account ?? ''),
+    arn: printable(out.Arn ?? ''),
+    userId: printable(out.UserId ?? ''),
+  };
 }
 
 /** The status and the headers that matter of a raw HTTP answer (the SDK hands it over untyped here). */

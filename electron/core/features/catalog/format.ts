@@ -3,6 +3,8 @@
 import { RolebarError } from '../../domain/errors.js';
 import { checkRole, type Role, type SessionTag } from '../../domain/model.js';
 import { profileNameFromLabel } from '../../domain/fields.js';
+import { MAX_CATALOG_ROLES } from '../../domain/limits.js';
+import { printable } from '../../domain/printable.js';
 import type { Partition } from '../../domain/endpoints.js';
 import { type JsonWithLines, parseJsonWithLines } from './json-lines.js';
 
@@ -109,7 +111,8 @@ function catalogReader(doc: JsonWithLines, file: string): CatalogReader {
     // The field's path (`roles[3].label`) is spelled out only when it is refused: 5,000 roles, 15 fields each.
     text(at, key, value, optional = false) {
       if (value === undefined && optional) return undefined;
-      const trimmed = typeof value === 'string' ? value.trim() : '';
+      // A catalog is someone else's text: shown only without control characters.
+      const trimmed = typeof value === 'string' ? printable(value).trim() : '';
       if (trimmed !== '') return trimmed;
       const where = at === '' ? key : `${at}.${key}`;
       return refuse(where, `"${where}" must be a non-empty string.`, 'See catalog.schema.json.');
@@ -139,9 +142,14 @@ export function parseCatalog(text: string, file: string): Catalog {
   const accountByKey = new Map<string, CatalogAccount>();
   for (const a of [...accounts].reverse()) accountByKey.set(a.name, a);
   for (const a of [...accounts].reverse()) accountByKey.set(a.id, a);
-  const roles = r
-    .list('roles', top.roles)
-    .map((raw, i) => readRole(r, raw, i, { ids, accountByKey, prefix }));
+  const listed = r.list('roles', top.roles);
+  if (listed.length > MAX_CATALOG_ROLES)
+    r.refuse(
+      'roles',
+      `the catalog lists ${listed.length} roles, more than the ${MAX_CATALOG_ROLES} one catalog may hold.`,
+      'Split it into several catalogs (by team or account).',
+    );
+  const roles = listed.map((raw, i) => readRole(r, raw, i, { ids, accountByKey, prefix }));
   checkChains(r, roles);
   return { profilePrefix: prefix, accounts, roles };
 }
