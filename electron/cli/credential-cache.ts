@@ -14,6 +14,7 @@ import {
   type SecretStore,
 } from '../core/platform/keychain/keychain.js';
 import { readMfaSession, servableIdentitySession } from '../core/sessions/mfa-session.js';
+import { secretAccount } from '../core/store/secret-journal.js';
 import { type Identity, profileNameOf, type Role } from '../core/domain/model.js';
 import { settingsDir } from '../core/platform/paths.js';
 import {
@@ -40,6 +41,8 @@ interface LightSettings {
   identities: Identity[];
   roles: Role[];
   sessions: SessionRecord[];
+  /** Identities with a keychain change in flight (a rotation, an add): the full CLI settles those first. */
+  changing: Set<string>;
 }
 
 /** Identities, roles and sessions straight from settings.json, parsed; undefined when they cannot be (the core will say why). */
@@ -57,6 +60,11 @@ function readSettingsLight(env: NodeJS.ProcessEnv): LightSettings | undefined {
         'identities' in data ? parseRecordList(data.identities, file, 'identities', parseIdentityRecord) : [],
       roles: parseRecordList(data.roles, file, 'roles', parseRoleRecord),
       sessions: parseRecordList(data.sessions, file, 'sessions', parseSessionRecord),
+      changing: new Set(
+        'keychainIntents' in data && Array.isArray(data.keychainIntents)
+          ? data.keychainIntents.map((i: unknown) => String((i as { identityId?: unknown }).identityId))
+          : [],
+      ),
     };
   } catch {
     return undefined;
@@ -96,30 +104,36 @@ export async function cachedProcessCredentials(
 }
 
 /**
- * The cached short session of identity `key` (id, then name, as the identity store finds it) from the keychain,
- * if the identity serves one and it has at least the margin left; undefined when the full CLI must answer (a
- * session to start, an unknown name, a keychain that refused). A keychain that does not answer in time throws
- * its KeychainUnavailableError: where keytar served the read, its thread is then stuck, and the caller must end
- * the process itself.
+ * What `credential-process --identity key` serves, straight from the keychain: the identity's long-term key, or
+ * with `session` its cached short session if that has at least the margin left. Undefined when the full CLI must
+ * answer (a session to start, an unknown name, a keychain change in flight, a keychain that refused). A keychain
+ * that does not answer in time throws its KeychainUnavailableError: where keytar served the read, its thread is
+ * then stuck, and the caller must end the process itself.
  */
 export async function cachedIdentityCredentials(
   env: NodeJS.ProcessEnv,
   key: string,
-  now = Date.now(),
-  secrets: SecretStore = openKeychain({ service: keychainServiceOf(env), env, inProcess: true }),
+  options: { session: boolean; now?: number; secrets?: SecretStore },
 ): Promise<ProcessCredentials | undefined> {
-  const identities = readSettingsLight(env)?.identities ?? [];
+  const settings = readSettingsLight(env);
+  const identities = settings?.identities ?? [];
   const identity = identities.find((i) => i.id === key) ?? identities.find((i) => i.name === key);
-  if (!identity || !describeIdentity(identity).can.keys) return undefined;
-  let stored;
+  const accessKeyId = identity && describeIdentity(identity).accessKeyId;
+  if (!identity || accessKeyId === undefined || settings?.changing.has(identity.id)) return undefined;
+  const secrets = options.secrets ?? openKeychain({ service: keychainServiceOf(env), env, inProcess: true });
   try {
-    stored = await readMfaSession(secrets, identity.id);
+    if (!options.session) {
+      const secretAccessKey = await secrets.get(secretAccount(identity.id));
+      return secretAccessKey ? credentialProcessAnswer({ accessKeyId, secretAccessKey }) : undefined;
+    }
+    const stored = await readMfaSession(secrets, identity.id);
+    const now = options.now ?? Date.now();
+    const session = servableIdentitySession(identity, stored, now, CREDENTIAL_PROCESS_MARGIN_MS);
+    return session && credentialProcessAnswer(session);
   } catch (error) {
     if (error instanceof KeychainUnavailableError && error.reason === 'timeout') throw error;
     return undefined;
   }
-  const session = servableIdentitySession(identity, stored, now, CREDENTIAL_PROCESS_MARGIN_MS);
-  return session && credentialProcessAnswer(session);
 }
 
 /** The line credential-process prints: one definition for the command and the small entry. */

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { copyPath } from '../../electron/core/features/catalog/copies.js';
 import { parseCatalog } from '../../electron/core/features/catalog/format.js';
 import { catalogRoles } from '../../electron/core/features/catalog/resolve.js';
+import { MAX_CATALOG_ROLES } from '../../electron/core/domain/limits.js';
 import { DEFAULT_PREFERENCES, openSettings, type SettingsData } from '../../electron/core/store/settings.js';
 import { median } from './measure.js';
 
@@ -13,7 +14,7 @@ import { median } from './measure.js';
  * A catalog of `n` roles in n/10 accounts. `hub`: four of every five roles are chained from the fifth (a
  * jump-role setup). `chains`: role i is chained from role i-1 except every `chains`th, which starts a chain.
  */
-export function catalogText(n: number, hub = false, chains?: number): string {
+export function catalogText(n: number, hub = false, chains?: number, prefix = 'big-'): string {
   const accountCount = Math.max(1, Math.floor(n / 10));
   const accounts = Array.from({ length: accountCount }, (_, i) => ({
     id: String(100_000_000_000 + i),
@@ -38,20 +39,30 @@ export function catalogText(n: number, hub = false, chains?: number): string {
       ...(chainFrom ? { chainFrom } : {}),
     };
   });
-  return JSON.stringify({ rolebarCatalog: 1, profilePrefix: 'big-', accounts, roles });
+  return JSON.stringify({ rolebarCatalog: 1, profilePrefix: prefix, accounts, roles });
 }
 
-/** A settings folder `home` with one identity (an AWS profile) and the catalog `text` subscribed and synced. */
-export function scaleSettings(home: string, text: string): void {
+/**
+ * A settings folder `home` with one identity (an AWS profile) and `n` catalog roles subscribed and synced, in
+ * as many catalogs as MAX_CATALOG_ROLES asks for (20,000 roles: two catalogs of 10,000).
+ */
+export function scaleSettings(home: string, n: number, hub = false): void {
   const settings = openSettings({ dir: home });
+  const names = Array.from({ length: Math.ceil(n / MAX_CATALOG_ROLES) }, (_, k) => `big${k}`);
   settings.update((data) => {
     data.identities.push({ id: 'me', kind: 'aws-profile', name: 'me', profile: 'default' });
-    data.catalogs = [
-      { id: 'big', name: 'big', source: { kind: 'file', path: '/x' }, identities: { '*': 'me' } },
-    ];
+    data.catalogs = names.map((name) => ({
+      id: name,
+      name,
+      source: { kind: 'file', path: '/x' },
+      identities: { '*': 'me' },
+    }));
   });
-  mkdirSync(path.dirname(copyPath(settings.path, 'big')), { recursive: true });
-  writeFileSync(copyPath(settings.path, 'big'), text);
+  names.forEach((name, k) => {
+    const count = Math.min(MAX_CATALOG_ROLES, n - k * MAX_CATALOG_ROLES);
+    mkdirSync(path.dirname(copyPath(settings.path, name)), { recursive: true });
+    writeFileSync(copyPath(settings.path, name), catalogText(count, hub, undefined, `${name}-`));
+  });
 }
 
 /** ~/.aws files: keys for a `base` profile and `n` role_arn profiles assumed from it. */

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { interleavedMedians, report } from './measure.js';
-import { catalogText, catalogResolutionMs, importConfig, scaleSettings } from './scale-setup.js';
+import { catalogResolutionMs, importConfig, scaleSettings } from './scale-setup.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const builds = [
@@ -65,7 +65,7 @@ try {
     let home = homes.get(key);
     if (!home) {
       home = path.join(work, `catalog-${key}`);
-      scaleSettings(home, catalogText(n, hub));
+      scaleSettings(home, n, hub);
       homes.set(key, home);
     }
     return home;

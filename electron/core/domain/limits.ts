@@ -21,11 +21,6 @@ export const MAX_ROLE_DURATION_SECONDS = 43_200;
 /** Sessions assumed with temporary credentials (role chaining, or an MFA session) last at most 1 hour. */
 export const CHAINED_DURATION_CAP_SECONDS = 3_600;
 /**
- * The most roles one catalog may list: a big platform team's catalog has a few thousand; far more is a generated
- * file gone wrong, and every role list reads the whole catalog.
- */
-export const MAX_CATALOG_ROLES = 50_000;
-/**
  * The most hops a catalog role's chain may take from the identity (the first role is one hop). AWS caps a
  * chained session at an hour and every hop is a round trip: real jump-role setups use two or three.
  */
@@ -65,6 +60,13 @@ export const clipboardClearSeconds: IntRange = {
 
 /** Days after which an access key counts as old and the window and tray say so (90: the CIS benchmark). */
 export const keyAgeWarningDays: IntRange = { field: 'key age warning', unit: 'days', min: 1, max: 3650 };
+
+/** Bytes a team catalog's text may have, however it is fetched (HTTP, git, a file): some 40,000 roles. */
+export const MAX_CATALOG_BYTES = 8 * 1024 * 1024;
+/** Roles one team catalog may list: more than any tray or window can show, far fewer than a hostile file holds. */
+export const MAX_CATALOG_ROLES = 10_000;
+/** Bytes an STS answer may have: an AssumeRole answer is about 2 KB, its session token at most a few. */
+export const MAX_STS_ANSWER_BYTES = 64 * 1024;
 
 /** True for a whole number inside `range`. */
 export function inRange(range: IntRange, value: unknown): value is number {

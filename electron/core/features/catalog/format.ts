@@ -144,8 +144,8 @@ export function parseCatalog(text: string, file: string): Catalog {
   if (listed.length > MAX_CATALOG_ROLES)
     r.refuse(
       'roles',
-      `the catalog lists ${listed.length.toLocaleString('en')} roles; Rolebar reads at most ${MAX_CATALOG_ROLES.toLocaleString('en')} in one catalog.`,
-      'Split it into several catalogs (each team subscribes to the ones it needs).',
+      `the catalog lists ${listed.length} roles, more than the ${MAX_CATALOG_ROLES} one catalog may hold.`,
+      'Split it into several catalogs (by team or account).',
     );
   const roles = listed.map((raw, i) => readRole(r, raw, i, { ids, accountByKey, prefix }));
   checkChains(r, roles);

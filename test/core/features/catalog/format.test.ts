@@ -118,9 +118,9 @@ describe('big catalogs', () => {
       (error: RolebarError) =>
         error.code === 'catalog-invalid' &&
         error.message.includes(
-          'the catalog lists 100,000 roles; Rolebar reads at most 50,000 in one catalog',
+          `the catalog lists 100000 roles, more than the ${MAX_CATALOG_ROLES} one catalog may hold`,
         ) &&
-        /Split it/.test(error.hint ?? ''),
+        /Split it into several catalogs/.test(error.hint ?? ''),
     );
   });
 });
