@@ -7,12 +7,12 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readProfileCredentials } from '../core/aws-files/read.js';
+import { KeychainUnavailableError, type SecretStore } from '../core/platform/keychain/keychain.js';
 import {
-  KeychainUnavailableError,
-  keychainServiceOf,
-  openKeychain,
-  type SecretStore,
-} from '../core/platform/keychain/keychain.js';
+  type KeychainBackend,
+  keychainBackendOf,
+  openSecretStore,
+} from '../core/platform/keychain/backend.js';
 import { readMfaSession, servableIdentitySession } from '../core/sessions/mfa-session.js';
 import { type Identity, profileNameOf, type Role } from '../core/domain/model.js';
 import { settingsDir } from '../core/platform/paths.js';
@@ -40,15 +40,17 @@ interface LightSettings {
   identities: Identity[];
   roles: Role[];
   sessions: SessionRecord[];
+  keychainBackend: KeychainBackend | undefined;
+}
+
+function settingsFolderOf(env: NodeJS.ProcessEnv): string {
+  return settingsDir({ env, platform: process.platform, homedir: homeOf(env) });
 }
 
 /** Identities, roles and sessions straight from settings.json, parsed; undefined when they cannot be (the core will say why). */
 function readSettingsLight(env: NodeJS.ProcessEnv): LightSettings | undefined {
   try {
-    const file = path.join(
-      settingsDir({ env, platform: process.platform, homedir: homeOf(env) }),
-      'settings.json',
-    );
+    const file = path.join(settingsFolderOf(env), 'settings.json');
     const data: unknown = JSON.parse(readFileSync(file, 'utf8'));
     if (typeof data !== 'object' || data === null || !('roles' in data) || !('sessions' in data))
       return undefined;
@@ -57,6 +59,10 @@ function readSettingsLight(env: NodeJS.ProcessEnv): LightSettings | undefined {
         'identities' in data ? parseRecordList(data.identities, file, 'identities', parseIdentityRecord) : [],
       roles: parseRecordList(data.roles, file, 'roles', parseRoleRecord),
       sessions: parseRecordList(data.sessions, file, 'sessions', parseSessionRecord),
+      keychainBackend:
+        'keychainBackend' in data && (data.keychainBackend === 'file' || data.keychainBackend === 'os')
+          ? data.keychainBackend
+          : undefined,
     };
   } catch {
     return undefined;
@@ -95,27 +101,39 @@ export async function cachedProcessCredentials(
   return credentialProcessAnswer({ ...stored, expiration: new Date(expiresAt) });
 }
 
+/** Keychain failures the full CLI could not mend either: the small entry says them at once instead of loading it. */
+const FINAL_FAILURES = new Set(['timeout', 'file-locked', 'wrong-passphrase', 'damaged', 'newer']);
+
 /**
  * The cached short session of identity `key` (id, then name, as the identity store finds it) from the keychain,
  * if the identity serves one and it has at least the margin left; undefined when the full CLI must answer (a
  * session to start, an unknown name, a keychain that refused). A keychain that does not answer in time throws
  * its KeychainUnavailableError: where keytar served the read, its thread is then stuck, and the caller must end
- * the process itself.
+ * the process itself. A keychain file that cannot be opened (locked, wrong passphrase, damaged) throws too.
  */
 export async function cachedIdentityCredentials(
   env: NodeJS.ProcessEnv,
   key: string,
   now = Date.now(),
-  secrets: SecretStore = openKeychain({ service: keychainServiceOf(env), env, inProcess: true }),
+  secrets?: SecretStore,
 ): Promise<ProcessCredentials | undefined> {
-  const identities = readSettingsLight(env)?.identities ?? [];
+  const settings = readSettingsLight(env);
+  const identities = settings?.identities ?? [];
   const identity = identities.find((i) => i.id === key) ?? identities.find((i) => i.name === key);
   if (!identity || !describeIdentity(identity).can.keys) return undefined;
   let stored;
   try {
-    stored = await readMfaSession(secrets, identity.id);
+    const store =
+      secrets ??
+      openSecretStore({
+        env,
+        backend: keychainBackendOf(env, settings?.keychainBackend),
+        settingsFolder: settingsFolderOf(env),
+        inProcess: true,
+      });
+    stored = await readMfaSession(store, identity.id);
   } catch (error) {
-    if (error instanceof KeychainUnavailableError && error.reason === 'timeout') throw error;
+    if (error instanceof KeychainUnavailableError && FINAL_FAILURES.has(error.reason)) throw error;
     return undefined;
   }
   const session = servableIdentitySession(identity, stored, now, CREDENTIAL_PROCESS_MARGIN_MS);

@@ -11,6 +11,8 @@ import { openCore } from '../../core/index.js';
 import { RolebarError } from '../../core/domain/errors.js';
 import { isProcessAlive } from '../../core/platform/atomic.js';
 import { openKeychain } from '../../core/platform/keychain/keychain.js';
+import { keychainBackendOf } from '../../core/platform/keychain/backend.js';
+import { askKeychainPassphrase } from '../prompt.js';
 import { quoteBash } from '../../core/domain/shell-quote.js';
 import { SEED_MFA, startStsEmulator, totp } from '../../emulator/index.js';
 import { DEMO_SSO_NAME, demoEndpoints, demoWorld, seedDemo } from '../../core/features/demo/index.js';
@@ -146,7 +148,7 @@ async function start(io: Io): Promise<number> {
   mkdirSync(path.join(dir, 'aws'), { recursive: true });
   const server = runningServer(dir) ?? (await startServer(dir, io.env));
   const vars = demoEnv(dir, server);
-  const core = openCore({ ...io.env, ...vars });
+  const core = openCore({ ...io.env, ...vars }, {}, io.interactive ? askKeychainPassphrase : undefined);
   try {
     await seedDemo(core);
   } finally {
@@ -171,8 +173,11 @@ async function stop(io: Io): Promise<number> {
   const dir = demoDir(io.env);
   const server = runningServer(dir);
   if (server) process.kill(server.pid, 'SIGTERM');
-  const secrets = openKeychain({ service: DEMO_KEYCHAIN_SERVICE, env: io.env });
-  for (const account of await secrets.list().catch(() => [])) await secrets.delete(account);
+  // A demo on the keychain file keeps it in the demo folder, removed below; on the OS keychain, under its service.
+  if (keychainBackendOf(io.env, undefined) === 'os') {
+    const secrets = openKeychain({ service: DEMO_KEYCHAIN_SERVICE, env: io.env });
+    for (const account of await secrets.list().catch(() => [])) await secrets.delete(account);
+  }
   rmSync(dir, { recursive: true, force: true });
   const names = Object.keys(demoEnv(dir, { pid: 0, endpoint: '', federationEndpoint: '' }));
   io.out(`unset ${names.join(' ')}`);

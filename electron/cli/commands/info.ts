@@ -10,6 +10,7 @@ import { awsLocation, describeExpiry, withCore } from '../context.js';
 import { readKeyInfos } from '../../core/features/iam/index.js';
 import { keyColumn } from './identity.js';
 import { describeIdentity } from '../../core/sessions/sources/registry.js';
+import { keychainChoice } from '../../core/store/keychain-choice.js';
 
 const json = { type: 'boolean', help: 'print JSON' } as const;
 
@@ -94,8 +95,10 @@ const status: Command = {
         role.source.kind === 'identity'
           ? (core.identities.find(role.source.id)?.name ?? '?')
           : roleLabel(core, role.source.id);
+      const secrets = keychainChoice(core.settings, io.env);
       if (flag(args, 'json')) {
         printJson(io, {
+          keychain: { backend: secrets.backend, where: secrets.where },
           identities: identities.map((i) => ({
             ...i,
             ...(mfaUntil.get(i.id) ? { mfaSessionExpiration: mfaUntil.get(i.id)?.toISOString() } : {}),
@@ -148,6 +151,7 @@ const status: Command = {
           }),
         ),
       );
+      io.out(`Secrets: in ${secrets.where}.`);
       return 0;
     }),
 };
