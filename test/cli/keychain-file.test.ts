@@ -7,9 +7,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { keychainFileIn, openFileKeychain } from '../../electron/core/platform/keychain/file-store.js';
-import { SEED_KEYS } from '../../electron/emulator/index.js';
+import {
+  SEED_KEYS,
+  SEED_SSO,
+  seedWorldWithIdentityCenter,
+  type StsEmulatorOptions,
+} from '../../electron/emulator/index.js';
+import { loginThroughBrowser } from './sso-login.js';
 import { TEST_COST } from '../support/keychain-file.js';
-import { addAlice, addRole, CLI, type CliWorld, explain, startCliWorld } from './helpers.js';
+import { addAlice, addRole, CLI, type CliWorld, explain, runProgram, startCliWorld } from './helpers.js';
+import { makeSandbox } from '../support/sandbox.js';
 
 const PASS = 'a passphrase for the keychain file test';
 const SMALL_ENTRY = path.join(path.dirname(CLI), 'credential-process.mjs');
@@ -23,8 +30,8 @@ function filesUnder(dir: string): string[] {
 }
 
 /** Starts a world on the keychain file with no D-Bus at all; the file is made with a cheap KDF (it is not under test here). */
-async function startFileWorld(label: string): Promise<CliWorld> {
-  const w = await startCliWorld(label);
+async function startFileWorld(label: string, emulator: Partial<StsEmulatorOptions> = {}): Promise<CliWorld> {
+  const w = await startCliWorld(label, emulator);
   delete w.env.DBUS_SESSION_BUS_ADDRESS;
   delete w.env.XDG_RUNTIME_DIR;
   Object.assign(w.env, { ROLEBAR_KEYCHAIN: 'file', ROLEBAR_KEYCHAIN_PASSPHRASE: PASS });
@@ -128,5 +135,65 @@ describe('the keychain file through the built CLI, without D-Bus', () => {
       env: noPass,
     });
     assert.equal(after.code, 1, explain(after));
+  });
+});
+
+describe('Identity Center sign-in on the keychain file, without D-Bus', () => {
+  let w: CliWorld | undefined;
+  after(() => w?.close());
+
+  it('sso add, login and roles keep the tokens in the file, never in plaintext under HOME', async () => {
+    w = await startFileWorld('cli-keychain-file-sso', { world: seedWorldWithIdentityCenter() });
+    const added = await w.rolebar([
+      'sso',
+      'add',
+      'acme',
+      '--start-url',
+      SEED_SSO.startUrl,
+      '--sso-region',
+      SEED_SSO.region,
+    ]);
+    assert.equal(added.code, 0, explain(added));
+    const login = await loginThroughBrowser(w.env, ['acme', '--no-browser']);
+    assert.equal(login.code, 0, explain(login));
+    assert.match(login.stdout, /3 roles, 3 new/);
+    const assumed = await w.rolebar(['assume', 'dev/ReadOnlyAccess']);
+    assert.equal(assumed.code, 0, explain(assumed));
+    // Without --aws-cli-cache, the refresh token and client secret are in the keychain file only.
+    for (const file of filesUnder(w.sandbox.dir)) {
+      assert.doesNotMatch(readFileSync(file, 'latin1'), /refreshToken|clientSecret|accessToken/, file);
+    }
+  });
+});
+
+describe('rolebar demo on the keychain file, without D-Bus', () => {
+  const sandbox = makeSandbox('cli-keychain-file-demo');
+  const env: NodeJS.ProcessEnv = {
+    ...sandbox.env,
+    ROLEBAR_DEMO_DIR: path.join(sandbox.dir, 'demo'),
+    ROLEBAR_KEYCHAIN: 'file',
+    ROLEBAR_KEYCHAIN_PASSPHRASE: PASS,
+    NO_COLOR: '1',
+  };
+  for (const name of ['DBUS_SESSION_BUS_ADDRESS', 'XDG_RUNTIME_DIR', 'AWS_PROFILE', 'ROLEBAR_HOME'])
+    delete env[name];
+  after(async () => {
+    await runProgram(process.execPath, [CLI, 'demo', 'stop'], env);
+    sandbox.cleanup();
+  });
+
+  it('starts, assumes a role and stops', async () => {
+    const script = [
+      'set -euo pipefail',
+      `rolebar() { "${process.execPath}" "${CLI}" "$@"; }`,
+      'eval "$(rolebar demo)"',
+      'rolebar assume "prod readonly"',
+      'rolebar status',
+      'eval "$(rolebar demo stop)"',
+    ].join('\n');
+    const run = await runProgram('bash', ['-c', script], env);
+    assert.equal(run.code, 0, `${explain(run)}\nstdout: ${run.stdout}`);
+    assert.match(run.stdout, /assumed-role\/readonly\/.* → profile prod-readonly/);
+    assert.match(run.stdout, /Secrets: in an encrypted file/);
   });
 });
