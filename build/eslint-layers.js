@@ -6,7 +6,7 @@ import path from 'node:path';
 export const CORE_ROOMS = {
   domain: ['domain'],
   platform: ['domain', 'platform'],
-  aws: ['domain', 'platform', 'aws'],
+  aws: ['domain', 'platform', 'aws-files', 'aws'],
   'aws-files': ['domain', 'platform', 'aws-files'],
   store: ['domain', 'platform', 'store'],
   sessions: ['domain', 'platform', 'aws', 'aws-files', 'store', 'sessions'],

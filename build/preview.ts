@@ -19,6 +19,14 @@ import { memoryClipboard } from '../test/support/service-fixture.js';
 import { buildAll } from './build.js';
 
 const check = process.argv.includes('--check');
+// Without a display Chromium cannot open a window: say so at once, with the command that works, instead of
+// building, starting the demo and then failing inside Playwright.
+if (!check && process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+  console.error(
+    'npm run preview needs a display (no DISPLAY is set): run it as `xvfb-run -a npm run preview`.',
+  );
+  process.exit(1);
+}
 // The test passes --no-build: out/ is already built, and other tests are running it.
 if (!process.argv.includes('--no-build')) await buildAll();
 const demo = await startDemo();

@@ -14,6 +14,7 @@ import {
   openSecretStore,
 } from '../core/platform/keychain/backend.js';
 import { readMfaSession, servableIdentitySession } from '../core/sessions/mfa-session.js';
+import { secretAccount } from '../core/store/secret-journal.js';
 import { type Identity, profileNameOf, type Role } from '../core/domain/model.js';
 import { settingsDir } from '../core/platform/paths.js';
 import {
@@ -41,6 +42,8 @@ interface LightSettings {
   roles: Role[];
   sessions: SessionRecord[];
   keychainBackend: KeychainBackend | undefined;
+  /** Identities with a keychain change in flight (a rotation, an add): the full CLI settles those first. */
+  changing: Set<string>;
 }
 
 function settingsFolderOf(env: NodeJS.ProcessEnv): string {
@@ -63,6 +66,11 @@ function readSettingsLight(env: NodeJS.ProcessEnv): LightSettings | undefined {
         'keychainBackend' in data && (data.keychainBackend === 'file' || data.keychainBackend === 'os')
           ? data.keychainBackend
           : undefined,
+      changing: new Set(
+        'keychainIntents' in data && Array.isArray(data.keychainIntents)
+          ? data.keychainIntents.map((i: unknown) => String((i as { identityId?: unknown }).identityId))
+          : [],
+      ),
     };
   } catch {
     return undefined;
@@ -105,39 +113,43 @@ export async function cachedProcessCredentials(
 const FINAL_FAILURES = new Set(['timeout', 'file-locked', 'wrong-passphrase', 'damaged', 'newer']);
 
 /**
- * The cached short session of identity `key` (id, then name, as the identity store finds it) from the keychain,
- * if the identity serves one and it has at least the margin left; undefined when the full CLI must answer (a
- * session to start, an unknown name, a keychain that refused). A keychain that does not answer in time throws
- * its KeychainUnavailableError: where keytar served the read, its thread is then stuck, and the caller must end
- * the process itself. A keychain file that cannot be opened (locked, wrong passphrase, damaged) throws too.
+ * What `credential-process --identity key` serves, straight from the keychain: the identity's long-term key, or
+ * with `session` its cached short session if that has at least the margin left. Undefined when the full CLI must
+ * answer (a session to start, an unknown name, a keychain change in flight, a keychain that refused). A keychain
+ * that does not answer in time throws its KeychainUnavailableError: where keytar served the read, its thread is
+ * then stuck, and the caller must end the process itself. A keychain file that cannot be opened (locked, wrong passphrase, damaged) throws too.
  */
 export async function cachedIdentityCredentials(
   env: NodeJS.ProcessEnv,
   key: string,
-  now = Date.now(),
-  secrets?: SecretStore,
+  options: { session: boolean; now?: number; secrets?: SecretStore },
 ): Promise<ProcessCredentials | undefined> {
   const settings = readSettingsLight(env);
   const identities = settings?.identities ?? [];
   const identity = identities.find((i) => i.id === key) ?? identities.find((i) => i.name === key);
-  if (!identity || !describeIdentity(identity).can.keys) return undefined;
-  let stored;
+  const accessKeyId = identity && describeIdentity(identity).accessKeyId;
+  if (!identity || accessKeyId === undefined || settings?.changing.has(identity.id)) return undefined;
   try {
-    const store =
-      secrets ??
+    const secrets =
+      options.secrets ??
       openSecretStore({
         env,
         backend: keychainBackendOf(env, settings?.keychainBackend),
         settingsFolder: settingsFolderOf(env),
         inProcess: true,
       });
-    stored = await readMfaSession(store, identity.id);
+    if (!options.session) {
+      const secretAccessKey = await secrets.get(secretAccount(identity.id));
+      return secretAccessKey ? credentialProcessAnswer({ accessKeyId, secretAccessKey }) : undefined;
+    }
+    const stored = await readMfaSession(secrets, identity.id);
+    const now = options.now ?? Date.now();
+    const session = servableIdentitySession(identity, stored, now, CREDENTIAL_PROCESS_MARGIN_MS);
+    return session && credentialProcessAnswer(session);
   } catch (error) {
     if (error instanceof KeychainUnavailableError && FINAL_FAILURES.has(error.reason)) throw error;
     return undefined;
   }
-  const session = servableIdentitySession(identity, stored, now, CREDENTIAL_PROCESS_MARGIN_MS);
-  return session && credentialProcessAnswer(session);
 }
 
 /** The line credential-process prints: one definition for the command and the small entry. */

@@ -1,7 +1,7 @@
 // The small entry that `credential_process` lines run (out/cli/credential-process.mjs, written by
 // setup-profile and by import). The AWS CLI starts it on every call, so a cached answer must cost little more
 // than starting Node: this bundle holds only the cache lookups (credential-cache.ts: settings, the profile or
-// the keychain, the same rule and record parsers and the same printed JSON as the full CLI). Anything else (a
+// the keychain (an identity's key, or its session), the same rule and record parsers and the same printed JSON as the full CLI). Anything else (a
 // session to renew, --help, a typo, --mfa-code) is handed to the full CLI, imported from the bundle beside this
 // one with the same argv.
 import {
@@ -12,12 +12,20 @@ import {
 import { errorLine } from './output.js';
 import { KeychainUnavailableError } from '../core/platform/keychain/keychain.js';
 
-/** What the cache may answer: exactly `credential-process ROLE` or `credential-process --identity NAME`. */
-function cachedQuestion(argv: string[]): { role: string } | { identity: string } | undefined {
+/**
+ * What the cache may answer: exactly `credential-process ROLE`, `credential-process --identity NAME` (its key) or
+ * `credential-process --identity NAME --session`, the lines setup-profile and import write.
+ */
+function cachedQuestion(
+  argv: string[],
+): { role: string } | { identity: string; session: boolean } | undefined {
   const [command, first, second, ...rest] = argv;
-  if (command !== 'credential-process' || first === undefined || rest.length > 0) return undefined;
-  if (first === '--identity' && second !== undefined && !second.startsWith('-')) return { identity: second };
-  if (first.startsWith('-') || second !== undefined) return undefined;
+  if (command !== 'credential-process' || first === undefined) return undefined;
+  if (first === '--identity' && second !== undefined && !second.startsWith('-')) {
+    const session = rest.length === 1 && rest[0] === '--session';
+    return rest.length === 0 || session ? { identity: second, session } : undefined;
+  }
+  if (first.startsWith('-') || second !== undefined || rest.length > 0) return undefined;
   return { role: first };
 }
 
@@ -29,7 +37,7 @@ async function serveCached(argv: string[]): Promise<boolean> {
     answer =
       'role' in question
         ? await cachedProcessCredentials(process.env, question.role)
-        : await cachedIdentityCredentials(process.env, question.identity);
+        : await cachedIdentityCredentials(process.env, question.identity, { session: question.session });
   } catch (error) {
     process.stderr.write(`${errorLine(error)}\n`);
     // A keychain file that cannot be opened (locked, a wrong passphrase): the full CLI would say the same.

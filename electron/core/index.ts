@@ -11,6 +11,8 @@ import { exportSnippet, type SnippetFormat, unsetSnippet } from './features/outp
 import { RolebarError } from './domain/errors.js';
 import { openSecretStore } from './platform/keychain/backend.js';
 import type { AskPassphrase } from './platform/keychain/file-store.js';
+import { keychainServiceOf } from './platform/keychain/keychain.js';
+import { demoSecretStoreOf } from './features/demo/secrets.js';
 import { settingsDir } from './platform/paths.js';
 import { type CoreDeps, createEngine, type Engine } from './sessions/engine.js';
 import { openSettings } from './store/settings.js';
@@ -55,8 +57,8 @@ export function createCore(deps: CoreDeps): RolebarCore {
 /**
  * Opens the core the way the CLI does: settings from ROLEBAR_HOME (or the app's folder), the keychain the
  * settings or ROLEBAR_KEYCHAIN name (the OS keychain, or the encrypted file, whose passphrase `askPassphrase`
- * may ask for) under ROLEBAR_KEYCHAIN_SERVICE (default "Rolebar"), the AWS files from AWS_SHARED_CREDENTIALS_FILE
- * / AWS_CONFIG_FILE.
+ * may ask for) under ROLEBAR_KEYCHAIN_SERVICE (default "Rolebar"; in a demo shell, the demo's own store), the AWS
+ * files from AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE.
  */
 export function openCore(
   env: NodeJS.ProcessEnv = process.env,
@@ -69,8 +71,10 @@ export function openCore(
   const { backend, settingsFolder } = keychainChoice(settings, env);
   return createCore({
     settings,
+    // A shell pointed at `rolebar demo` keeps its secrets in the demo's process, never in a keychain.
     secrets:
       overrides.secrets ??
+      demoSecretStoreOf(env, keychainServiceOf(env)) ??
       openSecretStore({
         env,
         backend,

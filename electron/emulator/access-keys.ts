@@ -1,4 +1,4 @@
-// IAM's access-key actions, with IAM's rules: two keys per user at most, a new key that AWS accepts only after
+// IAM's user and access-key actions (GetUser, the keys), with IAM's rules: two keys per user at most, a new key that AWS accepts only after
 // a propagation delay (World.newKeyDelayMs), and AccessDenied unless the caller's policies allow the action.
 import { randomInt } from 'node:crypto';
 import type { ActionContext } from './common.js';
@@ -47,6 +47,20 @@ function targetUser(ctx: ActionContext, action: string): User {
     throw noSuchUser(name);
   }
   return user;
+}
+
+/** GetUser: the named user, else the caller's own (`iam:GetUser` on that user). */
+export function getUser(ctx: ActionContext): XmlObject {
+  const user = targetUser(ctx, 'iam:GetUser');
+  return {
+    User: {
+      Path: user.path,
+      UserName: user.name,
+      UserId: user.userId,
+      Arn: user.arn,
+      CreateDate: '2024-01-01T00:00:00Z',
+    },
+  };
 }
 
 function keyIdParam(ctx: ActionContext): string {

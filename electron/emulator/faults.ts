@@ -4,6 +4,7 @@ export type FaultKind = 'throttle' | 'internal-error' | 'drop-connection' | 'sil
 /** An answer sent as it is, in place of the emulator's own: what a wrong endpoint or a proxy answers. */
 export interface CannedAnswer {
   status: number;
+  /** Sent as they are, with Content-Length added unless they hold a Transfer-Encoding (then the body goes chunked). */
   headers?: Record<string, string>;
   body?: string;
 }

@@ -79,11 +79,13 @@ export async function handleRequest(s: Served, req: IncomingMessage, res: Server
     code: '',
   };
   const send: Send = (status, headers, body) => {
+    // A canned answer with a Transfer-Encoding header goes chunked: a body of no declared length.
+    const chunked = Object.keys(headers).some((name) => name.toLowerCase() === 'transfer-encoding');
     res.writeHead(status, {
       ...headers,
       'x-amzn-RequestId': requestId,
       Date: new Date(s.now()).toUTCString(),
-      'Content-Length': String(Buffer.byteLength(body)),
+      ...(chunked ? {} : { 'Content-Length': String(Buffer.byteLength(body)) }),
     });
     res.end(body);
   };
@@ -197,6 +199,7 @@ function queryApiCall(
   entry.principalArn = caller.arn;
   const action = entry.action;
   if (action === undefined) throw stsErrors.missingAction();
+  refuseWeakSession(caller, service, action);
   const version = params.get('Version');
   const handler = service === 'iam' ? IAM_ACTIONS.get(action) : ACTIONS.get(action);
   if (!handler || version !== (service === 'iam' ? IAM_API_VERSION : STS_API_VERSION))
@@ -210,6 +213,21 @@ function queryApiCall(
     region: auth.region,
   });
   return { name: action, result };
+}
+
+/** What STS still lets a GetSessionToken session call (AWS: "cannot call any STS API except …"). */
+const SESSION_TOKEN_STS_ACTIONS = new Set(['AssumeRole', 'GetCallerIdentity']);
+
+/**
+ * AWS's limits on GetSessionToken credentials: no IAM API unless the session was made with MFA (IAM answers
+ * InvalidClientTokenId), and no STS API but AssumeRole and GetCallerIdentity, with or without MFA.
+ */
+function refuseWeakSession(caller: Caller, service: EmulatedService, action: string): void {
+  const session = caller.session;
+  if (session?.kind !== 'session-token') return;
+  if (service === 'iam' && session.mfaAuthenticatedAt === undefined) throw stsErrors.invalidClientTokenId();
+  if (service === 'sts' && !SESSION_TOKEN_STS_ACTIONS.has(action))
+    throw stsErrors.accessDenied(`Cannot call ${action} with session credentials`);
 }
 
 /** The service a request is for: IAM when it names IAM's API version (or, without one, an IAM action). */

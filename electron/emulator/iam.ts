@@ -2,6 +2,7 @@ import {
   createAccessKey,
   deleteAccessKey,
   getAccessKeyLastUsed,
+  getUser,
   listAccessKeys,
   updateAccessKey,
 } from './access-keys.js';
@@ -207,4 +208,5 @@ export const IAM_ACTIONS: ReadonlyMap<string, IamActionHandler> = new Map<string
   ['UpdateAccessKey', updateAccessKey],
   ['ListAccessKeys', listAccessKeys],
   ['GetAccessKeyLastUsed', getAccessKeyLastUsed],
+  ['GetUser', getUser],
 ]);

@@ -125,7 +125,8 @@ function allowAssume(resources: string[], deny: string[] = []): PolicyDocument {
 
 /**
  * A fresh copy of the seed world:
- * - 111111111111 "dev": alice (active key + MFA device, may GetFederationToken and list/read the dev roles),
+ * - 111111111111 "dev": alice (active key + MFA device, may GetFederationToken, GetUser herself and list/read
+ *   the dev roles),
  *   dave (may manage his own access keys), erin (the same, only with MFA; has an MFA device),
  *   bob (inactive key), carol (no MFA, no IAM permissions), root keys;
  *   roles `ec2-worker` (trusts alice by ARN) and `team/dev-deploy` (trusts the account; carol's policy allows it).
@@ -172,6 +173,14 @@ function devAccount(): AccountSpec {
             },
           },
           allowIam(SEED_ACCOUNTS.dev, IAM_READ),
+          {
+            Version: '2012-10-17',
+            Statement: {
+              Effect: 'Allow',
+              Action: 'iam:GetUser',
+              Resource: 'arn:aws:iam::111111111111:user/alice',
+            },
+          },
         ],
       },
       {

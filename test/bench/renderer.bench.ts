@@ -6,6 +6,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import type { AppState, RequestHandlers } from '../../electron/ipc/contract.js';
+import { DEFAULT_PREFERENCES } from '../../electron/core/domain/preferences.js';
 import { openRenderer } from '../support/browser.js';
 import { median, report } from './measure.js';
 
@@ -70,15 +71,7 @@ function fiftyRoles(): AppState {
     roles,
     sessions,
     activeRoleId: 'role-0',
-    preferences: {
-      alertThresholdsMin: [15, 5, 1],
-      refreshMarginMin: 10,
-      clipboardClearSeconds: 60,
-      notifications: true,
-      launchAtLogin: false,
-      theme: 'system',
-      serveEndpoint: false,
-    },
+    preferences: { ...DEFAULT_PREFERENCES },
   };
 }
 

@@ -67,11 +67,25 @@ describe('the small credential-process entry', () => {
     assert.equal(w.emu.requests().length, 0, 'served from the profile');
   });
 
-  it('serves an identity session cached in the keychain without STS, as the full CLI prints it', async () => {
-    const first = await w.rolebar(['credential-process', '--identity', 'alice']);
-    assert.equal(first.code, 0, explain(first));
+  it('serves an identity’s long-term key from the keychain alone, as the full CLI prints it', async () => {
     w.emu.clearRequests();
     const fast = await entryAlone(['credential-process', '--identity', 'alice']);
+    assert.equal(fast.code, 0, explain(fast));
+    const full = await w.rolebar(['credential-process', '--identity', 'alice']);
+    assert.equal(full.stdout, fast.stdout);
+    assert.deepEqual(JSON.parse(fast.stdout), {
+      Version: 1,
+      AccessKeyId: SEED_KEYS.alice.accessKeyId,
+      SecretAccessKey: SEED_KEYS.alice.secretAccessKey,
+    });
+    assert.equal(w.emu.requests().length, 0, 'no STS: the key as it is');
+  });
+
+  it('serves an identity session cached in the keychain without STS, as the full CLI prints it', async () => {
+    const first = await w.rolebar(['credential-process', '--identity', 'alice', '--session']);
+    assert.equal(first.code, 0, explain(first));
+    w.emu.clearRequests();
+    const fast = await entryAlone(['credential-process', '--identity', 'alice', '--session']);
     assert.equal(fast.code, 0, explain(fast));
     assert.equal(fast.stdout, first.stdout);
     assert.equal(w.emu.requests().length, 0, 'served from the keychain');
@@ -82,10 +96,10 @@ describe('the small credential-process entry', () => {
 
   it('hands an identity without a cached session to the full CLI, which starts one', async () => {
     w.emu.clearRequests();
-    const started = await entry(['credential-process', '--identity', 'carol']);
+    const started = await entry(['credential-process', '--identity', 'carol', '--session']);
     assert.equal(started.code, 0, explain(started));
     assert.equal(w.emu.countRequests('GetSessionToken', 'OK'), 1);
-    const again = await entry(['credential-process', '--identity', 'carol']);
+    const again = await entry(['credential-process', '--identity', 'carol', '--session']);
     assert.equal(again.stdout, started.stdout, 'then served from the cache');
     assert.equal(w.emu.countRequests('GetSessionToken', 'OK'), 1);
     const unknown = ['credential-process', '--identity', 'nobody'];

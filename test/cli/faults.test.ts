@@ -1,8 +1,11 @@
 // The built CLI under bad input and a hostile environment: repeated or negative options are one clear line
-// and change nothing; a D-Bus that accepts and never answers cannot keep the CLI from exiting.
+// and change nothing; a FIFO at the AWS files' paths is refused at once instead of hanging the SDK.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type CliRun, type CliWorld, startCliWorld } from './helpers.js';
+import { addAlice, addRole, type CliRun, type CliWorld, explain, startCliWorld } from './helpers.js';
 
 const ARN = 'arn:aws:iam::222222222222:role/readonly';
 
@@ -53,4 +56,38 @@ describe('rolebar: small input defects', () => {
     usageLine(run, /--duration takes a whole number, not '-1'/);
     assert.deepEqual(roles(w), []);
   });
+});
+
+describe('rolebar: a FIFO at the AWS files', () => {
+  let w: CliWorld;
+  before(async () => {
+    w = await startCliWorld('cli-fifo');
+    assert.equal((await addAlice(w)).code, 0);
+    // No session yet: every run below needs STS, so the SDK would read both files.
+    await addRole(w);
+  });
+  after(() => w?.close());
+
+  // The SDK opens both files blocking: before the fix, assume, status and credential-process waited forever for
+  // a writer. The watchdog only turns a hang into a failure; how fast the refusal is, the report measures.
+  for (const variable of ['AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE']) {
+    it(`a FIFO named by ${variable} is refused at once by assume, credential-process and status`, async () => {
+      const folder = path.join(w.sandbox.dir, `elsewhere-${variable}`);
+      mkdirSync(folder, { recursive: true });
+      const fifo = path.join(folder, 'pipe');
+      execFileSync('mkfifo', [fifo]);
+      const env = { [variable]: fifo };
+      for (const args of [
+        ['assume', 'prod-ro'],
+        ['credential-process', 'prod-ro'],
+      ]) {
+        const run = await w.rolebar(args, { env, killAfterMs: 60_000 });
+        assert.equal(run.signal, null, `rolebar ${args.join(' ')} hung on the FIFO`);
+        assert.equal(run.code, 1, explain(run));
+        assert.ok(run.stderr.includes(`${fifo} is a named pipe (FIFO), not a regular file`), run.stderr);
+      }
+      const status = await w.rolebar(['status'], { env, killAfterMs: 60_000 });
+      assert.equal(status.signal, null, 'rolebar status hung on the FIFO');
+    });
+  }
 });

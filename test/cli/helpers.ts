@@ -18,6 +18,13 @@ import {
 /** The built CLI. */
 export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../out/cli/rolebar.mjs');
 
+/** How to run a program: stdin, extra environment, and a watchdog that kills it (SIGKILL) after `killAfterMs`. */
+export interface RunOptions {
+  input?: string;
+  env?: NodeJS.ProcessEnv;
+  killAfterMs?: number;
+}
+
 /** What one run of the CLI did. */
 export interface CliRun {
   code: number | null;
@@ -31,7 +38,7 @@ export interface CliWorld {
   emu: StsEmulator;
   sandbox: Sandbox;
   env: NodeJS.ProcessEnv;
-  rolebar(args: string[], options?: { input?: string; env?: NodeJS.ProcessEnv }): Promise<CliRun>;
+  rolebar(args: string[], options?: RunOptions): Promise<CliRun>;
   /** Runs any program with the world's environment. */
   run(
     command: string,
@@ -49,9 +56,14 @@ export function runProgram(
   args: string[],
   env: NodeJS.ProcessEnv,
   input?: string,
+  killAfterMs?: number,
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...(killAfterMs ? { timeout: killAfterMs, killSignal: 'SIGKILL' as const } : {}),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -85,7 +97,13 @@ export async function startCliWorld(
     sandbox,
     env,
     rolebar: (args, options = {}) =>
-      runProgram(process.execPath, [CLI, ...args], { ...env, ...options.env }, options.input),
+      runProgram(
+        process.execPath,
+        [CLI, ...args],
+        { ...env, ...options.env },
+        options.input,
+        options.killAfterMs,
+      ),
     run: (command, args, options = {}) =>
       runProgram(command, args, { ...env, ...options.env }, options.input),
     files: () => {

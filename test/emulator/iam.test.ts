@@ -33,13 +33,24 @@ function all(body: string, element: string): string[] {
 }
 
 async function assume(emu: StsEmulator, creds: Creds, params: Record<string, string>): Promise<Creds> {
-  const r = await signedPost(emu, creds, { Action: 'AssumeRole', RoleSessionName: 'iam-test', ...params });
+  return credentialsIn(
+    await signedPost(emu, creds, { Action: 'AssumeRole', RoleSessionName: 'iam-test', ...params }),
+  );
+}
+
+/** The temporary credentials of a successful STS answer. */
+function credentialsIn(r: RawAnswer): Creds {
   assert.equal(r.status, 200, r.body);
   const [accessKeyId] = all(r.body, 'AccessKeyId');
   const [secretAccessKey] = all(r.body, 'SecretAccessKey');
   const [sessionToken] = all(r.body, 'SessionToken');
   assert.ok(accessKeyId && secretAccessKey && sessionToken);
   return { accessKeyId, secretAccessKey, sessionToken };
+}
+
+/** alice's GetSessionToken session (with `params`: DurationSeconds, SerialNumber and TokenCode). */
+async function sessionToken(emu: StsEmulator, params: Record<string, string>): Promise<Creds> {
+  return credentialsIn(await signedPost(emu, alice, { Action: 'GetSessionToken', ...params }));
 }
 
 describe('IAM Query API of the emulator (hand-signed for service iam)', () => {
@@ -170,6 +181,35 @@ describe('IAM Query API of the emulator (hand-signed for service iam)', () => {
     assert.equal(who.status, 200);
     const unknown = await iam(emu, alice, { Action: 'DeleteRole', RoleName: 'ec2-worker' });
     assert.equal(unknown.code, 'InvalidAction');
+  });
+
+  it('GetSessionToken sessions: no IAM without MFA (InvalidClientTokenId), no STS but AssumeRole and GetCallerIdentity', async () => {
+    const self = await iam(emu, alice, { Action: 'GetUser' });
+    assert.equal(self.status, 200, self.body);
+    assert.deepEqual(all(self.body, 'Arn'), ['arn:aws:iam::111111111111:user/alice']);
+    const plain = await sessionToken(emu, {});
+    const refused = await iam(emu, plain, { Action: 'GetUser' });
+    assert.equal(refused.code, 'InvalidClientTokenId', refused.body);
+    assert.equal(refused.status, 403);
+    assert.equal((await iam(emu, plain, { Action: 'ListRoles' })).code, 'InvalidClientTokenId');
+    const federation = await signedPost(emu, plain, { Action: 'GetFederationToken', Name: 'fed' });
+    assert.equal(federation.code, 'AccessDenied');
+    assert.equal(federation.message, 'Cannot call GetFederationToken with session credentials');
+    assert.equal((await signedPost(emu, plain, { Action: 'GetCallerIdentity' })).status, 200);
+    await assume(emu, plain, { RoleArn: SEED_ROLES.readonly });
+    clock.advance(30_000);
+    const withMfa = await sessionToken(emu, {
+      SerialNumber: SEED_MFA.alice.serial,
+      TokenCode: emu.totp(SEED_MFA.alice.serial),
+    });
+    const allowed = await iam(emu, withMfa, { Action: 'GetUser' });
+    assert.equal(allowed.status, 200, allowed.body);
+    const again = await signedPost(emu, withMfa, { Action: 'GetSessionToken' });
+    assert.equal(
+      again.code,
+      'AccessDenied',
+      'no STS call but AssumeRole and GetCallerIdentity, even with MFA',
+    );
   });
 
   it('PutRolePolicy: "revoke older sessions" denies the role’s sessions issued before its time, on every authorized call', async () => {

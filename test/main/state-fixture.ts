@@ -1,4 +1,5 @@
 import type { AppState, RoleView, SessionView } from '../../electron/ipc/contract.js';
+import { DEFAULT_PREFERENCES } from '../../electron/core/domain/preferences.js';
 
 /** The epoch the tests start at: a round minute, so minute boundaries are easy to read. */
 export const T0 = Date.parse('2030-01-01T12:00:00Z');
@@ -44,15 +45,7 @@ export function appState(overrides: Partial<AppState> = {}): AppState {
     identities: [],
     roles: [],
     sessions: [],
-    preferences: {
-      alertThresholdsMin: [15, 5, 1],
-      refreshMarginMin: 10,
-      clipboardClearSeconds: 60,
-      notifications: true,
-      launchAtLogin: false,
-      theme: 'system',
-      serveEndpoint: false,
-    },
+    preferences: { ...DEFAULT_PREFERENCES },
     ...overrides,
   };
 }

@@ -1,29 +1,27 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { KEYTAR_BUILD_PACKAGES } from '../../electron/core/platform/keychain/keychain.js';
 
 /**
- * The Debian packages `npm test` needs on Linux; `.ci/run` installs the same list. The last four build keytar,
- * the keychain module, during `npm install` (node-gyp: Python, make, a C++ compiler, pkg-config for libsecret);
- * dash and fish run the export and unset snippets for real; boto3 reads the profiles Rolebar writes, as a user's
+ * The Debian packages `npm test` needs on Linux; `.ci/run` installs the same list. KEYTAR_BUILD_PACKAGES build keytar,
+ * the keychain module, during `npm install` (libsecret's headers; node-gyp: Python, make, a C++ compiler, pkg-config);
+ * dash, fish and zsh run the export and unset snippets for real; boto3 reads the profiles Rolebar writes, as a user's
  * Python program would.
  */
 export const LINUX_TEST_PACKAGES = [
   'chromium',
   'gnome-keyring',
   'dbus-x11',
-  'libsecret-1-dev',
   'awscli',
-  'python3',
   'python3-boto3',
-  'make',
-  'g++',
-  'pkg-config',
+  ...KEYTAR_BUILD_PACKAGES,
   'dash',
   'fish',
+  'zsh',
 ] as const;
 
-/** The one command that installs every missing piece on Debian or Ubuntu. */
-export const INSTALL_COMMAND = `sudo apt-get install -y ${LINUX_TEST_PACKAGES.join(' ')}`;
+/** The one command that installs every missing piece on Debian or Ubuntu (as root: a container has no sudo). */
+export const INSTALL_COMMAND = `apt-get install -y ${LINUX_TEST_PACKAGES.join(' ')}`;
 
 /** The official AWS CLI v2: Debian's package installs it here; an `aws` earlier on PATH may be an unrelated v1. */
 export function awsCliPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -55,7 +53,7 @@ export interface MissingPrerequisite {
 /** Lists what is missing for the whole suite, in words a person can act on; empty when all is there. */
 export function missingPrerequisites(env: NodeJS.ProcessEnv = process.env): MissingPrerequisite[] {
   const missing: MissingPrerequisite[] = [];
-  const install = `install with: ${INSTALL_COMMAND}`;
+  const install = `install with (as root, or with sudo): ${INSTALL_COMMAND}`;
   // A path the user set by hand is blamed as such: installing packages would not fix it.
   const override = (name: string, what: string) =>
     `${name}=${env[name] ?? ''} is not ${what}; correct or unset ${name}`;
@@ -80,7 +78,7 @@ export function missingPrerequisites(env: NodeJS.ProcessEnv = process.env): Miss
       if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0)
         missing.push({ what: `a Secret Service (${tool})`, fix: install });
     }
-    for (const shell of ['dash', 'fish']) {
+    for (const shell of ['dash', 'fish', 'zsh']) {
       if (spawnSync('sh', ['-c', `command -v ${shell}`]).status !== 0)
         missing.push({ what: `the ${shell} shell (the snippet tests run it)`, fix: install });
     }

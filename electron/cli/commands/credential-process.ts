@@ -3,7 +3,7 @@
 // Only a session with less than 10 minutes left loads the core and renews it, and never waits on a prompt.
 import { RolebarError } from '../../core/domain/errors.js';
 import { credentialProcessAnswer, type ProcessCredentials } from '../../core/features/outputs/snippets.js';
-import { type Command, stringOption, UsageError } from '../args.js';
+import { type Command, flag, stringOption, UsageError } from '../args.js';
 import type { Io } from '../output.js';
 import {
   cachedProcessCredentials,
@@ -43,16 +43,24 @@ async function renew(io: Io, key: string): Promise<ProcessCredentials> {
   );
 }
 
-/** An identity's short session (GetSessionToken) from the keychain cache, renewed in the identity's one flight. */
-async function identityAnswer(io: Io, key: string, mfaCode: string | undefined): Promise<ProcessCredentials> {
+/**
+ * What credential-process --identity serves: the identity's long-term key from the keychain, as the plaintext
+ * keys it replaces did; with `session`, its short session (GetSessionToken), renewed in the identity's one flight.
+ */
+async function identityAnswer(
+  io: Io,
+  key: string,
+  options: { session: boolean; mfaCode: string | undefined },
+): Promise<ProcessCredentials> {
   const { withCore, findIdentity } = await import('../context.js');
   return withCore(
     io,
     async (core) => {
       const identity = findIdentity(core, key);
+      if (!options.session) return credentialProcessAnswer(await core.identityLongTermKey(identity.id));
       const session = await core.identitySession(identity.id, {
         marginMs: CREDENTIAL_PROCESS_MARGIN_MS,
-        mfaCode,
+        mfaCode: options.mfaCode,
       });
       return credentialProcessAnswer(session);
     },
@@ -64,14 +72,19 @@ const credentialProcess: Command = {
   spec: {
     name: 'credential-process',
     summary:
-      "Prints credentials as credential_process Version 1 JSON: the cached session while it has 10 minutes left, else a new one. A role that needs a new MFA code fails at once (renew it from the tray or with rolebar assume). With --identity, serves the identity's short session (GetSessionToken, with MFA when it has a device) from the keychain, never its long-term key.",
-    synopsis: 'credential-process ROLE | credential-process --identity IDENTITY [--mfa-code CODE]',
+      "Prints credentials as credential_process Version 1 JSON: the cached session while it has 10 minutes left, else a new one. A role that needs a new MFA code fails at once (renew it from the tray or with rolebar assume). With --identity, serves the identity's long-term key from the keychain, exactly as plaintext keys in ~/.aws would (no expiry, no MFA). With --identity and --session, serves a short session instead (GetSessionToken, with MFA when the identity has a device): such a session cannot call any IAM API unless made with MFA, nor any STS API but AssumeRole and GetCallerIdentity.",
+    synopsis:
+      'credential-process ROLE | credential-process --identity IDENTITY [--session [--mfa-code CODE]]',
     options: {
-      identity: { type: 'string', value: 'IDENTITY', help: "serve this identity's short session" },
+      identity: { type: 'string', value: 'IDENTITY', help: "serve this identity's long-term key" },
+      session: {
+        type: 'boolean',
+        help: "with --identity: serve the identity's short session (GetSessionToken) instead of its key",
+      },
       'mfa-code': {
         type: 'string',
         value: 'CODE',
-        help: 'with --identity: start its MFA session now (credential_process itself never asks)',
+        help: 'with --identity --session: start its MFA session now (credential_process itself never asks)',
       },
     },
     positionals: [0, 1],
@@ -84,15 +97,20 @@ const credentialProcess: Command = {
   },
   run: async (args, io) => {
     const identity = stringOption(args, 'identity');
+    const session = flag(args, 'session');
     const mfaCode = stringOption(args, 'mfa-code');
-    if ((identity === undefined) === (args.positionals[0] === undefined) || (mfaCode && !identity)) {
+    if (
+      (identity === undefined) === (args.positionals[0] === undefined) ||
+      (session && !identity) ||
+      (mfaCode && !session)
+    ) {
       throw new UsageError(
-        'credential-process takes either a ROLE or --identity IDENTITY (--mfa-code goes with --identity).',
+        'credential-process takes either a ROLE or --identity IDENTITY (--session goes with --identity, --mfa-code with --session).',
         'credential-process',
       );
     }
     if (identity !== undefined) {
-      io.out(credentialProcessLine(await identityAnswer(io, identity, mfaCode)));
+      io.out(credentialProcessLine(await identityAnswer(io, identity, { session, mfaCode })));
       return 0;
     }
     const key = args.positionals[0] as string;

@@ -30,8 +30,8 @@ const setupProfile: Command = {
   spec: {
     name: 'setup-profile',
     summary:
-      "Writes a profile into the AWS config file whose credential_process is rolebar credential-process ROLE: every AWS tool then gets credentials for the role by itself, renewed when needed. With --identity, the profile serves the identity's short session from the keychain.",
-    synopsis: 'setup-profile ROLE | --identity IDENTITY [--profile PROFILE] [--force]',
+      "Writes a profile into the AWS config file whose credential_process is rolebar credential-process ROLE: every AWS tool then gets credentials for the role by itself, renewed when needed. With --identity, the profile serves the identity's long-term key from the keychain, doing all its keys can do. With --identity and --session, it serves a short session (GetSessionToken, with MFA when the identity has a device) instead: such a session cannot call any IAM API unless made with MFA, nor any STS API but AssumeRole and GetCallerIdentity.",
+    synopsis: 'setup-profile ROLE | --identity IDENTITY [--session] [--profile PROFILE] [--force]',
     options: {
       profile: {
         type: 'string',
@@ -41,7 +41,11 @@ const setupProfile: Command = {
       identity: {
         type: 'string',
         value: 'IDENTITY',
-        help: "serve this identity's short session instead of a role",
+        help: "serve this identity's long-term key instead of a role",
+      },
+      session: {
+        type: 'boolean',
+        help: "with --identity: serve the identity's short session (GetSessionToken), not its key",
       },
       force: { type: 'boolean', help: 'take over a config section Rolebar did not write (a backup is kept)' },
     },
@@ -50,14 +54,19 @@ const setupProfile: Command = {
       'Example:\n' +
       '  rolebar setup-profile prod-ro\n' +
       '  aws s3 ls --profile rolebar-prod-ro\n' +
-      '  rolebar setup-profile --identity alice --profile alice',
+      '  rolebar setup-profile --identity alice --profile alice\n' +
+      '  rolebar setup-profile --identity alice --session --profile alice-session',
   },
   run: (args, io) =>
     withCore(io, async (core) => {
       const identityKey = stringOption(args, 'identity');
       const roleKey = args.positionals[0];
-      if ((identityKey === undefined) === (roleKey === undefined))
-        throw new UsageError('setup-profile takes either a ROLE or --identity IDENTITY.', 'setup-profile');
+      const session = flag(args, 'session');
+      if ((identityKey === undefined) === (roleKey === undefined) || (session && identityKey === undefined))
+        throw new UsageError(
+          'setup-profile takes either a ROLE or --identity IDENTITY (--session goes with --identity).',
+          'setup-profile',
+        );
       const role = roleKey === undefined ? undefined : findRole(core, roleKey);
       const identity = role ? core.roles.chain(role.id).identity : findIdentity(core, identityKey ?? '');
       // Checked before anything is read or written: the writer applies the same rule.
@@ -78,7 +87,7 @@ const setupProfile: Command = {
       const region = role?.region ?? identity.region;
       const command = role
         ? roleProcessCommand(role.label, thisRolebar())
-        : identityProcessCommand(identity.name, thisRolebar());
+        : identityProcessCommand(identity.name, thisRolebar(), { session });
       const written = await writeConfigProfile(
         profile,
         { credential_process: command, ...(region ? { region } : {}) },

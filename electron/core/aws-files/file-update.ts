@@ -10,7 +10,6 @@ import {
   readdirSync,
   readFileSync,
   type Stats,
-  statSync,
 } from 'node:fs';
 import path from 'node:path';
 import {
@@ -21,6 +20,7 @@ import {
   resolveWriteTarget,
 } from '../platform/atomic.js';
 import { keepBackup } from './backups.js';
+import { assertRegularOrMissing } from './regular-files.js';
 import { describeKind, ioError, notRegularFile, notTextFile } from './errors.js';
 import type { TextEdit } from './edit.js';
 import { type IniDocument, parseIni } from './ini.js';
@@ -81,12 +81,6 @@ function readRaw(file: string): { data: Buffer; stat: Stats } | undefined {
   } finally {
     closeSync(fd);
   }
-}
-
-/** Refuses at once (before the lock is taken) a path that exists and is not a regular file. */
-function assertRegularOrMissing(target: string): void {
-  const stat = statSync(target, { throwIfNoEntry: false });
-  if (stat && !stat.isFile()) throw notRegularFile(target, describeKind(stat));
 }
 
 /** True when `data` is binary rather than text: a NUL byte, or many control characters near the start. */

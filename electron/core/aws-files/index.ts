@@ -4,6 +4,7 @@
  */
 export { AwsFileError, type AwsFileErrorCode } from './errors.js';
 export { type AwsFilePaths, type AwsLocationOptions, resolveAwsFilePaths } from './paths.js';
+export { refuseIrregularAwsFiles } from './regular-files.js';
 export {
   type ProfileSession,
   type RemoveProfileOptions,

@@ -3,6 +3,7 @@
 // The AWS SDK clients the STS and IAM callers keep: one per (endpoint, region, credentials), so a second call
 // reuses the connection and the SDK's set-up; the least recently used goes when there are too many.
 import { createHash } from 'node:crypto';
+import { pipeline, Readable, Transform } from 'node:stream';
 import type { AwsCredentials } from './sts/client.js';
 
 /**
@@ -84,4 +85,35 @@ export function sdkClientPool<C extends { destroy(): void }>(max: number): SdkCl
       clients.clear();
     },
   };
+}
+
+/**
+ * Makes the SDK read at most `maxBytes` of an HTTP answer's body (`response` as a deserialize-step middleware sees
+ * it, before the SDK's deserializer): a declared length over the cap ends the call at once, a body that grows
+ * past it ends its read there, so a hostile endpoint cannot fill the memory. `over()` runs first, so that the
+ * caller can name the failure instead of the SDK's wrapping of it.
+ */
+export function capAnswerBody(response: unknown, maxBytes: number, over: () => void): void {
+  const r = response as { headers?: Record<string, unknown>; body?: unknown } | undefined;
+  const body = r?.body;
+  if (!(body instanceof Readable)) return;
+  const tooBig = () => {
+    over();
+    return new Error(`an answer over ${maxBytes} bytes`);
+  };
+  if (Number(r?.headers?.['content-length']) > maxBytes) {
+    body.destroy();
+    throw tooBig();
+  }
+  let total = 0;
+  const capped = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      total += chunk.length;
+      if (total > maxBytes) done(tooBig());
+      else done(null, chunk);
+    },
+  });
+  // pipeline destroys the socket's stream when the cap ends the read: the rest is never downloaded.
+  pipeline(body, capped, () => undefined);
+  if (r) r.body = capped;
 }

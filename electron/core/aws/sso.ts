@@ -7,6 +7,7 @@ import { networkReason } from './failures.js';
 import { rolebarCommand } from '../domain/shell-quote.js';
 import { RolebarError } from '../domain/errors.js';
 import type { IdentityCenterIdentity } from '../domain/model.js';
+import { refuseIrregularAwsFiles } from '../aws-files/regular-files.js';
 
 export type { IdentityCenterIdentity } from '../domain/model.js';
 
@@ -34,6 +35,7 @@ export async function oidcClient(
   identity: IdentityCenterIdentity,
   env: NodeJS.ProcessEnv,
 ): Promise<SSOOIDCClient> {
+  refuseIrregularAwsFiles();
   const { SSOOIDCClient } = await import('@aws-sdk/client-sso-oidc');
   return new SSOOIDCClient({
     region: identity.ssoRegion,
@@ -48,6 +50,7 @@ export async function portalClient(
   identity: IdentityCenterIdentity,
   env: NodeJS.ProcessEnv,
 ): Promise<SSOClient> {
+  refuseIrregularAwsFiles();
   const { SSOClient } = await import('@aws-sdk/client-sso');
   const endpoint = portalEndpoint(env);
   return new SSOClient({

@@ -56,6 +56,13 @@ export const clipboardClearSeconds: IntRange = {
 /** Days after which an access key counts as old and the window and tray say so (90: the CIS benchmark). */
 export const keyAgeWarningDays: IntRange = { field: 'key age warning', unit: 'days', min: 1, max: 3650 };
 
+/** Bytes a team catalog's text may have, however it is fetched (HTTP, git, a file): some 40,000 roles. */
+export const MAX_CATALOG_BYTES = 8 * 1024 * 1024;
+/** Roles one team catalog may list: more than any tray or window can show, far fewer than a hostile file holds. */
+export const MAX_CATALOG_ROLES = 10_000;
+/** Bytes an STS answer may have: an AssumeRole answer is about 2 KB, its session token at most a few. */
+export const MAX_STS_ANSWER_BYTES = 64 * 1024;
+
 /** True for a whole number inside `range`. */
 export function inRange(range: IntRange, value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= range.min && value <= range.max;

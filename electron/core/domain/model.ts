@@ -99,8 +99,10 @@ export interface Role {
   source: RoleSource;
   sessionName?: string | undefined;
   externalId?: string | undefined;
-  /** Whether assuming the role needs an MFA code (the identity's device). */
+  /** Whether assuming the role needs an MFA code (the identity's device, unless `mfaSerial` names another). */
   mfa: boolean;
+  /** The MFA device this role asks for when it is not the identity's (an imported profile's `mfa_serial`). */
+  mfaSerial?: string | undefined;
   durationSeconds?: number | undefined;
   sourceIdentity?: string | undefined;
   tags?: SessionTag[] | undefined;
@@ -291,6 +293,7 @@ export function checkRole(role: Role): Role {
     ['externalId', fields.externalId],
     ['region', fields.region],
     ['profileName', fields.profileName],
+    ['mfaSerial', fields.mfaSerial],
   ] as const) {
     const value = role[key];
     assign(checked, key, value === undefined ? undefined : checkField(rule, value, codeOf(rule)));

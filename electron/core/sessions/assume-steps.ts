@@ -54,6 +54,11 @@ export function hopMfaKinds(hops: readonly Role[]): HopMfa[] {
   });
 }
 
+/** The MFA device the chain asks for: the one its MFA hop names, else the identity's. */
+export function mfaSerialOf(identity: Identity, hops: readonly Role[]): string | undefined {
+  return hops.find((r) => r.mfa && r.mfaSerial)?.mfaSerial ?? identity.mfaSerial;
+}
+
 /**
  * Decides MFA for the chain: which hops use it, and whether the code, the live MFA session or neither serves.
  * Throws before any AWS call when a code is needed and missing (MfaRequiredError) or the identity has no device.
@@ -67,7 +72,7 @@ export function planMfa(
 ): MfaPlan {
   const kinds = hopMfaKinds(hops);
   if (kinds.every((kind) => kind === 'none')) return { kind: 'none', hops: kinds };
-  const serial = identity.mfaSerial;
+  const serial = mfaSerialOf(identity, hops);
   if (!serial) {
     throw new RolebarError(
       'mfa-serial-missing',

@@ -1,7 +1,14 @@
 // A switch: the MFA decision, the chain folded over its hops (hops.ts, each link wrapping the one before, the
 // identity's credential source at the bottom), then the profile write and the session record, in that order.
 import { type WriteProfileResult, writeProfile } from '../aws-files/index.js';
-import { hopMfaKinds, MfaRequiredError, planMfa, sessionRecordOf, skewNotice } from './assume-steps.js';
+import {
+  hopMfaKinds,
+  MfaRequiredError,
+  mfaSerialOf,
+  planMfa,
+  sessionRecordOf,
+  skewNotice,
+} from './assume-steps.js';
 import { RolebarError } from '../domain/errors.js';
 import { liveMfaSession } from './mfa-session.js';
 import { checkMfaCode, profileNameOf } from '../domain/model.js';
@@ -50,7 +57,8 @@ export async function assumeRole(
   if (!role) throw new RolebarError('role-not-found', `No role "${roleId}".`, { hint: 'List roles.' });
   const code = options.mfaCode === undefined ? undefined : checkMfaCode(options.mfaCode);
   // The MFA decision, once: the keychain is read only when the first hop would sign with an MFA session.
-  const sessionSerial = hopMfaKinds(hops)[0] === 'mfa-session' && !code ? identity.mfaSerial : undefined;
+  const sessionSerial =
+    hopMfaKinds(hops)[0] === 'mfa-session' && !code ? mfaSerialOf(identity, hops) : undefined;
   const live = sessionSerial ? await liveMfaSession(ctx, identity.id, sessionSerial) : undefined;
   const plan = planMfa(identity, hops, code, live);
   const run: ChainRun = {

@@ -9,7 +9,7 @@ import type { SecretStore } from '../platform/keychain/keychain.js';
 import { type ReadOnlyRoles, type RoleStore, roleStore } from '../store/roles.js';
 import { principalKind, sessionRegistry, type SessionRegistry, userNameOfArn } from '../store/sessions.js';
 import { mfaSessionExpiry } from './mfa-session.js';
-import type { IdentitySessionOptions } from './identity-session.js';
+import { identityLongTermKey, type IdentitySessionOptions } from './identity-session.js';
 import { createSessionLayer, type LiveOutcome, type RenewOptions } from './layer.js';
 import type { Settings } from '../store/settings.js';
 import { accessKeyIdOf, type NewIdentity, sourceOf } from './sources/registry.js';
@@ -76,7 +76,9 @@ export interface Engine {
   forgetRevoked(roleArn: string, before: Date): Promise<string[]>;
   /** When the identity's MFA session ends, if one is alive. */
   mfaSessionExpiry(identityId: string): Promise<Date | undefined>;
-  /** The short session credential-process --identity serves (see SessionLayer.identitySession). SECRET. */
+  /** The long-term key pair credential-process --identity serves, as the plaintext keys did. SECRET. */
+  identityLongTermKey(identityId: string): Promise<AwsCredentials>;
+  /** The short session credential-process --identity --session serves (see SessionLayer.identitySession). SECRET. */
   identitySession(identityId: string, options: IdentitySessionOptions): Promise<TemporaryCredentials>;
   /** Closes kept connections; the core stays usable and reconnects on the next call. */
   close(): void;
@@ -171,6 +173,7 @@ export function createEngine(deps: CoreDeps, readOnlyRoles: ReadOnlyRoles): Engi
     credentialsOf,
     forgetRevoked: layer.forgetRevoked,
     mfaSessionExpiry: (identityId) => mfaSessionExpiry(ctx, identityId),
+    identityLongTermKey: (identityId) => identityLongTermKey(ctx, identityId),
     identitySession: (identityId, options) => layer.identitySession(identityId, options),
     close: () => ctx.sts.close(),
   };

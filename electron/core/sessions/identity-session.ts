@@ -1,8 +1,11 @@
-// The short session `rolebar credential-process --identity NAME` serves instead of the long-term key: one
-// GetSessionToken per identity (with MFA when the identity has a device), kept in the keychain in the identity's
-// MFA-session entry, so it is removed and rotated with the identity like the MFA session it often is.
+// What `rolebar credential-process --identity NAME` serves. By default the identity's long-term key from the
+// keychain, exactly as the plaintext keys it replaces did (no expiry, no MFA). With `--session`, a short session
+// instead: one GetSessionToken per identity (with MFA when the identity has a device), kept in the keychain in the
+// identity's MFA-session entry, so it is removed and rotated with the identity like the MFA session it often is.
 import { type AssumeContext, targetFor } from './context.js';
 import { RolebarError } from '../domain/errors.js';
+import type { Identity } from '../domain/model.js';
+import type { AwsCredentials } from '../aws/sts/client.js';
 import { describeIdentity, sourceOf } from './sources/registry.js';
 import {
   type MfaSession,
@@ -21,12 +24,8 @@ export interface IdentitySessionOptions {
   mfaCode?: string | undefined;
 }
 
-/** The identity's cached session if it has `marginMs` left, else a new one (callers hold the identity's flight). */
-export async function identitySession(
-  ctx: AssumeContext,
-  identityId: string,
-  options: IdentitySessionOptions,
-): Promise<MfaSession> {
+/** The identity, if it keeps a key pair in the keychain (else credential-process --identity has nothing to serve). */
+function keyedIdentity(ctx: AssumeContext, identityId: string): Identity {
   const identity = ctx.identities.get(identityId);
   if (!describeIdentity(identity).can.keys) {
     throw new RolebarError(
@@ -35,6 +34,22 @@ export async function identitySession(
       { hint: 'Its own AWS profile or credential source already works in the AWS tools; use that.' },
     );
   }
+  return identity;
+}
+
+/** The identity's long-term key pair from the keychain, as its plaintext keys were. SECRET. */
+export async function identityLongTermKey(ctx: AssumeContext, identityId: string): Promise<AwsCredentials> {
+  const identity = keyedIdentity(ctx, identityId);
+  return sourceOf(identity).ownCredentials(identity, ctx);
+}
+
+/** The identity's cached session if it has `marginMs` left, else a new one (callers hold the identity's flight). */
+export async function identitySession(
+  ctx: AssumeContext,
+  identityId: string,
+  options: IdentitySessionOptions,
+): Promise<MfaSession> {
+  const identity = keyedIdentity(ctx, identityId);
   const cached = servableIdentitySession(
     identity,
     await readMfaSession(ctx.secrets, identity.id),
@@ -50,7 +65,7 @@ export async function identitySession(
         'mfa-required',
         `"${identity.name}" has an MFA device (${identity.mfaSerial}) and no MFA session with time left; credential-process cannot ask for a code.`,
         {
-          hint: `Run \`rolebar credential-process --identity '${identity.name}' --mfa-code CODE\` once in a terminal (the session lasts 12 hours), then retry.`,
+          hint: `Run \`rolebar credential-process --identity '${identity.name}' --session --mfa-code CODE\` once in a terminal (the session lasts 12 hours), then retry.`,
         },
       );
     }

@@ -48,7 +48,7 @@ export async function readMfaSession(
 export const NO_MFA_SERIAL = 'none';
 
 /**
- * Whether `cached` may be served as `identity`'s short session (credential-process --identity): started with the
+ * Whether `cached` may be served as `identity`'s short session (credential-process --identity --session): started with the
  * identity's current device (or without MFA when it has none), with at least `marginMs` left. One rule for the
  * full CLI and the small credential-process entry.
  */

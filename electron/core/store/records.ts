@@ -213,6 +213,7 @@ export function parseRoleRecord(raw: unknown, file: string): Role {
     sessionName: r.optionalString('sessionName'),
     externalId: r.optionalString('externalId'),
     mfa: r.boolean('mfa'),
+    mfaSerial: r.optionalString('mfaSerial'),
     durationSeconds: r.value('durationSeconds') === undefined ? undefined : r.number('durationSeconds'),
     sourceIdentity: r.optionalString('sourceIdentity'),
     tags: tags === undefined ? undefined : parseTags(r, tags),

@@ -112,6 +112,23 @@ describe('answers that are not what STS sends', () => {
     for (const e of [garbage, empty, moved, missing]) assert.match(e.hint ?? '', /AWS_ENDPOINT_URL_STS/);
   });
 
+  it('an answer over 64 KiB is refused, with or without a declared length, and not read further', async () => {
+    // Valid in every other way: before the cap, 1 MiB of padding was read, parsed and its credentials used.
+    const padded = assumeRoleXml(new Date(Date.now() + 3_600_000).toISOString()).replace(
+      '<ResponseMetadata>',
+      `${' '.repeat(1024 * 1024)}<ResponseMetadata>`,
+    );
+    for (const headers of [
+      { 'Content-Type': 'text/xml' } as Record<string, string>,
+      { 'Content-Type': 'text/xml', 'Transfer-Encoding': 'chunked' },
+    ]) {
+      const error = await switchAgainst({ status: 200, headers, body: padded });
+      assert.equal(error.code, 'sts-bad-answer', error.message);
+      assert.match(error.message, /answered AssumeRole with more than 64 KiB/);
+      assert.doesNotMatch(error.toUserString(), /\$response|Deserialization/);
+    }
+  });
+
   it('a server that never answers gives a clear error within the configured bound', async () => {
     const caller = createStsCaller({ env: { ROLEBAR_STS_TIMEOUT_SECONDS: '2' } });
     f.emu.faults.silence(10, { action: 'GetCallerIdentity' });

@@ -4,6 +4,7 @@ import type { IAMClient, Role } from '@aws-sdk/client-iam';
 import type * as IamSdk from '@aws-sdk/client-iam';
 import type { AwsCredentials } from '../sts/client.js';
 import { sdkClientConfig, sdkClientPool } from '../sdk-clients.js';
+import { refuseIrregularAwsFiles } from '../../aws-files/regular-files.js';
 import { isNetworkError, type SdkErrorShape, sdkNetworkCode } from '../sts/errors.js';
 import type { IamTarget } from './endpoints.js';
 import { type IamCallContext, IamError, toIamError } from './errors.js';
@@ -155,6 +156,8 @@ export function createIamCaller(options: IamCallerOptions = {}): IamCaller {
   const clients = sdkClientPool<IAMClient>(MAX_CLIENTS);
 
   const send: Send = async (target, credentials, context, run) => {
+    // The SDK reads the AWS files this process's environment names; a FIFO there would hang it.
+    refuseIrregularAwsFiles();
     const sdk = await loadIam();
     const client = clients.get(
       target,

@@ -48,6 +48,16 @@ export function foreignAnswerError(
   );
 }
 
+/** The error for an answer longer than any STS answer: it was not read past `maxBytes`. */
+export function oversizedAnswer(target: StsTarget, context: StsCallContext, maxBytes: number): StsError {
+  return new StsError(
+    'bad-answer',
+    `${target.endpoint} answered ${context.action} with more than ${maxBytes / 1024} KiB; an STS answer is a few KB. It was not read further, and nothing was used.`,
+    HINT_ENDPOINT,
+    { context: { action: context.action, endpoint: target.endpoint } },
+  );
+}
+
 /**
  * Refuses credentials whose expiry STS could not have given: already past (by the server's clock when it
  * sent one, else ours) or further ahead than the longest session. Returns the expiry when it is plausible.

@@ -10,9 +10,17 @@ import type {
 import type * as StsSdk from '@aws-sdk/client-sts';
 import { RolebarError } from '../../domain/errors.js';
 import type { StsTarget } from '../../domain/endpoints.js';
-import { type RawAnswer, checkExpiration, foreignAnswerError, isForeignAnswer } from './answers.js';
+import {
+  type RawAnswer,
+  checkExpiration,
+  foreignAnswerError,
+  isForeignAnswer,
+  oversizedAnswer,
+} from './answers.js';
 import { StsError, type StsCallContext, toStsError } from './errors.js';
-import { sdkClientConfig, sdkClientPool } from '../sdk-clients.js';
+import { capAnswerBody, sdkClientConfig, sdkClientPool } from '../sdk-clients.js';
+import { MAX_STS_ANSWER_BYTES } from '../../domain/limits.js';
+import { refuseIrregularAwsFiles } from '../../aws-files/regular-files.js';
 
 /** A set of AWS credentials as Rolebar holds them in memory. */
 export interface AwsCredentials {
@@ -142,6 +150,8 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
     ) => Promise<T>,
     check?: (value: T, serverNow: number) => void,
   ): Promise<StsAnswer<T>> {
+    // The SDK reads the AWS files this process's environment names; a FIFO there would hang it.
+    refuseIrregularAwsFiles();
     const sts = await loadSts();
     const client = clients.get(
       target,
@@ -154,6 +164,7 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
     // One deadline for the whole call, retries included: a silent endpoint must not hang a switch.
     const abort = new AbortController();
     let timedOut = false;
+    let oversized = false;
     const deadline = setTimeout(() => {
       timedOut = true;
       abort.abort();
@@ -164,6 +175,7 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
       const result = await next(args);
       const answer = rawAnswerOf(result.response);
       raw = answer;
+      capAnswerBody(result.response, MAX_STS_ANSWER_BYTES, () => (oversized = true));
       receivedAt = now();
       const date = answer.date ? Date.parse(answer.date) : Number.NaN;
       if (!Number.isNaN(date)) serverDate = date;
@@ -182,6 +194,7 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
       check?.(value, serverDate ?? now());
       return { value, clockOffsetMs: serverDate === undefined ? undefined : serverDate - receivedAt };
     } catch (error) {
+      if (oversized) throw oversizedAnswer(target, context, MAX_STS_ANSWER_BYTES);
       if (error instanceof StsError) throw error;
       if (timedOut) throw silentEndpoint(target, context, callTimeoutMs, error);
       // An answer that is not STS's (a web page, a redirect, a 404, garbage) is named for what it was.

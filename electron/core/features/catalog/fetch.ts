@@ -1,11 +1,13 @@
 // Fetching a catalog's text from where it is published: a git repository (with the user's own `git`, so their
 // SSH keys and credential helpers work), an HTTP(S) URL (with ETag / If-Modified-Since), or a local file.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import type { ExecFileOptions } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { RolebarError } from '../../domain/errors.js';
+import { MAX_CATALOG_BYTES } from '../../domain/limits.js';
+import { type FetchFailure, getFollowingRedirects, readCatalogBody } from './http.js';
 
 /** Where a catalog comes from. */
 export type CatalogSource =
@@ -120,29 +122,21 @@ export async function fetchCatalog(
       `Could not fetch ${describeSource(source)}: ${redactSource(why)}`,
       { hint },
     );
-  if (source.kind === 'file') {
-    try {
-      return { changed: true, text: readFileSync(source.path, 'utf8') };
-    } catch (error) {
-      throw failed((error as NodeJS.ErrnoException).code ?? 'unreadable', 'Check that the file exists.');
-    }
-  }
+  if (source.kind === 'file') return { changed: true, text: readCatalogFile(source.path, failed) };
   if (source.kind === 'url') {
     const { url, authorization } = splitCredentials(source, credential);
     const headers: Record<string, string> = authorization ? { authorization } : {};
     if (validators.etag) headers['if-none-match'] = validators.etag;
     if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
-    let response: Response;
-    try {
-      response = await fetch(url, { headers, signal: AbortSignal.timeout(30_000) });
-    } catch (error) {
-      throw failed(error instanceof Error ? error.message : 'no answer', 'Check the URL and your network.');
-    }
+    const response = await getFollowingRedirects(url, headers, failed, AbortSignal.timeout(30_000));
     if (response.status === 304) return { changed: false };
-    if (!response.ok) throw failed(`HTTP ${response.status}`, 'Check the URL, or ask whoever publishes it.');
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw failed(`HTTP ${response.status}`, 'Check the URL, or ask whoever publishes it.');
+    }
     return {
       changed: true,
-      text: await response.text(),
+      text: await readCatalogBody(response, failed),
       etag: response.headers.get('etag') ?? undefined,
       lastModified: response.headers.get('last-modified') ?? undefined,
     };
@@ -167,11 +161,9 @@ export async function fetchCatalog(
     const file = path.resolve(dir, source.path);
     if (!file.startsWith(dir + path.sep))
       throw failed('the path leaves the repository', 'Give a path inside it.');
-    try {
-      return { changed: true, text: readFileSync(file, 'utf8') };
-    } catch {
+    if (!existsSync(file))
       throw failed(`no file ${source.path} in the repository`, 'Pass --path with the catalog file.');
-    }
+    return { changed: true, text: readCatalogFile(file, failed) };
   } catch (error) {
     if (error instanceof RolebarError) throw error;
     const stderr =
@@ -182,5 +174,22 @@ export async function fetchCatalog(
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A catalog file's text: a regular file of at most MAX_CATALOG_BYTES (a FIFO or a device is refused unread). */
+function readCatalogFile(file: string, failed: FetchFailure): string {
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile()) throw failed('it is not a regular file', 'Give the path of the catalog file.');
+    if (stat.size > MAX_CATALOG_BYTES)
+      throw failed(
+        `it has ${stat.size} bytes, more than the ${MAX_CATALOG_BYTES / 1024 / 1024} MiB a catalog may have`,
+        'Check that it is the catalog file, or split the catalog.',
+      );
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if (error instanceof RolebarError) throw error;
+    throw failed((error as NodeJS.ErrnoException).code ?? 'unreadable', 'Check that the file exists.');
   }
 }

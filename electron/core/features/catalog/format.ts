@@ -3,6 +3,7 @@
 import { RolebarError } from '../../domain/errors.js';
 import { checkRole, type Role, type SessionTag } from '../../domain/model.js';
 import { profileNameFromLabel } from '../../domain/fields.js';
+import { MAX_CATALOG_ROLES } from '../../domain/limits.js';
 import type { Partition } from '../../domain/endpoints.js';
 import { type JsonWithLines, parseJsonWithLines } from './json-lines.js';
 
@@ -139,9 +140,14 @@ export function parseCatalog(text: string, file: string): Catalog {
   const accountByKey = new Map<string, CatalogAccount>();
   for (const a of [...accounts].reverse()) accountByKey.set(a.name, a);
   for (const a of [...accounts].reverse()) accountByKey.set(a.id, a);
-  const roles = r
-    .list('roles', top.roles)
-    .map((raw, i) => readRole(r, raw, i, { ids, accountByKey, prefix }));
+  const listed = r.list('roles', top.roles);
+  if (listed.length > MAX_CATALOG_ROLES)
+    r.refuse(
+      'roles',
+      `the catalog lists ${listed.length} roles, more than the ${MAX_CATALOG_ROLES} one catalog may hold.`,
+      'Split it into several catalogs (by team or account).',
+    );
+  const roles = listed.map((raw, i) => readRole(r, raw, i, { ids, accountByKey, prefix }));
   checkChains(r, roles);
   return { profilePrefix: prefix, accounts, roles };
 }

@@ -78,8 +78,7 @@ export async function applyImport(
     ? await movePlaintextKeys(core, profiles, location, serve)
     : { keysRemovedFrom: [], backups: [], keysKept: [] };
   return {
-    // Identities may have gained an MFA serial from the roles imported after them.
-    identities: applied.identities.map((i) => core.identities.get(i.id)),
+    identities: applied.identities,
     roles: applied.roles,
     skipped: applied.skipped,
     keysRemovedFrom: moved.keysRemovedFrom,

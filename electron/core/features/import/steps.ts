@@ -62,7 +62,7 @@ export function roleStep(core: Engine, p: AwsProfile, role: RoleProfile): Import
     item: {
       action: 'add-role',
       profile: p.name,
-      detail: `${role.roleArn} from ${source}${role.mfaSerial ? ', with MFA' : ''}; sessions written as profile "${rolebarProfileOf(p.name)}" (the role_arn profile "${p.name}" stays as it is)`,
+      detail: `${role.roleArn} from ${source}${role.mfaSerial ? `, with MFA ${role.mfaSerial}` : ''}; sessions written as profile "${rolebarProfileOf(p.name)}" (the role_arn profile "${p.name}" stays as it is)`,
     },
     apply: async (sources, created) => {
       const from = await resolveSource(core, role, sources, created);
@@ -72,6 +72,8 @@ export function roleStep(core: Engine, p: AwsProfile, role: RoleProfile): Import
         roleArn: role.roleArn,
         source: from,
         mfa: !!role.mfaSerial,
+        // The profile's own device, kept on the role: the identity and its other roles go on without MFA.
+        mfaSerial: role.mfaSerial,
         sessionName: role.sessionName,
         externalId: role.externalId,
         durationSeconds: role.duration,
@@ -79,10 +81,6 @@ export function roleStep(core: Engine, p: AwsProfile, role: RoleProfile): Import
         profileName: rolebarProfileOf(p.name),
       });
       created.push({ kind: 'role', id: added.id });
-      // The profile's mfa_serial is the device of the identity the chain starts from.
-      const { identity } = core.roles.chain(added.id);
-      if (role.mfaSerial && !identity.mfaSerial)
-        core.identities.update(identity.id, { mfaSerial: role.mfaSerial });
       return added;
     },
   };

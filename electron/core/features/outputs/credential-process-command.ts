@@ -42,13 +42,18 @@ export function roleProcessCommand(
   return commandLine(at, ['credential-process', roleKey], platform);
 }
 
-/** The credential_process line serving an identity's short session from the keychain. */
+/**
+ * The credential_process line serving an identity from the keychain: its long-term key, exactly as plaintext keys
+ * did (no expiry, no MFA); with `session`, a GetSessionToken session instead, which cannot call IAM without MFA
+ * nor any STS API but AssumeRole and GetCallerIdentity.
+ */
 export function identityProcessCommand(
   identityName: string,
   at: RolebarEntry,
-  platform: NodeJS.Platform = process.platform,
+  options: { session?: boolean; platform?: NodeJS.Platform } = {},
 ): string {
-  return commandLine(at, ['credential-process', '--identity', identityName], platform);
+  const words = ['credential-process', '--identity', identityName, ...(options.session ? ['--session'] : [])];
+  return commandLine(at, words, options.platform ?? process.platform);
 }
 
 function commandLine(at: RolebarEntry, words: string[], platform: NodeJS.Platform): string {

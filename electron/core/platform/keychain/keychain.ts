@@ -69,7 +69,14 @@ export class KeychainUnavailableError extends RolebarError {
 }
 
 const LINUX_INSTALL_HINT =
-  'Install and start a Secret Service such as GNOME Keyring (sudo apt-get install gnome-keyring) and log in to a desktop session, or run Rolebar inside one. Where there is none (ssh, WSL, a container, CI), Rolebar can keep its secrets in an encrypted file instead: set ROLEBAR_KEYCHAIN=file and run `rolebar keychain unlock`.';
+  'Install and start a Secret Service such as GNOME Keyring (as root, or with sudo: apt-get install -y gnome-keyring) and log in to a desktop session, or run Rolebar inside one. Where there is none (ssh, WSL, a container, CI), Rolebar can keep its secrets in an encrypted file instead: set ROLEBAR_KEYCHAIN=file and run `rolebar keychain unlock`.';
+
+/**
+ * The Debian packages that build keytar when no prebuilt copy can be downloaded: libsecret's headers, and
+ * node-gyp's Python, make, C++ compiler and pkg-config. keytar is an optional dependency, so `npm install` goes on
+ * without it; the first keychain write then names this list (and `npm test`'s prerequisites include it).
+ */
+export const KEYTAR_BUILD_PACKAGES = ['libsecret-1-dev', 'python3', 'make', 'g++', 'pkg-config'] as const;
 
 export interface KeychainOptions {
   service?: string;
@@ -327,10 +334,15 @@ function loadKeytar(): KeytarLike {
 }
 
 function notInstalled(cause: unknown): KeychainUnavailableError {
+  // npm skips an optional dependency it cannot build, so this is where a missing libsecret shows: one line.
+  const hint =
+    process.platform === 'linux'
+      ? `As root, or with sudo, run \`apt-get install -y ${KEYTAR_BUILD_PACKAGES.join(' ')}\`, then \`npm install\` again in Rolebar's folder.`
+      : "Run `npm install` again in Rolebar's folder (it builds keytar when no prebuilt copy can be downloaded).";
   return new KeychainUnavailableError(
     'not-installed',
-    'The keychain module (keytar) could not be loaded.',
-    'Reinstall Rolebar; on Linux building it needs libsecret (sudo apt-get install libsecret-1-dev) before npm install.',
+    'The keychain module (keytar) is not installed: npm install skips it when it cannot be built.',
+    hint,
     cause,
   );
 }

@@ -3,7 +3,7 @@
 import { RolebarError } from '../../domain/errors.js';
 import { checkProfileName } from '../../domain/model.js';
 import type { AwsCredentials } from '../../aws/sts/client.js';
-import { resolveAwsFilePaths } from '../../aws-files/index.js';
+import { refuseIrregularAwsFiles, resolveAwsFilePaths } from '../../aws-files/index.js';
 import {
   type CommonIdentityInput,
   checkIdentityName,
@@ -54,8 +54,11 @@ export function profileCredentials(
   options: { name: string; mfaCode?: string | undefined },
 ): Promise<AwsCredentials> {
   return fromSdk(`the profile "${profile}"`, options.name, async () => {
+    const where = { env: ctx.env, ...(ctx.homedir ? { homedir: ctx.homedir } : {}) };
+    // fromIni opens the files blocking, on every call (ignoreCache): a FIFO there would hang it.
+    refuseIrregularAwsFiles(where);
     const { fromIni } = await import('@aws-sdk/credential-provider-ini');
-    const paths = resolveAwsFilePaths({ env: ctx.env, ...(ctx.homedir ? { homedir: ctx.homedir } : {}) });
+    const paths = resolveAwsFilePaths(where);
     return fromIni({
       profile,
       filepath: paths.credentials,

@@ -7,6 +7,7 @@ import {
   checkIdentityName,
   commonIdentityFields,
 } from '../../store/identity-fields.js';
+import { refuseIrregularAwsFiles } from '../../aws-files/index.js';
 import { fromSdk, withEnv } from './sdk.js';
 import type { CredentialSource, KindTraits } from './source.js';
 
@@ -50,6 +51,8 @@ export const configCredentialSource: CredentialSource<'credential-source', NewCr
         const { fromEnv } = await import('@aws-sdk/credential-provider-env');
         return withEnv(ctx.env, () => fromEnv()());
       }
+      // The instance metadata provider reads its endpoint settings from the config file: a FIFO there would hang it.
+      refuseIrregularAwsFiles();
       const imds = await import('@smithy/credential-provider-imds');
       const provider =
         identity.source === 'EcsContainer' ? imds.fromContainerMetadata() : imds.fromInstanceMetadata();

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { location } from '../../../../electron/core/sessions/assume.js';
 import { applyImport, planImport } from '../../../../electron/core/features/import/import.js';
 import { type CoreFixture, startCoreFixture } from '../../../support/core-fixture.js';
-import { SEED_KEYS, SEED_ROLES } from '../../../../electron/emulator/index.js';
+import { SEED_KEYS, SEED_MFA, SEED_ROLES } from '../../../../electron/emulator/index.js';
 
 const CREDENTIALS = [
   '# keys I should not keep in plaintext',
@@ -98,7 +98,11 @@ describe('import from ~/.aws', () => {
     const alice = f.core.identities.find('alice');
     assert.ok(alice && alice.kind === 'iam-user');
     assert.equal(alice.region, 'eu-west-1');
-    assert.equal(alice.mfaSerial, 'arn:aws:iam::111111111111:mfa/alice', 'taken from the admin role profile');
+    assert.equal(
+      alice.mfaSerial,
+      undefined,
+      'the admin profile’s mfa_serial is that role’s, not the identity’s',
+    );
     assert.equal(await f.core.identities.secretOf(alice.id), SEED_KEYS.alice.secretAccessKey);
     assert.doesNotMatch(
       readFileSync(path.join(f.sandbox.rolebarHome, 'settings.json'), 'utf8'),
@@ -112,7 +116,9 @@ describe('import from ~/.aws', () => {
       f.core.roles.chain(deployer.id).hops.map((r) => r.label),
       ['prod-ro', 'deployer'],
     );
-    assert.equal(f.core.roles.find('admin')?.mfa, true);
+    const admin = f.core.roles.find('admin');
+    assert.ok(admin);
+    assert.deepEqual([admin.mfa, admin.mfaSerial], [true, SEED_MFA.alice.serial]);
     assert.equal(f.core.roles.find('ci')?.source.kind, 'identity');
 
     const outcome = await f.core.assumeRole(deployer.id);
@@ -121,6 +127,8 @@ describe('import from ~/.aws', () => {
       'arn:aws:sts::222222222222:assumed-role/deployer/rolebar-alice',
     );
     assert.equal(outcome.session.profileName, 'deployer-rolebar');
+    const mfa = await f.core.assumeRole(admin.id, { mfaCode: f.emu.totp(SEED_MFA.alice.serial) });
+    assert.match(mfa.session.principalArn, /assumed-role\/admin\//, 'the role’s own device signs its MFA');
   });
 
   it('a credential_source Environment identity signs with the environment’s keys', async () => {
