@@ -1,6 +1,7 @@
 // Output helpers: colour only on a terminal (never with NO_COLOR), one-line errors, tables, a spinner.
 import { isatty } from 'node:tty';
 import { UsageError } from './args.js';
+import { printable } from '../core/domain/printable.js';
 
 /** Where a command writes: injected so the streams and the environment are explicit. */
 export interface Io {
@@ -68,7 +69,7 @@ function isRolebarLike(error: unknown): error is { toUserString(): string; code:
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+  return printable(text.replace(/\s*\n\s*/g, ' ')).trim();
 }
 
 /** A plain table: a header row and aligned columns (two spaces apart). */

@@ -6,20 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { SecretStore } from '../core/platform/keychain/keychain.js';
 import { demoEndpoints, demoWorld } from '../core/features/demo/index.js';
+import { memorySecretStore } from '../core/features/demo/secrets.js';
 import { SEED_MFA, startStsEmulator, type StsEmulator } from '../emulator/index.js';
 import type { Timers } from './clipboard.js';
-
-/** A secret store that lives and dies with the process: the demo's stand-in for the OS keychain. */
-export function memorySecretStore(service = 'Rolebar-demo'): SecretStore {
-  const secrets = new Map<string, string>();
-  return {
-    service,
-    get: async (account) => secrets.get(account) ?? null,
-    set: async (account, secret) => void secrets.set(account, secret),
-    delete: async (account) => secrets.delete(account),
-    list: async () => [...secrets.keys()],
-  };
-}
 
 /** A running demo: the emulator, the temporary folder, and the environment the app must run with. */
 export interface Demo {

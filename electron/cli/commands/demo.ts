@@ -1,7 +1,8 @@
-// `rolebar demo`: Rolebar without AWS and without Electron. Starts the bundled STS emulator in the background
-// (on a free local port, with the seed world's accounts and roles), seeds a demo identity and roles into a
-// demo folder and keychain service of their own, and prints the lines that point a shell at all of it.
-// `eval "$(rolebar demo)"` then makes every command (and the AWS CLI) talk to the emulator.
+// `rolebar demo`: Rolebar without AWS, without Electron and without a keychain. Starts the bundled STS emulator
+// in the background (on a free local port, with the seed world's accounts and roles), whose process also keeps
+// the demo's secrets in memory (core/features/demo/secrets.ts), seeds a demo identity and roles into a demo folder
+// of their own, and prints the lines that point a shell at all of it. `eval "$(rolebar demo)"` then makes every
+// command (and the AWS CLI) talk to the emulator. A start that fails stops what it started and removes the folder.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -10,15 +11,19 @@ import { fileURLToPath } from 'node:url';
 import { openCore } from '../../core/index.js';
 import { RolebarError } from '../../core/domain/errors.js';
 import { isProcessAlive } from '../../core/platform/atomic.js';
-import { openKeychain } from '../../core/platform/keychain/keychain.js';
 import { quoteBash } from '../../core/domain/shell-quote.js';
 import { SEED_MFA, startStsEmulator, totp } from '../../emulator/index.js';
 import { DEMO_SSO_NAME, demoEndpoints, demoWorld, seedDemo } from '../../core/features/demo/index.js';
+import {
+  DEMO_SECRETS_TOKEN_VARIABLE,
+  DEMO_SECRETS_VARIABLE,
+  serveDemoSecrets,
+} from '../../core/features/demo/secrets.js';
 import { type Command, UsageError } from '../args.js';
 import type { Io } from '../output.js';
 import { suggestCommand } from '../suggest.js';
 
-/** The keychain service of the demo's secrets: never the user's own "Rolebar" entries. */
+/** The service name of the demo's secrets (kept by the demo's process, never in the user's keychain). */
 export const DEMO_KEYCHAIN_SERVICE = 'Rolebar-demo';
 
 /** How long `rolebar demo` waits for the background emulator to say where it listens. */
@@ -29,6 +34,9 @@ interface DemoServer {
   pid: number;
   endpoint: string;
   federationEndpoint: string;
+  /** Where the demo's secrets are kept, and the token that reaches them. */
+  secrets: string;
+  token: string;
 }
 
 /** The demo folder: ROLEBAR_DEMO_DIR, else a folder in the user's cache (XDG). */
@@ -46,6 +54,8 @@ export function demoEnv(dir: string, server: DemoServer): Record<string, string>
     AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'aws', 'credentials'),
     AWS_CONFIG_FILE: path.join(dir, 'aws', 'config'),
     ...demoEndpoints(server),
+    [DEMO_SECRETS_VARIABLE]: server.secrets,
+    [DEMO_SECRETS_TOKEN_VARIABLE]: server.token,
     AWS_REGION: 'us-east-1',
     // The AWS CLI v2 reads only this one.
     AWS_DEFAULT_REGION: 'us-east-1',
@@ -64,17 +74,18 @@ function runningServer(dir: string): DemoServer | undefined {
   } catch {
     return undefined;
   }
+  if (typeof server !== 'object' || server === null) return undefined;
+  const { pid, endpoint, federationEndpoint, secrets, token } = server as Record<string, unknown>;
   if (
-    typeof server !== 'object' ||
-    server === null ||
-    !('pid' in server && typeof server.pid === 'number') ||
-    !('endpoint' in server && typeof server.endpoint === 'string') ||
-    !('federationEndpoint' in server && typeof server.federationEndpoint === 'string')
+    typeof pid !== 'number' ||
+    typeof endpoint !== 'string' ||
+    typeof federationEndpoint !== 'string' ||
+    typeof secrets !== 'string' ||
+    typeof token !== 'string'
   ) {
     return undefined;
   }
-  const found = { pid: server.pid, endpoint: server.endpoint, federationEndpoint: server.federationEndpoint };
-  return isProcessAlive(found.pid) ? found : undefined;
+  return isProcessAlive(pid) ? { pid, endpoint, federationEndpoint, secrets, token } : undefined;
 }
 
 /** Starts this CLI as the background emulator (`demo serve`) and waits for the line saying where it listens. */
@@ -104,31 +115,50 @@ async function startServer(dir: string, env: NodeJS.ProcessEnv): Promise<DemoSer
       reject(new Error('exited'));
     });
   }).catch(() => {
+    stopServer(child.pid);
     throw new RolebarError('demo-failed', 'The demo emulator did not start.', {
       hint: `See ${path.join(dir, 'server.log')}.`,
     });
   });
   out.destroy();
   child.unref();
-  writeFileSync(serverFile(dir), `${line}\n`);
+  // It holds the token to the demo's secrets: for this user only.
+  writeFileSync(serverFile(dir), `${line}\n`, { mode: 0o600 });
   const server = runningServer(dir);
-  if (!server) throw new RolebarError('demo-failed', 'The demo emulator did not start.', { hint: line });
+  if (!server) {
+    stopServer(child.pid);
+    throw new RolebarError('demo-failed', 'The demo emulator did not start.', { hint: line });
+  }
   return server;
 }
 
-/** `demo serve`: the emulator itself, in the foreground, until it is stopped. */
+/** Ends a background emulator, if it still runs. */
+function stopServer(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // Already gone.
+  }
+}
+
+/** `demo serve`: the emulator and the demo's secrets, in the foreground, until it is stopped. */
 async function serve(): Promise<number> {
   const emulator = await startStsEmulator({ world: demoWorld() });
+  const secrets = await serveDemoSecrets();
   const server: DemoServer = {
     pid: process.pid,
     endpoint: emulator.endpoint,
     federationEndpoint: emulator.federationEndpoint,
+    secrets: secrets.url,
+    token: secrets.token,
   };
   process.stdout.write(`${JSON.stringify(server)}\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
+  await secrets.close();
   await emulator.close();
   return 0;
 }
@@ -140,17 +170,35 @@ function exportLines(vars: Record<string, string>): string {
     .join('\n');
 }
 
+/** Removes the demo folder after a start that failed, then rethrows its error. */
+function failedStart(dir: string): (error: unknown) => never {
+  return (error) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  };
+}
+
 async function start(io: Io): Promise<number> {
   const dir = demoDir(io.env);
   mkdirSync(path.join(dir, 'rolebar'), { recursive: true });
   mkdirSync(path.join(dir, 'aws'), { recursive: true });
-  const server = runningServer(dir) ?? (await startServer(dir, io.env));
+  const running = runningServer(dir);
+  const server = running ?? (await startServer(dir, io.env).catch(failedStart(dir)));
   const vars = demoEnv(dir, server);
-  const core = openCore({ ...io.env, ...vars });
   try {
-    await seedDemo(core);
-  } finally {
-    core.close();
+    const core = openCore({ ...io.env, ...vars });
+    try {
+      await seedDemo(core);
+    } finally {
+      core.close();
+    }
+  } catch (error) {
+    // A demo this call started goes again, folder and all; one it joined is left to its own shell.
+    if (!running) {
+      stopServer(server.pid);
+      failedStart(dir)(error);
+    }
+    throw error;
   }
   io.out(exportLines(vars));
   io.err(
@@ -170,11 +218,12 @@ async function start(io: Io): Promise<number> {
 async function stop(io: Io): Promise<number> {
   const dir = demoDir(io.env);
   const server = runningServer(dir);
-  if (server) process.kill(server.pid, 'SIGTERM');
-  const secrets = openKeychain({ service: DEMO_KEYCHAIN_SERVICE, env: io.env });
-  for (const account of await secrets.list().catch(() => [])) await secrets.delete(account);
+  // Its secrets were only ever in its memory: ending it forgets them.
+  stopServer(server?.pid);
   rmSync(dir, { recursive: true, force: true });
-  const names = Object.keys(demoEnv(dir, { pid: 0, endpoint: '', federationEndpoint: '' }));
+  const names = Object.keys(
+    demoEnv(dir, { pid: 0, endpoint: '', federationEndpoint: '', secrets: '', token: '' }),
+  );
   io.out(`unset ${names.join(' ')}`);
   io.err(server ? 'rolebar: the demo is stopped and its files removed.' : 'rolebar: no demo was running.');
   return 0;
@@ -184,7 +233,7 @@ const demo: Command = {
   spec: {
     name: 'demo',
     summary:
-      'Try Rolebar without AWS: starts a local STS emulator in the background with a demo identity and roles, and an IAM Identity Center instance to sign in to (own folder and keychain service; your settings and ~/.aws are not touched) and prints the lines that point a shell at it.',
+      'Try Rolebar without AWS: starts a local STS emulator in the background with a demo identity and roles, and an IAM Identity Center instance to sign in to (own folder; its secrets in its own process, no keychain needed; your settings, keychain and ~/.aws are not touched) and prints the lines that point a shell at it.',
     synopsis: 'demo [start|code|stop]',
     options: {},
     positionals: [0, 1],

@@ -10,6 +10,7 @@ import { awsLocation, describeExpiry, withCore } from '../context.js';
 import { readKeyInfos } from '../../core/features/iam/index.js';
 import { keyColumn } from './identity.js';
 import { describeIdentity } from '../../core/sessions/sources/registry.js';
+import { keychainChoice } from '../../core/store/keychain-choice.js';
 
 const json = { type: 'boolean', help: 'print JSON' } as const;
 
@@ -90,8 +91,10 @@ const status: Command = {
       const sourceName = (role: Role) =>
         names.get(role.source.id) ?? (role.source.kind === 'identity' ? '?' : role.source.id);
       const labelOf = (roleId: string) => names.get(roleId) ?? roleId;
+      const secrets = keychainChoice(core.settings, io.env);
       if (flag(args, 'json')) {
         printJson(io, {
+          keychain: { backend: secrets.backend, where: secrets.where },
           identities: identities.map((i) => ({
             ...i,
             ...(mfaUntil.get(i.id) ? { mfaSessionExpiration: mfaUntil.get(i.id)?.toISOString() } : {}),
@@ -139,6 +142,7 @@ const status: Command = {
           }),
         ),
       );
+      io.out(`Secrets: in ${secrets.where}.`);
       return 0;
     }),
 };

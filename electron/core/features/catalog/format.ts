@@ -4,6 +4,7 @@ import { RolebarError } from '../../domain/errors.js';
 import { checkRole, type Role, type SessionTag } from '../../domain/model.js';
 import { profileNameFromLabel } from '../../domain/fields.js';
 import { MAX_CATALOG_ROLES, MAX_CHAIN_HOPS } from '../../domain/limits.js';
+import { printable } from '../../domain/printable.js';
 import type { Partition } from '../../domain/endpoints.js';
 import { type JsonWithLines, parseJsonWithLines } from './json-lines.js';
 
@@ -110,7 +111,8 @@ function catalogReader(doc: JsonWithLines, file: string): CatalogReader {
     // The field's path (`roles[3].label`) is spelled out only when it is refused: 5,000 roles, 15 fields each.
     text(at, key, value, optional = false) {
       if (value === undefined && optional) return undefined;
-      const trimmed = typeof value === 'string' ? value.trim() : '';
+      // A catalog is someone else's text: shown only without control characters.
+      const trimmed = typeof value === 'string' ? printable(value).trim() : '';
       if (trimmed !== '') return trimmed;
       const where = at === '' ? key : `${at}.${key}`;
       return refuse(where, `"${where}" must be a non-empty string.`, 'See catalog.schema.json.');
