@@ -26,6 +26,11 @@ const COMMANDS: Array<[name: string, summary: string, load: Loader]> = [
     () => import('./commands/identity.js'),
   ],
   ['role', 'add, list, remove or discover roles', roles],
+  [
+    'keychain',
+    'where secrets are kept; unlock, lock or migrate the encrypted keychain file',
+    () => import('./commands/keychain.js'),
+  ],
   ['sso', 'IAM Identity Center: add, login, logout, roles', () => import('./commands/sso.js')],
   ['assume', 'assume a role (or a chain of roles) and write its profile', sessions],
   ['export', 'print export lines of a role session for a shell or docker', sessions],
@@ -65,7 +70,7 @@ const BUILTIN_HELP: Record<string, string> = {
   version: "Usage: rolebar version\n\nPrints Rolebar's version (also: --version, -V, -v).",
 };
 
-const GROUPS = new Set(['identity', 'role', 'catalog', 'sso']);
+const GROUPS = new Set(['identity', 'role', 'catalog', 'sso', 'keychain']);
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map(([name]) => name.length)) + 2;

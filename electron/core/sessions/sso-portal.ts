@@ -14,6 +14,10 @@ import {
   signInRequired,
 } from '../aws/sso.js';
 import { forgetTokens, keepTokens, readTokens, signInState, type SsoTokens } from '../store/sso-tokens.js';
+import { printable } from '../domain/printable.js';
+
+/** What IAM allows in a role name: a portal's role of any other name is not one to switch to. */
+const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 import type { AssumeContext } from './context.js';
 
 /** What the token and portal steps work with. */
@@ -151,7 +155,9 @@ export async function listPortalRoles(
     const accounts: Array<{ accountId: string; accountName: string }> = [];
     for await (const page of paginateListAccounts({ client, pageSize: 100 }, { accessToken: token })) {
       for (const a of page.accountList ?? []) {
-        if (a.accountId) accounts.push({ accountId: a.accountId, accountName: a.accountName ?? a.accountId });
+        // What the portal says is shown as it is: an id that is not one is skipped, a name never printed raw.
+        if (a.accountId && /^\d{12}$/.test(a.accountId))
+          accounts.push({ accountId: a.accountId, accountName: printable(a.accountName ?? a.accountId) });
       }
     }
     // Hundreds of accounts are normal: a few at a time, so the portal's throttling is not tripped.
@@ -162,7 +168,8 @@ export async function listPortalRoles(
         { accessToken: token, accountId: account.accountId },
       );
       for await (const page of pages) {
-        for (const r of page.roleList ?? []) if (r.roleName) roles.push({ ...account, roleName: r.roleName });
+        for (const r of page.roleList ?? [])
+          if (r.roleName && IAM_ROLE_NAME.test(r.roleName)) roles.push({ ...account, roleName: r.roleName });
       }
       return roles;
     });

@@ -1,5 +1,6 @@
-// STS answers are not trusted blindly: an impossible Expiration, a web page, garbage, a redirect, a 404 or
-// silence are refused with a message that names what came back and where from, and the file is unchanged.
+// STS answers are not trusted blindly: an impossible Expiration, a web page, garbage, a redirect, a 404, an empty
+// body, missing credentials or silence are refused with a message that names what came back and where from, and
+// the file is unchanged. An AWS error document is an AWS error whatever its content type, as botocore reads it.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,8 +13,11 @@ import { SEED_KEYS, SEED_ROLES, type CannedAnswer } from '../../../electron/emul
 const USER_FILE = '# mine\n[other]\nregion = eu-west-1\n';
 
 /** An AssumeRole answer shaped exactly like STS's, with the Expiration a test chooses. */
-function assumeRoleXml(expiration: string): string {
-  return `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>ASIAFAKECANNED000000</AccessKeyId><SecretAccessKey>canned/FAKE/secret</SecretAccessKey><SessionToken>CannedFakeToken</SessionToken><Expiration>${expiration}</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::222222222222:assumed-role/readonly/rolebar-alice</Arn><AssumedRoleId>AROAFAKE:rolebar-alice</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>canned</RequestId></ResponseMetadata></AssumeRoleResponse>`;
+function assumeRoleXml(
+  expiration: string,
+  arn = 'arn:aws:sts::222222222222:assumed-role/readonly/rolebar-alice',
+): string {
+  return `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>ASIAFAKECANNED000000</AccessKeyId><SecretAccessKey>canned/FAKE/secret</SecretAccessKey><SessionToken>CannedFakeToken</SessionToken><Expiration>${expiration}</Expiration></Credentials><AssumedRoleUser><Arn>${arn}</Arn><AssumedRoleId>AROAFAKE:rolebar-alice</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>canned</RequestId></ResponseMetadata></AssumeRoleResponse>`;
 }
 
 describe('answers that are not what STS sends', () => {
@@ -112,6 +116,51 @@ describe('answers that are not what STS sends', () => {
     for (const e of [garbage, empty, moved, missing]) assert.match(e.hint ?? '', /AWS_ENDPOINT_URL_STS/);
   });
 
+  it('an AWS error document is read as the AWS error it is, whatever its content type (moto sends text/html)', async () => {
+    const error = (code: string, message: string): CannedAnswer => ({
+      status: 403,
+      headers: { 'Content-Type': 'text/html; charset=utf-8' },
+      body: `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>moto</RequestId></ErrorResponse>`,
+    });
+    const signature = await switchAgainst(
+      error(
+        'SignatureDoesNotMatch',
+        'The request signature we calculated does not match the signature you provided.',
+      ),
+    );
+    assert.equal(signature.code, 'sts-wrong-secret', signature.message);
+    const denied = await switchAgainst(
+      error('AccessDenied', 'User is not authorized to perform: sts:AssumeRole'),
+    );
+    assert.equal(denied.code, 'sts-access-denied', denied.message);
+    for (const e of [signature, denied])
+      assert.doesNotMatch(e.toUserString(), /AWS_ENDPOINT_URL_STS|as AWS STS does/);
+  });
+
+  it('an empty body, an answer without SecretAccessKey and an entity-only token each say what was wrong', async () => {
+    const empty = await switchAgainst({ status: 403, headers: { 'Content-Type': 'text/xml' } });
+    assert.match(empty.message, /with an empty body/);
+    const valid = assumeRoleXml(new Date(Date.now() + 3_600_000).toISOString());
+    const noSecret = await switchAgainst({
+      status: 200,
+      headers: { 'Content-Type': 'text/xml' },
+      body: valid.replace(/<SecretAccessKey>[^<]*<\/SecretAccessKey>/, ''),
+    });
+    assert.equal(noSecret.code, 'sts-bad-answer', noSecret.message);
+    assert.match(noSecret.message, /without SecretAccessKey/);
+    const entity = await switchAgainst({
+      status: 200,
+      headers: { 'Content-Type': 'text/xml' },
+      body: valid.replace(/<SessionToken>[^<]*<\/SessionToken>/, '<SessionToken>&amp;&#32;</SessionToken>'),
+    });
+    assert.equal(entity.code, 'sts-bad-answer', entity.message);
+    assert.match(entity.message, /SessionToken that is no session token/);
+    for (const e of [empty, noSecret, entity]) {
+      assert.doesNotMatch(e.toUserString(), /Health Dashboard/);
+      assert.match(e.hint ?? '', /AWS_ENDPOINT_URL_STS/);
+    }
+  });
+
   it('an answer over 64 KiB is refused, with or without a declared length, and not read further', async () => {
     // Valid in every other way: before the cap, 1 MiB of padding was read, parsed and its credentials used.
     const padded = assumeRoleXml(new Date(Date.now() + 3_600_000).toISOString()).replace(
@@ -127,6 +176,42 @@ describe('answers that are not what STS sends', () => {
       assert.match(error.message, /answered AssumeRole with more than 64 KiB/);
       assert.doesNotMatch(error.toUserString(), /\$response|Deserialization/);
     }
+  });
+
+  it('an assumed-role ARN of another account, role or session, or holding escapes, is refused unused', async () => {
+    const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
+    for (const arn of [
+      'arn:aws:sts::999999999999:assumed-role/readonly/rolebar-alice',
+      'arn:aws:sts::222222222222:assumed-role/admin/rolebar-alice',
+      'arn:aws:sts::222222222222:assumed-role/readonly/\u001b[31mrolebar-alice',
+    ]) {
+      const error = await switchAgainst({
+        status: 200,
+        headers: { 'Content-Type': 'text/xml' },
+        body: assumeRoleXml(inAnHour, arn),
+      });
+      assert.equal(error.code, 'sts-bad-answer', error.message);
+      assert.match(
+        error.message,
+        /answered AssumeRole for arn:aws:iam::222222222222:role\/readonly with a session of something else/,
+      );
+      // eslint-disable-next-line no-control-regex
+      assert.doesNotMatch(error.toUserString(), /[\u0000-\u001f]/);
+    }
+  });
+
+  it("AWS's error message is shown without the control characters it holds", async () => {
+    const error = await switchAgainst({
+      status: 403,
+      headers: { 'Content-Type': 'text/xml' },
+      body: '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>denied \u001b]0;pwned\u0007\u001b[2J\u009b31m here</Message></Error><RequestId>x</RequestId></ErrorResponse>',
+    });
+    assert.equal(error.code, 'sts-access-denied', error.message);
+    // eslint-disable-next-line no-control-regex
+    const controls = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+    for (const text of [error.message, error.hint ?? '', (error as { awsMessage?: string }).awsMessage ?? ''])
+      assert.doesNotMatch(text, controls);
+    assert.match(error.toUserString(), /denied \]0;pwned\[2J31m here/);
   });
 
   it('a server that never answers gives a clear error within the configured bound', async () => {

@@ -5,6 +5,7 @@
  */
 import { StsError, type StsCallContext } from './errors.js';
 import type { StsTarget } from '../../domain/endpoints.js';
+import { shown } from '../../domain/fields.js';
 
 /** The raw HTTP answer as it arrived, before the SDK parsed it (no body: it may hold credentials). */
 export interface RawAnswer {
@@ -30,6 +31,16 @@ export function isForeignAnswer(raw: RawAnswer): boolean {
   return !/xml/i.test(raw.contentType);
 }
 
+/**
+ * True for an SDK error that carries an AWS error document's code (SignatureDoesNotMatch, AccessDenied…): an AWS
+ * error whatever the content type it came with (moto sends its error XML as text/html), as botocore reads it.
+ */
+export function isAwsErrorDocument(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('$fault' in error)) return false;
+  const name = 'name' in error && typeof error.name === 'string' ? error.name : '';
+  return name !== '' && name !== 'Unknown' && name !== 'UnknownError' && name !== 'Error';
+}
+
 /** The error for an answer that is not STS: names the status, the content type and the endpoint. */
 export function foreignAnswerError(
   raw: RawAnswer,
@@ -38,13 +49,42 @@ export function foreignAnswerError(
   cause: unknown,
 ): StsError {
   const type = raw.contentType ? raw.contentType.split(';')[0]?.trim() : 'no content type';
-  const body = raw.contentLength === '0' ? ', empty' : '';
+  const empty = raw.contentLength === '0';
   const moved = raw.location ? ` redirecting to ${raw.location}` : '';
+  const what = empty ? 'with an empty body, where AWS STS always sends a document' : 'as AWS STS does';
   return new StsError(
     'not-sts',
-    `${target.endpoint} did not answer ${context.action} as AWS STS does: HTTP ${raw.status} (${type}${body})${moved}.`,
+    `${target.endpoint} did not answer ${context.action} ${what}: HTTP ${raw.status} (${type}${empty ? ', empty' : ''})${moved}.`,
     HINT_ENDPOINT,
     { cause, context: { action: context.action, endpoint: target.endpoint, status: String(raw.status) } },
+  );
+}
+
+/**
+ * Refuses an AssumeRole answer whose assumed-role ARN is not a session of the role asked for: the same partition,
+ * account and role name, and the session name asked for. STS always answers so; anything else (another account,
+ * a role name with escape sequences in it) is not used, printed or written.
+ */
+export function checkAssumedRoleArn(
+  answered: string,
+  asked: { roleArn: string; sessionName: string | undefined },
+  target: StsTarget,
+  context: StsCallContext,
+): void {
+  const role = /^arn:([\w-]+):iam::(\d{12}):role\/(?:[^/]*\/)*([^/]+)$/.exec(asked.roleArn);
+  const expected = role ? `arn:${role[1]}:sts::${role[2]}:assumed-role/${role[3]}/` : undefined;
+  const session = answered.slice(expected?.length ?? 0);
+  if (
+    expected &&
+    answered.startsWith(expected) &&
+    (asked.sessionName === undefined ? /^[\w+=,.@-]{2,64}$/.test(session) : session === asked.sessionName)
+  )
+    return;
+  throw new StsError(
+    'bad-answer',
+    `${target.endpoint} answered AssumeRole for ${asked.roleArn} with a session of something else ("${shown(answered)}"). It was not used.`,
+    HINT_ENDPOINT,
+    { context: { action: context.action, endpoint: target.endpoint } },
   );
 }
 
@@ -81,4 +121,48 @@ export function checkExpiration(
     `${past ? 'Check this computer’s clock and time zone. ' : ''}${HINT_ENDPOINT}`,
     { context: { action: context.action, endpoint: target.endpoint } },
   );
+}
+
+/** The credentials of an STS answer as the SDK parsed them. */
+export interface AnsweredCredentials {
+  AccessKeyId?: string | undefined;
+  SecretAccessKey?: string | undefined;
+  SessionToken?: string | undefined;
+  Expiration?: Date | undefined;
+}
+
+/**
+ * A session token is printable text with a letter or digit in it: never only spaces or the characters XML entities
+ * stand for (`&amp;`, `&lt;`, `&#32;`…), which an answer that is not really STS's decodes to.
+ */
+const TOKEN_TEXT = /^(?=.*[A-Za-z0-9])[\x21-\x7e]+$/;
+
+/** The credentials of an STS answer, refused by name when a field is missing or the token is no token. */
+export function checkCredentials(
+  credentials: AnsweredCredentials | undefined,
+  target: StsTarget,
+  context: StsCallContext,
+): { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: Date } {
+  const refuse = (what: string) =>
+    new StsError(
+      'bad-answer',
+      `${target.endpoint} answered ${context.action} ${what}. Nothing was used.`,
+      HINT_ENDPOINT,
+      { context: { action: context.action, endpoint: target.endpoint } },
+    );
+  const fields = ['AccessKeyId', 'SecretAccessKey', 'SessionToken', 'Expiration'] as const;
+  const missing = fields.filter((field) => !credentials?.[field]);
+  const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = credentials ?? {};
+  if (missing.length > 0 || !AccessKeyId || !SecretAccessKey || !SessionToken || !Expiration)
+    throw refuse(`without ${missing.join(', ')}`);
+  if (!TOKEN_TEXT.test(SessionToken))
+    throw refuse(
+      'with a SessionToken that is no session token (only spaces or characters XML entities stand for)',
+    );
+  return {
+    accessKeyId: AccessKeyId,
+    secretAccessKey: SecretAccessKey,
+    sessionToken: SessionToken,
+    expiration: Expiration,
+  };
 }

@@ -5,15 +5,17 @@ import type {
   GetCallerIdentityCommandOutput,
   GetSessionTokenCommandInput,
   STSClient,
-  Credentials as StsCredentials,
 } from '@aws-sdk/client-sts';
 import type * as StsSdk from '@aws-sdk/client-sts';
-import { RolebarError } from '../../domain/errors.js';
+import { printable } from '../../domain/printable.js';
 import type { StsTarget } from '../../domain/endpoints.js';
 import {
   type RawAnswer,
+  checkAssumedRoleArn,
+  checkCredentials,
   checkExpiration,
   foreignAnswerError,
+  isAwsErrorDocument,
   isForeignAnswer,
   oversizedAnswer,
 } from './answers.js';
@@ -195,11 +197,13 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
       return { value, clockOffsetMs: serverDate === undefined ? undefined : serverDate - receivedAt };
     } catch (error) {
       if (oversized) throw oversizedAnswer(target, context, MAX_STS_ANSWER_BYTES);
-      if (error instanceof StsError) throw error;
-      if (timedOut) throw silentEndpoint(target, context, callTimeoutMs, error);
-      // An answer that is not STS's (a web page, a redirect, a 404, garbage) is named for what it was.
-      if (raw && (isForeignAnswer(raw) || isUnreadableAnswer(error)))
+      if (timedOut && !(error instanceof StsError))
+        throw silentEndpoint(target, context, callTimeoutMs, error);
+      // An answer that is not STS's (a web page, a redirect, a 404, garbage) is named for what it was; an AWS
+      // error document is AWS's error whatever its content type (moto sends text/html), as botocore reads it.
+      if (raw && !isAwsErrorDocument(error) && (isForeignAnswer(raw) || isUnreadableAnswer(error)))
         throw foreignAnswerError(raw, target, context, error);
+      if (error instanceof StsError) throw error;
       throw toStsError(error, context);
     } finally {
       clearTimeout(deadline);
@@ -215,12 +219,15 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
         async (client, sts, watch, options) => {
           const out = await client.send(watch(new sts.AssumeRoleCommand(input)), options);
           return {
-            credentials: temporary(out.Credentials, 'AssumeRole'),
+            credentials: checkCredentials(out.Credentials, target, context),
             assumedRoleArn: out.AssumedRoleUser?.Arn ?? '',
             assumedRoleId: out.AssumedRoleUser?.AssumedRoleId ?? '',
           };
         },
-        (value, serverNow) => checkExpiration(value.credentials.expiration, serverNow, target, context),
+        (value, serverNow) => {
+          checkAssumedRoleArn(value.assumedRoleArn, askedOf(input), target, context);
+          checkExpiration(value.credentials.expiration, serverNow, target, context);
+        },
       ),
     getSessionToken: (target, credentials, input, context) =>
       send(
@@ -228,9 +235,10 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
         credentials,
         context,
         async (client, sts, watch, options) =>
-          temporary(
+          checkCredentials(
             (await client.send(watch(new sts.GetSessionTokenCommand(input)), options)).Credentials,
-            'GetSessionToken',
+            target,
+            context,
           ),
         (value, serverNow) => checkExpiration(value.expiration, serverNow, target, context),
       ),
@@ -242,27 +250,18 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
   };
 }
 
-function temporary(credentials: StsCredentials | undefined, action: string): TemporaryCredentials {
-  if (
-    !credentials?.AccessKeyId ||
-    !credentials.SecretAccessKey ||
-    !credentials.SessionToken ||
-    !credentials.Expiration
-  ) {
-    throw new RolebarError('sts-incomplete-answer', `STS answered ${action} without complete credentials.`, {
-      hint: 'Try again; if it keeps happening, check the STS endpoint setting.',
-    });
-  }
-  return {
-    accessKeyId: credentials.AccessKeyId,
-    secretAccessKey: credentials.SecretAccessKey,
-    sessionToken: credentials.SessionToken,
-    expiration: credentials.Expiration,
-  };
+/** The role and session name an AssumeRole asked for, which its answer must name. */
+function askedOf(input: AssumeRoleCommandInput): { roleArn: string; sessionName: string | undefined } {
+  return { roleArn: input.RoleArn ?? '', sessionName: input.RoleSessionName };
 }
 
 function callerIdentity(out: GetCallerIdentityCommandOutput): CallerIdentity {
-  return { account: out.Account ?? '', arn: out.Arn ?? '', userId: out.UserId ?? '' };
+  // Printed by whoami and the window as they came: without anything that could rewrite a terminal.
+  return {
+    account: printable(out.Account ?? ''),
+    arn: printable(out.Arn ?? ''),
+    userId: printable(out.UserId ?? ''),
+  };
 }
 
 /** The status and the headers that matter of a raw HTTP answer (the SDK hands it over untyped here). */

@@ -60,6 +60,29 @@ export function saveLines(format: RestoringFormat, names: readonly string[]): st
   }
 }
 
+/** One variable back to its saved value, or removed when it was not set (the saved state exists). */
+function putBack(format: RestoringFormat, n: string): string {
+  switch (format) {
+    case 'bash':
+      return `if [ -n "\${${saved(n)}+x}" ]; then export ${n}="$${saved(n)}"; else unset ${n}; fi`;
+    case 'fish':
+      return `if set -q ${saved(n)}; set -gx ${n} $${saved(n)}; else; set -e ${n}; end`;
+    case 'powershell':
+      return `if ($Global:RolebarSaved.ContainsKey('${n}')) { [Environment]::SetEnvironmentVariable('${n}', $Global:RolebarSaved['${n}']) } else { Remove-Item 'Env:${n}' -ErrorAction SilentlyContinue }`;
+    case 'cmd':
+      return `if defined ${saved(n)} (set "${n}=%${saved(n)}%") else (set "${n}=")`;
+  }
+}
+
+/**
+ * Lines for an export snippet, after its saveLines, that give each of `names` the user's own value back (or
+ * remove it when the user had none): for a setting this export has no value of its own for, such as the region
+ * of a role without one, so an earlier export's value does not stay.
+ */
+export function ownValueLines(format: RestoringFormat, names: readonly string[]): string[] {
+  return names.map((n) => putBack(format, n));
+}
+
 /**
  * The unset snippet's lines: with a saved state, each of `names` gets its saved value back or is removed
  * when it was not set, and the saved state is cleared; without one, nothing changes and stderr says so.
@@ -70,9 +93,7 @@ export function restoreLines(format: RestoringFormat, names: readonly string[]):
     case 'bash':
       return [
         `if [ -n "\${${MARKER}+x}" ]; then`,
-        ...names.map(
-          (n) => `  if [ -n "\${${saved(n)}+x}" ]; then export ${n}="$${saved(n)}"; else unset ${n}; fi`,
-        ),
+        ...names.map((n) => `  ${putBack(format, n)}`),
         `  unset ${clear.join(' ')}`,
         'else',
         `  echo '${NOTHING_TO_UNDO}' >&2`,
@@ -81,7 +102,7 @@ export function restoreLines(format: RestoringFormat, names: readonly string[]):
     case 'fish':
       return [
         `if set -q ${MARKER}`,
-        ...names.map((n) => `    if set -q ${saved(n)}; set -gx ${n} $${saved(n)}; else; set -e ${n}; end`),
+        ...names.map((n) => `    ${putBack(format, n)}`),
         `    set -e ${clear.join(' ')}`,
         'else',
         `    echo '${NOTHING_TO_UNDO}' >&2`,
@@ -103,9 +124,7 @@ export function restoreLines(format: RestoringFormat, names: readonly string[]):
     case 'cmd':
       return [
         `if not defined ${MARKER} echo ${NOTHING_TO_UNDO} 1>&2`,
-        ...names.map(
-          (n) => `if defined ${MARKER} if defined ${saved(n)} (set "${n}=%${saved(n)}%") else (set "${n}=")`,
-        ),
+        ...names.map((n) => `if defined ${MARKER} ${putBack(format, n)}`),
         ...clear.map((n) => `set "${n}="`),
       ];
   }

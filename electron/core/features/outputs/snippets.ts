@@ -8,7 +8,7 @@
 
 import { quoteBash, quoteFish, quotePowerShell } from '../../domain/shell-quote.js';
 import { isSnippetFormat, type SnippetFormat } from '../../domain/snippet-formats.js';
-import { restoreLines, saveLines } from './snippet-restore.js';
+import { ownValueLines, restoreLines, saveLines } from './snippet-restore.js';
 
 export {
   isSnippetFormat,
@@ -124,7 +124,8 @@ export function snippetVariables(session: SnippetSession): readonly SnippetVaria
  *   user had are saved for unsetSnippet (see snippet-restore.ts). Then bash: `export K='v'`; fish: `set -gx K 'v'`; PowerShell: `$Env:K = 'v'`;
  *   cmd: `set "K=v"`. For these, a variable the snippet does not set but that would otherwise pair
  *   stale values with the new keys (AWS_SESSION_TOKEN for long-term keys, AWS_CREDENTIAL_EXPIRATION
- *   without an expiration) is removed; the region is never removed, since it is the user's setting.
+ *   without an expiration) is removed; a session without a region gives the user's own region back (saved by the
+ *   first export), never an earlier export's.
  * - dotenv: `K=v` lines with the value taken literally, as `docker run --env-file` reads them (no
  *   quotes, no escapes). Other dotenv readers (docker compose `env_file`, `node --env-file`,
  *   python-dotenv) give quotes, `#` and `$` special meaning, so values containing those are only
@@ -146,6 +147,8 @@ export function exportSnippet(format: SnippetFormat, session: SnippetSession): s
   const stale = STALE_WHEN_ABSENT.filter((name) => !set.has(name));
   // Shells first save what the user had, so that unsetSnippet can put it back (not dotenv: a fresh file).
   const lines: string[] = format === 'dotenv' ? [] : saveLines(format, SNIPPET_VARIABLE_NAMES);
+  // A role without a region gives the user's own back, not the region an earlier export set.
+  const ownRegion = set.has('AWS_REGION') || format === 'dotenv' ? [] : ownValueLines(format, REGION_NAMES);
   switch (format) {
     case 'bash':
       for (const v of vars) lines.push(`export ${checkName(format, v.name)}=${quoteBash(v.value)}`);
@@ -180,6 +183,7 @@ export function exportSnippet(format: SnippetFormat, session: SnippetSession): s
       }
       break;
   }
+  lines.push(...ownRegion);
   return `${lines.join('\n')}\n`;
 }
 
@@ -222,6 +226,9 @@ export function unsetSnippet(format: SnippetFormat): string {
 
 // Variables that, if left over from an earlier snippet, would be wrongly combined with new keys.
 const STALE_WHEN_ABSENT: readonly SnippetVariableName[] = ['AWS_SESSION_TOKEN', 'AWS_CREDENTIAL_EXPIRATION'];
+
+// The region variables a session with a region sets; without one, the user's own values come back.
+const REGION_NAMES: readonly SnippetVariableName[] = ['AWS_REGION', 'AWS_DEFAULT_REGION'];
 
 // bufio.MaxScanTokenSize: docker's env-file reader rejects longer lines.
 const DOCKER_MAX_LINE_BYTES = 64 * 1024;

@@ -375,10 +375,13 @@ describe('snippet formats', () => {
           const all = exportSnippet('cmd', s).split('\n');
           const lines = all.slice(all.indexOf('set "ROLEBAR_SAVED=1"') + 1);
           assert.equal(lines[1], `set "AWS_SECRET_ACCESS_KEY=${v}"`);
-          // Stale variables from an earlier snippet are deleted (cmd deletes on empty assignment).
+          // Stale variables from an earlier snippet are deleted (cmd deletes on empty assignment), and
+          // without a region of its own the user's comes back.
           assert.deepEqual(lines.slice(2), [
             'set "AWS_SESSION_TOKEN="',
             'set "AWS_CREDENTIAL_EXPIRATION="',
+            'if defined ROLEBAR_SAVED_AWS_REGION (set "AWS_REGION=%ROLEBAR_SAVED_AWS_REGION%") else (set "AWS_REGION=")',
+            'if defined ROLEBAR_SAVED_AWS_DEFAULT_REGION (set "AWS_DEFAULT_REGION=%ROLEBAR_SAVED_AWS_DEFAULT_REGION%") else (set "AWS_DEFAULT_REGION=")',
             '',
           ]);
         }
@@ -529,6 +532,23 @@ describe('export then unset returns the shell to exactly what it was', () => {
         { numRuns: 25 },
       );
     });
+    it(
+      `${sh.name}: a role without a region after one with a region gives the user's own region back`,
+      { skip },
+      () => {
+        const regional = sessionArb(value).map((s) => ({ ...s, region: 'ap-northeast-1' }));
+        const regionless = sessionArb(value).map((s) => ({ ...s, region: undefined }));
+        fc.assert(
+          fc.property(before, regional, regionless, (start, s1, s2) => {
+            const script = `${exportSnippet(sh.format, s1)}${exportSnippet(sh.format, s2)}${dump}`;
+            const env = runShellFrom(sh.cmd, sh.args, script, start);
+            const regions = (e: Env) => [e.AWS_REGION, e.AWS_DEFAULT_REGION];
+            assert.deepEqual(regions(env), regions(start));
+          }),
+          { numRuns: 25 },
+        );
+      },
+    );
     it(
       `${sh.name}: the export hands no saved value to programs; unset with nothing to undo changes nothing`,
       { skip },
