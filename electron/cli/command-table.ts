@@ -23,6 +23,11 @@ export const COMMANDS: Array<[name: string, summary: string, load: Loader]> = [
     () => import('./commands/identity.js'),
   ],
   ['role', 'add, list, remove or discover roles', roles],
+  [
+    'keychain',
+    'where secrets are kept; unlock, lock or migrate the encrypted keychain file',
+    () => import('./commands/keychain.js'),
+  ],
   ['sso', 'IAM Identity Center: add, login, logout, roles', () => import('./commands/sso.js')],
   ['assume', 'assume a role (or a chain of roles) and write its profile', sessions],
   ['export', 'print export lines of a role session for a shell or docker', sessions],
@@ -56,4 +61,4 @@ export const COMMANDS: Array<[name: string, summary: string, load: Loader]> = [
 ];
 
 /** Commands whose first word is a subcommand. */
-export const GROUPS = new Set(['identity', 'role', 'catalog', 'sso']);
+export const GROUPS = new Set(['identity', 'role', 'catalog', 'sso', 'keychain']);

@@ -1,6 +1,6 @@
 // `rolebar whoami` and `rolebar status`: who a session is, and everything Rolebar knows, with time left.
 import type { RolebarCore, WhoAmITarget } from '../../core/index.js';
-import { type Role, profileNameOf } from '../../core/domain/model.js';
+import { namesById, type Role, profileNameOf } from '../../core/domain/model.js';
 import { formatRemaining } from '../../core/domain/session-clock.js';
 import { isLive, timeLeftMs } from '../../core/domain/session-live.js';
 import type { SessionRecord } from '../../core/store/sessions.js';
@@ -10,6 +10,7 @@ import { awsLocation, describeExpiry, withCore } from '../context.js';
 import { readKeyInfos } from '../../core/features/iam/index.js';
 import { keyColumn } from './identity.js';
 import { describeIdentity } from '../../core/sessions/sources/registry.js';
+import { keychainChoice } from '../../core/store/keychain-choice.js';
 
 const json = { type: 'boolean', help: 'print JSON' } as const;
 
@@ -19,10 +20,6 @@ function activeSessions(core: RolebarCore): SessionRecord[] {
     .list()
     .filter((s) => isLive(s, Date.now()))
     .sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt));
-}
-
-function roleLabel(core: RolebarCore, roleId: string): string {
-  return core.roles.find(roleId)?.label ?? roleId;
 }
 
 const whoami: Command = {
@@ -90,12 +87,14 @@ const status: Command = {
         if (identity.mfaSerial) mfaUntil.set(identity.id, await core.mfaSessionExpiry(identity.id));
       }
       const keys = await readKeyInfos(core, awsLocation(io));
+      const names = namesById(identities, roles);
       const sourceName = (role: Role) =>
-        role.source.kind === 'identity'
-          ? (core.identities.find(role.source.id)?.name ?? '?')
-          : roleLabel(core, role.source.id);
+        names.get(role.source.id) ?? (role.source.kind === 'identity' ? '?' : role.source.id);
+      const labelOf = (roleId: string) => names.get(roleId) ?? roleId;
+      const secrets = keychainChoice(core.settings, io.env);
       if (flag(args, 'json')) {
         printJson(io, {
+          keychain: { backend: secrets.backend, where: secrets.where },
           identities: identities.map((i) => ({
             ...i,
             ...(mfaUntil.get(i.id) ? { mfaSessionExpiration: mfaUntil.get(i.id)?.toISOString() } : {}),
@@ -104,7 +103,7 @@ const status: Command = {
           roles: roles.map((r) => ({ ...r, profile: profileNameOf(r) })),
           sessions: sessions.map((s) => ({
             ...s,
-            role: roleLabel(core, s.roleId),
+            role: labelOf(s.roleId),
             secondsLeft: Math.max(0, Math.floor(timeLeftMs(s, Date.now()) / 1000)),
           })),
         });
@@ -155,16 +154,12 @@ const status: Command = {
               const left = timeLeftMs(s, Date.now());
               const text = formatRemaining(left);
               const style = left < 5 * 60_000 ? 'red' : left < 15 * 60_000 ? 'yellow' : 'green';
-              return [
-                roleLabel(core, s.roleId),
-                s.profileName,
-                s.principalArn,
-                paint(io.colourOut, style, text),
-              ];
+              return [labelOf(s.roleId), s.profileName, s.principalArn, paint(io.colourOut, style, text)];
             }),
           ),
         roles.length === 0 ? '' : "'rolebar assume' starts one.",
       );
+      io.out(`Secrets: in ${secrets.where}.`);
       return 0;
     }),
 };

@@ -76,7 +76,7 @@ const assume: Command = {
       for (const hop of created) {
         // Say so before AWS is asked: a word that is not a saved role goes to AWS as it was typed.
         io.err(
-          `rolebar: "${hop.roleArn ?? hop.roleName ?? hop.label}" is not one of your roles: assuming it as ${hop.roleArn ? 'an ARN' : 'a role name in the account it is assumed from'} (saved as "${hop.label}").`,
+          `rolebar: "${hop.roleArn ?? hop.roleName ?? hop.label}" is not one of your roles: assuming it as ${hop.roleArn ? 'an ARN' : 'a role name in the account it is assumed from'}.`,
         );
       }
       preloadSts(); // loads the SDK while the keychain read waits on its helper process, not after it
@@ -96,6 +96,11 @@ const assume: Command = {
         throw error;
       }
       const { session } = outcome;
+      // Kept only now that AWS said yes: a typo is never left behind as a role.
+      for (const hop of created)
+        io.err(
+          `rolebar: saved "${hop.roleArn ?? hop.roleName}" as your role "${hop.label}" ('rolebar role rm ${hop.label}' removes it).`,
+        );
       if (flag(args, 'json')) printJson(io, { ...session, role: role.label });
       else {
         io.out(
