@@ -120,7 +120,9 @@ describe('the window, driven like a user, over the real service', () => {
 
   it('first run: tells a new user what to do', async () => {
     const { page } = await open('first-run');
-    await page.getByRole('heading', { name: 'Add your IAM user keys or import ~/.aws' }).waitFor();
+    await page
+      .getByRole('heading', { name: 'Add your IAM user keys or Identity Center, or import ~/.aws' })
+      .waitFor();
     await checkScreen(page, 'empty-state', true);
   });
 

@@ -85,7 +85,7 @@ function emptyState(store: Store, kind: 'no-identity' | 'no-role'): HTMLElement 
     h(
       'h2',
       { id: 'empty-title' },
-      first ? 'Add your IAM user keys, Identity Center or import ~/.aws' : 'Add a role to switch to',
+      first ? 'Add your IAM user keys or Identity Center, or import ~/.aws' : 'Add a role to switch to',
     ),
     h(
       'p',
