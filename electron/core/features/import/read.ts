@@ -17,8 +17,12 @@ export interface AwsProfile {
   name: string;
   /** Every setting, the credentials file's value winning over the config file's. */
   values: Map<string, string>;
-  /** Keys that came from the credentials file (the only ones `--remove-plaintext-keys` may take out). */
+  /** Keys that came from the credentials file. */
   inCredentialsFile: Set<string>;
+  /** The config file's own key id, when it holds one (the credentials file's may hide it from botocore). */
+  configKeyId?: string | undefined;
+  /** Whether the config file's pair is the credentials file's too (undefined: not both files hold one). */
+  configPairSame?: boolean | undefined;
   /** Settings whose value carries what looks like an inline comment (botocore keeps it as part of the value). */
   commented: string[];
 }
@@ -92,9 +96,15 @@ export async function readAwsProfiles(location: AwsLocationOptions): Promise<Aws
         inCredentialsFile: new Set<string>(),
         commented: [],
       };
-      for (const [key, raw] of sectionValues(doc, section)) {
+      const values = new Map([...sectionValues(doc, section)].map(([k, raw]) => [k, fromBytes(raw)]));
+      if (kind === 'config') entry.configKeyId = values.get('aws_access_key_id');
+      else if (entry.configKeyId !== undefined && values.has('aws_access_key_id')) {
+        const same = (key: string) => values.get(key) === entry.values.get(key);
+        entry.configPairSame = same('aws_access_key_id') && same('aws_secret_access_key');
+      }
+      for (const [key, value] of values) {
         // The credentials file is read second: its value wins, as in botocore.
-        entry.values.set(key, fromBytes(raw));
+        entry.values.set(key, value);
         if (kind === 'credentials') entry.inCredentialsFile.add(key);
       }
       profiles.set(name, entry);
