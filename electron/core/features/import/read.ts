@@ -11,6 +11,7 @@ import type { AwsFileKind } from '../../aws-files/sections.js';
 import * as rules from '../../domain/fields.js';
 import { type TextRule, profileNameFromLabel, shown } from '../../domain/fields.js';
 import { durationSeconds, rangeProblem } from '../../domain/limits.js';
+import { rolebarCommand } from '../../domain/shell-quote.js';
 
 /** One profile as botocore sees it: both files merged. */
 export interface AwsProfile {
@@ -190,6 +191,15 @@ export function roleProfile(p: AwsProfile): RoleProfile | undefined {
 export function rolebarProfileOf(profile: string): string {
   const base = profileNameFromLabel(profile);
   return base === '' ? '' : `${base}-rolebar`; // nothing usable left (`🚀`): refused by the profile name rule
+}
+
+/**
+ * Where an imported role's sessions go, and why not under the user's own name: Rolebar never rewrites a profile
+ * it did not write unless asked, so `--profile NAME` keeps the AWS tool's own assume until the user runs the
+ * command named here (the profile then serves Rolebar's session through credential_process; a backup is kept).
+ */
+export function keptNameNote(profile: string): string {
+  return `Rolebar's sessions go to profile "${rolebarProfileOf(profile)}": your [profile ${profile}] stays as it is, so --profile ${profile} keeps assuming the role through the AWS tool itself (its own cache and MFA prompt); to make it use Rolebar's session, run ${rolebarCommand('setup-profile', profile, '--profile', profile, '--force')} after the import (a backup is kept)`;
 }
 
 /** Long-term keys in a profile (either file), or undefined. */
