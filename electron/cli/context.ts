@@ -8,12 +8,20 @@ import { type Identity, profileNameOf, type Role } from '../core/domain/model.js
 import type { LiveOutcome } from '../core/sessions/layer.js';
 import { timeLeftMs } from '../core/domain/session-live.js';
 import { type Io, paint, withSpinner } from './output.js';
-import { promptLine } from './prompt.js';
+import { askKeychainPassphrase, promptLine } from './prompt.js';
 import { closest } from './suggest.js';
 
-/** Opens the core over the user's settings, keychain and AWS files, runs `work`, and closes kept sockets. */
-export async function withCore<T>(io: Io, work: (core: RolebarCore) => Promise<T>): Promise<T> {
-  const core = openCore(io.env);
+/**
+ * Opens the core over the user's settings, keychain and AWS files, runs `work`, and closes kept sockets. A locked
+ * keychain file's passphrase is asked for on a terminal, unless `noPrompt` (credential_process, whose stderr the
+ * AWS CLI captures: a prompt there would hang unseen).
+ */
+export async function withCore<T>(
+  io: Io,
+  work: (core: RolebarCore) => Promise<T>,
+  options: { noPrompt?: boolean } = {},
+): Promise<T> {
+  const core = openCore(io.env, {}, io.interactive && !options.noPrompt ? askKeychainPassphrase : undefined);
   try {
     return await work(core);
   } finally {

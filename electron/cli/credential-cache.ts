@@ -7,12 +7,12 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readProfileCredentials } from '../core/aws-files/read.js';
+import { KeychainUnavailableError, type SecretStore } from '../core/platform/keychain/keychain.js';
 import {
-  KeychainUnavailableError,
-  keychainServiceOf,
-  openKeychain,
-  type SecretStore,
-} from '../core/platform/keychain/keychain.js';
+  type KeychainBackend,
+  keychainBackendOf,
+  openSecretStore,
+} from '../core/platform/keychain/backend.js';
 import { readMfaSession, servableIdentitySession } from '../core/sessions/mfa-session.js';
 import { secretAccount } from '../core/store/secret-journal.js';
 import { type Identity, profileNameOf, type Role } from '../core/domain/model.js';
@@ -41,17 +41,19 @@ interface LightSettings {
   identities: Identity[];
   roles: Role[];
   sessions: SessionRecord[];
+  keychainBackend: KeychainBackend | undefined;
   /** Identities with a keychain change in flight (a rotation, an add): the full CLI settles those first. */
   changing: Set<string>;
+}
+
+function settingsFolderOf(env: NodeJS.ProcessEnv): string {
+  return settingsDir({ env, platform: process.platform, homedir: homeOf(env) });
 }
 
 /** Identities, roles and sessions straight from settings.json, parsed; undefined when they cannot be (the core will say why). */
 function readSettingsLight(env: NodeJS.ProcessEnv): LightSettings | undefined {
   try {
-    const file = path.join(
-      settingsDir({ env, platform: process.platform, homedir: homeOf(env) }),
-      'settings.json',
-    );
+    const file = path.join(settingsFolderOf(env), 'settings.json');
     const data: unknown = JSON.parse(readFileSync(file, 'utf8'));
     if (typeof data !== 'object' || data === null || !('roles' in data) || !('sessions' in data))
       return undefined;
@@ -60,6 +62,10 @@ function readSettingsLight(env: NodeJS.ProcessEnv): LightSettings | undefined {
         'identities' in data ? parseRecordList(data.identities, file, 'identities', parseIdentityRecord) : [],
       roles: parseRecordList(data.roles, file, 'roles', parseRoleRecord),
       sessions: parseRecordList(data.sessions, file, 'sessions', parseSessionRecord),
+      keychainBackend:
+        'keychainBackend' in data && (data.keychainBackend === 'file' || data.keychainBackend === 'os')
+          ? data.keychainBackend
+          : undefined,
       changing: new Set(
         'keychainIntents' in data && Array.isArray(data.keychainIntents)
           ? data.keychainIntents.map((i: unknown) => String((i as { identityId?: unknown }).identityId))
@@ -103,12 +109,15 @@ export async function cachedProcessCredentials(
   return credentialProcessAnswer({ ...stored, expiration: new Date(expiresAt) });
 }
 
+/** Keychain failures the full CLI could not mend either: the small entry says them at once instead of loading it. */
+const FINAL_FAILURES = new Set(['timeout', 'file-locked', 'wrong-passphrase', 'damaged', 'newer']);
+
 /**
  * What `credential-process --identity key` serves, straight from the keychain: the identity's long-term key, or
  * with `session` its cached short session if that has at least the margin left. Undefined when the full CLI must
  * answer (a session to start, an unknown name, a keychain change in flight, a keychain that refused). A keychain
  * that does not answer in time throws its KeychainUnavailableError: where keytar served the read, its thread is
- * then stuck, and the caller must end the process itself.
+ * then stuck, and the caller must end the process itself. A keychain file that cannot be opened (locked, wrong passphrase, damaged) throws too.
  */
 export async function cachedIdentityCredentials(
   env: NodeJS.ProcessEnv,
@@ -120,8 +129,15 @@ export async function cachedIdentityCredentials(
   const identity = identities.find((i) => i.id === key) ?? identities.find((i) => i.name === key);
   const accessKeyId = identity && describeIdentity(identity).accessKeyId;
   if (!identity || accessKeyId === undefined || settings?.changing.has(identity.id)) return undefined;
-  const secrets = options.secrets ?? openKeychain({ service: keychainServiceOf(env), env, inProcess: true });
   try {
+    const secrets =
+      options.secrets ??
+      openSecretStore({
+        env,
+        backend: keychainBackendOf(env, settings?.keychainBackend),
+        settingsFolder: settingsFolderOf(env),
+        inProcess: true,
+      });
     if (!options.session) {
       const secretAccessKey = await secrets.get(secretAccount(identity.id));
       return secretAccessKey ? credentialProcessAnswer({ accessKeyId, secretAccessKey }) : undefined;
@@ -131,7 +147,7 @@ export async function cachedIdentityCredentials(
     const session = servableIdentitySession(identity, stored, now, CREDENTIAL_PROCESS_MARGIN_MS);
     return session && credentialProcessAnswer(session);
   } catch (error) {
-    if (error instanceof KeychainUnavailableError && error.reason === 'timeout') throw error;
+    if (error instanceof KeychainUnavailableError && FINAL_FAILURES.has(error.reason)) throw error;
     return undefined;
   }
 }

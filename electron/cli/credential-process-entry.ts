@@ -10,6 +10,7 @@ import {
   credentialProcessLine,
 } from './credential-cache.js';
 import { errorLine } from './output.js';
+import { KeychainUnavailableError } from '../core/platform/keychain/keychain.js';
 
 /**
  * What the cache may answer: exactly `credential-process ROLE`, `credential-process --identity NAME` (its key) or
@@ -38,9 +39,14 @@ async function serveCached(argv: string[]): Promise<boolean> {
         ? await cachedProcessCredentials(process.env, question.role)
         : await cachedIdentityCredentials(process.env, question.identity, { session: question.session });
   } catch (error) {
-    // The keychain did not answer in time: keytar's thread is stuck in libsecret, and Node joins it on exit,
-    // so no ordinary exit would ever finish. Say why, then end the process the one way that cannot hang.
     process.stderr.write(`${errorLine(error)}\n`);
+    // A keychain file that cannot be opened (locked, a wrong passphrase): the full CLI would say the same.
+    if (error instanceof KeychainUnavailableError && error.reason !== 'timeout') {
+      process.exitCode = 1;
+      return true;
+    }
+    // The keychain did not answer in time: keytar's thread is stuck in libsecret, and Node joins it on exit,
+    // so no ordinary exit would ever finish. End the process the one way that cannot hang.
     process.kill(process.pid, 'SIGKILL');
     return true;
   }

@@ -1,6 +1,7 @@
 // Output helpers: colour only on a terminal (never with NO_COLOR), one-line errors, tables, a spinner.
 import { isatty } from 'node:tty';
 import { UsageError } from './args.js';
+import { printable } from '../core/domain/printable.js';
 
 /** Where a command writes: injected so the streams and the environment are explicit. */
 export interface Io {
@@ -68,12 +69,14 @@ function isRolebarLike(error: unknown): error is { toUserString(): string; code:
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+  return printable(text.replace(/\s*\n\s*/g, ' ')).trim();
 }
 
 /** A plain table: a header row and aligned columns (two spaces apart). */
 export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  // A loop, not Math.max(...column): spreading 100,000 rows as arguments overflows the stack.
+  const widths = header.map((h) => h.length);
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   const line = (cells: string[]) =>
     cells
       .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))

@@ -65,3 +65,17 @@ export async function readSecret(interactive: boolean): Promise<string> {
   }
   return secret;
 }
+
+/** The keychain file's passphrase, hidden; asked twice (and compared) when it makes a new file. */
+export async function askKeychainPassphrase(question: { file: string; creating: boolean }): Promise<string> {
+  if (!question.creating) return promptHidden(`Passphrase of the Rolebar keychain file ${question.file}: `);
+  process.stderr.write(`rolebar: a new keychain file ${question.file} will hold your secrets, encrypted.\n`);
+  const first = await promptHidden('Choose its passphrase: ');
+  const second = await promptHidden('The same passphrase again: ');
+  if (first !== second) {
+    throw new RolebarError('invalid-input', 'The two passphrases differ.', {
+      hint: 'Nothing was changed. Try again.',
+    });
+  }
+  return first;
+}

@@ -9,11 +9,14 @@ import {
 import { catalogRoleSource } from './features/catalog/resolve.js';
 import { exportSnippet, type SnippetFormat, unsetSnippet } from './features/outputs/snippets.js';
 import { RolebarError } from './domain/errors.js';
-import { keychainServiceOf, openKeychain } from './platform/keychain/keychain.js';
+import { openSecretStore } from './platform/keychain/backend.js';
+import type { AskPassphrase } from './platform/keychain/file-store.js';
+import { keychainServiceOf } from './platform/keychain/keychain.js';
 import { demoSecretStoreOf } from './features/demo/secrets.js';
 import { settingsDir } from './platform/paths.js';
 import { type CoreDeps, createEngine, type Engine } from './sessions/engine.js';
 import { openSettings } from './store/settings.js';
+import { keychainChoice } from './store/keychain-choice.js';
 
 export type { CoreDeps, Engine, WhoAmI, WhoAmITarget } from './sessions/engine.js';
 
@@ -52,22 +55,32 @@ export function createCore(deps: CoreDeps): RolebarCore {
 }
 
 /**
- * Opens the core the way the CLI does: settings from ROLEBAR_HOME (or the app's folder), the OS keychain under
- * ROLEBAR_KEYCHAIN_SERVICE (default "Rolebar"; in a demo shell, the demo's own store), the AWS files from AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE.
+ * Opens the core the way the CLI does: settings from ROLEBAR_HOME (or the app's folder), the keychain the
+ * settings or ROLEBAR_KEYCHAIN name (the OS keychain, or the encrypted file, whose passphrase `askPassphrase`
+ * may ask for) under ROLEBAR_KEYCHAIN_SERVICE (default "Rolebar"; in a demo shell, the demo's own store), the AWS
+ * files from AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE.
  */
 export function openCore(
   env: NodeJS.ProcessEnv = process.env,
   overrides: Partial<CoreDeps> = {},
+  askPassphrase?: AskPassphrase,
 ): RolebarCore {
   const homedir = env.HOME || os.homedir();
+  const settings =
+    overrides.settings ?? openSettings({ dir: settingsDir({ env, platform: process.platform, homedir }) });
+  const { backend, settingsFolder } = keychainChoice(settings, env);
   return createCore({
-    settings:
-      overrides.settings ?? openSettings({ dir: settingsDir({ env, platform: process.platform, homedir }) }),
+    settings,
     // A shell pointed at `rolebar demo` keeps its secrets in the demo's process, never in a keychain.
     secrets:
       overrides.secrets ??
       demoSecretStoreOf(env, keychainServiceOf(env)) ??
-      openKeychain({ service: keychainServiceOf(env), env }),
+      openSecretStore({
+        env,
+        backend,
+        settingsFolder,
+        ...(askPassphrase ? { askPassphrase } : {}),
+      }),
     env,
     homedir,
     ...(overrides.sts ? { sts: overrides.sts } : {}),

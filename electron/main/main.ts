@@ -7,8 +7,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, clipboard, powerMonitor, session, shell } from 'electron';
 import ElectronStore from 'electron-store';
 import { createCore, type RolebarCore } from '../core/index.js';
-import { findRolebarEntry } from '../core/features/outputs/credential-process-command.js';
-import { DEFAULT_KEYCHAIN_SERVICE, openKeychain } from '../core/platform/keychain/keychain.js';
+import { cliDirOf, findRolebarEntry } from '../core/features/outputs/credential-process-command.js';
+import { DEFAULT_KEYCHAIN_SERVICE } from '../core/platform/keychain/keychain.js';
+import { openSecretStore } from '../core/platform/keychain/backend.js';
+import { keychainChoice } from '../core/store/keychain-choice.js';
 import { utilityProcessHelper } from './keychain-process.js';
 import { APP_NAME, settingsDir } from '../core/platform/paths.js';
 import { openSettings, type Settings, type SettingsData } from '../core/store/settings.js';
@@ -123,9 +125,14 @@ function openCore(env: NodeJS.ProcessEnv, demo: Demo | undefined): { settings: S
   const core = createCore({
     settings,
     // The demo keeps its fake keys in memory: it never touches the user's keychain.
+    // The keychain the CLI uses too (ROLEBAR_KEYCHAIN, else the stored choice): the window cannot ask for the
+    // keychain file's passphrase, so a locked file reads through the unlock agent (`rolebar keychain unlock`).
     secrets:
       demo?.secrets ??
-      openKeychain({
+      openSecretStore({
+        env,
+        backend: keychainChoice(settings, env).backend,
+        settingsFolder: path.dirname(settings.path),
         service: env.ROLEBAR_KEYCHAIN_SERVICE || DEFAULT_KEYCHAIN_SERVICE,
         startHelper: utilityProcessHelper,
       }),
@@ -181,7 +188,7 @@ function openService(parts: {
     openExternal: (url) => shell.openExternal(url),
     rolebarEntry: () =>
       findRolebarEntry({
-        cliDir: path.join(outDir, 'cli'),
+        cliDir: cliDirOf({ outDir, packaged: app.isPackaged, resourcesPath: process.resourcesPath }),
         execPath: process.execPath,
         runsOnNode: process.versions.electron === undefined,
         env,

@@ -51,7 +51,9 @@ describe('the small credential-process entry', () => {
     const text = readFileSync(ENTRY, 'utf8');
     for (const heavy of ['conf', 'ajv', 'electron-store', 'keytar', '@aws-sdk/', '@smithy/'])
       assert.ok(!text.includes(`from "${heavy}`) && !text.includes(`import("${heavy}`), `imports ${heavy}`);
-    assert.ok(text.length < 100_000, `${text.length} bytes: the full CLI's code crept in`);
+    // About 105 KB with both keychains' readers (the OS keychain's D-Bus reader, the keychain file's); the full
+    // CLI is megabytes.
+    assert.ok(text.length < 120_000, `${text.length} bytes: the full CLI's code crept in`);
   });
 
   it('serves a cached session without STS, printing exactly what the full CLI prints', async () => {

@@ -118,8 +118,11 @@ export async function startCliWorld(
       // The emulator and the folder go even when the keychain is slow to answer (a loaded machine): a server left
       // listening would keep the test file running until the suite's timeout.
       try {
-        const secrets = openKeychain({ service: sandbox.keychainService, env });
-        for (const account of await secrets.list()) await secrets.delete(account);
+        // A world on the keychain file keeps it in the sandbox, which goes below.
+        if (env.ROLEBAR_KEYCHAIN !== 'file') {
+          const secrets = openKeychain({ service: sandbox.keychainService, env });
+          for (const account of await secrets.list()) await secrets.delete(account);
+        }
       } finally {
         await emu.close();
         sandbox.cleanup();

@@ -12,28 +12,35 @@ import {
 } from '../credential-cache.js';
 import { suggestCommand } from '../suggest.js';
 
+/** credential_process never prompts: the AWS CLI captures its stderr, so a prompt would hang where nobody sees it. */
+const NO_PROMPT = { noPrompt: true };
+
 async function renew(io: Io, key: string): Promise<ProcessCredentials> {
   const [{ withCore, findRole }, { MfaRequiredError }] = await Promise.all([
     import('../context.js'),
     import('../../core/sessions/assume.js'),
   ]);
-  return withCore(io, async (core) => {
-    const role = findRole(core, key);
-    try {
-      // A burst of these (the AWS CLI runs one per call) makes one renewal: the others wait for it and reuse it.
-      const { credentials } = await core.renew(role.id, { marginMs: CREDENTIAL_PROCESS_MARGIN_MS });
-      return credentialProcessAnswer(credentials);
-    } catch (error) {
-      if (!(error instanceof MfaRequiredError)) throw error;
-      throw new RolebarError(
-        'mfa-required',
-        `"${role.label}" needs an MFA code: ${error.message.replace(/^An MFA code is needed: /, '')}`,
-        {
-          hint: `Renew it from the Rolebar tray, or run \`${suggestCommand('assume', role.label, '--mfa-code', 'CODE')}\` in a terminal, then retry.`,
-        },
-      );
-    }
-  });
+  return withCore(
+    io,
+    async (core) => {
+      const role = findRole(core, key);
+      try {
+        // A burst of these (the AWS CLI runs one per call) makes one renewal: the others wait for it and reuse it.
+        const { credentials } = await core.renew(role.id, { marginMs: CREDENTIAL_PROCESS_MARGIN_MS });
+        return credentialProcessAnswer(credentials);
+      } catch (error) {
+        if (!(error instanceof MfaRequiredError)) throw error;
+        throw new RolebarError(
+          'mfa-required',
+          `"${role.label}" needs an MFA code: ${error.message.replace(/^An MFA code is needed: /, '')}`,
+          {
+            hint: `Renew it from the Rolebar tray, or run \`${suggestCommand('assume', role.label, '--mfa-code', 'CODE')}\` in a terminal, then retry.`,
+          },
+        );
+      }
+    },
+    NO_PROMPT,
+  );
 }
 
 /**
@@ -46,15 +53,19 @@ async function identityAnswer(
   options: { session: boolean; mfaCode: string | undefined },
 ): Promise<ProcessCredentials> {
   const { withCore, findIdentity } = await import('../context.js');
-  return withCore(io, async (core) => {
-    const identity = findIdentity(core, key);
-    if (!options.session) return credentialProcessAnswer(await core.identityLongTermKey(identity.id));
-    const session = await core.identitySession(identity.id, {
-      marginMs: CREDENTIAL_PROCESS_MARGIN_MS,
-      mfaCode: options.mfaCode,
-    });
-    return credentialProcessAnswer(session);
-  });
+  return withCore(
+    io,
+    async (core) => {
+      const identity = findIdentity(core, key);
+      if (!options.session) return credentialProcessAnswer(await core.identityLongTermKey(identity.id));
+      const session = await core.identitySession(identity.id, {
+        marginMs: CREDENTIAL_PROCESS_MARGIN_MS,
+        mfaCode: options.mfaCode,
+      });
+      return credentialProcessAnswer(session);
+    },
+    NO_PROMPT,
+  );
 }
 
 const credentialProcess: Command = {

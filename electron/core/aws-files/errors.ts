@@ -68,6 +68,18 @@ export function notRegularFile(file: string, kind: string): AwsFileError {
   });
 }
 
+/** The refusal for a symlink at `file` that points into a folder that does not exist: nothing is created. */
+export function danglingLink(file: string, target: string): AwsFileError {
+  return new AwsFileError(
+    'not-a-file',
+    `${file} is a symbolic link to ${target}, whose folder does not exist; Rolebar created nothing.`,
+    {
+      hint: 'Create that folder if the link is right, or remove the link so that Rolebar writes a regular file there.',
+      context: { file, target },
+    },
+  );
+}
+
 /** The refusal for a file that holds binary data: named, never changed. */
 export function notTextFile(file: string): AwsFileError {
   return new AwsFileError(

@@ -15,13 +15,14 @@ import path from 'node:path';
 import {
   atomicWriteFile,
   cleanStaleTempFiles,
+  DanglingLinkError,
   decideMode,
   removeFileDurably,
   resolveWriteTarget,
 } from '../platform/atomic.js';
 import { keepBackup } from './backups.js';
 import { assertRegularOrMissing } from './regular-files.js';
-import { describeKind, ioError, notRegularFile, notTextFile } from './errors.js';
+import { danglingLink, describeKind, ioError, notRegularFile, notTextFile } from './errors.js';
 import type { TextEdit } from './edit.js';
 import { type IniDocument, parseIni } from './ini.js';
 import { type LockOptions, withFileLock } from '../platform/lock.js';
@@ -173,6 +174,7 @@ export async function updateSharedFile(
     target = await resolveWriteTarget(file);
     assertRegularOrMissing(target);
   } catch (error) {
+    if (error instanceof DanglingLinkError) throw danglingLink(file, error.danglingTo);
     throw ioError('find', file, error);
   }
   try {

@@ -1,3 +1,5 @@
+import { printable } from './printable.js';
+
 /**
  * The base of every error Rolebar shows a user. `message` says what went wrong, `hint` what to do
  * about it; `code` is stable for programs (the CLI's exit codes, IPC's `{ ok: false, error }`).
@@ -17,10 +19,11 @@ export class RolebarError extends Error {
       cause?: unknown;
     } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Messages quote what others sent (AWS's <Message>, a server's headers, a file's text): never raw.
+    super(printable(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
-    this.hint = options.hint;
+    this.hint = options.hint === undefined ? undefined : printable(options.hint);
     this.context = Object.freeze({ ...(options.context ?? {}) });
   }
 
@@ -76,7 +79,7 @@ export class AwsCallError<F extends string> extends RolebarError {
       context: { ...(details.context ?? {}), ...(details.awsCode ? { awsCode: details.awsCode } : {}) },
     });
     this.failure = failure;
-    this.awsCode = details.awsCode;
-    this.awsMessage = details.awsMessage;
+    this.awsCode = details.awsCode === undefined ? undefined : printable(details.awsCode);
+    this.awsMessage = details.awsMessage === undefined ? undefined : printable(details.awsMessage);
   }
 }

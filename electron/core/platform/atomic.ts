@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
+  existsSync,
   fchmodSync,
   fchownSync,
   fsync,
@@ -48,10 +49,19 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
+/** A symlink at a path to write leads to a folder that does not exist: `danglingTo` is where it points. */
+export class DanglingLinkError extends Error {
+  readonly code = 'ENOENT';
+  constructor(readonly danglingTo: string) {
+    super(`a symbolic link to ${danglingTo}, whose folder does not exist`);
+  }
+}
+
 /**
- * The real file a write to `file` must change: symlinks are followed (even dangling ones) so that
- * a linked credentials file is written through to its target and never replaced by a regular file.
- * Creates the parent folder (mode 0700) when it is missing.
+ * The real file a write to `file` must change: symlinks are followed so that a linked credentials file is
+ * written through to its target and never replaced by a regular file. A dangling link is followed only into a
+ * folder that exists (the file is then created there); else DanglingLinkError, and nothing is created. Creates
+ * only the folder of `file` itself (mode 0700) when it is missing, never one a link points into.
  */
 export async function resolveWriteTarget(file: string): Promise<string> {
   let current = path.resolve(file);
@@ -69,8 +79,10 @@ export async function resolveWriteTarget(file: string): Promise<string> {
       if (code !== 'ENOENT' && code !== 'EINVAL') throw error;
     }
     if (link === undefined) {
-      // The file does not exist yet: make its folder, then resolve the folder (it may be a link too).
+      // The file does not exist yet: make its folder (only the one asked for), then resolve the folder (it may
+      // be a link too).
       const dir = path.dirname(current);
+      if (hops > 0 && !existsSync(dir)) throw new DanglingLinkError(current);
       mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
       return path.join(realpathSync(dir), path.basename(current));
     }

@@ -14,6 +14,10 @@ import {
   signInRequired,
 } from '../aws/sso.js';
 import { forgetTokens, keepTokens, readTokens, signInState, type SsoTokens } from '../store/sso-tokens.js';
+import { printable } from '../domain/printable.js';
+
+/** What IAM allows in a role name: a portal's role of any other name is not one to switch to. */
+const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 import type { AssumeContext } from './context.js';
 
 /** What the token and portal steps work with. */
@@ -151,7 +155,9 @@ export async function listPortalRoles(
     const accounts: Array<{ accountId: string; accountName: string }> = [];
     for await (const page of paginateListAccounts({ client, pageSize: 100 }, { accessToken: token })) {
       for (const a of page.accountList ?? []) {
-        if (a.accountId) accounts.push({ accountId: a.accountId, accountName: a.accountName ?? a.accountId });
+        // What the portal says is shown as it is: an id that is not one is skipped, a name never printed raw.
+        if (a.accountId && /^\d{12}$/.test(a.accountId))
+          accounts.push({ accountId: a.accountId, accountName: printable(a.accountName ?? a.accountId) });
       }
     }
     // Hundreds of accounts are normal: a few at a time, so the portal's throttling is not tripped.
@@ -162,7 +168,8 @@ export async function listPortalRoles(
         { accessToken: token, accountId: account.accountId },
       );
       for await (const page of pages) {
-        for (const r of page.roleList ?? []) if (r.roleName) roles.push({ ...account, roleName: r.roleName });
+        for (const r of page.roleList ?? [])
+          if (r.roleName && IAM_ROLE_NAME.test(r.roleName)) roles.push({ ...account, roleName: r.roleName });
       }
       return roles;
     });
@@ -212,17 +219,34 @@ export async function portalRoleCredentials(
  * keychain. Returns whether there were tokens.
  */
 export async function portalSignOut(deps: PortalDeps, identity: IdentityCenterIdentity): Promise<boolean> {
-  const kept = await readTokens(deps.secrets, identity.id);
-  if (kept && signInState(kept, deps.now()).usable) {
+  await endPortalSignIn(deps, identity, await readTokens(deps.secrets, identity.id));
+  return forgetTokens(deps.secrets, identity.id);
+}
+
+/**
+ * Ends the sign-in of `tokens` at the portal (Logout), best effort: offline or already ended, nothing is thrown.
+ * An access token that has expired is refreshed first when it can be (the new tokens are not kept): its refresh
+ * token would otherwise keep the sign-in alive at AWS after Rolebar forgot it.
+ */
+export async function endPortalSignIn(
+  deps: PortalDeps,
+  identity: IdentityCenterIdentity,
+  tokens: SsoTokens | undefined,
+): Promise<void> {
+  const state = signInState(tokens, deps.now());
+  if (!tokens || !state.signedIn) return;
+  try {
+    const token = state.current
+      ? tokens.accessToken
+      : (await refreshTokens(deps, identity, tokens)).accessToken;
     const client = await portalClient(identity, deps.env);
     try {
       const { LogoutCommand } = await import('@aws-sdk/client-sso');
-      await client.send(new LogoutCommand({ accessToken: kept.accessToken }));
-    } catch {
-      // Offline or already ended on the portal's side: the tokens still leave this computer below.
+      await client.send(new LogoutCommand({ accessToken: token }));
     } finally {
       client.destroy();
     }
+  } catch {
+    // Offline, or already ended on the portal's side: the tokens still leave this computer.
   }
-  return forgetTokens(deps.secrets, identity.id);
 }

@@ -35,6 +35,8 @@ export type SettingsData = {
   keychainIntents?: SettingsRecord[];
   /** Subscribed team catalogs (features/catalog/subscriptions.ts); their roles are never copied into `roles`. */
   catalogs?: SettingsRecord[];
+  /** Where the secrets are (platform/keychain/backend.ts): set by `rolebar keychain migrate`; absent: the OS keychain. */
+  keychainBackend?: 'os' | 'file';
 };
 
 function defaults(): SettingsData {
@@ -89,6 +91,7 @@ const schema: Record<keyof SettingsData, SchemaNode> = {
   sessions: recordList,
   keychainIntents: recordList,
   catalogs: recordList,
+  keychainBackend: { enum: ['os', 'file'] },
   preferences: {
     type: 'object',
     additionalProperties: false,

@@ -101,6 +101,27 @@ test('a symlinked credentials file is written through to its target, the link st
   assert.equal(await readFile(path.join(realDir, 'creds'), 'utf8'), '# mine\n');
 });
 
+test('a dangling symlink is followed only into a folder that exists; no folder is made where it points', async () => {
+  await mkdir(path.dirname(home.credentials), { recursive: true });
+  const nowhere = path.join(home.home, 'nonexistent', 'dir');
+  await symlink(path.join(nowhere, 'credentials'), home.credentials);
+  await assert.rejects(writeProfile(fakeSession('dev'), home.where), (error: unknown) => {
+    assert.ok(error instanceof AwsFileError && error.code === 'not-a-file', String(error));
+    assert.match(
+      error.message,
+      /is a symbolic link to .*nonexistent\/dir\/credentials, whose folder does not exist/,
+    );
+    return true;
+  });
+  await assert.rejects(stat(path.join(home.home, 'nonexistent')), { code: 'ENOENT' });
+  assert.ok((await lstat(home.credentials)).isSymbolicLink(), 'the link is left as it is');
+  // Its folder made by the user, the link is written through.
+  await mkdir(nowhere, { recursive: true });
+  await writeProfile(fakeSession('dev'), home.where);
+  assert.ok((await lstat(home.credentials)).isSymbolicLink());
+  assert.match(await readFile(path.join(nowhere, 'credentials'), 'utf8'), /^\[dev\]\n/);
+});
+
 test('a section we did not write, or holding long-term keys, is refused without force; force overwrites it', async () => {
   const original = '[dev]\naws_access_key_id = AKIAFAKELONGTERM0000\naws_secret_access_key = fake\n';
   await seed(original);

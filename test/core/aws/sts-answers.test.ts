@@ -13,8 +13,11 @@ import { SEED_KEYS, SEED_ROLES, type CannedAnswer } from '../../../electron/emul
 const USER_FILE = '# mine\n[other]\nregion = eu-west-1\n';
 
 /** An AssumeRole answer shaped exactly like STS's, with the Expiration a test chooses. */
-function assumeRoleXml(expiration: string): string {
-  return `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>ASIAFAKECANNED000000</AccessKeyId><SecretAccessKey>canned/FAKE/secret</SecretAccessKey><SessionToken>CannedFakeToken</SessionToken><Expiration>${expiration}</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::222222222222:assumed-role/readonly/rolebar-alice</Arn><AssumedRoleId>AROAFAKE:rolebar-alice</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>canned</RequestId></ResponseMetadata></AssumeRoleResponse>`;
+function assumeRoleXml(
+  expiration: string,
+  arn = 'arn:aws:sts::222222222222:assumed-role/readonly/rolebar-alice',
+): string {
+  return `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>ASIAFAKECANNED000000</AccessKeyId><SecretAccessKey>canned/FAKE/secret</SecretAccessKey><SessionToken>CannedFakeToken</SessionToken><Expiration>${expiration}</Expiration></Credentials><AssumedRoleUser><Arn>${arn}</Arn><AssumedRoleId>AROAFAKE:rolebar-alice</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>canned</RequestId></ResponseMetadata></AssumeRoleResponse>`;
 }
 
 describe('answers that are not what STS sends', () => {
@@ -173,6 +176,42 @@ describe('answers that are not what STS sends', () => {
       assert.match(error.message, /answered AssumeRole with more than 64 KiB/);
       assert.doesNotMatch(error.toUserString(), /\$response|Deserialization/);
     }
+  });
+
+  it('an assumed-role ARN of another account, role or session, or holding escapes, is refused unused', async () => {
+    const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
+    for (const arn of [
+      'arn:aws:sts::999999999999:assumed-role/readonly/rolebar-alice',
+      'arn:aws:sts::222222222222:assumed-role/admin/rolebar-alice',
+      'arn:aws:sts::222222222222:assumed-role/readonly/\u001b[31mrolebar-alice',
+    ]) {
+      const error = await switchAgainst({
+        status: 200,
+        headers: { 'Content-Type': 'text/xml' },
+        body: assumeRoleXml(inAnHour, arn),
+      });
+      assert.equal(error.code, 'sts-bad-answer', error.message);
+      assert.match(
+        error.message,
+        /answered AssumeRole for arn:aws:iam::222222222222:role\/readonly with a session of something else/,
+      );
+      // eslint-disable-next-line no-control-regex
+      assert.doesNotMatch(error.toUserString(), /[\u0000-\u001f]/);
+    }
+  });
+
+  it("AWS's error message is shown without the control characters it holds", async () => {
+    const error = await switchAgainst({
+      status: 403,
+      headers: { 'Content-Type': 'text/xml' },
+      body: '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>denied \u001b]0;pwned\u0007\u001b[2J\u009b31m here</Message></Error><RequestId>x</RequestId></ErrorResponse>',
+    });
+    assert.equal(error.code, 'sts-access-denied', error.message);
+    // eslint-disable-next-line no-control-regex
+    const controls = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+    for (const text of [error.message, error.hint ?? '', (error as { awsMessage?: string }).awsMessage ?? ''])
+      assert.doesNotMatch(text, controls);
+    assert.match(error.toUserString(), /denied \]0;pwned\[2J31m here/);
   });
 
   it('a server that never answers gives a clear error within the configured bound', async () => {

@@ -131,7 +131,9 @@ describe(
       const result = await keychainCallIn(env);
       assert.equal(result.code, 'keychain-no-session-bus');
       assert.match(result.message, /D-Bus/);
-      assert.match(result.message, /apt-get install gnome-keyring/);
+      assert.match(result.message, /apt-get install (-y )?gnome-keyring/);
+      // Offered, never chosen silently: the encrypted keychain file, and how to turn it on.
+      assert.match(result.message, /set ROLEBAR_KEYCHAIN=file and run `rolebar keychain unlock`/);
     });
 
     it('a session bus address that nothing listens on', async () => {

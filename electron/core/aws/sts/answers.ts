@@ -5,6 +5,7 @@
  */
 import { StsError, type StsCallContext } from './errors.js';
 import type { StsTarget } from '../../domain/endpoints.js';
+import { shown } from '../../domain/fields.js';
 
 /** The raw HTTP answer as it arrived, before the SDK parsed it (no body: it may hold credentials). */
 export interface RawAnswer {
@@ -56,6 +57,34 @@ export function foreignAnswerError(
     `${target.endpoint} did not answer ${context.action} ${what}: HTTP ${raw.status} (${type}${empty ? ', empty' : ''})${moved}.`,
     HINT_ENDPOINT,
     { cause, context: { action: context.action, endpoint: target.endpoint, status: String(raw.status) } },
+  );
+}
+
+/**
+ * Refuses an AssumeRole answer whose assumed-role ARN is not a session of the role asked for: the same partition,
+ * account and role name, and the session name asked for. STS always answers so; anything else (another account,
+ * a role name with escape sequences in it) is not used, printed or written.
+ */
+export function checkAssumedRoleArn(
+  answered: string,
+  asked: { roleArn: string; sessionName: string | undefined },
+  target: StsTarget,
+  context: StsCallContext,
+): void {
+  const role = /^arn:([\w-]+):iam::(\d{12}):role\/(?:[^/]*\/)*([^/]+)$/.exec(asked.roleArn);
+  const expected = role ? `arn:${role[1]}:sts::${role[2]}:assumed-role/${role[3]}/` : undefined;
+  const session = answered.slice(expected?.length ?? 0);
+  if (
+    expected &&
+    answered.startsWith(expected) &&
+    (asked.sessionName === undefined ? /^[\w+=,.@-]{2,64}$/.test(session) : session === asked.sessionName)
+  )
+    return;
+  throw new StsError(
+    'bad-answer',
+    `${target.endpoint} answered AssumeRole for ${asked.roleArn} with a session of something else ("${shown(answered)}"). It was not used.`,
+    HINT_ENDPOINT,
+    { context: { action: context.action, endpoint: target.endpoint } },
   );
 }
 

@@ -7,9 +7,11 @@ import type {
   STSClient,
 } from '@aws-sdk/client-sts';
 import type * as StsSdk from '@aws-sdk/client-sts';
+import { printable } from '../../domain/printable.js';
 import type { StsTarget } from '../../domain/endpoints.js';
 import {
   type RawAnswer,
+  checkAssumedRoleArn,
   checkCredentials,
   checkExpiration,
   foreignAnswerError,
@@ -222,7 +224,10 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
             assumedRoleId: out.AssumedRoleUser?.AssumedRoleId ?? '',
           };
         },
-        (value, serverNow) => checkExpiration(value.credentials.expiration, serverNow, target, context),
+        (value, serverNow) => {
+          checkAssumedRoleArn(value.assumedRoleArn, askedOf(input), target, context);
+          checkExpiration(value.credentials.expiration, serverNow, target, context);
+        },
       ),
     getSessionToken: (target, credentials, input, context) =>
       send(
@@ -245,8 +250,18 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
   };
 }
 
+/** The role and session name an AssumeRole asked for, which its answer must name. */
+function askedOf(input: AssumeRoleCommandInput): { roleArn: string; sessionName: string | undefined } {
+  return { roleArn: input.RoleArn ?? '', sessionName: input.RoleSessionName };
+}
+
 function callerIdentity(out: GetCallerIdentityCommandOutput): CallerIdentity {
-  return { account: out.Account ?? '', arn: out.Arn ?? '', userId: out.UserId ?? '' };
+  // Printed by whoami and the window as they came: without anything that could rewrite a terminal.
+  return {
+    account: printable(out.Account ?? ''),
+    arn: printable(out.Arn ?? ''),
+    userId: printable(out.UserId ?? ''),
+  };
 }
 
 /** The status and the headers that matter of a raw HTTP answer (the SDK hands it over untyped here). */

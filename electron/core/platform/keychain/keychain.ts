@@ -46,7 +46,18 @@ export interface SecretStore {
 }
 
 export type KeychainFailure =
-  'no-session-bus' | 'no-secret-service' | 'locked' | 'timeout' | 'not-installed' | 'failed';
+  | 'no-session-bus'
+  | 'no-secret-service'
+  | 'locked'
+  | 'timeout'
+  | 'not-installed'
+  | 'failed'
+  // The encrypted keychain file's (file-store.ts): no passphrase to open it with, the wrong one, a damaged file,
+  // a file from a newer Rolebar.
+  | 'file-locked'
+  | 'wrong-passphrase'
+  | 'damaged'
+  | 'newer';
 
 /** The keychain cannot be used right now; `hint` tells the user what to install or unlock. */
 export class KeychainUnavailableError extends RolebarError {
@@ -58,7 +69,7 @@ export class KeychainUnavailableError extends RolebarError {
 }
 
 const LINUX_INSTALL_HINT =
-  'Install and start a Secret Service such as GNOME Keyring (as root, or with sudo: apt-get install -y gnome-keyring) and log in to a desktop session, or run Rolebar inside one.';
+  'Install and start a Secret Service such as GNOME Keyring (as root, or with sudo: apt-get install -y gnome-keyring) and log in to a desktop session, or run Rolebar inside one. Where there is none (ssh, WSL, a container, CI), Rolebar can keep its secrets in an encrypted file instead: set ROLEBAR_KEYCHAIN=file and run `rolebar keychain unlock`.';
 
 /**
  * The Debian packages that build keytar when no prebuilt copy can be downloaded: libsecret's headers, and
