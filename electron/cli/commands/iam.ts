@@ -14,7 +14,7 @@ import {
   rotatePolicy,
   withIamTools,
 } from '../../core/features/iam/index.js';
-import { profileNameOf, type Role } from '../../core/domain/model.js';
+import { namesById, profileNameOf, type Role } from '../../core/domain/model.js';
 import { type Command, flag, stringOption, UsageError } from '../args.js';
 import { awsLocation, findRole, withCore } from '../context.js';
 import { type Io, paint, printJson, table, withSpinner } from '../output.js';
@@ -130,15 +130,17 @@ const discover: Command = {
           discoveryView(await tools.discover({ listWith: using, ...(assumeAs ? { assumeAs } : {}) })),
         ),
       );
+      const mine = new Map(core.roles.list().map((r) => [r.id, r]));
       const chosen = addAll
         ? view.roles.filter((r) => {
-            const existing = r.existingRoleId ? core.roles.find(r.existingRoleId) : undefined;
+            const existing = r.existingRoleId ? mine.get(r.existingRoleId) : undefined;
             return r.canAssume === 'likely' && r.draft && !(existing && sameSource(existing, r.draft));
           })
         : addName !== undefined
           ? [pick(core, view, addName)]
           : [];
-      const added = chosen.flatMap((r) => (r.draft ? [core.roles.add(r.draft)] : []));
+      // One settings write for all of them.
+      const added = core.roles.addAll(chosen.flatMap((r) => (r.draft ? [r.draft] : [])));
       if (flag(args, 'json')) {
         printJson(io, {
           ...view,
@@ -151,19 +153,23 @@ const discover: Command = {
         });
         return 0;
       }
-      printDiscovery(core, io, view, addName !== undefined || addAll);
-      const from = (r: Role) =>
-        r.source.kind === 'identity'
-          ? (core.identities.find(r.source.id)?.name ?? '?')
-          : (core.roles.find(r.source.id)?.label ?? '?');
+      const names = namesById(core.identities.list(), core.roles.list());
+      printDiscovery(names, io, view, addName !== undefined || addAll);
       for (const r of added)
-        io.out(`Added role "${r.label}" (profile ${profileNameOf(r)}), assumed from ${from(r)}.`);
+        io.out(
+          `Added role "${r.label}" (profile ${profileNameOf(r)}), assumed from ${names.get(r.source.id) ?? '?'}.`,
+        );
       if (addAll && added.length === 0) io.out('No role to add: every likely one is already yours.');
       return 0;
     }),
 };
 
-function printDiscovery(core: RolebarCore, io: Io, view: DiscoveryView, adding: boolean): void {
+function printDiscovery(
+  names: ReadonlyMap<string, string>,
+  io: Io,
+  view: DiscoveryView,
+  adding: boolean,
+): void {
   if (view.roles.length === 0) {
     io.out(`No roles in account ${view.accountId}.`);
     return;
@@ -177,7 +183,7 @@ function printDiscovery(core: RolebarCore, io: Io, view: DiscoveryView, adding: 
         `${r.path}${r.roleName}`.replace(/^\//, ''),
         verdicts[r.canAssume],
         needsOf(r),
-        (r.existingRoleId && core.roles.find(r.existingRoleId)?.label) || '-',
+        (r.existingRoleId && names.get(r.existingRoleId)) || '-',
       ]),
     ),
   );

@@ -1,6 +1,6 @@
 // `rolebar whoami` and `rolebar status`: who a session is, and everything Rolebar knows, with time left.
 import type { RolebarCore, WhoAmITarget } from '../../core/index.js';
-import { type Role, profileNameOf } from '../../core/domain/model.js';
+import { namesById, type Role, profileNameOf } from '../../core/domain/model.js';
 import { formatRemaining } from '../../core/domain/session-clock.js';
 import { isLive, timeLeftMs } from '../../core/domain/session-live.js';
 import type { SessionRecord } from '../../core/store/sessions.js';
@@ -20,10 +20,6 @@ function activeSessions(core: RolebarCore): SessionRecord[] {
     .list()
     .filter((s) => isLive(s, Date.now()))
     .sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt));
-}
-
-function roleLabel(core: RolebarCore, roleId: string): string {
-  return core.roles.find(roleId)?.label ?? roleId;
 }
 
 const whoami: Command = {
@@ -91,10 +87,10 @@ const status: Command = {
         if (identity.mfaSerial) mfaUntil.set(identity.id, await core.mfaSessionExpiry(identity.id));
       }
       const keys = await readKeyInfos(core, awsLocation(io));
+      const names = namesById(identities, roles);
       const sourceName = (role: Role) =>
-        role.source.kind === 'identity'
-          ? (core.identities.find(role.source.id)?.name ?? '?')
-          : roleLabel(core, role.source.id);
+        names.get(role.source.id) ?? (role.source.kind === 'identity' ? '?' : role.source.id);
+      const labelOf = (roleId: string) => names.get(roleId) ?? roleId;
       const secrets = keychainChoice(core.settings, io.env);
       if (flag(args, 'json')) {
         printJson(io, {
@@ -107,58 +103,71 @@ const status: Command = {
           roles: roles.map((r) => ({ ...r, profile: profileNameOf(r) })),
           sessions: sessions.map((s) => ({
             ...s,
-            role: roleLabel(core, s.roleId),
+            role: labelOf(s.roleId),
             secondsLeft: Math.max(0, Math.floor(timeLeftMs(s, Date.now()) / 1000)),
           })),
         });
         return 0;
       }
-      printSection(io, 'Identities', identities.length, () =>
-        table(
-          ['NAME', 'KIND', 'KEY', 'KEY AGE AND LAST USE', 'MFA'],
-          identities.map((i) => [
-            i.name,
-            i.kind,
-            describeIdentity(i).summary,
-            keyColumn(keys.get(i.id)),
-            i.mfaSerial
-              ? mfaUntil.get(i.id)
-                ? `session until ${describeExpiry(mfaUntil.get(i.id) as Date)}`
-                : 'yes'
-              : '-',
-          ]),
-        ),
+      printSection(
+        io,
+        'Identities',
+        identities.length,
+        () =>
+          table(
+            ['NAME', 'KIND', 'KEY', 'KEY AGE AND LAST USE', 'MFA'],
+            identities.map((i) => [
+              i.name,
+              i.kind,
+              describeIdentity(i).summary,
+              keyColumn(keys.get(i.id)),
+              i.mfaSerial
+                ? mfaUntil.get(i.id)
+                  ? `session until ${describeExpiry(mfaUntil.get(i.id) as Date)}`
+                  : 'yes'
+                : '-',
+            ]),
+          ),
+        "Add IAM user keys with 'rolebar identity add', Identity Center with 'rolebar sso add', or bring yours with 'rolebar import'; 'rolebar demo' tries Rolebar without AWS.",
       );
-      printSection(io, 'Roles', roles.length, () =>
-        table(
-          ['LABEL', 'ROLE', 'FROM', 'PROFILE', 'MFA'],
-          roles.map((r) => [r.label, roleTarget(r), sourceName(r), profileNameOf(r), r.mfa ? 'yes' : '-']),
-        ),
+      printSection(
+        io,
+        'Roles',
+        roles.length,
+        () =>
+          table(
+            ['LABEL', 'ROLE', 'FROM', 'PROFILE', 'MFA'],
+            roles.map((r) => [r.label, roleTarget(r), sourceName(r), profileNameOf(r), r.mfa ? 'yes' : '-']),
+          ),
+        identities.length === 0
+          ? 'Roles are assumed from an identity: add one first.'
+          : "Add one with 'rolebar role add', or find yours with 'rolebar role discover'.",
       );
-      printSection(io, 'Active sessions', sessions.length, () =>
-        table(
-          ['ROLE', 'PROFILE', 'PRINCIPAL', 'LEFT'],
-          sessions.map((s) => {
-            const left = timeLeftMs(s, Date.now());
-            const text = formatRemaining(left);
-            const style = left < 5 * 60_000 ? 'red' : left < 15 * 60_000 ? 'yellow' : 'green';
-            return [
-              roleLabel(core, s.roleId),
-              s.profileName,
-              s.principalArn,
-              paint(io.colourOut, style, text),
-            ];
-          }),
-        ),
+      printSection(
+        io,
+        'Active sessions',
+        sessions.length,
+        () =>
+          table(
+            ['ROLE', 'PROFILE', 'PRINCIPAL', 'LEFT'],
+            sessions.map((s) => {
+              const left = timeLeftMs(s, Date.now());
+              const text = formatRemaining(left);
+              const style = left < 5 * 60_000 ? 'red' : left < 15 * 60_000 ? 'yellow' : 'green';
+              return [labelOf(s.roleId), s.profileName, s.principalArn, paint(io.colourOut, style, text)];
+            }),
+          ),
+        roles.length === 0 ? '' : "'rolebar assume' starts one.",
       );
       io.out(`Secrets: in ${secrets.where}.`);
       return 0;
     }),
 };
 
-function printSection(io: Io, title: string, count: number, body: () => string): void {
+/** A section of `status`; an empty one says what adds its first entry. */
+function printSection(io: Io, title: string, count: number, body: () => string, next: string): void {
   io.out(paint(io.colourOut, 'bold', `${title} (${count})`));
-  io.out(count === 0 ? '  none' : body().replace(/^/gm, '  '));
+  io.out(count === 0 ? `  none${next ? `. ${next}` : ''}` : body().replace(/^/gm, '  '));
 }
 
 /** `whoami` and `status`. */

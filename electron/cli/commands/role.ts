@@ -2,7 +2,7 @@
 import type { RolebarCore } from '../../core/index.js';
 import { RolebarError } from '../../core/domain/errors.js';
 import type { NewRole } from '../../core/store/roles.js';
-import { profileNameOf, type RoleSource } from '../../core/domain/model.js';
+import { namesById, profileNameOf, type RoleSource } from '../../core/domain/model.js';
 import {
   type Command,
   flag,
@@ -185,10 +185,8 @@ const list: Command = {
   run: (args, io) =>
     withCore(io, async (core) => {
       const roles = core.roles.list();
-      const from = (source: RoleSource) =>
-        source.kind === 'identity'
-          ? (core.identities.find(source.id)?.name ?? '?')
-          : (core.roles.find(source.id)?.label ?? '?');
+      const names = namesById(core.identities.list(), roles);
+      const from = (source: RoleSource) => names.get(source.id) ?? '?';
       if (flag(args, 'json'))
         printJson(
           io,

@@ -20,6 +20,11 @@ export const MIN_DURATION_SECONDS = 900;
 export const MAX_ROLE_DURATION_SECONDS = 43_200;
 /** Sessions assumed with temporary credentials (role chaining, or an MFA session) last at most 1 hour. */
 export const CHAINED_DURATION_CAP_SECONDS = 3_600;
+/**
+ * The most hops a catalog role's chain may take from the identity (the first role is one hop). AWS caps a
+ * chained session at an hour and every hop is a round trip: real jump-role setups use two or three.
+ */
+export const MAX_CHAIN_HOPS = 10;
 /** GetSessionToken's limits. */
 export const MAX_MFA_SESSION_SECONDS = 129_600;
 export const DEFAULT_MFA_SESSION_SECONDS = 43_200;

@@ -15,8 +15,11 @@ export interface RoleStore {
   /** Finds by id, label or profile name. */
   find(idOrName: string): Role | undefined;
   add(input: NewRole): Role;
-  /** Adds several roles in one locked settings update (Identity Center: hundreds at a time), each checked as add does. */
-  addAll(inputs: NewRole[]): Role[];
+  /**
+   * Adds several roles in one locked settings update (Identity Center and import: hundreds at a time), in the
+   * order given, each checked as add does. A role may come with its id, so that later ones can start from it.
+   */
+  addAll(inputs: Array<NewRole & { id?: string }>): Role[];
   update(id: string, changes: Partial<NewRole>): Role;
   /** Throws `role-in-use`, naming the roles assumed from it, unless the role can be deleted; returns it. */
   assertRemovable(id: string): Role;
@@ -34,7 +37,47 @@ export interface RoleStore {
 export type ReadOnlyRoles = (data: SettingsData, own: Role[]) => Role[];
 
 /** No roles but the user's own (a store opened without the facade's features). */
-export const ownRolesOnly: ReadOnlyRoles = () => [];
+export const ownRolesOnly: ReadOnlyRoles = () => NONE;
+const NONE: Role[] = [];
+
+/** The roles as listed, and indexes to find one without walking them all (20,000 catalog roles). */
+interface RoleIndex {
+  data: SettingsData;
+  mine: Role[];
+  others: Role[];
+  list: Role[];
+  byId: Map<string, Role>;
+  byLabel: Map<string, Role>;
+  byProfile: Map<string, Role>;
+}
+
+/** The roles in `data` and their indexes, reusing `last` while the settings and the read-only roles are the same. */
+function indexRoles(
+  data: SettingsData,
+  file: string,
+  readOnlyRoles: ReadOnlyRoles,
+  last: RoleIndex | undefined,
+): RoleIndex {
+  const mine = last?.data === data ? last.mine : parseRecordList(data.roles, file, 'roles', parseRoleRecord);
+  const others = readOnlyRoles(data, mine);
+  if (last?.mine === mine && last.others === others) return last;
+  const list = others.length > 0 ? [...mine, ...others] : mine;
+  // The first role with a label or profile name is the one found, as a search of the list in order finds it.
+  const firstBy = (key: (r: Role) => string) => {
+    const map = new Map<string, Role>();
+    for (const role of list) if (!map.has(key(role))) map.set(key(role), role);
+    return map;
+  };
+  return {
+    data,
+    mine,
+    others,
+    list,
+    byId: firstBy((r) => r.id),
+    byLabel: firstBy((r) => r.label),
+    byProfile: firstBy(profileNameOf),
+  };
+}
 
 /**
  * Opens the role store over settings; `identities` resolves the chain's root, `readOnlyRoles` gives the roles
@@ -46,13 +89,11 @@ export function roleStore(
   readOnlyRoles: ReadOnlyRoles,
   newId: () => string = randomUUID,
 ): RoleStore {
-  // The user's roles, then the read-only ones (a catalog role whose profile is taken is left out by its source).
-  const all = () => {
-    const data = settings.read();
-    const mine = parseRecordList(data.roles, settings.path, 'roles', parseRoleRecord);
-    const others = readOnlyRoles(data, mine);
-    return others.length > 0 ? [...mine, ...others] : mine;
-  };
+  // The user's roles, then the read-only ones (a catalog role whose profile is taken is left out by its source),
+  // indexed once while settings and the read-only roles stay the same.
+  let last: RoleIndex | undefined;
+  const current = () => (last = indexRoles(settings.read(), settings.path, readOnlyRoles, last));
+  const all = () => [...current().list];
   function save(change: (list: Role[]) => void): void {
     settings.update((data) => {
       const list = parseRecordList(data.roles, settings.path, 'roles', parseRoleRecord);
@@ -63,21 +104,26 @@ export function roleStore(
 
   const store: RoleStore = {
     list: all,
-    get: (id) => roleIn(all(), id),
-    find: (key) =>
-      all().find((r) => r.id === key) ??
-      all().find((r) => r.label === key) ??
-      all().find((r) => profileNameOf(r) === key),
+    get: (id) => roleIn(current().byId, id),
+    find: (key) => {
+      const index = current();
+      return index.byId.get(key) ?? index.byLabel.get(key) ?? index.byProfile.get(key);
+    },
     add(input) {
-      const role = checkRoleAmong({ ...input, id: newId() }, all(), identities);
+      const role = checkRoleAmong({ ...input, id: newId() }, takenBy(current().list), identities);
       save((list) => list.push(role));
       return role;
     },
     addAll(inputs) {
       const added: Role[] = [];
+      const readOnlyIds = current().others.map((r) => r.id);
       save((list) => {
+        // One set of what is taken for the whole batch: each role checked against it, then added to it.
+        const taken = takenBy(list, readOnlyIds);
         for (const input of inputs) {
-          const role = checkRoleAmong({ ...input, id: newId() }, [...list, ...added], identities);
+          if (input.id !== undefined && taken.ids.has(input.id)) throw duplicateId(input.id);
+          const role = checkRoleAmong({ ...input, id: input.id ?? newId() }, taken, identities);
+          take(taken, role);
           added.push(role);
         }
         list.push(...added);
@@ -85,11 +131,11 @@ export function roleStore(
       return added;
     },
     update(id, changes) {
-      const current = readOnly(store.get(id));
+      const role = readOnly(store.get(id));
       const others = all().filter((r) => r.id !== id);
-      const next = checkRoleAmong({ ...current, ...changes, id }, others, identities);
+      const next = checkRoleAmong({ ...role, ...changes, id }, takenBy(others), identities);
       // A role's chain must not lead back to itself.
-      chainOf(next, [...others, next], identities);
+      chainOf(next, new Map([...others, next].map((r) => [r.id, r])), identities);
       save((list) =>
         list.splice(
           list.findIndex((r) => r.id === id),
@@ -125,8 +171,8 @@ export function roleStore(
     },
     // One read of settings for the whole chain (a switch starts here).
     chain: (id) => {
-      const roles = all();
-      return chainOf(roleIn(roles, id), roles, identities);
+      const { byId } = current();
+      return chainOf(roleIn(byId, id), byId, identities);
     },
   };
   return store;
@@ -144,33 +190,60 @@ function readOnly(role: Role): Role {
   );
 }
 
-/**
- * `role` checked by the one role rule (model.checkRole) and against `others`: its label and profile name free
- * among the user's own roles, its source an identity or a role that exists.
- */
-function checkRoleAmong(role: Role, others: Role[], identities: { get(id: string): Identity }): Role {
-  const checked = checkRole(role);
-  const sources = others;
+/** What new roles must not reuse (the user's own labels and profile names) and the ids a role may start from. */
+interface Taken {
+  labels: Set<string>;
+  /** Profile name → the label of the role using it. */
+  profiles: Map<string, string>;
+  ids: Set<string>;
+}
+
+/** What `roles` take; `moreIds` are the ids of read-only roles a new role may start from too. */
+function takenBy(roles: Role[], moreIds: string[] = []): Taken {
+  const taken: Taken = { labels: new Set(), profiles: new Map(), ids: new Set(moreIds) };
+  for (const role of roles) take(taken, role);
+  return taken;
+}
+
+function take(taken: Taken, role: Role): void {
+  taken.ids.add(role.id);
   // Labels and profile names are the user's own: a catalog role that shares one is the one left out.
-  others = others.filter((r) => r.catalog === undefined);
-  if (others.some((r) => r.label === checked.label)) {
+  if (role.catalog !== undefined) return;
+  taken.labels.add(role.label);
+  const profile = profileNameOf(role);
+  if (!taken.profiles.has(profile)) taken.profiles.set(profile, role.label);
+}
+
+function duplicateId(id: string): RolebarError {
+  return new RolebarError('role-exists', `A role with the id "${id}" already exists.`, {
+    hint: 'This is a bug in Rolebar: please report it. Nothing was changed.',
+  });
+}
+
+/**
+ * `role` checked by the one role rule (model.checkRole) and against what is `taken`: its label and profile name
+ * free among the user's own roles, its source an identity or a role that exists.
+ */
+function checkRoleAmong(role: Role, taken: Taken, identities: { get(id: string): Identity }): Role {
+  const checked = checkRole(role);
+  if (taken.labels.has(checked.label)) {
     throw new RolebarError('role-exists', `A role labelled "${checked.label}" already exists.`, {
       hint: 'Choose another label.',
     });
   }
   const profile = profileNameOf(checked);
-  const clash = others.find((r) => profileNameOf(r) === profile);
-  if (clash) {
+  const clash = taken.profiles.get(profile);
+  if (clash !== undefined) {
     throw new RolebarError(
       'profile-taken',
-      `The profile "${profile}" is already used by the role "${clash.label}".`,
+      `The profile "${profile}" is already used by the role "${clash}".`,
       {
         hint: `Give one of them another profile name: \`${rolebarCommand('role', 'edit', checked.label, '--profile', 'NAME')}\`.`,
       },
     );
   }
   if (checked.source.kind === 'identity') identities.get(checked.source.id);
-  else if (![...sources, checked].some((r) => r.id === checked.source.id)) {
+  else if (checked.source.id !== checked.id && !taken.ids.has(checked.source.id)) {
     throw new RolebarError('role-not-found', 'The role this one is assumed from does not exist.', {
       hint: 'Pick an existing role or an identity as the source.',
     });
@@ -178,8 +251,8 @@ function checkRoleAmong(role: Role, others: Role[], identities: { get(id: string
   return checked;
 }
 
-function roleIn(roles: readonly Role[], id: string): Role {
-  const role = roles.find((r) => r.id === id);
+function roleIn(byId: ReadonlyMap<string, Role>, id: string): Role {
+  const role = byId.get(id);
   if (!role)
     throw new RolebarError('role-not-found', `No role "${id}".`, {
       hint: 'List roles to see their labels.',
@@ -189,7 +262,7 @@ function roleIn(roles: readonly Role[], id: string): Role {
 
 function chainOf(
   role: Role,
-  roles: Role[],
+  byId: ReadonlyMap<string, Role>,
   identities: { get(id: string): Identity },
 ): { identity: Identity; hops: Role[] } {
   const hops: Role[] = [role];
@@ -197,7 +270,7 @@ function chainOf(
   let current = role;
   while (current.source.kind === 'role') {
     const sourceId = current.source.id;
-    const parent = roles.find((r) => r.id === sourceId);
+    const parent = byId.get(sourceId);
     if (!parent) {
       throw new RolebarError(
         'role-not-found',

@@ -99,6 +99,7 @@ export interface OpenSettingsOptions {
 /** Typed access to Rolebar's settings. Each read sees the file as it is now, so the app and the CLI share it. */
 export interface Settings {
   readonly path: string;
+  /** The settings as the file holds them now, frozen: the same text read again gives the same object. */
   read(): SettingsData;
   /**
    * Under the settings lock (shared by every process), re-reads the file, applies `change` to a copy and saves it
@@ -156,15 +157,21 @@ export function openSettings(options: OpenSettingsOptions = {}): Settings {
     });
   }
 
+  // The last text read and what it gave: unchanged text is not parsed and checked again (a role list with a
+  // big catalog asks for settings many times), and the same object back lets the stores keep indexes by it.
+  let last: { text: string; data: SettingsData } | undefined;
   const read = (): SettingsData => {
     try {
       // Read here, not through conf: conf would read a FIFO forever and turns `null` or `[]` into an empty
       // store; and one read and parse per call is enough (a switch reads settings several times).
       const text = readSettingsText(file);
       if (text === undefined) return withDefaults({});
+      if (last?.text === text) return last.data;
       const parsed = parseSettingsObject(text);
       checkSchema(parsed);
-      return withDefaults(withoutInternal(parsed));
+      const data = deepFreeze(withDefaults(withoutInternal(parsed)));
+      last = { text, data };
+      return data;
     } catch (error) {
       throw corrupt(file, now, error);
     }
@@ -246,6 +253,15 @@ function parseSettingsObject(text: string): Record<string, unknown> {
     throw new NotAnObjectError(parsed === null ? 'null' : Array.isArray(parsed) ? 'a list' : typeof parsed);
   }
   return { ...parsed };
+}
+
+/** Freezes `value` and everything in it: settings read are shared by every caller until the file changes. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 class NotAnObjectError extends Error {}

@@ -3,7 +3,7 @@
 import { RolebarError } from '../../domain/errors.js';
 import { checkRole, type Role, type SessionTag } from '../../domain/model.js';
 import { profileNameFromLabel } from '../../domain/fields.js';
-import { MAX_CATALOG_ROLES } from '../../domain/limits.js';
+import { MAX_CATALOG_ROLES, MAX_CHAIN_HOPS } from '../../domain/limits.js';
 import { printable } from '../../domain/printable.js';
 import type { Partition } from '../../domain/endpoints.js';
 import { type JsonWithLines, parseJsonWithLines } from './json-lines.js';
@@ -243,28 +243,56 @@ function readTags(r: CatalogReader, at: string, raw: unknown): SessionTag[] {
   });
 }
 
-/** Each role's chain leads to roles of this catalog and never back to itself. */
+/** Where a role stands in its chain: hops before it, and the role the chain starts from (itself when unchained). */
+export interface ChainPlace {
+  depth: number;
+  root: CatalogRole;
+}
+
+// Each parsed role's place in its chain, found once while parsing (checkChains) for the resolution to use.
+const places = new WeakMap<CatalogRole, ChainPlace>();
+
+/** A parsed role's place in its chain (parseCatalog found it); a role from elsewhere counts as unchained. */
+export function chainPlace(role: CatalogRole): ChainPlace {
+  return places.get(role) ?? { depth: 0, root: role };
+}
+
+/**
+ * Each role's chain leads to roles of this catalog, never back to itself, and takes at most MAX_CHAIN_HOPS hops.
+ * Linear: each role is walked up only to the first role whose place is known, at most MAX_CHAIN_HOPS steps.
+ */
 function checkChains(r: CatalogReader, roles: CatalogRole[]): void {
   const roleById = new Map(roles.map((role) => [role.id, role]));
   roles.forEach((role, i) => {
-    const seen = new Set([role.id]);
-    for (let hop = role.chainFrom; hop !== undefined;) {
-      const from = hop;
-      const parent = roleById.get(from);
+    const at = `roles[${i}].chainFrom`;
+    const tooLong = () =>
+      r.refuse(
+        at,
+        `the chain of "${role.id}" takes more than ${MAX_CHAIN_HOPS} hops; Rolebar follows at most ${MAX_CHAIN_HOPS}.`,
+        `Chain "${role.id}" from a role nearer the start of its chain.`,
+      );
+    // Up the chain to its start or to a role whose place is known; `path` is this role then those above it.
+    const path: CatalogRole[] = [];
+    let above: ChainPlace | undefined;
+    for (let hop: CatalogRole = role; ;) {
+      above = places.get(hop);
+      if (above) break;
+      if (path.includes(hop))
+        r.refuse(at, `the chain of "${role.id}" leads back to itself.`, 'Break the loop.');
+      path.push(hop);
+      if (path.length > MAX_CHAIN_HOPS) tooLong();
+      if (hop.chainFrom === undefined) break;
+      const parent = roleById.get(hop.chainFrom);
       if (!parent)
-        r.refuse(
-          `roles[${i}].chainFrom`,
-          `no role "${from}" to chain from.`,
-          'Name a role id of this catalog.',
-        );
-      if (seen.has(from))
-        r.refuse(
-          `roles[${i}].chainFrom`,
-          `the chain of "${role.id}" leads back to itself.`,
-          'Break the loop.',
-        );
-      seen.add(from);
-      hop = parent?.chainFrom;
+        return r.refuse(at, `no role "${hop.chainFrom}" to chain from.`, 'Name a role id of this catalog.');
+      hop = parent;
+    }
+    const root = above?.root ?? path[path.length - 1] ?? role;
+    let depth = above ? above.depth + 1 : 0;
+    for (const step of path.reverse()) {
+      if (depth >= MAX_CHAIN_HOPS) tooLong();
+      places.set(step, { depth, root });
+      depth += 1;
     }
   });
 }

@@ -6,7 +6,7 @@ import { parseRecordList, parseSessionRecord } from '../../store/records.js';
 import type { ReadOnlyRoles } from '../../store/roles.js';
 import type { SettingsData } from '../../store/settings.js';
 import { copyPath, readCopy } from './copies.js';
-import { asRole, type Catalog, type CatalogRole } from './format.js';
+import { asRole, type Catalog, chainPlace } from './format.js';
 import { type CatalogSubscription, subscriptionsIn } from './subscriptions.js';
 import type { Collision } from './views.js';
 
@@ -41,15 +41,45 @@ export function catalogRoles(
   settingsPath: string,
   own: Role[],
   now: number = Date.now(),
-): { roles: Role[]; collisions: Collision[]; unmapped: string[] } {
+): CatalogRoles {
+  const liveSessions = data.catalogs?.length ? liveRoleIds(data, settingsPath, now) : new Set<string>();
+  const resolvedList = subscriptionsIn(data, settingsPath).flatMap((sub) => {
+    const resolved = resolvedRoles(settingsPath, sub, liveSessions);
+    return resolved ? [{ sub, resolved }] : [];
+  });
+  // The same copies resolved the same way beside the same own profiles give the same roles: a role list asks
+  // for them on every lookup, and 20,000 roles checked against the taken profile names each time add up.
+  const parts = [
+    own.map((r) => `${profileNameOf(r)}\n${r.label}`).join('\n'),
+    ...resolvedList.flatMap(({ sub, resolved }) => [sub.name, resolved]),
+  ];
+  const cached = resultCache.get(settingsPath);
+  if (cached?.parts.length === parts.length && cached.parts.every((part, i) => part === parts[i]))
+    return cached.result;
+  const result = keptBeside(own, resolvedList);
+  resultCache.set(settingsPath, { parts, result });
+  return result;
+}
+
+/** The catalog roles of several subscriptions and what they add up to beside the user's own roles. */
+export interface CatalogRoles {
+  roles: Role[];
+  collisions: Collision[];
+  unmapped: string[];
+}
+
+const resultCache = new Map<string, { parts: unknown[]; result: CatalogRoles }>();
+
+/** The resolved roles kept beside `own`, a profile name taken first (own roles, then earlier catalogs) winning. */
+function keptBeside(
+  own: Role[],
+  resolvedList: Array<{ sub: CatalogSubscription; resolved: { roles: Role[]; unmapped: string[] } }>,
+): CatalogRoles {
   const taken = new Map(own.map((r) => [profileNameOf(r), r.label]));
   const roles: Role[] = [];
   const collisions: Collision[] = [];
   const unmapped: string[] = [];
-  const liveSessions = data.catalogs?.length ? liveRoleIds(data, settingsPath, now) : new Set<string>();
-  for (const sub of subscriptionsIn(data, settingsPath)) {
-    const resolved = resolvedRoles(settingsPath, sub, liveSessions);
-    if (!resolved) continue;
+  for (const { sub, resolved } of resolvedList) {
     unmapped.push(...resolved.unmapped);
     const left = new Set<string>();
     const kept: Role[] = [];
@@ -89,31 +119,26 @@ function resolvedRoles(
 ): { roles: Role[]; unmapped: string[] } | undefined {
   const catalog = readCopy(settingsPath, sub.name);
   if (!catalog) return undefined;
-  const heldLive = Object.keys(sub.held ?? {}).filter((id) => liveSessions.has(catalogRoleId(sub.name, id)));
+  const heldLive = new Set(
+    Object.keys(sub.held ?? {}).filter((id) => liveSessions.has(catalogRoleId(sub.name, id))),
+  );
   const file = copyPath(settingsPath, sub.name);
-  const key = JSON.stringify([sub.identities, sub.held, heldLive]);
+  const key = JSON.stringify([sub.identities, sub.held, [...heldLive]]);
   const cached = resolvedCache.get(file);
   // A changed copy is parsed again into a new object (copies.ts): the same object means the same copy.
   if (cached && cached.key === key && cached.catalog === catalog) return cached;
-  const byId = new Map(catalog.roles.map((r) => [r.id, r]));
-  const depth = (role: CatalogRole): number => {
-    let n = 0;
-    for (let hop = role.chainFrom; hop !== undefined; hop = byId.get(hop)?.chainFrom) n += 1;
-    return n;
-  };
+  // parseCatalog placed every role in its chain once (format.ts): sources sort before the roles chained from them.
   const ordered = catalog.roles
-    .map((role) => ({ role, depth: depth(role) }))
-    .sort((a, b) => a.depth - b.depth);
+    .map((role) => ({ role, place: chainPlace(role) }))
+    .sort((a, b) => a.place.depth - b.place.depth);
   const roles: Role[] = [];
   const unmapped: string[] = [];
   // Each account's label made once (500 accounts), not once per role (5,000 roles).
   const accountLabels = new Map(
     catalog.accounts.map((a) => [a.id, a.name === a.id ? `Account ${a.id}` : `${a.name} (${a.id})`]),
   );
-  for (const { role } of ordered) {
-    let root = role;
-    while (root.chainFrom !== undefined) root = byId.get(root.chainFrom) ?? { ...root, chainFrom: undefined };
-    const identity = sub.identities[root.account] ?? sub.identities['*'];
+  for (const { role, place } of ordered) {
+    const identity = sub.identities[place.root.account] ?? sub.identities['*'];
     if (identity === undefined) {
       unmapped.push(`${sub.name}/${role.id}`);
       continue;
@@ -122,7 +147,7 @@ function resolvedRoles(
       role.chainFrom === undefined
         ? { kind: 'identity', id: identity }
         : { kind: 'role', id: catalogRoleId(sub.name, role.chainFrom) };
-    const held = heldLive.includes(role.id) ? sub.held?.[role.id] : undefined;
+    const held = heldLive.has(role.id) ? sub.held?.[role.id] : undefined;
     const shaped = asRole(held ? { ...role, roleArn: held } : role, catalog.profilePrefix, source, sub.name);
     // parseCatalog checked this role, prefix included, with the one role rule (model.checkRole).
     shaped.id = catalogRoleId(sub.name, role.id);
