@@ -155,11 +155,19 @@ export function createIdentityCenter(ctx: AssumeContext): IdentityCenter {
         ctx.roles.list().filter((r) => r.sso && r.source.kind === 'identity' && r.source.id === identity.id);
       const key = (accountId: string, roleName: string) => `${accountId}/${roleName}`;
       const saved = new Set(mine().map((r) => key(r.sso?.accountId ?? '', r.sso?.roleName ?? '')));
+      // Another organisation's (or the user's own) role may have the same label: this identity's goes beside it.
+      const labels = new Set(ctx.roles.list().map((r) => r.label));
+      const freeLabel = (p: PortalRole) => {
+        const plain = portalRoleLabel(p);
+        const label = labels.has(plain) ? `${identity.name}/${plain}` : plain;
+        labels.add(label);
+        return label;
+      };
       const added = ctx.roles.addAll(
         found
           .filter((p) => !saved.has(key(p.accountId, p.roleName)))
           .map((p) => ({
-            label: portalRoleLabel(p),
+            label: freeLabel(p),
             source: { kind: 'identity', id: identity.id },
             mfa: false,
             sso: { accountId: p.accountId, roleName: p.roleName, accountName: p.accountName },
