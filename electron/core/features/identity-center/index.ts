@@ -3,7 +3,7 @@
 import type { AssumeContext } from '../../sessions/context.js';
 import { RolebarError } from '../../domain/errors.js';
 import type { IdentityCenterIdentity, Role } from '../../domain/model.js';
-import { cliCacheFile, removeCliCache, writeCliCache } from '../../aws-files/sso-cache.js';
+import { checkCliCacheName, cliCacheFile, removeCliCache, writeCliCache } from '../../aws-files/sso-cache.js';
 import type { CliCacheChange } from './views.js';
 import {
   accessToken,
@@ -129,6 +129,7 @@ export function createIdentityCenter(ctx: AssumeContext): IdentityCenter {
           return { on, file, cache: await removeCliCache(identity, tokens, ctx.homedir) };
         });
       }
+      checkCliCacheName(before.name);
       ctx.identities.update(before.id, { awsCliCache: true });
       const identity = identityCenterOf(ctx, before.id);
       try {

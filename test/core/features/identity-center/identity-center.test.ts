@@ -221,6 +221,25 @@ describe('Identity Center identities (core, against the emulator)', () => {
     assert.match(switched.session.profileName, /^globex/);
   });
 
+  it('a name no SDK reads as [sso-session NAME] is refused for the AWS CLI token cache, with the reason', async () => {
+    fx = await startCoreFixture('sso-names');
+    const core = fx.core;
+    const input = {
+      kind: 'identity-center',
+      startUrl: SEED_SSO.startUrl,
+      ssoRegion: SEED_SSO.region,
+    } as const;
+    await assert.rejects(core.addIdentity({ ...input, name: 'acme (demo)', awsCliCache: true }), {
+      code: 'sso-session-name',
+      message: /AWS SDK for JavaScript reads such names only with letters, digits/,
+    });
+    const spaced = (await core.addIdentity({ ...input, name: 'acme two' })).identity;
+    await assert.rejects(core.identityCenter.setAwsCliCache(spaced.id, true), { code: 'sso-session-name' });
+    assert.equal(Reflect.get(core.identities.get(spaced.id), 'awsCliCache'), undefined, 'nothing turned on');
+    const plain = (await core.addIdentity({ ...input, name: 'acme-demo', awsCliCache: true })).identity;
+    assert.equal(core.identities.get(plain.id).name, 'acme-demo');
+  });
+
   it('lists an organisation of 300 accounts across pages', async () => {
     const { fx, identity } = await signedIn(manyAccountsWorld(300));
     const { roles, added } = await fx.core.identityCenter.syncRoles(identity.id);
