@@ -50,6 +50,8 @@ export interface AppInfo {
   version: string;
   platform: string;
   demo: boolean;
+  /** Where the secrets are kept, in a user's words: the OS keychain, or the encrypted keychain file (its path). */
+  keychain?: string;
   /** Demo mode only: the current code of the demo's fake MFA device (changes every 30 s). */
   demoMfaHint?: string;
 }
@@ -265,6 +267,7 @@ export const requestArgs = {
   'snippet:copy-unset': args(object({ format: oneOf(...UNSET_FORMAT_IDS) })),
   'import:preview': args(),
   'import:apply': args(object({ removePlaintextKeys: bool })),
+  'cli:install': args(),
   'preferences:set': args(preferencesPatch()),
   'endpoint:copy': args(),
   'network:online': args(),
@@ -310,6 +313,8 @@ export interface RequestResults {
   'snippet:copy-unset': Result<{ clearsInSeconds: number }>;
   'import:preview': Result<ImportItemView[]>;
   'import:apply': Result<{ identities: number; roles: number; keysRemovedFrom: string[] }>;
+  /** Puts a `rolebar` launcher in the user's bin folder; `onPath` says whether the app's PATH has that folder. */
+  'cli:install': Result<{ path: string; onPath: boolean }>;
   'preferences:set': Result<PreferencesView>;
   /** Copies the endpoint's two export lines, token included, to the clipboard (cleared like snippets). */
   'endpoint:copy': Result<{ clearsInSeconds: number }>;

@@ -85,6 +85,7 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     platform: process.platform,
     demo: !!demo,
+    keychain: demo ? "the demo's own memory (never a keychain)" : keychainChoice(settings, env).where,
   };
   const feed = stateFeed();
   // The page saw the network come back; set once the session check exists.
