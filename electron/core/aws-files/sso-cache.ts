@@ -63,6 +63,39 @@ export async function writeCliCache(
 }
 
 /**
+ * The AWS CLI's cached sign-in of the identity's `[sso-session]` (after `aws sso login`, or Rolebar's own copy),
+ * as tokens: undefined when there is no file, it is for another start URL, or a field is missing.
+ */
+export async function readCliCache(
+  identity: IdentityCenterIdentity,
+  homedir?: string,
+): Promise<SsoTokens | undefined> {
+  const text = await fs.readFile(cliCacheFile(identity.name, homedir), 'utf8').catch(() => undefined);
+  const field = text === undefined ? undefined : jsonStringFields(text);
+  if (!field || field('startUrl') !== identity.startUrl) return undefined;
+  const time = (name: string) => {
+    const at = Date.parse(field(name) ?? '');
+    return Number.isNaN(at) ? undefined : new Date(at).toISOString();
+  };
+  const [accessToken, clientId, clientSecret] = [
+    field('accessToken'),
+    field('clientId'),
+    field('clientSecret'),
+  ];
+  const [expiresAt, registrationExpiresAt] = [time('expiresAt'), time('registrationExpiresAt')];
+  if (!accessToken || !clientId || !clientSecret || !expiresAt || !registrationExpiresAt) return undefined;
+  const refreshToken = field('refreshToken');
+  return {
+    accessToken,
+    expiresAt,
+    clientId,
+    clientSecret,
+    registrationExpiresAt,
+    ...(refreshToken ? { refreshToken } : {}),
+  };
+}
+
+/**
  * Whether `file` holds Rolebar's sign-in of this identity: its start URL and the client Rolebar registered (kept
  * in the keychain). The AWS CLI writes the same file name for an `[sso-session]` of the same name after its own
  * `aws sso login`, with its own client: that file is the user's, not Rolebar's.

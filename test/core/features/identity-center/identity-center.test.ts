@@ -4,6 +4,7 @@ import { afterEach, describe, it } from 'node:test';
 import { createCore, type RolebarCore } from '../../../../electron/core/index.js';
 import type { SignInPrompt } from '../../../../electron/core/features/identity-center/index.js';
 import { openSettings } from '../../../../electron/core/store/settings.js';
+import { ssoTokenAccount } from '../../../../electron/core/store/secret-journal.js';
 import { createStsCaller } from '../../../../electron/core/aws/sts/client.js';
 import {
   manyAccountsWorld,
@@ -238,6 +239,22 @@ describe('Identity Center identities (core, against the emulator)', () => {
     assert.equal(Reflect.get(core.identities.get(spaced.id), 'awsCliCache'), undefined, 'nothing turned on');
     const plain = (await core.addIdentity({ ...input, name: 'acme-demo', awsCliCache: true })).identity;
     assert.equal(core.identities.get(plain.id).name, 'acme-demo');
+  });
+
+  it('with the AWS CLI cache shared, a valid cache file of the same session signs it in (as after aws sso login)', async () => {
+    const { fx, identity } = await signedIn();
+    const change = await fx.core.identityCenter.setAwsCliCache(identity.id, true);
+    assert.equal(change.cache, 'written');
+    // Rolebar's own entry gone, as for a session the user signed in to with `aws sso login` alone.
+    await fx.secrets.delete(ssoTokenAccount(identity.id));
+    const { roles } = await fx.core.identityCenter.syncRoles(identity.id);
+    assert.equal(roles.length, 3);
+    const outcome = await fx.core.assumeRole(roles[0]?.id ?? '');
+    assert.match(outcome.session.principalArn, /^arn:aws:sts::\d{12}:assumed-role\//);
+    assert.ok(
+      await fx.secrets.get(ssoTokenAccount(identity.id)),
+      'kept in the keychain, to be refreshed there',
+    );
   });
 
   it('lists an organisation of 300 accounts across pages', async () => {
