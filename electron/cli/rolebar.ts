@@ -1,65 +1,10 @@
 // The `rolebar` command line. The entry knows only command names: each command group is imported when it
 // runs, so `rolebar credential-process` with a cached session never loads settings validation or the AWS SDK.
 import { createRequire } from 'node:module';
-import { type Command, commandHelp, parseCommand, UsageError } from './args.js';
+import { commandHelp, parseCommand, UsageError } from './args.js';
 import { errorLine, exitCodeOf, type Io, processIo } from './output.js';
+import { COMMANDS, GROUPS } from './command-table.js';
 import { didYouMean } from './suggest.js';
-
-type Loader = () => Promise<{ commands: Record<string, Command> }>;
-
-const info: Loader = () => import('./commands/info.js');
-const sessions: Loader = () => import('./commands/session.js');
-const iam = () => import('./commands/iam.js');
-/** The `role` group: its own commands plus `role discover`, which lives with the other IAM commands. */
-const roles: Loader = async () => {
-  const [own, found] = await Promise.all([import('./commands/role.js'), iam()]);
-  return { commands: { ...own.commands, 'role discover': found.roleDiscover } };
-};
-
-/** Every command (groups list their subcommands in their own help), in help order. */
-const COMMANDS: Array<[name: string, summary: string, load: Loader]> = [
-  ['whoami', 'who a session is: account, ARN, user id', info],
-  ['status', 'identities, roles and active sessions with time left', info],
-  [
-    'identity',
-    'add, list, rotate or remove IAM user keys (kept in the keychain)',
-    () => import('./commands/identity.js'),
-  ],
-  ['role', 'add, list, remove or discover roles', roles],
-  [
-    'keychain',
-    'where secrets are kept; unlock, lock or migrate the encrypted keychain file',
-    () => import('./commands/keychain.js'),
-  ],
-  ['sso', 'IAM Identity Center: add, login, logout, roles', () => import('./commands/sso.js')],
-  ['assume', 'assume a role (or a chain of roles) and write its profile', sessions],
-  ['export', 'print export lines of a role session for a shell or docker', sessions],
-  ['unset', 'print the lines that return a shell to your own identity', sessions],
-  ['exec', 'run one command with a role session in its environment', sessions],
-  [
-    'credential-process',
-    'credentials for the AWS config `credential_process` setting',
-    () => import('./commands/credential-process.js'),
-  ],
-  [
-    'setup-profile',
-    'write a credential_process profile into the AWS config file',
-    () => import('./commands/setup-profile.js'),
-  ],
-  ['console', 'open (or print) the AWS console signed in as a role', () => import('./commands/console.js')],
-  ['policy', 'print the trust and permission policies that let you assume a role', iam],
-  ['revoke', "revoke a role's older sessions (everyone's)", iam],
-  ['import', 'import keys and roles from ~/.aws', () => import('./commands/import.js')],
-  ['catalog', 'team role catalogs synced from git, a URL or a file', () => import('./commands/catalog.js')],
-  ['signout', "end a role's session and remove its profile", sessions],
-  [
-    'demo',
-    'try Rolebar without AWS: a local STS emulator with demo roles',
-    () => import('./commands/demo.js'),
-  ],
-  ['version', "print Rolebar's version", async () => ({ commands: {} })],
-  ['help', 'show this help, or a command’s', async () => ({ commands: {} })],
-];
 
 const HELP_WORDS = new Set(['--help', '-h']);
 const VERSION_WORDS = new Set(['version', '--version', '-V', '-v']);
@@ -70,15 +15,15 @@ const BUILTIN_HELP: Record<string, string> = {
   version: "Usage: rolebar version\n\nPrints Rolebar's version (also: --version, -V, -v).",
 };
 
-const GROUPS = new Set(['identity', 'role', 'catalog', 'sso', 'keychain']);
-
 function usage(): string {
   const width = Math.max(...COMMANDS.map(([name]) => name.length)) + 2;
   return [
     'Usage: rolebar <command> [options]',
     '',
     'Commands:',
-    ...COMMANDS.map(([name, summary]) => `  ${name.padEnd(width)}${summary}`),
+    ...COMMANDS.filter(([name]) => !name.startsWith('_')).map(
+      ([name, summary]) => `  ${name.padEnd(width)}${summary}`,
+    ),
     '',
     "Run 'rolebar <command> --help' for a command's options.",
     'Exit codes: 0 ok, 1 AWS or user error, 2 usage error.',
@@ -96,8 +41,31 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
 }
 
+/** Options that may come before the command (as in git): moved to the command's own options. */
+const GLOBAL_OPTIONS = new Set(['--json']);
+
+/**
+ * `rolebar --json status` → `rolebar status --json`: leading global options go after the command (and its
+ * subcommand), before a `--`. A leading option that is not global is an unknown option, not an unknown command.
+ */
+function moveGlobalOptions(argv: string[]): string[] {
+  const globals: string[] = [];
+  let i = 0;
+  for (; i < argv.length && GLOBAL_OPTIONS.has(argv[i] ?? ''); i++) globals.push(argv[i] ?? '');
+  const [word, ...rest] = argv.slice(i);
+  if (word !== undefined && word.startsWith('-') && !HELP_WORDS.has(word) && !VERSION_WORDS.has(word)) {
+    const known = [...GLOBAL_OPTIONS, ...HELP_WORDS, ...VERSION_WORDS].filter((w) => w.startsWith('-'));
+    const hint = word.startsWith('--') ? didYouMean(word, known) : '';
+    throw new UsageError(`unknown option '${word}'.${hint}`);
+  }
+  if (word === undefined) return [];
+  const dashes = rest.indexOf('--');
+  const end = dashes >= 0 ? dashes : rest.length;
+  return [word, ...rest.slice(0, end), ...globals, ...rest.slice(end)];
+}
+
 async function dispatch(argv: string[], io: Io): Promise<number> {
-  const [word, ...rest] = argv;
+  const [word, ...rest] = moveGlobalOptions(argv);
   if (word === undefined) {
     io.err(usage());
     return 2;
@@ -131,7 +99,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     throw new UsageError(
       `unknown command '${word}'.${didYouMean(
         word,
-        COMMANDS.map(([name]) => name),
+        COMMANDS.map(([name]) => name).filter((name) => !name.startsWith('_')),
       )}`,
     );
   }

@@ -50,6 +50,8 @@ export interface AppInfo {
   version: string;
   platform: string;
   demo: boolean;
+  /** Where the secrets are kept, in a user's words: the OS keychain, or the encrypted keychain file (its path). */
+  keychain?: string;
   /** Demo mode only: the current code of the demo's fake MFA device (changes every 30 s). */
   demoMfaHint?: string;
 }

@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, clipboard, powerMonitor, session, shell } from 'electron';
 import ElectronStore from 'electron-store';
 import { createCore, type RolebarCore } from '../core/index.js';
-import { findRolebarEntry } from '../core/features/outputs/credential-process-command.js';
+import { cliDirOf, findRolebarEntry } from '../core/features/outputs/credential-process-command.js';
 import { DEFAULT_KEYCHAIN_SERVICE } from '../core/platform/keychain/keychain.js';
 import { openSecretStore } from '../core/platform/keychain/backend.js';
 import { keychainChoice } from '../core/store/keychain-choice.js';
@@ -85,6 +85,7 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     platform: process.platform,
     demo: !!demo,
+    keychain: demo ? "the demo's own memory (never a keychain)" : keychainChoice(settings, env).where,
   };
   const feed = stateFeed();
   // The page saw the network come back; set once the session check exists.
@@ -188,7 +189,7 @@ function openService(parts: {
     openExternal: (url) => shell.openExternal(url),
     rolebarEntry: () =>
       findRolebarEntry({
-        cliDir: path.join(outDir, 'cli'),
+        cliDir: cliDirOf({ outDir, packaged: app.isPackaged, resourcesPath: process.resourcesPath }),
         execPath: process.execPath,
         runsOnNode: process.versions.electron === undefined,
         env,

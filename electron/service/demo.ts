@@ -1,7 +1,8 @@
 // Demo mode (`npm start -- --demo`, or ROLEBAR_DEMO=1): the app against the bundled STS emulator in a temporary
 // folder, with secrets in memory; the seed is the core's (core/features/demo). Nothing touches the user's keychain,
 // settings or ~/.aws. Plain Node, so the tests seed it and switch roles through the service exactly as the app does.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { PRIVATE_DIR_MODE } from '../core/platform/atomic.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { SecretStore } from '../core/platform/keychain/keychain.js';
@@ -30,8 +31,11 @@ export interface Demo {
 export async function startDemo(options: { tmpdir?: string } = {}): Promise<Demo> {
   const dir = mkdtempSync(path.join(options.tmpdir ?? os.tmpdir(), 'rolebar-demo-'));
   const home = path.join(dir, 'rolebar');
-  mkdirSync(path.join(dir, '.aws'), { recursive: true });
-  mkdirSync(home, { recursive: true });
+  // Private whatever the umask (mkdir's mode is masked by it; chmod is not), as the real folders are.
+  for (const folder of [path.join(dir, '.aws'), home]) {
+    mkdirSync(folder, { recursive: true, mode: PRIVATE_DIR_MODE });
+    chmodSync(folder, PRIVATE_DIR_MODE);
+  }
   const emulator = await startStsEmulator({ world: demoWorld() });
   return {
     emulator,

@@ -35,6 +35,8 @@ export interface Timed {
   command: string;
   args: string[];
   env?: NodeJS.ProcessEnv;
+  /** The exit code it must end with (default 0): a bench may time a failure that must be quick. */
+  exitCode?: number;
 }
 
 /**
@@ -48,7 +50,7 @@ export function interleavedMedians(commands: Timed[], rounds: number): number[] 
       const started = performance.now();
       const result = spawnSync(c.command, c.args, { env: c.env ?? process.env, stdio: 'ignore' });
       times[i]?.push(performance.now() - started);
-      if (result.status !== 0) throw new Error(`${c.label} exited with ${result.status}`);
+      if (result.status !== (c.exitCode ?? 0)) throw new Error(`${c.label} exited with ${result.status}`);
     });
   }
   return times.map(median);

@@ -39,6 +39,11 @@ describe('the window shows the credentials endpoint', () => {
     });
     const { page } = session;
     await page.getByRole('button', { name: 'Settings' }).click();
+    // The window says which keychain holds the secrets, as `rolebar status` does.
+    assert.match(
+      (await page.locator('#keychain-where').textContent()) ?? '',
+      /^Secrets are kept in the OS keychain/,
+    );
     const serve = page.getByLabel('Serve credentials to programs');
     assert.equal(await serve.isChecked(), false, 'off by default');
     await serve.check();

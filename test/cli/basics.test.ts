@@ -26,6 +26,7 @@ const COMMANDS = [
   ['setup-profile'],
   ['console'],
   ['import'],
+  ['completion'],
 ];
 
 /** Asserts a failure: the exit code, one line on stderr, nothing on stdout, and no secret anywhere. */
@@ -63,7 +64,7 @@ describe('rolebar: help, usage and local state', () => {
       assert.equal(run.code, 0, `${words}: ${explain(run)}`);
       assert.ok(run.stdout.startsWith(`Usage: rolebar ${words}`), `${words}: ${run.stdout.slice(0, 80)}`);
     });
-    assert.match((await w.rolebar(['help', 'assume'])).stdout, /^Usage: rolebar assume ROLE/);
+    assert.match((await w.rolebar(['help', 'assume'])).stdout, /^Usage: rolebar assume \[ROLE\.\.\.\]/);
   });
 
   it('usage mistakes exit 2 with one line', async () => {
@@ -71,7 +72,7 @@ describe('rolebar: help, usage and local state', () => {
     assertOneLineFailure(await w.rolebar(['status', '--bogus']), 2);
     assertOneLineFailure(await w.rolebar(['role', 'add', 'x', '--source', 'alice']), 2);
     assertOneLineFailure(await w.rolebar(['export', 'x', '--format', 'tcsh']), 2);
-    assertOneLineFailure(await w.rolebar(['exec', 'x']), 2);
+    assertOneLineFailure(await w.rolebar(['exec']), 2);
     assertOneLineFailure(await w.rolebar(['identity', 'add', 'x']), 2);
   });
 

@@ -118,7 +118,7 @@ describe('rolebar follows the command-line conventions', () => {
     const run = await w.rolebar(['role', 'add', 'x', '--role-arn', SEED_ROLES.readonly]);
     assert.equal(run.code, 2);
     assert.match(run.stderr, /Run 'rolebar role add --help'\.\n$/);
-    const exec = await w.rolebar(['exec', 'prod-ro']);
+    const exec = await w.rolebar(['exec']);
     assert.match(exec.stderr, /Run 'rolebar exec --help'\.\n$/);
   });
 

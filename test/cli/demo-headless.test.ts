@@ -2,7 +2,7 @@
 // keychain, and a HOME nobody has used. The whole flow works, and when it ends — stopped, or failed to start —
 // no process of the demo is left running.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -83,6 +83,34 @@ describe('rolebar demo without a desktop session', { skip: process.platform !== 
       assert.match(part('stop'), /secrets=unset/);
       assert.doesNotMatch(run.stderr, /D-Bus|keychain/i);
       assert.ok(!existsSync(path.join(sandbox.dir, '.cache/rolebar-demo')), 'stop removes the demo folder');
+      assert.deepEqual(await leftRunning(sandbox.dir), [], 'no demo process is left running');
+    } finally {
+      endAll(sandbox.dir);
+      sandbox.cleanup();
+    }
+  });
+
+  it('under umask 000 the demo folders are 0700 and its files 0600, as the real ones are', async () => {
+    const sandbox = makeSandbox('demo-umask');
+    try {
+      const env = headless(sandbox);
+      const started = await runProgram(
+        'sh',
+        ['-c', `umask 000; exec "${process.execPath}" "${CLI}" demo`],
+        env,
+      );
+      assert.equal(started.code, 0, explain(started));
+      const demoDir = path.join(sandbox.dir, '.cache/rolebar-demo');
+      const modeOf = (relative: string) => (statSync(path.join(demoDir, relative)).mode & 0o777).toString(8);
+      for (const folder of ['', 'rolebar', 'aws'])
+        assert.equal(modeOf(folder), '700', `${folder || 'the demo folder'}`);
+      for (const file of ['server.json', 'server.log']) assert.equal(modeOf(file), '600', file);
+      const stopped = await runProgram(
+        'sh',
+        ['-c', `umask 000; exec "${process.execPath}" "${CLI}" demo stop`],
+        env,
+      );
+      assert.equal(stopped.code, 0, explain(stopped));
       assert.deepEqual(await leftRunning(sandbox.dir), [], 'no demo process is left running');
     } finally {
       endAll(sandbox.dir);

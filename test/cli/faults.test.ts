@@ -91,3 +91,21 @@ describe('rolebar: a FIFO at the AWS files', () => {
     });
   }
 });
+
+describe('rolebar: names that can pass for others', () => {
+  let w: CliWorld;
+  before(async () => {
+    w = await startCliWorld('cli-confusable');
+    assert.equal((await addAlice(w)).code, 0);
+  });
+  after(() => w?.close());
+
+  it('a label or profile name that can pass for another (a Cyrillic о, a zero-width space) is refused', async () => {
+    for (const args of [['pr\u043ed'], ['prod', '--profile', 'pr\u043ed'], ['prod\u200bro']]) {
+      const run = await w.rolebar(['role', 'add', ...args, '--role-arn', ARN, '--source', 'alice']);
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stderr, /can pass for another/);
+    }
+    assert.deepEqual(roles(w), []);
+  });
+});

@@ -31,6 +31,7 @@ const COMMANDS = [
   'revoke',
   'import',
   'demo',
+  'completion',
 ];
 
 /** The options a `--help` lists: name → value placeholder ('' for a flag). */

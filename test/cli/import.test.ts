@@ -5,6 +5,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SEED_KEYS, SEED_ROLES } from '../../electron/emulator/index.js';
+import { awsCliPath } from '../support/prerequisites.js';
 import { type CliWorld, explain, startCliWorld } from './helpers.js';
 
 const CREDENTIALS = `[alice]\naws_access_key_id = ${SEED_KEYS.alice.accessKeyId}\naws_secret_access_key = ${SEED_KEYS.alice.secretAccessKey}\n`;
@@ -26,6 +27,11 @@ describe('rolebar import', () => {
     assert.equal(run.code, 0, explain(run));
     assert.match(run.stdout, /alice/);
     assert.match(run.stdout, /prod-ro/);
+    // Why `--profile prod-ro` is not Rolebar's, and how to make it so.
+    assert.match(
+      run.stdout,
+      /--profile prod-ro keeps assuming the role through the AWS tool itself .*rolebar setup-profile prod-ro --profile prod-ro --force/,
+    );
     assert.ok(
       !run.stdout.includes(SEED_KEYS.alice.secretAccessKey) &&
         !run.stderr.includes(SEED_KEYS.alice.secretAccessKey),
@@ -43,6 +49,24 @@ describe('rolebar import', () => {
     const assume = await w.rolebar(['assume', 'prod-ro']);
     assert.equal(assume.code, 0, explain(assume));
     assert.match(assume.stdout + assume.stderr, /assumed-role\/readonly\//);
+    // The command the preview names for keeping the user's own name: [profile prod-ro] then serves Rolebar's session.
+    const keep = await w.rolebar(['setup-profile', 'prod-ro', '--profile', 'prod-ro', '--force']);
+    assert.equal(keep.code, 0, explain(keep));
+    const section = /\[profile prod-ro\]\n([^[]*)/.exec(w.files().config ?? '')?.[1] ?? '';
+    assert.match(section, /^credential_process = .* credential-process prod-ro$/m);
+    assert.doesNotMatch(section, /role_arn/, 'the AWS CLI would assume the role itself while role_arn stays');
+    const aws = await w.run(awsCliPath(), [
+      'sts',
+      'get-caller-identity',
+      '--profile',
+      'prod-ro',
+      '--endpoint-url',
+      w.emu.endpoint,
+      '--output',
+      'json',
+    ]);
+    assert.equal(aws.code, 0, explain(aws));
+    assert.match(JSON.parse(aws.stdout).Arn, /assumed-role\/readonly\//);
   });
 
   it('--remove-plaintext-keys later takes the already imported keys out of the file after a backup', async () => {

@@ -82,6 +82,13 @@ describe('rolebar sessions against the STS emulator', () => {
       run.stdout,
       /arn:aws:sts::111111111111:assumed-role\/ec2-worker\/rolebar-alice → profile ec2-worker/,
     );
+    // Saved once AWS said yes, and said so after the fact.
+    const [asking, saved] = run.stderr.trimEnd().split('\n');
+    assert.doesNotMatch(asking ?? '', /saved/);
+    assert.match(
+      saved ?? '',
+      /^rolebar: saved "ec2-worker" as your role "ec2-worker" \('rolebar role rm ec2-worker' removes it\)\.$/,
+    );
   });
 
   it('an unknown role name or a refused ARN says so before asking AWS, fails in one line and changes nothing', async () => {
@@ -92,6 +99,7 @@ describe('rolebar sessions against the STS emulator', () => {
       const lines = run.stderr.trimEnd().split('\n');
       assert.equal(lines.length, 2, run.stderr);
       assert.match(lines[0] ?? '', /^rolebar: ".*" is not one of your roles: assuming it as /);
+      assert.doesNotMatch(run.stderr, /saved/, 'a typo is never said to be saved');
       assert.match(lines[1] ?? '', /^rolebar: .*(denied|not authorized)/i);
     }
     assert.deepEqual(w.files(), before);

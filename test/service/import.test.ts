@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterEach, before, beforeEach, describe, it } from 'node:test';
 import { location } from '../../electron/core/sessions/assume.js';
 import {
+  cliDirOf,
   findRolebarEntry,
   type RolebarEntry,
 } from '../../electron/core/features/outputs/credential-process-command.js';
@@ -15,6 +16,7 @@ import { createRolebarService, type RolebarService } from '../../electron/servic
 import { SEED_KEYS, SEED_ROLES } from '../../electron/emulator/index.js';
 import { type AwsProxy, startAwsProxy } from '../support/aws-proxy.js';
 import { type CoreFixture, startCoreFixture } from '../support/core-fixture.js';
+import { packagedResources } from '../support/packaged.js';
 import { awsCliPath } from '../support/prerequisites.js';
 import { manualTimers, memoryClipboard } from '../support/service-fixture.js';
 import { CLI, explain, runProgram } from '../cli/helpers.js';
@@ -92,6 +94,57 @@ describe('import:apply from the window, --remove-plaintext-keys', () => {
     assert.equal(aws.code, 0, explain(aws));
     assert.match(JSON.parse(aws.stdout).Arn, /^arn:aws:sts::222222222222:assumed-role\/readonly\//);
     assert.ok(emu.requests().some((r) => r.action === 'AssumeRole' && r.status === 200));
+  });
+
+  it('in the packaged app: the CLI it ships, run by the Node on PATH; every line written runs without rolebar on PATH', async () => {
+    const { sandbox } = fixture();
+    // resources/ as electron-builder lays it out from build/electron-builder.yml, found as the packaged main finds it.
+    const resources = packagedResources(path.join(sandbox.dir, 'Rolebar', 'resources'));
+    const cliDir = cliDirOf({ outDir: '/nowhere', packaged: true, resourcesPath: resources });
+    const service = serviceWith(() =>
+      findRolebarEntry({
+        cliDir,
+        execPath: path.join(sandbox.dir, 'Rolebar', 'rolebar'),
+        runsOnNode: false,
+        env: { PATH: `${path.dirname(process.execPath)}:${BARE_PATH}` },
+      }),
+    );
+    const applied = await service['import:apply']({ removePlaintextKeys: true });
+    service.close();
+    assert.ok(applied.ok, JSON.stringify(applied));
+    const written = [sandbox.credentialsFile, sandbox.configFile]
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('');
+    const lines = [...written.matchAll(/^credential_process = (.*)$/gm)].map((match) => match[1] ?? '');
+    assert.ok(lines.length > 0, 'the import wrote credential_process lines');
+    for (const line of lines) {
+      assert.ok(line.includes(path.join(resources, 'cli', 'credential-process.mjs')), line);
+      // As botocore runs it (split, not through a shell's PATH lookup of rolebar): from a PATH without rolebar.
+      const run = await runProgram('sh', ['-c', line], {
+        ...sandbox.env,
+        ...proxy?.env,
+        PATH: BARE_PATH,
+        AWS_DEFAULT_REGION: 'us-east-1',
+      });
+      assert.equal(run.code, 0, `${line}: ${explain(run)}`);
+      const answer = JSON.parse(run.stdout) as {
+        Version: number;
+        AccessKeyId: string;
+        SecretAccessKey: string;
+      };
+      assert.equal(answer.Version, 1);
+      assert.ok(
+        answer.AccessKeyId.length > 0 && answer.SecretAccessKey.length > 0,
+        'credentials in the answer',
+      );
+    }
+    const aws = await runProgram(
+      awsCliPath(),
+      ['sts', 'get-caller-identity', '--profile', 'user-ro', '--output', 'json'],
+      { ...sandbox.env, ...proxy?.env, PATH: BARE_PATH, AWS_DEFAULT_REGION: 'us-east-1' },
+    );
+    assert.equal(aws.code, 0, explain(aws));
+    assert.match(JSON.parse(aws.stdout).Arn, /^arn:aws:sts::222222222222:assumed-role\/readonly\//);
   });
 
   it('refuses before anything changes when the command line cannot be found', async () => {

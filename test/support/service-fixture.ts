@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { keychainChoice } from '../../electron/core/store/keychain-choice.js';
 import { location } from '../../electron/core/sessions/assume.js';
 import { findRolebarEntry } from '../../electron/core/features/outputs/credential-process-command.js';
 import { createRolebarService, type RolebarService } from '../../electron/service/service.js';
@@ -64,7 +65,13 @@ export async function startServiceFixture(
     settings: core.settings,
     clipboard,
     timers,
-    app: { name: 'Rolebar', version: '0.1.0', platform: 'linux', demo: options.demo ?? false },
+    app: {
+      name: 'Rolebar',
+      version: '0.1.0',
+      platform: 'linux',
+      demo: options.demo ?? false,
+      keychain: keychainChoice(core.settings, core.sandbox.env).where,
+    },
     location: location({ env: core.sandbox.env, homedir: core.sandbox.dir }),
     // As the main process finds it: the built CLI beside the bundle, run by this Node.
     rolebarEntry: () =>

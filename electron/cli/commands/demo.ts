@@ -4,7 +4,17 @@
 // of their own, and prints the lines that point a shell at all of it. `eval "$(rolebar demo)"` then makes every
 // command (and the AWS CLI) talk to the emulator. A start that fails stops what it started and removes the folder.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  fchmodSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../core/platform/atomic.js';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,7 +102,8 @@ function runningServer(dir: string): DemoServer | undefined {
 async function startServer(dir: string, env: NodeJS.ProcessEnv): Promise<DemoServer> {
   // The CLI's entry, beside this chunk of it in out/cli/.
   const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rolebar.mjs');
-  const log = openSync(path.join(dir, 'server.log'), 'a');
+  const log = openSync(path.join(dir, 'server.log'), 'a', PRIVATE_FILE_MODE);
+  fchmodSync(log, PRIVATE_FILE_MODE);
   const child = spawn(process.execPath, [cli, 'demo', 'serve'], {
     detached: true,
     stdio: ['ignore', 'pipe', log],
@@ -123,7 +134,8 @@ async function startServer(dir: string, env: NodeJS.ProcessEnv): Promise<DemoSer
   out.destroy();
   child.unref();
   // It holds the token to the demo's secrets: for this user only.
-  writeFileSync(serverFile(dir), `${line}\n`, { mode: 0o600 });
+  writeFileSync(serverFile(dir), `${line}\n`, { mode: PRIVATE_FILE_MODE });
+  chmodSync(serverFile(dir), PRIVATE_FILE_MODE);
   const server = runningServer(dir);
   if (!server) {
     stopServer(child.pid);
@@ -180,8 +192,11 @@ function failedStart(dir: string): (error: unknown) => never {
 
 async function start(io: Io): Promise<number> {
   const dir = demoDir(io.env);
-  mkdirSync(path.join(dir, 'rolebar'), { recursive: true });
-  mkdirSync(path.join(dir, 'aws'), { recursive: true });
+  // Private whatever the umask (mkdir's mode is masked by it; chmod is not), as the real folders are.
+  for (const folder of [dir, path.join(dir, 'rolebar'), path.join(dir, 'aws')]) {
+    mkdirSync(folder, { recursive: true, mode: PRIVATE_DIR_MODE });
+    chmodSync(folder, PRIVATE_DIR_MODE);
+  }
   const running = runningServer(dir);
   const server = running ?? (await startServer(dir, io.env).catch(failedStart(dir)));
   const vars = demoEnv(dir, server);

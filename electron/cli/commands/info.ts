@@ -109,47 +109,65 @@ const status: Command = {
         });
         return 0;
       }
-      printSection(io, 'Identities', identities.length, () =>
-        table(
-          ['NAME', 'KIND', 'KEY', 'KEY AGE AND LAST USE', 'MFA'],
-          identities.map((i) => [
-            i.name,
-            i.kind,
-            describeIdentity(i).summary,
-            keyColumn(keys.get(i.id)),
-            i.mfaSerial
-              ? mfaUntil.get(i.id)
-                ? `session until ${describeExpiry(mfaUntil.get(i.id) as Date)}`
-                : 'yes'
-              : '-',
-          ]),
-        ),
+      printSection(
+        io,
+        'Identities',
+        identities.length,
+        () =>
+          table(
+            ['NAME', 'KIND', 'KEY', 'KEY AGE AND LAST USE', 'MFA'],
+            identities.map((i) => [
+              i.name,
+              i.kind,
+              describeIdentity(i).summary,
+              keyColumn(keys.get(i.id)),
+              i.mfaSerial
+                ? mfaUntil.get(i.id)
+                  ? `session until ${describeExpiry(mfaUntil.get(i.id) as Date)}`
+                  : 'yes'
+                : '-',
+            ]),
+          ),
+        "Add IAM user keys with 'rolebar identity add', Identity Center with 'rolebar sso add', or bring yours with 'rolebar import'; 'rolebar demo' tries Rolebar without AWS.",
       );
-      printSection(io, 'Roles', roles.length, () =>
-        table(
-          ['LABEL', 'ROLE', 'FROM', 'PROFILE', 'MFA'],
-          roles.map((r) => [r.label, roleTarget(r), sourceName(r), profileNameOf(r), r.mfa ? 'yes' : '-']),
-        ),
+      printSection(
+        io,
+        'Roles',
+        roles.length,
+        () =>
+          table(
+            ['LABEL', 'ROLE', 'FROM', 'PROFILE', 'MFA'],
+            roles.map((r) => [r.label, roleTarget(r), sourceName(r), profileNameOf(r), r.mfa ? 'yes' : '-']),
+          ),
+        identities.length === 0
+          ? 'Roles are assumed from an identity: add one first.'
+          : "Add one with 'rolebar role add', or find yours with 'rolebar role discover'.",
       );
-      printSection(io, 'Active sessions', sessions.length, () =>
-        table(
-          ['ROLE', 'PROFILE', 'PRINCIPAL', 'LEFT'],
-          sessions.map((s) => {
-            const left = timeLeftMs(s, Date.now());
-            const text = formatRemaining(left);
-            const style = left < 5 * 60_000 ? 'red' : left < 15 * 60_000 ? 'yellow' : 'green';
-            return [labelOf(s.roleId), s.profileName, s.principalArn, paint(io.colourOut, style, text)];
-          }),
-        ),
+      printSection(
+        io,
+        'Active sessions',
+        sessions.length,
+        () =>
+          table(
+            ['ROLE', 'PROFILE', 'PRINCIPAL', 'LEFT'],
+            sessions.map((s) => {
+              const left = timeLeftMs(s, Date.now());
+              const text = formatRemaining(left);
+              const style = left < 5 * 60_000 ? 'red' : left < 15 * 60_000 ? 'yellow' : 'green';
+              return [labelOf(s.roleId), s.profileName, s.principalArn, paint(io.colourOut, style, text)];
+            }),
+          ),
+        roles.length === 0 ? '' : "'rolebar assume' starts one.",
       );
       io.out(`Secrets: in ${secrets.where}.`);
       return 0;
     }),
 };
 
-function printSection(io: Io, title: string, count: number, body: () => string): void {
+/** A section of `status`; an empty one says what adds its first entry. */
+function printSection(io: Io, title: string, count: number, body: () => string, next: string): void {
   io.out(paint(io.colourOut, 'bold', `${title} (${count})`));
-  io.out(count === 0 ? '  none' : body().replace(/^/gm, '  '));
+  io.out(count === 0 ? `  none${next ? `. ${next}` : ''}` : body().replace(/^/gm, '  '));
 }
 
 /** `whoami` and `status`. */

@@ -15,6 +15,8 @@ import { keychainServiceOf } from '../../core/platform/keychain/keychain.js';
 import { settingsDir } from '../../core/platform/paths.js';
 import { type KeychainChoice, keychainChoice } from '../../core/store/keychain-choice.js';
 import { openSettings } from '../../core/store/settings.js';
+import { migrateKeychain } from '../../core/store/keychain-migration.js';
+import { BACKEND_VARIABLE, openSecretStore } from '../../core/platform/keychain/backend.js';
 import { type Command, flag, stringOption, UsageError } from '../args.js';
 import { type Io, printJson } from '../output.js';
 import { askKeychainPassphrase } from '../prompt.js';
@@ -152,10 +154,57 @@ const agent: Command = {
   },
 };
 
+const migrate: Command = {
+  spec: {
+    name: 'keychain migrate',
+    summary:
+      'Moves every secret between the OS keychain and the encrypted keychain file, all or nothing, and makes the new one the keychain every Rolebar process uses (the setting ROLEBAR_KEYCHAIN overrides for one shell). The old one keeps no copy; a keychain file left empty is removed. A run cut short is settled by the next one.',
+    synopsis: 'keychain migrate --to file|os',
+    options: { to: { type: 'string', value: 'file|os', help: 'where the secrets go' } },
+    positionals: [0, 0],
+  },
+  run: async (args, io) => {
+    const to = stringOption(args, 'to');
+    if (to !== 'file' && to !== 'os') throw new UsageError("--to takes 'file' or 'os'", 'keychain migrate');
+    const choice = choiceOf(io);
+    const settings = openSettings({ dir: choice.settingsFolder });
+    const service = keychainServiceOf(io.env);
+    const outcome = await migrateKeychain({
+      settings,
+      service,
+      to,
+      open: (backend) =>
+        openSecretStore({
+          env: io.env,
+          backend,
+          settingsFolder: choice.settingsFolder,
+          service,
+          ...(io.interactive ? { askPassphrase: askKeychainPassphrase } : {}),
+        }),
+    });
+    for (const note of outcome.notes) io.err(`rolebar: ${note}`);
+    if (outcome.from === 'file') await askAgent(choice.file, 'stop');
+    const where = keychainChoice(settings, { ...io.env, [BACKEND_VARIABLE]: '' }).where;
+    io.out(
+      outcome.from === outcome.to
+        ? `Your secrets are already in ${where}.`
+        : `Moved ${outcome.moved} ${outcome.moved === 1 ? 'secret' : 'secrets'} to ${where}; the other keychain keeps no copy.`,
+    );
+    const override = io.env[BACKEND_VARIABLE];
+    if (override && override !== to) {
+      io.err(
+        `rolebar: ${BACKEND_VARIABLE}=${override} in this shell still chooses the other keychain: unset it.`,
+      );
+    }
+    return 0;
+  },
+};
+
 /** The `keychain` group. */
 export const commands: Record<string, Command> = {
   'keychain status': status,
   'keychain unlock': unlock,
   'keychain lock': lock,
+  'keychain migrate': migrate,
   'keychain agent': agent,
 };

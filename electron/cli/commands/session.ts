@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { RolebarError } from '../../core/domain/errors.js';
-import { profileNameOf } from '../../core/domain/model.js';
+import { profileNameOf, type Role } from '../../core/domain/model.js';
 import {
   isSnippetFormat,
   isUnsetFormat,
@@ -12,6 +12,7 @@ import {
 import { exportSnippet, unsetSnippet } from '../../core/features/outputs/snippets.js';
 import { preloadSts } from '../../core/aws/sts/client.js';
 import { type Command, flag, stringOption, UsageError } from '../args.js';
+import { chooseRoles } from '../choose-role.js';
 import { assumeWithMfa, describeExpiry, findRole, liveSession, withCore } from '../context.js';
 import { withEndpoint } from '../exec-server.js';
 import { forget, resolveChain } from '../hops.js';
@@ -44,7 +45,7 @@ const assume: Command = {
     name: 'assume',
     summary:
       "Assumes a role and writes its session as the role's profile in ~/.aws/credentials. Several roles make a chain, each assumed from the one before; a role ARN or name you have not added becomes a saved role assumed from the previous hop (or from --source, default your only identity).",
-    synopsis: 'assume ROLE [ROLE...] [--mfa-code CODE] [--force] [--source IDENTITY] [--json]',
+    synopsis: 'assume [ROLE...] [--mfa-code CODE] [--force] [--source IDENTITY] [--json]',
     options: {
       ...mfaOptions,
       source: {
@@ -54,9 +55,12 @@ const assume: Command = {
       },
       json: { type: 'boolean', help: 'print the session (no secrets) as JSON' },
     },
-    positionals: [1, Infinity],
+    positionals: [0, Infinity],
     details:
+      'With no ROLE on a terminal, a picker lists your roles: type to filter by label, account or profile name.\n' +
+      'A word that matches several roles lists them (on a terminal: the picker, filtered by it).\n\n' +
       'Examples:\n' +
+      '  rolebar assume\n' +
       '  rolebar assume prod-ro\n' +
       '  rolebar assume ec2-worker                       # a role name in your account\n' +
       '  rolebar assume prod-ro arn:aws:iam::222222222222:role/deployer arn:aws:iam::333333333333:role/auditor\n' +
@@ -66,12 +70,13 @@ const assume: Command = {
     withCore(io, async (core) => {
       const sourceName = stringOption(args, 'source');
       const source = sourceName === undefined ? undefined : sourceOf(core, sourceName);
-      refuseNearMisses(core, args.positionals);
-      const { role, created } = resolveChain(core, args.positionals, source);
+      const words = await chooseRoles(core, io, args.positionals);
+      refuseNearMisses(core, words);
+      const { role, created } = resolveChain(core, words, source);
       for (const hop of created) {
         // Say so before AWS is asked: a word that is not a saved role goes to AWS as it was typed.
         io.err(
-          `rolebar: "${hop.roleArn ?? hop.roleName ?? hop.label}" is not one of your roles: assuming it as ${hop.roleArn ? 'an ARN' : 'a role name in the account it is assumed from'} (saved as "${hop.label}").`,
+          `rolebar: "${hop.roleArn ?? hop.roleName ?? hop.label}" is not one of your roles: assuming it as ${hop.roleArn ? 'an ARN' : 'a role name in the account it is assumed from'}.`,
         );
       }
       preloadSts(); // loads the SDK while the keychain read waits on its helper process, not after it
@@ -91,6 +96,11 @@ const assume: Command = {
         throw error;
       }
       const { session } = outcome;
+      // Kept only now that AWS said yes: a typo is never left behind as a role.
+      for (const hop of created)
+        io.err(
+          `rolebar: saved "${hop.roleArn ?? hop.roleName}" as your role "${hop.label}" ('rolebar role rm ${hop.label}' removes it).`,
+        );
       if (flag(args, 'json')) printJson(io, { ...session, role: role.label });
       else {
         io.out(
@@ -193,7 +203,7 @@ const exec: Command = {
     name: 'exec',
     summary:
       "Runs one command with a role's session in its environment (AWS_ACCESS_KEY_ID, …; AWS_PROFILE removed; with --server, a local endpoint that keeps renewing it instead). Its exit code is passed through; a signal gives 128+n, a command that is not found 127, one that cannot be run 126.",
-    synopsis: 'exec ROLE [--server] [--mfa-code CODE] [--force] -- COMMAND [ARGS...]',
+    synopsis: 'exec ROLE [--server] [--mfa-code CODE] [--force] [-- COMMAND [ARGS...]]',
     options: {
       server: {
         type: 'boolean',
@@ -203,32 +213,47 @@ const exec: Command = {
     },
     positionals: [1, 1],
     details:
+      'With no COMMAND, starts your $SHELL with the session (ROLEBAR_ROLE names the role); `exit` returns.\n\n' +
       'Examples:\n' +
+      '  rolebar exec prod-ro                           # a shell as prod-ro\n' +
       '  rolebar exec prod-ro -- aws s3 ls\n' +
       '  rolebar exec prod-ro -- terraform plan\n' +
       '  rolebar exec prod-ro --server -- npm run dev     # keeps working after the session is renewed',
   },
   run: async (args, io) => {
-    const [command, ...commandArgs] = args.rest;
-    if (command === undefined)
-      throw new UsageError("'exec' needs a command after --: rolebar exec ROLE -- COMMAND");
+    const [command = shellOf(io), ...commandArgs] = args.rest;
+    const started = (role: Role, session: { expiration: string; clockOffsetMs: number }) => {
+      if (args.rest.length > 0) return;
+      // aws-vault's habit: `exec ROLE` alone is a shell with the role, and it says so.
+      io.err(
+        `rolebar: starting ${command} with ${role.label}'s session (until ${describeExpiry(session.expiration, session.clockOffsetMs)}); type 'exit' to return.`,
+      );
+    };
     if (flag(args, 'server')) {
       return withCore(io, async (core) => {
         const role = findRole(core, args.positionals[0] as string);
         const live = await liveSession(core, io, role, choiceOf(args), EXPORT_MARGIN_MS);
+        started(role, live.session);
         return withEndpoint(core, io, role, choiceOf(args), live.session.region, (env) =>
-          runChild(io, command, commandArgs, env, profileNameOf(role)),
+          runChild(io, command, commandArgs, { ...env, ROLEBAR_ROLE: role.label }, profileNameOf(role)),
         );
       });
     }
-    const { credentials, region, label } = await withCore(io, async (core) => {
+    const { credentials, region, role } = await withCore(io, async (core) => {
       const role = findRole(core, args.positionals[0] as string);
       const live = await liveSession(core, io, role, choiceOf(args), EXPORT_MARGIN_MS);
-      return { credentials: live.credentials, region: live.session.region, label: profileNameOf(role) };
+      started(role, live.session);
+      return { credentials: live.credentials, region: live.session.region, role };
     });
-    return runChild(io, command, commandArgs, childEnv(io.env, credentials, region), label);
+    const env = { ...childEnv(io.env, credentials, region), ROLEBAR_ROLE: role.label };
+    return runChild(io, command, commandArgs, env, profileNameOf(role));
   },
 };
+
+/** The user's login shell: $SHELL, else /bin/sh. */
+function shellOf(io: Parameters<Command['run']>[1]): string {
+  return io.env.SHELL || '/bin/sh';
+}
 
 /** Runs the command and passes on how it ended: its exit code, 128+n for a signal, 127/126 when it cannot run. */
 async function runChild(

@@ -71,9 +71,13 @@ const login: Command = {
             const problem = noBrowser ? 'not asked to' : await openInBrowser(url);
             if (problem && !noBrowser)
               io.err(`rolebar: could not open a browser (${problem}); open the URL above.`);
+            io.err(
+              `rolebar: waiting for you to sign in and allow access in ${noBrowser || problem ? 'a browser' : 'the browser'} (Ctrl-C gives up)…`,
+            );
           },
           showDeviceCode(code) {
             io.err(`rolebar: confirm the code ${code.userCode} at ${code.verificationUri}`);
+            io.err('rolebar: waiting for you to confirm it there (Ctrl-C gives up)…');
           },
         },
         { useDeviceCode: flag(args, 'use-device-code') },

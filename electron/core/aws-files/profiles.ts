@@ -28,6 +28,9 @@ import {
   isOwnedSection,
 } from './sections.js';
 
+/** The lines of a key pair (and its token) in a profile. */
+const KEY_LINES_LIST = ['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token'];
+
 /** A session to store as a profile. Values are secrets: they are written, never logged or put in errors. */
 export interface ProfileSession {
   name: string;
@@ -113,7 +116,30 @@ export function duplicated(kind: AwsFileKind, file: string, name: string, count:
  * unless every copy is ours: then the first is rewritten and the others deleted (the AWS CLI cannot
  * read a file with duplicates, so this heals it).
  */
+/**
+ * Settings botocore and the SDKs take before a config profile's credential_process: a role, static keys, web
+ * identity, Identity Center. A credential_process written over a user's section (`--force`) drops them (the
+ * backup keeps them), or it would never run.
+ */
+const BEFORE_CREDENTIAL_PROCESS = new Set([
+  'role_arn',
+  'source_profile',
+  'credential_source',
+  'mfa_serial',
+  'external_id',
+  'role_session_name',
+  'duration_seconds',
+  'web_identity_token_file',
+  'sso_session',
+  'sso_start_url',
+  'sso_region',
+  'sso_account_id',
+  'sso_role_name',
+  ...KEY_LINES_LIST,
+]);
+
 function planWrite(kind: AwsFileKind, file: string, name: string, entries: readonly Entry[], force: boolean) {
+  const drop = entries.some(([key]) => key === 'credential_process') ? BEFORE_CREDENTIAL_PROCESS : undefined;
   return ({ data, existed, sections }: SharedFileView): PlannedChange => {
     // Only the sections holding the profile are parsed (see scan.ts): the rest of the file is copied through.
     const matches = findProfileSections(sections, kind, name).map((span) => openSection(data, span));
@@ -131,7 +157,7 @@ function planWrite(kind: AwsFileKind, file: string, name: string, entries: reado
       );
     return {
       edits: [
-        shiftEdit(rewriteSection(first.doc, first.section, entries), first.base),
+        shiftEdit(rewriteSection(first.doc, first.section, entries, drop), first.base),
         ...rest.map(cutSection),
       ],
       overwritesForeign: !owned,
@@ -292,7 +318,7 @@ export async function removeProfile(
 }
 
 /** The lines a key pair (with its token) takes in a credentials section. */
-export const KEY_LINES = new Set(['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token']);
+export const KEY_LINES = new Set(KEY_LINES_LIST);
 
 /** What writing a config-only profile did. */
 export interface WriteConfigProfileResult {

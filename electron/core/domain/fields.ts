@@ -69,12 +69,38 @@ export const profileName: TextRule = {
   normalize: trim,
   problem: (v) =>
     PROFILE_NAME.test(v) && v !== 'DEFAULT'
-      ? undefined
+      ? confusableProblem('profile name', v)
       : problem(
           `"${shown(v)}" cannot be used as an AWS profile name.`,
           'Use up to 128 letters, digits and - _ . @ + / : , only (no spaces or quotes, and not DEFAULT).',
         ),
 };
+
+/** Invisible format characters: zero-width space and joiners, word joiner, byte order mark, soft hyphen, marks. */
+const INVISIBLE = /\p{Cf}/u;
+const SCRIPTS = [/\p{Script=Latin}/u, /\p{Script=Cyrillic}/u, /\p{Script=Greek}/u];
+
+/**
+ * Undefined unless `v` could pass for another name: it holds an invisible character, or one of its words mixes
+ * Latin, Cyrillic and Greek letters (`prоd` with a Cyrillic о reads as `prod`). Names in one script are fine.
+ */
+export function confusableProblem(field: string, v: string): FieldProblem | undefined {
+  const hint = 'Type the name again with one keyboard layout, without invisible characters.';
+  if (INVISIBLE.test(v))
+    return problem(
+      `The ${field} "${shown(v)}" holds an invisible character, so it can pass for another.`,
+      hint,
+    );
+  const mixed = v
+    .split(/[^\p{L}]+/u)
+    .some((word) => SCRIPTS.filter((script) => script.test(word)).length > 1);
+  return mixed
+    ? problem(
+        `The ${field} "${shown(v)}" mixes Latin, Cyrillic or Greek letters in one word, so it can pass for another.`,
+        hint,
+      )
+    : undefined;
+}
 
 /** Control characters and the bidi overrides that can disguise text: never part of a name shown in menus. */
 const UNSHOWABLE = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
@@ -91,7 +117,7 @@ function nameRule(field: string, maxLength: number, empty: FieldProblem): TextRu
             `The ${field} "${shown(v)}" holds a line break or another control character.`,
             'Use ordinary text on one line.',
           )
-        : undefined;
+        : confusableProblem(field, v);
     },
   };
 }

@@ -219,17 +219,34 @@ export async function portalRoleCredentials(
  * keychain. Returns whether there were tokens.
  */
 export async function portalSignOut(deps: PortalDeps, identity: IdentityCenterIdentity): Promise<boolean> {
-  const kept = await readTokens(deps.secrets, identity.id);
-  if (kept && signInState(kept, deps.now()).usable) {
+  await endPortalSignIn(deps, identity, await readTokens(deps.secrets, identity.id));
+  return forgetTokens(deps.secrets, identity.id);
+}
+
+/**
+ * Ends the sign-in of `tokens` at the portal (Logout), best effort: offline or already ended, nothing is thrown.
+ * An access token that has expired is refreshed first when it can be (the new tokens are not kept): its refresh
+ * token would otherwise keep the sign-in alive at AWS after Rolebar forgot it.
+ */
+export async function endPortalSignIn(
+  deps: PortalDeps,
+  identity: IdentityCenterIdentity,
+  tokens: SsoTokens | undefined,
+): Promise<void> {
+  const state = signInState(tokens, deps.now());
+  if (!tokens || !state.signedIn) return;
+  try {
+    const token = state.current
+      ? tokens.accessToken
+      : (await refreshTokens(deps, identity, tokens)).accessToken;
     const client = await portalClient(identity, deps.env);
     try {
       const { LogoutCommand } = await import('@aws-sdk/client-sso');
-      await client.send(new LogoutCommand({ accessToken: kept.accessToken }));
-    } catch {
-      // Offline or already ended on the portal's side: the tokens still leave this computer below.
+      await client.send(new LogoutCommand({ accessToken: token }));
     } finally {
       client.destroy();
     }
+  } catch {
+    // Offline, or already ended on the portal's side: the tokens still leave this computer.
   }
-  return forgetTokens(deps.secrets, identity.id);
 }

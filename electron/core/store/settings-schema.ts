@@ -37,7 +37,21 @@ export type SettingsData = {
   catalogs?: SettingsRecord[];
   /** Where the secrets are (platform/keychain/backend.ts): set by `rolebar keychain migrate`; absent: the OS keychain. */
   keychainBackend?: 'os' | 'file';
+  /** A `rolebar keychain migrate` in flight, or cut short (keychain-migration.ts): present only then. */
+  keychainMigration?: KeychainMigrationRecord;
 };
+
+/** What settings remember of a keychain migration in flight: account names only, never a secret. */
+export interface KeychainMigrationRecord {
+  from: 'os' | 'file';
+  to: 'os' | 'file';
+  /** 'copying': the old keychain is still the one in force; 'copied': the new one is, the old still to empty. */
+  phase: 'copying' | 'copied';
+  accounts: string[];
+  service: string;
+  pid: number;
+  startedAt: string;
+}
 
 function defaults(): SettingsData {
   return {
@@ -92,6 +106,19 @@ const schema: Record<keyof SettingsData, SchemaNode> = {
   keychainIntents: recordList,
   catalogs: recordList,
   keychainBackend: { enum: ['os', 'file'] },
+  keychainMigration: {
+    type: 'object',
+    required: ['from', 'to', 'phase', 'accounts', 'service', 'pid', 'startedAt'],
+    properties: {
+      from: { enum: ['os', 'file'] },
+      to: { enum: ['os', 'file'] },
+      phase: { enum: ['copying', 'copied'] },
+      accounts: { type: 'array', items: { type: 'string' } },
+      service: { type: 'string' },
+      pid: { type: 'integer' },
+      startedAt: { type: 'string' },
+    },
+  },
   preferences: {
     type: 'object',
     additionalProperties: false,

@@ -110,11 +110,19 @@ export function renderSettings(root: HTMLElement, store: Store): void {
     section('programs-title', 'Programs', serve.row, endpointSlot(store)),
     section('clipboard-title', 'Clipboard', clipboard.row),
     section('keys-title', 'Access keys', keyAge.row),
-    section('app-title', 'App', theme.row, login.row),
+    section('app-title', 'App', theme.row, login.row, keychainLine(store)),
     errorSlot,
     status,
   );
   thresholds.input.focus();
+}
+
+/** Where the secrets are kept (`rolebar keychain migrate` moves them; the window only says where). */
+function keychainLine(store: Store): HTMLElement | null {
+  const where = store.state?.app.keychain;
+  return where
+    ? h('p', { class: 'muted small', id: 'keychain-where' }, `Secrets are kept in ${where}.`)
+    : null;
 }
 
 /** The slot under the preference where the endpoint's lines go; redrawn by `refreshEndpointRows`. */

@@ -225,12 +225,7 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
           };
         },
         (value, serverNow) => {
-          checkAssumedRoleArn(
-            value.assumedRoleArn,
-            { roleArn: input.RoleArn ?? '', sessionName: input.RoleSessionName },
-            target,
-            context,
-          );
+          checkAssumedRoleArn(value.assumedRoleArn, askedOf(input), target, context);
           checkExpiration(value.credentials.expiration, serverNow, target, context);
         },
       ),
@@ -253,6 +248,11 @@ export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
         callerIdentity(await client.send(watch(new sts.GetCallerIdentityCommand({})), options)),
       ),
   };
+}
+
+/** The role and session name an AssumeRole asked for, which its answer must name. */
+function askedOf(input: AssumeRoleCommandInput): { roleArn: string; sessionName: string | undefined } {
+  return { roleArn: input.RoleArn ?? '', sessionName: input.RoleSessionName };
 }
 
 function callerIdentity(out: GetCallerIdentityCommandOutput): CallerIdentity {

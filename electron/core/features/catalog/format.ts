@@ -224,6 +224,13 @@ function readRole(
     // The one rule set for roles (model.checkRole), as for a role the user adds; the shape is kept for asRole.
     const shaped = asRole(role, catalog.prefix, { kind: 'identity', id: 'x' });
     checkRole(shaped);
+    // `default` is the user's own: a catalog role there would take it (on a machine that has none, silently).
+    if (shaped.profileName === 'default')
+      throw new RolebarError(
+        'invalid-input',
+        'A catalog role may not use the profile "default": it is the user\'s own.',
+        { hint: 'Give the role another "profileName" (or label), or set a "profilePrefix".' },
+      );
     profiles.set(role, { prefix: catalog.prefix, profile: shaped.profileName ?? '' });
   } catch (error) {
     if (error instanceof RolebarError && error.code !== 'catalog-invalid')

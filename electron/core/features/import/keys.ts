@@ -42,20 +42,27 @@ export async function movePlaintextKeys(
       });
       continue;
     }
+    if (p.configPairSame === false) {
+      // The SDK v3 puts static keys from either file before credential_process: the other pair would answer.
+      moved.keysKept.push({
+        profile: p.name,
+        detail: `its config file holds another key pair (${p.configKeyId ?? ''}) besides the credentials file's, which the AWS SDK for JavaScript would use instead of Rolebar's credential_process; remove one of the two pairs, then run this again`,
+      });
+      continue;
+    }
     const identity = core.identities.find(p.name);
     if (!identity || accessKeyIdOf(identity) !== keys.keyId) continue;
     if ((await core.identities.secretOf(identity.id)) !== keys.secret) continue;
-    const file = p.inCredentialsFile.has('aws_access_key_id') ? 'credentials' : 'config';
-    replacements[file].push({
-      profile: p.name,
-      accessKeyId: keys.keyId,
-      credentialProcess: serve(identity.name),
-    });
+    const replacement = { profile: p.name, accessKeyId: keys.keyId, credentialProcess: serve(identity.name) };
+    // Every pair of the profile goes: the credentials file's, and the config file's when it holds one too.
+    if (p.inCredentialsFile.has('aws_access_key_id')) replacements.credentials.push(replacement);
+    if (p.configKeyId !== undefined) replacements.config.push(replacement);
   }
+  const replacedIn = { credentials: [] as string[], config: [] as string[] };
   for (const file of ['credentials', 'config'] as const) {
     if (replacements[file].length === 0) continue;
     const replaced = await replacePlaintextKeys(replacements[file], location, file);
-    moved.keysRemovedFrom.push(...replaced.replaced);
+    replacedIn[file] = replaced.replaced;
     if (replaced.backup) moved.backups.push(replaced.backup);
     for (const r of replacements[file].filter((x) => !replaced.replaced.includes(x.profile)))
       moved.keysKept.push({
@@ -63,5 +70,9 @@ export async function movePlaintextKeys(
         detail: `its keys were not found as read in the ${file} file (changed meanwhile?); import again`,
       });
   }
+  const kept = new Set(moved.keysKept.map((k) => k.profile));
+  moved.keysRemovedFrom.push(
+    ...new Set([...replacedIn.credentials, ...replacedIn.config].filter((name) => !kept.has(name))),
+  );
   return moved;
 }

@@ -186,11 +186,28 @@ function roleProblem(
     return `unknown credential_source ${role.credentialSource} (the AWS CLI knows ${CREDENTIAL_SOURCES.join(', ')})`;
   const source = role.sourceProfile;
   if (source === undefined || source === p.name) return undefined;
+  const loop = sourceLoop(plan.profiles, p.name);
+  if (loop)
+    return `source_profile loop (${loop.join(' → ')}): the AWS CLI stops at it too ("Infinite loop in credential configuration"); point one of them at keys, then import again`;
   if (!plan.profiles.has(source) && !plan.core.identities.find(source) && !plan.core.roles.find(source))
     return `source_profile ${source} is not a profile in either file; add it or fix the name, then import again`;
   const why = plan.broken.get(source);
   if (why !== undefined) return `its source profile ${source} is skipped (${why})`;
   return undefined;
+}
+
+/** The source_profile chain from `start` when it comes back to `start` (a profile sourcing itself ends it). */
+function sourceLoop(profiles: Map<string, AwsProfile>, start: string): string[] | undefined {
+  const chain = [start];
+  for (let at = start; ;) {
+    const profile = profiles.get(at);
+    const next = profile && roleProfile(profile)?.sourceProfile;
+    if (next === undefined || next === at) return undefined;
+    if (next === start) return [...chain, start];
+    if (chain.includes(next)) return undefined; // a loop further on: its own profiles say so
+    chain.push(next);
+    at = next;
+  }
 }
 
 /**

@@ -11,14 +11,19 @@ import type { AwsFileKind } from '../../aws-files/sections.js';
 import * as rules from '../../domain/fields.js';
 import { type TextRule, profileNameFromLabel, shown } from '../../domain/fields.js';
 import { durationSeconds, rangeProblem } from '../../domain/limits.js';
+import { rolebarCommand } from '../../domain/shell-quote.js';
 
 /** One profile as botocore sees it: both files merged. */
 export interface AwsProfile {
   name: string;
   /** Every setting, the credentials file's value winning over the config file's. */
   values: Map<string, string>;
-  /** Keys that came from the credentials file (the only ones `--remove-plaintext-keys` may take out). */
+  /** Keys that came from the credentials file. */
   inCredentialsFile: Set<string>;
+  /** The config file's own key id, when it holds one (the credentials file's may hide it from botocore). */
+  configKeyId?: string | undefined;
+  /** Whether the config file's pair is the credentials file's too (undefined: not both files hold one). */
+  configPairSame?: boolean | undefined;
   /** Settings whose value carries what looks like an inline comment (botocore keeps it as part of the value). */
   commented: string[];
 }
@@ -92,9 +97,15 @@ export async function readAwsProfiles(location: AwsLocationOptions): Promise<Aws
         inCredentialsFile: new Set<string>(),
         commented: [],
       };
-      for (const [key, raw] of sectionValues(doc, section)) {
+      const values = new Map([...sectionValues(doc, section)].map(([k, raw]) => [k, fromBytes(raw)]));
+      if (kind === 'config') entry.configKeyId = values.get('aws_access_key_id');
+      else if (entry.configKeyId !== undefined && values.has('aws_access_key_id')) {
+        const same = (key: string) => values.get(key) === entry.values.get(key);
+        entry.configPairSame = same('aws_access_key_id') && same('aws_secret_access_key');
+      }
+      for (const [key, value] of values) {
         // The credentials file is read second: its value wins, as in botocore.
-        entry.values.set(key, fromBytes(raw));
+        entry.values.set(key, value);
         if (kind === 'credentials') entry.inCredentialsFile.add(key);
       }
       profiles.set(name, entry);
@@ -180,6 +191,15 @@ export function roleProfile(p: AwsProfile): RoleProfile | undefined {
 export function rolebarProfileOf(profile: string): string {
   const base = profileNameFromLabel(profile);
   return base === '' ? '' : `${base}-rolebar`; // nothing usable left (`🚀`): refused by the profile name rule
+}
+
+/**
+ * Where an imported role's sessions go, and why not under the user's own name: Rolebar never rewrites a profile
+ * it did not write unless asked, so `--profile NAME` keeps the AWS tool's own assume until the user runs the
+ * command named here (the profile then serves Rolebar's session through credential_process; a backup is kept).
+ */
+export function keptNameNote(profile: string): string {
+  return `Rolebar's sessions go to profile "${rolebarProfileOf(profile)}": your [profile ${profile}] stays as it is, so --profile ${profile} keeps assuming the role through the AWS tool itself (its own cache and MFA prompt); to make it use Rolebar's session, run ${rolebarCommand('setup-profile', profile, '--profile', profile, '--force')} after the import (a backup is kept)`;
 }
 
 /** Long-term keys in a profile (either file), or undefined. */

@@ -2,7 +2,7 @@
 // and legacy ones with `sso_start_url` in the profile. Each becomes an Identity Center role under the profile's
 // name, assumed from one Identity Center identity per start URL (named after the sso-session).
 import type { Engine } from '../../sessions/engine.js';
-import type { AwsProfile } from './read.js';
+import { type AwsProfile, keptNameNote } from './read.js';
 import type { Created } from './steps.js';
 import type { Role, RoleSource } from '../../domain/model.js';
 import * as rules from '../../domain/fields.js';
@@ -75,7 +75,7 @@ export function ssoProfileOf(
 
 /** What the preview says about an SSO profile. */
 function ssoDetail(sso: SsoProfile, profile: string): string {
-  return `Identity Center ${sso.roleName} in ${sso.accountId} from ${sso.startUrl} (identity "${sso.identityName}", sign in with \`rolebar sso login\`); sessions written as profile "${profile}-rolebar" (the profile "${profile}" stays as it is)`;
+  return `Identity Center ${sso.roleName} in ${sso.accountId} from ${sso.startUrl} (identity "${sso.identityName}", sign in with \`rolebar sso login\`); ${keptNameNote(profile)}`;
 }
 
 /** The Identity Center identity for this start URL: an existing one, else a new one (recorded in `created`). */

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Engine } from '../../sessions/engine.js';
 import type { NewRole } from '../../store/roles.js';
 import { CREDENTIAL_SOURCES, type Identity, type Role, type RoleSource } from '../../domain/model.js';
-import { type AwsProfile, type RoleProfile, rolebarProfileOf } from './read.js';
+import { type AwsProfile, keptNameNote, type RoleProfile, rolebarProfileOf } from './read.js';
 import type { ImportItem } from './views.js';
 
 /** Something one import run added, so that a failure later in the run can take it out again. */
@@ -74,7 +74,7 @@ export function roleStep(core: Engine, p: AwsProfile, role: RoleProfile): Import
     item: {
       action: 'add-role',
       profile: p.name,
-      detail: `${role.roleArn} from ${source}${role.mfaSerial ? `, with MFA ${role.mfaSerial}` : ''}; sessions written as profile "${rolebarProfileOf(p.name)}" (the role_arn profile "${p.name}" stays as it is)`,
+      detail: `${role.roleArn} from ${source}${role.mfaSerial ? `, with MFA ${role.mfaSerial}` : ''}; ${keptNameNote(p.name)}`,
     },
     apply: async (sources, created, batch) => {
       const from = await resolveSource(core, role, sources, created);

@@ -17,6 +17,17 @@ export interface RolebarEntry {
 /** The name of the small entry in the CLI's folder (build/build.ts writes it beside rolebar.mjs). */
 export const ENTRY_FILE = 'credential-process.mjs';
 
+/** The CLI's folder in the packaged app's resources (build/electron-builder.yml's extraResources puts it there). */
+export const PACKAGED_CLI_FOLDER = 'cli';
+
+/**
+ * Where the app finds its command line: out/cli beside the main process when run from a checkout; in the
+ * packaged app, the folder beside its asar, which Node can read (it cannot read inside an asar).
+ */
+export function cliDirOf(app: { outDir: string; packaged: boolean; resourcesPath: string }): string {
+  return app.packaged ? path.join(app.resourcesPath, PACKAGED_CLI_FOLDER) : path.join(app.outDir, 'cli');
+}
+
 /**
  * Quotes one word for botocore's split of `credential_process`: POSIX shlex (single quotes) everywhere but
  * Windows, where botocore follows the MSVC rules (double quotes, backslashes before a quote doubled).

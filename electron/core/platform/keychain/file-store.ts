@@ -5,7 +5,13 @@
 import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { RolebarError } from '../../domain/errors.js';
-import { atomicWriteFile, cleanStaleTempFiles, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../atomic.js';
+import {
+  atomicWriteFile,
+  cleanStaleTempFiles,
+  PRIVATE_DIR_MODE,
+  PRIVATE_FILE_MODE,
+  removeFileDurably,
+} from '../atomic.js';
 import { withFileLock } from '../lock.js';
 import {
   deriveKey,
@@ -142,9 +148,12 @@ export function openFileKeychain(options: FileKeychainOptions): SecretStore & { 
       await cleanStaleTempFiles(file);
       const { vault, key } = await load(true);
       const entries = (vault[service] ??= {});
+      const before = Object.keys(entries).length;
       if (!change(entries)) return false;
       if (Object.keys(entries).length === 0) delete vault[service];
-      await atomicWriteFile(file, [seal(vault, key as FileKey)], PRIVATE_FILE_MODE);
+      // The last secret gone (a migration away, the last identity removed): no file is left behind.
+      if (before > 0 && Object.keys(vault).length === 0) await removeFileDurably(file);
+      else await atomicWriteFile(file, [seal(vault, key as FileKey)], PRIVATE_FILE_MODE);
       return true;
     });
   }

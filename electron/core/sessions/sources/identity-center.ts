@@ -12,7 +12,7 @@ import {
   commonIdentityFields,
 } from '../../store/identity-fields.js';
 import { readTokens } from '../../store/sso-tokens.js';
-import { portalDeps, portalRoleCredentials } from '../sso-portal.js';
+import { endPortalSignIn, portalDeps, portalRoleCredentials } from '../sso-portal.js';
 import type { CredentialSource, KindTraits } from './source.js';
 
 /** What the user types to add an Identity Center identity; its tokens come at sign-in, into the keychain. */
@@ -70,6 +70,8 @@ export const identityCenterSource: CredentialSource<'identity-center', NewIdenti
     // plaintext, and nothing would ever refresh or remove it again.
     const tokens = await readTokens(ctx.secrets, identity.id);
     await removeRecord();
+    // Ended at the portal too (best effort), once the removal was allowed: the sign-in would stay valid at AWS.
+    await endPortalSignIn(portalDeps(ctx), identity, tokens);
     await removeCliCache(identity, tokens, ctx.homedir);
   },
 };

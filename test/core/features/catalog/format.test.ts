@@ -3,7 +3,7 @@
 // Big catalogs: chains capped at MAX_CHAIN_HOPS hops, at most MAX_CATALOG_ROLES roles, each refused by name.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chainPlace, parseCatalog } from '../../../../electron/core/features/catalog/format.js';
+import { asRole, chainPlace, parseCatalog } from '../../../../electron/core/features/catalog/format.js';
 import type { RolebarError } from '../../../../electron/core/domain/errors.js';
 import { MAX_CATALOG_ROLES, MAX_CHAIN_HOPS } from '../../../../electron/core/domain/limits.js';
 import { takeCredential } from '../../../../electron/core/features/catalog/fetch.js';
@@ -25,6 +25,46 @@ describe('the catalog format', () => {
     const catalog = parseCatalog(text({ description: 'Read-only access' }), 'acme.json');
     assert.equal(catalog.roles[0]?.description, 'Read-only access');
     assert.equal(catalog.roles[0]?.roleArn, 'arn:aws:iam::222222222222:role/readonly');
+  });
+
+  it('never claims the profile "default", by profileName or by label', () => {
+    for (const role of [{ profileName: 'default' }, { label: 'default' }]) {
+      assert.throws(
+        () => parseCatalog(text(role), 'acme.json'),
+        /acme\.json, line \d+: A catalog role may not use the profile "default"/,
+      );
+    }
+    // With a prefix it is another profile: allowed.
+    const prefixed = JSON.parse(text({ profileName: 'default' })) as Record<string, unknown>;
+    prefixed.profilePrefix = 'acme-';
+    assert.equal(
+      asRole(parseCatalog(JSON.stringify(prefixed), 'acme.json').roles[0]!, 'acme-', {
+        kind: 'identity',
+        id: 'x',
+      }).profileName,
+      'acme-default',
+    );
+  });
+
+  it('refuses a profile name or label that can pass for another: mixed scripts, zero-width characters', () => {
+    for (const role of [
+      { profileName: 'pr\u043ed' }, // a Cyrillic о
+      { label: 'pr\u043ed' },
+      { profileName: 'prod\u200b' },
+      { label: 'prod\u200bro' },
+      { label: '\u03c1rod' }, // a Greek rho
+    ]) {
+      assert.throws(
+        () => parseCatalog(text(role), 'acme.json'),
+        /can pass for another|cannot be used as an AWS profile name/,
+        JSON.stringify(role),
+      );
+    }
+    // One script per word is fine, whatever the script.
+    assert.equal(
+      parseCatalog(text({ label: 'прод readonly' }), 'acme.json').roles[0]?.label,
+      'прод readonly',
+    );
   });
 
   it('refuses a secret field and an unknown field, naming the file and the line', () => {

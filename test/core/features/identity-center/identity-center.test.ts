@@ -176,6 +176,25 @@ describe('Identity Center identities (core, against the emulator)', () => {
     await assert.rejects(fx.core.identityCenter.listRoles(identity.id), { code: 'sso-sign-in-required' });
   });
 
+  it('removing an Identity Center identity ends its sign-in at the portal too, not only here', async () => {
+    const { fx, identity } = await signedIn();
+    await fx.core.removeIdentity(identity.id);
+    assert.equal(fx.emu.countRequests('Logout', 'OK'), 1);
+    assert.deepEqual(await fx.secrets.list(), []);
+  });
+
+  it('signing out with an expired access token refreshes it first, so the portal still ends the sign-in', async () => {
+    const { fx, identity } = await signedIn();
+    const later = coreAhead(fx, 2 * 3600_000);
+    try {
+      assert.deepEqual(await later.identityCenter.signOut(identity.id), { removed: true });
+    } finally {
+      later.close();
+    }
+    assert.equal(fx.emu.countRequests('Logout', 'OK'), 1);
+    assert.deepEqual(await fx.secrets.list(), []);
+  });
+
   it('lists an organisation of 300 accounts across pages', async () => {
     const { fx, identity } = await signedIn(manyAccountsWorld(300));
     const { roles, added } = await fx.core.identityCenter.syncRoles(identity.id);
