@@ -15,8 +15,8 @@ export interface Applied {
 
 /**
  * Applies the steps in dependency order (a role after the step of the profile it starts from), the roles of
- * role_arn profiles saved together in one settings write at the end. A step whose source_profile chain leads
- * back to itself is skipped, named. On a failure, what this run added goes again and the error is thrown.
+ * role_arn profiles saved together in one settings write at the end. On a failure, what this run added goes
+ * again and the error is thrown.
  */
 export async function applyInDependencyOrder(
   core: Engine,
@@ -27,17 +27,9 @@ export async function applyInDependencyOrder(
   const sources = new Map<string, RoleSource>();
   const created: Created[] = [];
   const batch: RoleBatch = [];
-  const { ordered, looped } = dependencyOrder(profiles, steps);
-  applied.skipped.push(
-    ...steps.flatMap((step) => (step.apply ? [] : [step.item])),
-    ...looped.map((step) => ({
-      ...step.item,
-      action: 'skip' as const,
-      detail: 'its source_profile chain leads back to itself; break the loop, then import again',
-    })),
-  );
+  applied.skipped.push(...steps.flatMap((step) => (step.apply ? [] : [step.item])));
   try {
-    for (const step of ordered) {
+    for (const step of dependencyOrder(profiles, steps)) {
       const made = await step.apply?.(sources, created, batch);
       if (!made) continue;
       if ('kind' in made) {
@@ -60,36 +52,28 @@ export async function applyInDependencyOrder(
 
 /**
  * The steps that apply, each after the steps of the profile it starts from (a profile's own identity first when
- * its role is self-sourced); `looped`: those whose chain of source profiles leads back to itself.
+ * its role is self-sourced). The plan skips source_profile loops (plan.ts); a step met again on its own chain
+ * is not waited for, so nothing here can recurse forever.
  */
-function dependencyOrder(
-  profiles: Map<string, AwsProfile>,
-  steps: ImportStep[],
-): { ordered: ImportStep[]; looped: ImportStep[] } {
+function dependencyOrder(profiles: Map<string, AwsProfile>, steps: ImportStep[]): ImportStep[] {
   const byProfile = new Map<string, ImportStep[]>();
   for (const step of steps) {
     if (!step.apply) continue;
     byProfile.set(step.item.profile, [...(byProfile.get(step.item.profile) ?? []), step]);
   }
-  const state = new Map<ImportStep, 'visiting' | 'ok' | 'looped'>();
+  const seen = new Set<ImportStep>();
   const ordered: ImportStep[] = [];
-  const looped: ImportStep[] = [];
-  const visit = (step: ImportStep): boolean => {
-    const seen = state.get(step);
-    if (seen !== undefined) return seen === 'ok';
-    state.set(step, 'visiting');
+  const visit = (step: ImportStep): void => {
+    if (seen.has(step)) return;
+    seen.add(step);
     const profile = profiles.get(step.item.profile);
     const waitsFor =
       step.item.action === 'add-role' && profile ? roleProfile(profile)?.sourceProfile : undefined;
-    let ok = true;
-    for (const before of byProfile.get(waitsFor ?? '') ?? [])
-      if (before !== step && !visit(before)) ok = false;
-    state.set(step, ok ? 'ok' : 'looped');
-    (ok ? ordered : looped).push(step);
-    return ok;
+    for (const before of byProfile.get(waitsFor ?? '') ?? []) visit(before);
+    ordered.push(step);
   };
   for (const step of steps) if (step.apply) visit(step);
-  return { ordered, looped };
+  return ordered;
 }
 
 /** Removes what this run added, newest first (roles before the identities they start from). */
