@@ -1,6 +1,6 @@
 // The `rolebar` command line. The entry knows only command names: each command group is imported when it
 // runs, so `rolebar credential-process` with a cached session never loads settings validation or the AWS SDK.
-import { createRequire } from 'node:module';
+import packageJson from '../../package.json' with { type: 'json' };
 import { commandHelp, parseCommand, UsageError } from './args.js';
 import { errorLine, exitCodeOf, type Io, processIo } from './output.js';
 import { COMMANDS, GROUPS } from './command-table.js';
@@ -138,9 +138,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
 }
 
 function readVersion(): string {
-  // The bundle lives in out/cli/, two levels below package.json.
-  const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
-  return pkg.version;
+  // Bundled in at build time: the CLI the packaged app ships (resources/cli) has no package.json above it.
+  return packageJson.version;
 }
 
 // Output to a closed pipe (`rolebar status | head -1`) ends the program quietly, as SIGPIPE ends other Unix

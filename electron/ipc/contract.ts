@@ -267,6 +267,7 @@ export const requestArgs = {
   'snippet:copy-unset': args(object({ format: oneOf(...UNSET_FORMAT_IDS) })),
   'import:preview': args(),
   'import:apply': args(object({ removePlaintextKeys: bool })),
+  'cli:install': args(),
   'preferences:set': args(preferencesPatch()),
   'endpoint:copy': args(),
   'network:online': args(),
@@ -312,6 +313,8 @@ export interface RequestResults {
   'snippet:copy-unset': Result<{ clearsInSeconds: number }>;
   'import:preview': Result<ImportItemView[]>;
   'import:apply': Result<{ identities: number; roles: number; keysRemovedFrom: string[] }>;
+  /** Puts a `rolebar` launcher in the user's bin folder; `onPath` says whether the app's PATH has that folder. */
+  'cli:install': Result<{ path: string; onPath: boolean }>;
   'preferences:set': Result<PreferencesView>;
   /** Copies the endpoint's two export lines, token included, to the clipboard (cleared like snippets). */
   'endpoint:copy': Result<{ clearsInSeconds: number }>;

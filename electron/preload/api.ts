@@ -42,6 +42,8 @@ export function createRolebarApi(invoke: Invoke, subscribe: Subscribe) {
     copyUnsetSnippet: (input: Arg<'snippet:copy-unset'>) => invoke('snippet:copy-unset', input),
     previewImport: () => invoke('import:preview'),
     applyImport: (input: Arg<'import:apply'>) => invoke('import:apply', input),
+    /** Puts a `rolebar` launcher for the command line the app ships in the user's bin folder (~/.local/bin). */
+    installCommandLine: () => invoke('cli:install'),
     setPreferences: (input: Arg<'preferences:set'>) => invoke('preferences:set', input),
     /** Copies the credentials endpoint's two export lines (the token only ever reaches the clipboard). */
     copyEndpointLines: () => invoke('endpoint:copy'),

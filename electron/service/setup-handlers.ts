@@ -1,10 +1,13 @@
 // The window's requests that change what Rolebar is set up with: identities, roles, which identity a catalog's
 // roles start from, importing ~/.aws, and the preferences. Each publishes the new state.
 import type { RequestHandlers } from '../ipc/contract.js';
+import os from 'node:os';
 import type { AwsLocationOptions } from '../core/aws-files/index.js';
+import { RolebarError } from '../core/domain/errors.js';
 import type { RolebarCore } from '../core/index.js';
 import { mapIdentities } from '../core/features/catalog/subscriptions.js';
 import { applyImport, planImport } from '../core/features/import/import.js';
+import { installCommandOnPath, userBinDir } from '../core/features/outputs/command-on-path.js';
 import {
   identityProcessCommand,
   type RolebarEntry,
@@ -25,6 +28,7 @@ type SetupChannel =
   | 'catalog:map'
   | 'import:preview'
   | 'import:apply'
+  | 'cli:install'
   | 'preferences:set';
 
 /** Builds the setup handlers. */
@@ -86,6 +90,17 @@ export function setupHandlers(deps: {
           keysRemovedFrom: result.keysRemovedFrom,
         };
       }, true),
+    'cli:install': () =>
+      attempt(async () => {
+        const at = deps.rolebarEntry?.();
+        if (!at) throw new RolebarError('rolebar-cli-missing', 'This window has no command line to install.');
+        const homedir = deps.location.homedir ?? os.homedir();
+        return installCommandOnPath({
+          at,
+          binDir: userBinDir(homedir),
+          env: deps.location.env ?? process.env,
+        });
+      }, false),
     'preferences:set': (patch: Arg<'preferences:set'>) => attempt(() => settings.setPreferences(patch), true),
   };
 }

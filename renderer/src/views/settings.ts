@@ -111,10 +111,38 @@ export function renderSettings(root: HTMLElement, store: Store): void {
     section('clipboard-title', 'Clipboard', clipboard.row),
     section('keys-title', 'Access keys', keyAge.row),
     section('app-title', 'App', theme.row, login.row, keychainLine(store)),
+    section('cli-title', 'Command line', ...commandLineRows(store)),
     errorSlot,
     status,
   );
   thresholds.input.focus();
+}
+
+/** "Install 'rolebar' command in PATH": the launcher for the command line the app ships, and where it went. */
+function commandLineRows(store: Store): HTMLElement[] {
+  const install = h(
+    'button',
+    { class: 'secondary', id: 'cli-install', type: 'button' },
+    "Install 'rolebar' command in PATH",
+  );
+  const outcome = h('p', { class: 'muted small', id: 'cli-install-status', role: 'status' });
+  const errorSlot = h('div', { class: 'form-error' });
+  install.addEventListener('click', () => {
+    void store.api.installCommandLine().then((result) => {
+      showFormError(errorSlot, result.ok ? undefined : result.error);
+      if (!result.ok) return void (outcome.textContent = '');
+      const folder = result.value.path.replace(/\/rolebar$/, '');
+      outcome.textContent = result.value.onPath
+        ? `Installed ${result.value.path}: open a new terminal and run rolebar.`
+        : `Installed ${result.value.path}. Add ${folder} to your PATH (in ~/.profile) to run rolebar from a terminal.`;
+    });
+  });
+  return [
+    h('p', { class: 'muted small' }, 'Use Rolebar from a terminal: the command line comes with the app.'),
+    install,
+    outcome,
+    errorSlot,
+  ];
 }
 
 /** Where the secrets are kept (`rolebar keychain migrate` moves them; the window only says where). */
