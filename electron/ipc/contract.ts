@@ -353,6 +353,8 @@ export interface EventPayloads {
   'state:changed': AppState;
   /** The tray switched to a role that needs an MFA code: the window opens and asks for it. */
   'ui:prompt-mfa': { roleId: string };
+  /** The tray's "Settings…": the window opens on its Settings screen. */
+  'ui:open-settings': Record<string, never>;
 }
 export type EventChannel = keyof EventPayloads;
 

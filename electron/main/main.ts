@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, clipboard, powerMonitor, session, shell } from 'electron';
+import { app, clipboard, dialog, powerMonitor, session, shell } from 'electron';
 import ElectronStore from 'electron-store';
 import { createCore, type RolebarCore } from '../core/index.js';
 import { cliDirOf, findRolebarEntry } from '../core/features/outputs/credential-process-command.js';
@@ -15,6 +15,7 @@ import { utilityProcessHelper } from './keychain-process.js';
 import { APP_NAME, settingsDir } from '../core/platform/paths.js';
 import { openSettings, type Settings, type SettingsData } from '../core/store/settings.js';
 import type { AppInfo, AppState } from '../ipc/contract.js';
+import { type AboutText, aboutText } from '../service/about.js';
 import { realTimers } from '../service/clipboard.js';
 import { openConsole } from '../service/console.js';
 import { seedDemo } from '../core/features/demo/index.js';
@@ -96,7 +97,8 @@ async function start(): Promise<void> {
   // notifier is made first and learns its dispatcher once that exists.
   const notifier = electronNotifier();
   const showWindow = () => main?.show(tray?.tray.getBounds());
-  const dispatch = trayDispatcher({ service, core, env, notifier, showWindow });
+  const about = aboutText(appInfo, path.dirname(settings.path));
+  const dispatch = trayDispatcher({ service, core, env, notifier, showWindow, about });
   notifier.dispatchTo(dispatch);
 
   const { scheduler, sessionCheck } = startTimedWork({ service, notifier, settings, core, demo, feed });
@@ -209,8 +211,9 @@ function trayDispatcher(parts: {
   env: NodeJS.ProcessEnv;
   notifier: ElectronNotifier;
   showWindow: () => void;
+  about: AboutText;
 }): TrayDispatch {
-  const { service, core, env, notifier, showWindow } = parts;
+  const { service, core, env, notifier, showWindow, about } = parts;
   return createTrayDispatcher({
     service,
     notifier,
@@ -219,6 +222,11 @@ function trayDispatcher(parts: {
       showWindow();
       if (main) sendEvent(main.window.webContents, 'ui:prompt-mfa', { roleId });
     },
+    openSettings() {
+      showWindow();
+      if (main) sendEvent(main.window.webContents, 'ui:open-settings', {});
+    },
+    showAbout: () => void dialog.showMessageBox({ type: 'info', buttons: ['OK'], ...about }),
     openConsole: (roleId) =>
       openConsole({ core, env, openExternal: (url) => shell.openExternal(url) }, roleId),
     quit: () => app.quit(),

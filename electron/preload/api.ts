@@ -16,6 +16,9 @@ export function createRolebarApi(invoke: Invoke, subscribe: Subscribe) {
     /** The tray asks the window to prompt for an MFA code, then switch to `roleId`. */
     onPromptMfa: (listener: Parameters<typeof subscribe<'ui:prompt-mfa'>>[1]) =>
       subscribe('ui:prompt-mfa', listener),
+    /** The tray asks the window to show its Settings screen. */
+    onOpenSettings: (listener: Parameters<typeof subscribe<'ui:open-settings'>>[1]) =>
+      subscribe('ui:open-settings', listener),
     addIdentity: (input: Arg<'identity:add'>) => invoke('identity:add', input),
     updateIdentity: (input: Arg<'identity:update'>) => invoke('identity:update', input),
     rotateIdentityKeys: (input: Arg<'identity:rotate-keys'>) => invoke('identity:rotate-keys', input),

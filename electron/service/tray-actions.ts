@@ -32,6 +32,10 @@ export interface TrayActionDeps {
   notifier: Notifier;
   /** Shows and focuses the window. */
   showWindow(): void;
+  /** Shows the window on its Settings screen. */
+  openSettings(): void;
+  /** Shows the About box: the version, and where the settings, the secrets and the messages are. */
+  showAbout(): void;
   /** Shows the window on its MFA prompt for `roleId` (the renderer answers with role:switch + mfaCode). */
   promptMfa(roleId: string): void;
   /** Opens the AWS console signed in as the role; rejects with a RolebarError-shaped failure. */
@@ -98,6 +102,10 @@ export function createTrayDispatcher(deps: TrayActionDeps): TrayDispatch {
         }
         case 'open-window':
           return deps.showWindow();
+        case 'open-settings':
+          return deps.openSettings();
+        case 'about':
+          return deps.showAbout();
         case 'quit':
           return deps.quit();
       }

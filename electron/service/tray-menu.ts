@@ -19,6 +19,8 @@ export type TrayAction =
   | { kind: 'sso-sign-in'; identityId: string }
   | { kind: 'rotate-identity'; identityId: string }
   | { kind: 'open-window' }
+  | { kind: 'open-settings' }
+  | { kind: 'about' }
   | { kind: 'quit' };
 
 /** One menu entry; the Electron glue maps it to MenuItemConstructorOptions with `click` dispatching `action`. */
@@ -279,6 +281,9 @@ export function trayMenu(state: AppState, now: number, options: TrayMenuOptions)
     item('Sign out', roleId ? { kind: 'sign-out', roleId } : undefined),
     { type: 'separator' },
     item('Open Rolebar', { kind: 'open-window' }),
+    item('Settings…', { kind: 'open-settings' }),
+    item('About Rolebar', { kind: 'about' }),
+    { type: 'separator' },
     item('Quit Rolebar', { kind: 'quit' }),
   );
   return menu;

@@ -114,6 +114,16 @@ describe('the Electron main process under the recording double (built bundle, de
       const after = await app.snapshot();
       assert.equal(window(after)?.shows, shown + 1, 'a click on the icon shows the window');
       assert.equal(window(after)?.visible, true);
+
+      // "Settings…" opens the window on its Settings screen; "About Rolebar" shows the About box.
+      await app.clickTrayItem('Settings…');
+      await app.until('the window is asked for its Settings screen', (snap) =>
+        (window(snap)?.sent ?? []).some((e) => e.channel === 'ui:open-settings'),
+      );
+      await app.clickTrayItem('About Rolebar');
+      await app.until('the About box is shown', (snap) =>
+        snap.calls.includes('dialog.showMessageBox About Rolebar'),
+      );
     });
   });
 

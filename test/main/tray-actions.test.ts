@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Result } from '../../electron/ipc/contract.js';
+import { aboutText } from '../../electron/service/about.js';
 import { type AppNotification, createTrayDispatcher } from '../../electron/service/tray-actions.js';
 import { appState } from './state-fixture.js';
 
@@ -31,6 +32,8 @@ function setup(switchResult: Result<never>) {
     },
     notifier: { notify: (n) => shown.push(n) },
     showWindow: () => calls.push('show'),
+    openSettings: () => calls.push('settings'),
+    showAbout: () => calls.push('about'),
     promptMfa: (roleId) => calls.push(`prompt ${roleId}`),
     openConsole: async () => ({
       ok: false,
@@ -72,8 +75,31 @@ describe('one dispatcher for tray clicks and notification buttons', () => {
     await dispatch({ kind: 'sign-out', roleId: 'ro' });
     await dispatch({ kind: 'sso-sign-in', identityId: 'acme' });
     await dispatch({ kind: 'open-window' });
+    await dispatch({ kind: 'open-settings' });
+    await dispatch({ kind: 'about' });
     await dispatch({ kind: 'quit' });
-    assert.deepEqual(calls, ['copy fish', 'unset bash', 'sign-out ro', 'sso-sign-in acme', 'show', 'quit']);
+    assert.deepEqual(calls, [
+      'copy fish',
+      'unset bash',
+      'sign-out ro',
+      'sso-sign-in acme',
+      'show',
+      'settings',
+      'about',
+      'quit',
+    ]);
     assert.deepEqual(shown, []);
+  });
+
+  it('says in the About box the version and where the settings, the secrets and the messages are', () => {
+    const about = aboutText(
+      { name: 'Rolebar', version: '1.2.3', platform: 'linux', demo: false, keychain: 'the OS keychain' },
+      '/home/u/.config/Rolebar',
+    );
+    assert.equal(about.title, 'About Rolebar');
+    assert.equal(about.message, 'Rolebar 1.2.3');
+    assert.match(about.detail, /^Settings: \/home\/u\/\.config\/Rolebar$/m);
+    assert.match(about.detail, /^Secrets: the OS keychain$/m);
+    assert.match(about.detail, /^Logs: .*standard error/m);
   });
 });

@@ -56,7 +56,7 @@ describe('the tray menu, a pure function of state and time', () => {
     const unset = find(menu, 'Copy unset snippet');
     assert.ok(unset?.type === 'submenu');
     assert.ok(!labels(unset.submenu).some((l) => /credential_process/.test(l)), 'json has no unset form');
-    assert.deepEqual(labels(menu).slice(-8), [
+    assert.deepEqual(labels(menu).slice(-11), [
       'Copy export snippet',
       'Copy unset snippet',
       'Open AWS console as prod readonly',
@@ -64,6 +64,9 @@ describe('the tray menu, a pure function of state and time', () => {
       'Sign out',
       '---',
       'Open Rolebar',
+      'Settings…',
+      'About Rolebar',
+      '---',
       'Quit Rolebar',
     ]);
     assert.deepEqual((find(menu, 'Quit') as { action: unknown }).action, { kind: 'quit' });

@@ -8,6 +8,8 @@ import type {
   Clipboard as RealClipboard,
   IpcMain as RealIpcMain,
   IpcMainInvokeEvent,
+  MessageBoxOptions,
+  MessageBoxReturnValue,
   Session as RealSession,
   Shell as RealShell,
   UtilityProcess as RealUtilityProcess,
@@ -117,6 +119,14 @@ export const shell = {
   },
 } satisfies Pick<RealShell, 'openExternal' | 'openPath'>;
 
+/** dialog: a message box is recorded with its title (an About box: never a secret) and answered with its first button. */
+export const dialog = {
+  async showMessageBox(options: MessageBoxOptions): Promise<MessageBoxReturnValue> {
+    record(`dialog.showMessageBox ${options.title ?? ''}`);
+    return { response: 0, checkboxChecked: false };
+  },
+};
+
 class PowerMonitorDouble extends EventEmitter {
   // Only events: their names are checked where main.ts subscribes, against Electron's own overloads.
 }
@@ -169,6 +179,7 @@ const electron = {
   app,
   BrowserWindow: BrowserWindowDouble,
   clipboard,
+  dialog,
   ipcMain,
   Menu: MenuDouble,
   nativeImage,
