@@ -113,7 +113,7 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
           identityView(
             i,
             await core.mfaSessionExpiry(i.id),
-            describeIdentity(i).can.signIn && !(await core.identityCenter.status(i.id)).signedIn,
+            describeIdentity(i).can.signIn && signInNeed(await core.identityCenter.status(i.id)),
             sso.deviceCode(i.id),
           ),
         ),
@@ -178,4 +178,10 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
     'identity:rotate': keys['identity:rotate'],
     checkKeyAges: keys.checkKeyAges,
   };
+}
+
+/** Whether an Identity Center identity asks for a sign-in: 'first' when it never had one (no tokens at all). */
+function signInNeed(status: { signedIn: boolean; expiresAt?: string | undefined }): boolean | 'first' {
+  if (status.signedIn) return false;
+  return status.expiresAt === undefined ? 'first' : true;
 }
