@@ -8,6 +8,7 @@ import { type Identity, profileNameOf, type Role } from '../core/domain/model.js
 import type { LiveOutcome } from '../core/sessions/layer.js';
 import { timeLeftMs } from '../core/domain/session-live.js';
 import { type Io, paint, withSpinner } from './output.js';
+import { DEMO_SECRETS_VARIABLE } from '../core/features/demo/secrets.js';
 import { askKeychainPassphrase, promptLine } from './prompt.js';
 import { closest } from './suggest.js';
 
@@ -100,7 +101,9 @@ async function withMfa<T extends { notices: string[] }>(
       });
     }
     // An MFA code is not a secret (it is worthless in a minute): show it, so typos can be seen.
-    const code = await promptLine(`MFA code for ${error.serial}: `);
+    // The demo's device is fake: say where its code is.
+    const demo = io.env[DEMO_SECRETS_VARIABLE] ? " (the demo's: 'rolebar demo code' prints it)" : '';
+    const code = await promptLine(`MFA code for ${error.serial}${demo}: `);
     outcome = await attempt(code);
   }
   for (const notice of outcome.notices) io.err(paint(io.colourErr, 'dim', `rolebar: ${notice}`));

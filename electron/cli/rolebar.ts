@@ -59,6 +59,8 @@ function moveGlobalOptions(argv: string[]): string[] {
     throw new UsageError(`unknown option '${word}'.${hint}`);
   }
   if (word === undefined) return [];
+  // `rolebar --json --help`: help and version have no JSON form; the global options are dropped.
+  if (HELP_WORDS.has(word) || VERSION_WORDS.has(word)) return [word, ...rest];
   const dashes = rest.indexOf('--');
   const end = dashes >= 0 ? dashes : rest.length;
   return [word, ...rest.slice(0, end), ...globals, ...rest.slice(end)];

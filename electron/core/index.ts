@@ -68,6 +68,9 @@ export function openCore(
   const homedir = env.HOME || os.homedir();
   const settings =
     overrides.settings ?? openSettings({ dir: settingsDir({ env, platform: process.platform, homedir }) });
+  // The home whose ~/.aws the core uses where no AWS_* variable names a file (the AWS CLI's SSO token cache):
+  // `rolebar demo` points it into its own folder, so a demo never touches the real ~/.aws.
+  const awsHome = env.ROLEBAR_AWS_HOME || homedir;
   const { backend, settingsFolder } = keychainChoice(settings, env);
   return createCore({
     settings,
@@ -82,7 +85,7 @@ export function openCore(
         ...(askPassphrase ? { askPassphrase } : {}),
       }),
     env,
-    homedir,
+    homedir: awsHome,
     ...(overrides.sts ? { sts: overrides.sts } : {}),
     ...(overrides.now ? { now: overrides.now } : {}),
   });

@@ -70,6 +70,8 @@ export interface IdentityView extends IdentityDetails {
   summary: string;
   /** An Identity Center identity whose token is gone and cannot be refreshed: it asks for a new sign-in. */
   signInNeeded?: boolean;
+  /** With signInNeeded: it was never signed in (a first sign-in, not one that ran out). */
+  firstSignIn?: boolean;
   /** A device-code sign-in waiting for the user (the code and page are not secrets; the device code is never here). */
   deviceCode?: { userCode: string; verificationUri: string; expiresAt: string };
   userName?: string;
@@ -259,6 +261,14 @@ export const requestArgs = {
   'catalog:map': args(object({ name: id, identityId: id })),
   'sso:sign-in': args(object({ id, deviceCode: optional(bool) })),
   'sso:copy-code': args(object({ id })),
+  'sso:add': args(
+    object({
+      name: rule(fields.identityName),
+      startUrl: rule(fields.ssoStartUrl),
+      ssoRegion: region,
+      region: optional(region),
+    }),
+  ),
   'sso:set-cli-cache': args(object({ id, on: bool })),
   'role:switch': args(object({ roleId: id, mfaCode: optional(rule(fields.mfaCode)), force: optional(bool) })),
   'session:sign-out': args(object({ roleId: id })),
@@ -304,6 +314,7 @@ export interface RequestResults {
   'sso:sign-in': Result<{ roles: number }>;
   /** Copies the user code of the identity's waiting device-code sign-in (not a secret). */
   'sso:copy-code': Result<null>;
+  'sso:add': Result<IdentityView>;
   /** Turns the AWS CLI token cache on (written at once when signed in) or off (Rolebar's file removed). */
   'sso:set-cli-cache': Result<CliCacheView>;
   'role:switch': Result<SwitchOutcome>;

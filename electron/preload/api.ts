@@ -34,6 +34,8 @@ export function createRolebarApi(invoke: Invoke, subscribe: Subscribe) {
     /** Signs in to an Identity Center identity in the browser, then keeps its accounts and permission sets as roles. */
     signInIdentityCenter: (input: Arg<'sso:sign-in'>) => invoke('sso:sign-in', input),
     copySignInCode: (input: Arg<'sso:copy-code'>) => invoke('sso:copy-code', input),
+    /** Adds an Identity Center identity (its portal URL and region); signing in is a separate step. */
+    addIdentityCenter: (input: Arg<'sso:add'>) => invoke('sso:add', input),
     /** Turns an Identity Center identity's AWS CLI token cache on or off. */
     setAwsCliCache: (input: Arg<'sso:set-cli-cache'>) => invoke('sso:set-cli-cache', input),
     signOut: (input: Arg<'session:sign-out'>) => invoke('session:sign-out', input),

@@ -6,8 +6,9 @@ import { RolebarError } from '../core/domain/errors.js';
 import { SIGN_IN_TIMEOUT_MS } from '../core/features/identity-center/sign-in.js';
 import type { Arg, Attempt } from './attempt.js';
 import type { ClipboardLike } from './clipboard.js';
+import { identityView } from './views.js';
 
-type SsoChannel = 'sso:sign-in' | 'sso:copy-code' | 'sso:set-cli-cache';
+type SsoChannel = 'sso:add' | 'sso:sign-in' | 'sso:copy-code' | 'sso:set-cli-cache';
 type DeviceCode = NonNullable<IdentityView['deviceCode']>;
 
 /** The sign-in handlers, and the codes of the device-code sign-ins they run (the state shows them). */
@@ -32,6 +33,11 @@ export function ssoHandlers(deps: {
   return {
     deviceCode: (identityId) => deviceCodes.get(identityId),
     handlers: {
+      'sso:add': (input: Arg<'sso:add'>) =>
+        attempt(
+          async () => identityView((await core.addIdentity({ kind: 'identity-center', ...input })).identity),
+          true,
+        ),
       'sso:sign-in': ({ id, deviceCode }: Arg<'sso:sign-in'>) =>
         attempt(async () => {
           const openExternal = deps.openExternal;

@@ -8,7 +8,7 @@ import type { SessionRecord } from '../core/store/sessions.js';
 export function identityView(
   identity: Identity,
   mfaSessionExpiresAt?: Date,
-  signInNeeded?: boolean,
+  signInNeeded?: boolean | 'first',
   deviceCode?: IdentityView['deviceCode'],
 ): IdentityView {
   // What its kind shows and allows comes from its credential source: the window asks `can`, never the kind.
@@ -16,6 +16,7 @@ export function identityView(
   const view: IdentityView = { id: identity.id, name: identity.name, can: { ...can }, summary };
   Object.assign(view, details);
   if (signInNeeded) view.signInNeeded = true;
+  if (signInNeeded === 'first') view.firstSignIn = true;
   if (deviceCode) view.deviceCode = deviceCode;
   if (identity.userName) view.userName = identity.userName;
   if (identity.mfaSerial) view.mfaSerial = identity.mfaSerial;

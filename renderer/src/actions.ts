@@ -13,10 +13,7 @@ export async function switchRole(store: Store, roleId: string, mfaCode?: string)
   const result = await store.api.switchRole(mfaCode ? { roleId, mfaCode } : { roleId });
   store.setUi({ switching: undefined });
   if (result.ok) {
-    const lines = result.value.notices.length
-      ? result.value.notices
-      : [`Switched. Profile "${result.value.session.profileName}" is ready.`];
-    store.setUi({ rowMessage: { roleId, kind: 'ok', lines } });
+    showSwitched(store, roleId, result.value);
   } else if (result.error.code === 'mfa-required') {
     promptMfa(store, roleId);
   } else {
@@ -31,15 +28,38 @@ export async function switchRole(store: Store, roleId: string, mfaCode?: string)
 export function promptMfa(store: Store, roleId: string): void {
   const role = store.state?.roles.find((r) => r.id === roleId);
   if (!role) return;
-  openMfaDialog(role.label, async (code) => {
-    const result = await store.api.switchRole({ roleId, mfaCode: code });
-    if (!result.ok) return result.error;
-    const lines = result.value.notices.length
-      ? result.value.notices
-      : [`Switched. Profile "${result.value.session.profileName}" is ready.`];
-    store.setUi({ rowMessage: { roleId, kind: 'ok', lines } });
-    return undefined;
-  });
+  openMfaDialog(
+    role.label,
+    async (code) => {
+      const result = await store.api.switchRole({ roleId, mfaCode: code });
+      if (!result.ok) return result.error;
+      showSwitched(store, roleId, result.value);
+      return undefined;
+    },
+    store.state?.app.demoMfaHint,
+  );
+}
+
+/** How long "Switched." stays on the row: it says what just happened, not what is (the clock says that). */
+const SWITCHED_SHOWN_MS = 6000;
+
+/**
+ * Shows a switch's outcome on its row: its notices (kept while the session lives: role-list.ts), or "Switched",
+ * which goes after a few seconds.
+ */
+function showSwitched(
+  store: Store,
+  roleId: string,
+  value: { notices: string[]; session: { profileName: string } },
+): void {
+  const plain = value.notices.length === 0;
+  const lines = plain ? [`Switched. Profile "${value.session.profileName}" is ready.`] : value.notices;
+  const message = { roleId, kind: 'ok' as const, lines };
+  store.setUi({ rowMessage: message });
+  if (!plain) return;
+  window.setTimeout(() => {
+    if (store.ui.rowMessage === message) store.setUi({ rowMessage: undefined });
+  }, SWITCHED_SHOWN_MS);
 }
 
 /** Copies a session's snippet: the main process writes the clipboard, the page only hears how long it stays. */

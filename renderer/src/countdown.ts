@@ -35,6 +35,8 @@ export function clockElement(session: ClockSession, which: 'credentials' | 'mfa'
   const el = document.createElement('span');
   el.setAttribute('role', 'timer');
   el.className = 'clock';
+  // Which clock it is, for the style: the session's runs out first, so it is the larger one.
+  el.dataset.which = which;
   const binding: Binding = { el, session, which, ended: false };
   bindings.add(binding);
   const remaining = paint(binding, now());

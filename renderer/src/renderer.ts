@@ -15,6 +15,7 @@ import { renderMain } from './views/main.js';
 import { applyFilter, visibleRoleButtons } from './views/role-list.js';
 import { renderManage } from './views/manage.js';
 import { renderRoleForm } from './views/role-form.js';
+import { renderSsoForm } from './views/sso-form.js';
 import { refreshEndpointRows, renderSettings } from './views/settings.js';
 
 declare global {
@@ -89,6 +90,9 @@ function render(): void {
       break;
     case 'identity':
       renderIdentityForm(root, store, screen.id);
+      break;
+    case 'sso':
+      renderSsoForm(root, store);
       break;
     case 'role':
       renderRoleForm(root, store, screen.id);

@@ -7,6 +7,7 @@ export type Screen =
   | { name: 'main' }
   | { name: 'manage' }
   | { name: 'identity'; id?: string }
+  | { name: 'sso' }
   | { name: 'role'; id?: string }
   | { name: 'import' }
   | { name: 'discover' }

@@ -65,6 +65,7 @@ export const checks = {
     return words(fields.label)(value) ?? (derived && `${derived.message} ${derived.hint}`);
   }),
   identityName: required('a name', words(fields.identityName)),
+  ssoStartUrl: required('the AWS access portal URL', words(fields.ssoStartUrl)),
   accessKeyId: required('the access key ID', words(fields.accessKeyId)),
   secretAccessKey: required('the secret access key', words(fields.secretAccessKey)),
   /** Comma-separated whole minutes, 1–720 each, at most 10. */

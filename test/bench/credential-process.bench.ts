@@ -3,7 +3,7 @@
 // entry that setup-profile's line runs (goal: 1.25x node -e 0), a floor (one keychain read in a bundle doing
 // nothing else: what the --identity answer cannot go below), and the AWS CLI's own start. The emulator is closed before measuring, so a network call would fail
 // loudly instead of being timed. Never fails on speed.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,21 +12,14 @@ import { awsCliPath } from '../support/prerequisites.js';
 import { makeSandbox } from '../support/sandbox.js';
 import { SEED_KEYS, SEED_ROLES, seedWorld, startStsEmulator } from '../../electron/emulator/index.js';
 import { buildFloor } from './floors.js';
-import { interleavedMedians, medianWallMs, report, type Timed } from './measure.js';
+import { interleavedMedians, runCli, medianWallMs, report, type Timed } from './measure.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = path.join(root, 'out/cli/rolebar.mjs');
 const entry = path.join(root, 'out/cli/credential-process.mjs');
 const runs = 41;
 
-function rolebar(args: string[], env: NodeJS.ProcessEnv, input = ''): Promise<number | null> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['pipe', 'ignore', 'inherit'] });
-    child.on('error', reject);
-    child.on('close', resolve);
-    child.stdin.end(input);
-  });
-}
+const rolebar = (args: string[], env: NodeJS.ProcessEnv, input = '') => runCli(cli, args, env, input);
 
 const emu = await startStsEmulator({ world: seedWorld() });
 const sandbox = makeSandbox('bench-cp');

@@ -3,13 +3,12 @@
 // (the key from the agent), from the file with ROLEBAR_KEYCHAIN_PASSPHRASE (one scrypt at the file's real cost,
 // N=2^17, per call), and the file locked with no passphrase (the failure that names `rolebar keychain unlock`;
 // issue 28 asks for it within 1 s). Beside `node -e 0`, interleaved. Never fails on speed.
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openKeychain } from '../../electron/core/platform/keychain/keychain.js';
 import { makeSandbox, type Sandbox } from '../support/sandbox.js';
 import { SEED_KEYS, seedWorld, startStsEmulator } from '../../electron/emulator/index.js';
-import { interleavedMedians, report, type Timed } from './measure.js';
+import { interleavedMedians, runCli, report, type Timed } from './measure.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = path.join(root, 'out/cli/rolebar.mjs');
@@ -17,14 +16,7 @@ const entry = path.join(root, 'out/cli/credential-process.mjs');
 const runs = 21;
 const PASS = 'bench passphrase';
 
-function rolebar(args: string[], env: NodeJS.ProcessEnv, input = ''): Promise<number | null> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['pipe', 'ignore', 'inherit'] });
-    child.on('error', reject);
-    child.on('close', resolve);
-    child.stdin.end(input);
-  });
-}
+const rolebar = (args: string[], env: NodeJS.ProcessEnv, input = '') => runCli(cli, args, env, input);
 
 const emu = await startStsEmulator({ world: seedWorld() });
 const sandboxes: Sandbox[] = [];

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 /** The median of `runs` wall times of `command args`, in milliseconds. */
 export function medianWallMs(
@@ -54,4 +54,19 @@ export function interleavedMedians(commands: Timed[], rounds: number): number[] 
     });
   }
   return times.map(median);
+}
+
+/** Runs `node CLI ARGS` with `input` on stdin (stdout ignored, stderr shown): a bench's set-up step. */
+export function runCli(
+  cli: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  input = '',
+): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['pipe', 'ignore', 'inherit'] });
+    child.on('error', reject);
+    child.on('close', resolve);
+    child.stdin.end(input);
+  });
 }

@@ -4,7 +4,8 @@
 // Goals (issue 25): `role list` and `status` at 20,000 at most 4.5x their cost at 5,000, at 5,000 at most 3x
 // `node -e 0`; import of 1,000 profiles under 3 s; resolution linear in roles. Prints only; never fails on speed.
 // ROLEBAR_BENCH_MAX_ROLES shortens the run (sizes above it are left out); ROLEBAR_BENCH_BASELINE names another
-// build's out/cli/rolebar.mjs to time beside this one in the same interleaved rounds (before and after).
+// build's out/cli/rolebar.mjs to time beside this one in the same interleaved rounds (before and after), up to
+// ROLEBAR_BENCH_BASELINE_MAX_ROLES (default 5,000: a quadratic build takes minutes per run beyond it).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,10 +14,11 @@ import { interleavedMedians, report } from './measure.js';
 import { catalogResolutionMs, importConfig, scaleSettings } from './scale-setup.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const baselineMax = Number(process.env.ROLEBAR_BENCH_BASELINE_MAX_ROLES ?? 5_000);
 const builds = [
-  { name: 'this build', cli: path.join(root, 'out/cli/rolebar.mjs') },
+  { name: 'this build', cli: path.join(root, 'out/cli/rolebar.mjs'), max: Infinity },
   ...(process.env.ROLEBAR_BENCH_BASELINE
-    ? [{ name: 'baseline', cli: process.env.ROLEBAR_BENCH_BASELINE }]
+    ? [{ name: 'baseline', cli: process.env.ROLEBAR_BENCH_BASELINE, max: baselineMax }]
     : []),
 ];
 const maxRoles = Number(process.env.ROLEBAR_BENCH_MAX_ROLES ?? 20_000);
@@ -26,7 +28,10 @@ const roundsFor = (n: number) => (n >= 20_000 ? 3 : n >= 5_000 ? 5 : 9);
 const work = mkdtempSync(path.join(os.tmpdir(), 'rolebar-bench-scale-'));
 const node = { label: 'node -e 0', command: process.execPath, args: ['-e', '0'] };
 
-/** One CLI command at every size, for every build, beside node -e 0; prints each with its growth factor. */
+/**
+ * One CLI command at every size beside node -e 0, every build in the same interleaved rounds (their ratios stay
+ * comparable on a machine whose load changes); prints each with its growth factor from the size before.
+ */
 function cliAtSizes(
   title: string,
   counts: number[],
@@ -35,26 +40,31 @@ function cliAtSizes(
   hub = false,
 ) {
   console.log(`\n${title}`);
-  for (const build of builds) {
-    let previous: { n: number; ms: number } | undefined;
-    for (const n of counts) {
-      const env = { ...process.env, ROLEBAR_HOME: home(n), HOME: home(n) };
-      const timed = {
-        label: `${build.name} ${args.join(' ')}`,
+  const previous = new Map<string, { n: number; ms: number }>();
+  for (const n of counts) {
+    const env = { ...process.env, ROLEBAR_HOME: home(n), HOME: home(n) };
+    const timed = builds
+      .filter((build) => n <= build.max)
+      .map((build) => ({
+        build,
+        label: build.name,
         command: process.execPath,
         args: [build.cli, ...args],
         env,
-      };
-      const [floor = NaN, ms = NaN] = interleavedMedians([node, timed], roundsFor(n));
-      const growth = previous ? `, ${(ms / previous.ms).toFixed(2)}x the ${previous.n} figure` : '';
+      }));
+    const [floor = NaN, ...times] = interleavedMedians([node, ...timed], roundsFor(n));
+    timed.forEach(({ build }, i) => {
+      const ms = times[i] ?? NaN;
+      const before = previous.get(build.name);
+      const growth = before ? `, ${(ms / before.ms).toFixed(2)}x the ${before.n} figure` : '';
       report(
         `  ${build.name}: ${n} roles${hub ? ' (hub chains)' : ''}`,
         ms,
         'ms',
-        `${(ms / floor).toFixed(2)}x node -e 0${growth}`,
+        `${(ms / floor).toFixed(2)}x node -e 0 (${floor.toFixed(0)} ms)${growth}`,
       );
-      previous = { n, ms };
-    }
+      previous.set(build.name, { n, ms });
+    });
   }
 }
 
@@ -85,7 +95,8 @@ try {
   console.log('\nimport of N role_arn profiles (each run into fresh settings)');
   for (const build of builds) {
     let previous: { n: number; ms: number } | undefined;
-    for (const n of sizes([100, 1_000]).filter((n) => n <= Math.max(100, maxRoles / 5))) {
+    const most = Math.max(100, Math.min(maxRoles, build.max) / 5);
+    for (const n of sizes([100, 1_000]).filter((count) => count <= most)) {
       const times: number[] = [];
       for (let run = 0; run < 3; run++) {
         const home = path.join(work, `import-${build.name.replace(/\W/g, '')}-${n}-${run}`);

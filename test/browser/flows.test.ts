@@ -120,7 +120,9 @@ describe('the window, driven like a user, over the real service', () => {
 
   it('first run: tells a new user what to do', async () => {
     const { page } = await open('first-run');
-    await page.getByRole('heading', { name: 'Add your IAM user keys or import ~/.aws' }).waitFor();
+    await page
+      .getByRole('heading', { name: 'Add your IAM user keys or Identity Center, or import ~/.aws' })
+      .waitFor();
     await checkScreen(page, 'empty-state', true);
   });
 
@@ -300,10 +302,12 @@ describe('the window, driven like a user, over the real service', () => {
     assert.match(credentials(f), /\[deployer\]/, 'the role has a profile to lose');
     await page.getByRole('button', { name: 'Identities and roles' }).click();
     await checkScreen(page, 'manage');
-    await page.getByRole('button', { name: 'Remove deployer' }).click();
+    await page.getByRole('button', { name: 'Edit deployer' }).click();
+    await page.getByRole('button', { name: 'Remove role…' }).click();
     const confirm = page.getByRole('dialog', { name: 'Remove “deployer”?' });
     await confirm.getByRole('button', { name: 'Remove role' }).click();
-    await page.getByRole('button', { name: 'Remove deployer' }).waitFor({ state: 'detached' });
+    await page.getByRole('heading', { name: 'Identities and roles' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Edit deployer' }).count(), 0);
     assert.equal(f.core.roles.list().filter((r) => r.label === 'deployer').length, 0);
     assert.doesNotMatch(credentials(f), /\[deployer\]/);
     await page.keyboard.press('Escape');

@@ -26,7 +26,9 @@ describe('renderer in Chromium, bound to the real service layer', () => {
   });
 
   it('draws the state the main process answers through window.rolebar', async () => {
-    await session.page.getByRole('heading', { name: 'Add your IAM user keys or import ~/.aws' }).waitFor();
+    await session.page
+      .getByRole('heading', { name: 'Add your IAM user keys or Identity Center, or import ~/.aws' })
+      .waitFor();
     await session.page.screenshot({ path: path.join(screenshots, 'start-light.png') });
   });
 

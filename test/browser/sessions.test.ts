@@ -138,7 +138,8 @@ describe('the window and the session layer', () => {
     await session.emit('state:changed', await f.service.state());
     try {
       await page.getByRole('button', { name: 'Identities and roles' }).click();
-      await page.getByRole('button', { name: 'Remove hub' }).click();
+      await page.getByRole('button', { name: 'Edit hub' }).click();
+      await page.getByRole('button', { name: 'Remove role…' }).click();
       await page
         .getByRole('dialog', { name: 'Remove “hub”?' })
         .getByRole('button', { name: 'Remove role' })
@@ -147,7 +148,8 @@ describe('the window and the session layer', () => {
       assert.deepEqual(files(), before, 'the profile, the session and the roles are untouched');
       assert.ok(await f.core.credentialsOf(hub.id), 'the session still works');
     } finally {
-      // Back to the main screen whatever happened, so the other tests start where they expect.
+      // Back to the main screen whatever happened (edit screen → list → main), so the other tests start where they expect.
+      await page.keyboard.press('Escape');
       await page.keyboard.press('Escape');
     }
   });

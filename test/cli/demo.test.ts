@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { makeSandbox, type Sandbox } from '../support/sandbox.js';
 import { awsCliPath } from '../support/prerequisites.js';
+import { DEMO_SSO_NAME } from '../../electron/core/features/demo/index.js';
 import { CLI, explain, runProgram } from './helpers.js';
 import { loginThroughBrowser } from './sso-login.js';
 
@@ -88,17 +89,29 @@ describe('rolebar demo', () => {
       demoEnv.AWS_ENDPOINT_URL_STS,
       'the portal is the emulator too',
     );
-    assert.match(shell.stderr, /rolebar sso login 'acme \(demo\)'/);
+    assert.ok(shell.stderr.includes(`rolebar sso login ${DEMO_SSO_NAME}`), shell.stderr);
 
-    const login = await loginThroughBrowser(demoEnv, ['acme (demo)', '--no-browser']);
+    const login = await loginThroughBrowser(demoEnv, [DEMO_SSO_NAME, '--no-browser']);
     assert.equal(login.code, 0, explain(login));
-    assert.match(login.stdout, /Signed in to "acme \(demo\)".* 3 roles, 3 new\./);
-    const roles = await runProgram(process.execPath, [CLI, 'sso', 'roles', 'acme (demo)', '--json'], demoEnv);
+    assert.ok(login.stdout.includes(`Signed in to "${DEMO_SSO_NAME}"`), login.stdout);
+    assert.match(login.stdout, / 3 roles, 3 new\./);
+    const roles = await runProgram(process.execPath, [CLI, 'sso', 'roles', DEMO_SSO_NAME, '--json'], demoEnv);
     assert.equal(roles.code, 0, explain(roles));
     const labels = (JSON.parse(roles.stdout) as Array<{ label: string }>).map((r) => r.label).sort();
     assert.deepEqual(labels, ['dev/AdministratorAccess', 'dev/ReadOnlyAccess', 'prod/ReadOnlyAccess']);
     const assumed = await runProgram(process.execPath, [CLI, 'assume', 'prod/ReadOnlyAccess'], demoEnv);
     assert.equal(assumed.code, 0, explain(assumed));
     assert.match(assumed.stdout, /222222222222.*ReadOnlyAccess/);
+
+    // The AWS CLI token cache of the demo's sign-in goes into the demo's folder, never the real ~/.aws.
+    const cache = await runProgram(
+      process.execPath,
+      [CLI, 'sso', 'edit', DEMO_SSO_NAME, '--aws-cli-cache'],
+      demoEnv,
+    );
+    assert.equal(cache.code, 0, explain(cache));
+    const home = demoEnv.HOME ?? '';
+    assert.ok(home !== '' && !existsSync(path.join(home, '.aws', 'sso')), `nothing under ${home}/.aws/sso`);
+    assert.ok(cache.stdout.includes(demoDir), `the cache file is in the demo's folder: ${cache.stdout}`);
   });
 });

@@ -3,17 +3,18 @@
 // work; no file under HOME holds a long-term secret in plaintext; credential_process without a passphrase or a
 // terminal fails at once with the command that fixes it, and works once `keychain unlock` ran.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { askAgent } from '../../electron/core/platform/keychain/file-agent.js';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { keychainFileIn, openFileKeychain } from '../../electron/core/platform/keychain/file-store.js';
 import {
   SEED_KEYS,
-  SEED_SSO,
   seedWorldWithIdentityCenter,
   type StsEmulatorOptions,
 } from '../../electron/emulator/index.js';
-import { loginThroughBrowser } from './sso-login.js';
+import { addAcme, loginThroughBrowser } from './sso-login.js';
 import { TEST_COST } from '../support/keychain-file.js';
 import { addAlice, addRole, CLI, type CliWorld, explain, runProgram, startCliWorld } from './helpers.js';
 import { makeSandbox } from '../support/sandbox.js';
@@ -132,8 +133,17 @@ describe('the keychain file through the built CLI, without D-Bus', () => {
         },
       );
       assert.equal(served.code, 0, explain(served));
-      const status = await w.rolebar(['keychain', 'status'], { env: noPass });
-      assert.match(status.stdout, /Unlocked until/);
+      const status = await w.rolebar(['keychain', 'status', '--json'], { env: noPass });
+      assert.ok(JSON.parse(status.stdout).unlockedUntil, status.stdout);
+      // The agent: a 0600 socket in the 0700 folder; neither the passphrase nor the key in its argv or environment.
+      const socket = path.join(path.dirname(keychainFileIn(w.sandbox.rolebarHome)), 'agent.sock');
+      assert.equal(statSync(socket).mode & 0o777, 0o600);
+      assert.equal(statSync(path.dirname(socket)).mode & 0o777, 0o700);
+      const pid = (await askAgent(keychainFileIn(w.sandbox.rolebarHome), 'status'))?.pid;
+      for (const part of ['cmdline', 'environ']) {
+        const text = readFileSync(`/proc/${String(pid)}/${part}`, 'latin1');
+        assert.ok(text.includes('keychain') && !text.includes(PASS), `the agent's ${part}`);
+      }
       const assumed = await w.rolebar(['assume', 'prod-ro'], { env: noPass });
       assert.equal(assumed.code, 0, explain(assumed));
     } finally {
@@ -147,21 +157,32 @@ describe('the keychain file through the built CLI, without D-Bus', () => {
   });
 });
 
+describe('keychain unlock for a bounded time', () => {
+  let w: CliWorld | undefined;
+  after(() => w?.close());
+
+  it('forgets the key when its time is up, and removes its socket', async () => {
+    w = await startFileWorld('cli-keychain-file-expiry');
+    const file = keychainFileIn(w.sandbox.rolebarHome);
+    const unlocked = await w.rolebar(['keychain', 'unlock', '--for', '2s']);
+    assert.equal(unlocked.code, 0, explain(unlocked));
+    assert.ok(await askAgent(file, 'status'), 'the agent answers at first');
+    // Waits for the agent to go, however slow the machine: what is checked is that it goes, not how fast.
+    for (let i = 0; i < 300 && (await askAgent(file, 'status')); i++) await sleep(100);
+    assert.equal(await askAgent(file, 'status'), undefined, 'the agent is gone');
+    const status = await w.rolebar(['keychain', 'status'], { env: { ROLEBAR_KEYCHAIN_PASSPHRASE: '' } });
+    assert.match(status.stdout, /Locked: `rolebar keychain unlock` unlocks it for a while/);
+    assert.ok(!readdirSync(path.dirname(file)).includes('agent.sock'), 'its socket is gone');
+  });
+});
+
 describe('Identity Center sign-in on the keychain file, without D-Bus', () => {
   let w: CliWorld | undefined;
   after(() => w?.close());
 
   it('sso add, login and roles keep the tokens in the file, never in plaintext under HOME', async () => {
     w = await startFileWorld('cli-keychain-file-sso', { world: seedWorldWithIdentityCenter() });
-    const added = await w.rolebar([
-      'sso',
-      'add',
-      'acme',
-      '--start-url',
-      SEED_SSO.startUrl,
-      '--sso-region',
-      SEED_SSO.region,
-    ]);
+    const added = await addAcme(w);
     assert.equal(added.code, 0, explain(added));
     const login = await loginThroughBrowser(w.env, ['acme', '--no-browser']);
     assert.equal(login.code, 0, explain(login));

@@ -1,7 +1,8 @@
 // `rolebar sso login …` as a user runs it, with the test acting as the user's browser (shared by the sso and demo tests).
 import { spawn } from 'node:child_process';
 import { allowSignIn } from '../support/sso-browser.js';
-import { CLI, type CliRun } from './helpers.js';
+import { SEED_SSO } from '../../electron/emulator/index.js';
+import { CLI, type CliRun, type CliWorld } from './helpers.js';
 
 /** Runs `rolebar sso login ARGS` under `env`, allowing the sign-in on the page it prints. */
 export function loginThroughBrowser(env: NodeJS.ProcessEnv, args: string[]): Promise<CliRun> {
@@ -25,4 +26,18 @@ export function loginThroughBrowser(env: NodeJS.ProcessEnv, args: string[]): Pro
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+}
+
+/** Adds the seed's Identity Center instance as the identity "acme" through the CLI (`extra`: more options). */
+export function addAcme(w: CliWorld, extra: string[] = []): Promise<CliRun> {
+  return w.rolebar([
+    'sso',
+    'add',
+    'acme',
+    '--start-url',
+    SEED_SSO.startUrl,
+    '--sso-region',
+    SEED_SSO.region,
+    ...extra,
+  ]);
 }

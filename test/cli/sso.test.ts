@@ -6,7 +6,7 @@ import { afterEach, describe, it } from 'node:test';
 import { openKeychain } from '../../electron/core/platform/keychain/keychain.js';
 import { SEED_SSO, seedWorldWithIdentityCenter } from '../../electron/emulator/index.js';
 import { type CliWorld, explain, startCliWorld } from './helpers.js';
-import { loginThroughBrowser } from './sso-login.js';
+import { addAcme, loginThroughBrowser } from './sso-login.js';
 
 /** Where the AWS CLI looks for the `acme` sso-session's token: SHA1 of the session name (computed here, not by Rolebar). */
 function cacheFileOf(w: CliWorld): string {
@@ -30,16 +30,7 @@ describe('rolebar sso (built CLI, against the emulator)', () => {
   /** A world with the identity "acme" added (with the AWS CLI cache on) and, unless told, signed in. */
   async function world(signIn = true): Promise<CliWorld> {
     w = await startCliWorld('cli-sso', { world: seedWorldWithIdentityCenter() });
-    const added = await w.rolebar([
-      'sso',
-      'add',
-      'acme',
-      '--start-url',
-      SEED_SSO.startUrl,
-      '--sso-region',
-      SEED_SSO.region,
-      '--aws-cli-cache',
-    ]);
+    const added = await addAcme(w, ['--aws-cli-cache']);
     assert.equal(added.code, 0, explain(added));
     if (signIn) {
       const run = await loginThroughBrowser(w.env, ['acme', '--no-browser']);

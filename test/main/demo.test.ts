@@ -7,7 +7,7 @@ import { createCore, type RolebarCore } from '../../electron/core/index.js';
 import { openSettings } from '../../electron/core/store/settings.js';
 import { createStsCaller } from '../../electron/core/aws/sts/client.js';
 import { CONSOLE_SIGNIN_HOSTS, isConsoleUrl, openConsole } from '../../electron/service/console.js';
-import { type DemoRoles, seedDemo } from '../../electron/core/features/demo/index.js';
+import { DEMO_SSO_NAME, type DemoRoles, seedDemo } from '../../electron/core/features/demo/index.js';
 import { type Demo, startDemo, watchDemoMfaCode } from '../../electron/service/demo.js';
 import { createRolebarService, type RolebarService } from '../../electron/service/service.js';
 import { trayMenu } from '../../electron/service/tray-menu.js';
@@ -105,7 +105,7 @@ describe('demo mode: the app against the bundled STS emulator, in a temporary fo
   it('has an Identity Center identity to sign in to with a code, whose permission sets can be switched to', async () => {
     const before = await service.state();
     const identity = before.identities.find((i) => i.id === roles.identityCenterId);
-    assert.equal(identity?.name, 'acme (demo)');
+    assert.equal(identity?.name, DEMO_SSO_NAME);
     assert.equal(identity?.signInNeeded, true, 'the window and the tray offer the sign-in');
     const signingIn = service['sso:sign-in']({ id: roles.identityCenterId, deviceCode: true });
     try {

@@ -63,6 +63,8 @@ export function demoEnv(dir: string, server: DemoServer): Record<string, string>
     ROLEBAR_KEYCHAIN_SERVICE: DEMO_KEYCHAIN_SERVICE,
     AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'aws', 'credentials'),
     AWS_CONFIG_FILE: path.join(dir, 'aws', 'config'),
+    // The AWS CLI token cache (`sso edit --aws-cli-cache`) under the demo's folder, never the real ~/.aws.
+    ROLEBAR_AWS_HOME: path.join(dir, 'home'),
     ...demoEndpoints(server),
     [DEMO_SECRETS_VARIABLE]: server.secrets,
     [DEMO_SECRETS_TOKEN_VARIABLE]: server.token,
@@ -257,7 +259,7 @@ const demo: Command = {
       '  eval "$(rolebar demo)"             # start (or rejoin) the demo in this shell\n' +
       "  rolebar assume 'prod readonly'\n" +
       '  rolebar assume \'prod admin\' --mfa-code "$(rolebar demo code)"\n' +
-      "  rolebar sso login 'acme (demo)'     # sign in to the demo's Identity Center (Allow access)\n" +
+      `  ${suggestCommand('sso', 'login', DEMO_SSO_NAME).padEnd(34)} # sign in to the demo's Identity Center (Allow access)\n` +
       '  eval "$(rolebar demo stop)"        # stop it and forget its files\n' +
       'The folder is ROLEBAR_DEMO_DIR, default ~/.cache/rolebar-demo.',
   },

@@ -9,8 +9,25 @@ import path from 'node:path';
 import { atomicWriteFile, removeFileDurably } from '../platform/atomic.js';
 import { jsonStringFields } from '../platform/keychain/json-entry.js';
 import type { CliCacheRemoval, IdentityCenterIdentity, SsoTokens } from '../domain/model.js';
+import { RolebarError } from '../domain/errors.js';
 
 export type { CliCacheRemoval } from '../domain/model.js';
+
+/** What an `[sso-session NAME]` may hold for every SDK to read it: the SDK v3's rule (botocore reads these unquoted). */
+const SESSION_NAME = /^[\w@+.%:/-]+$/;
+
+/**
+ * Refuses an identity name that no `[sso-session NAME]` section can carry in every SDK: its AWS CLI token cache
+ * would serve no profile (botocore needs the name quoted, and the SDK v3 cannot read it at all).
+ */
+export function checkCliCacheName(name: string): void {
+  if (SESSION_NAME.test(name)) return;
+  throw new RolebarError(
+    'sso-session-name',
+    `"${name}" cannot be the [sso-session] name of an AWS CLI token cache: the AWS SDK for JavaScript reads such names only with letters, digits and _ - @ + . % : /.`,
+    { hint: 'Rename the identity (for example "acme-demo"), then turn the AWS CLI cache on.' },
+  );
+}
 
 /** The cache file of an `sso-session` named `sessionName` (botocore hashes the session name, not the start URL). */
 export function cliCacheFile(sessionName: string, homedir: string = os.homedir()): string {
@@ -43,6 +60,39 @@ export async function writeCliCache(
   };
   await atomicWriteFile(file, [Buffer.from(JSON.stringify(body))], 0o600);
   return file;
+}
+
+/**
+ * The AWS CLI's cached sign-in of the identity's `[sso-session]` (after `aws sso login`, or Rolebar's own copy),
+ * as tokens: undefined when there is no file, it is for another start URL, or a field is missing.
+ */
+export async function readCliCache(
+  identity: IdentityCenterIdentity,
+  homedir?: string,
+): Promise<SsoTokens | undefined> {
+  const text = await fs.readFile(cliCacheFile(identity.name, homedir), 'utf8').catch(() => undefined);
+  const field = text === undefined ? undefined : jsonStringFields(text);
+  if (!field || field('startUrl') !== identity.startUrl) return undefined;
+  const time = (name: string) => {
+    const at = Date.parse(field(name) ?? '');
+    return Number.isNaN(at) ? undefined : new Date(at).toISOString();
+  };
+  const [accessToken, clientId, clientSecret] = [
+    field('accessToken'),
+    field('clientId'),
+    field('clientSecret'),
+  ];
+  const [expiresAt, registrationExpiresAt] = [time('expiresAt'), time('registrationExpiresAt')];
+  if (!accessToken || !clientId || !clientSecret || !expiresAt || !registrationExpiresAt) return undefined;
+  const refreshToken = field('refreshToken');
+  return {
+    accessToken,
+    expiresAt,
+    clientId,
+    clientSecret,
+    registrationExpiresAt,
+    ...(refreshToken ? { refreshToken } : {}),
+  };
 }
 
 /**

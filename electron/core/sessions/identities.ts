@@ -1,6 +1,6 @@
 // Adding and removing identities, whatever their kind: the credential source builds and checks a new identity
 // before the store saves it, and removes what it wrote of its own around the store's removal.
-import { RolebarError } from '../domain/errors.js';
+import { AwsCallError, RolebarError } from '../domain/errors.js';
 import type { Identity } from '../domain/model.js';
 import type { AssumeContext } from './context.js';
 import { type NewIdentity, sourceFor, sourceOf } from './sources/registry.js';
@@ -14,6 +14,14 @@ export interface AddIdentityOptions {
    */
   verify?: boolean | undefined;
 }
+
+/** What to do about a new key that AWS refused, by failure; other failures keep their own hint. */
+const NEW_KEY_HINTS: Record<string, string> = {
+  'wrong-secret':
+    'Paste the secret access key again, exactly as AWS showed it when the key was created (AWS shows it only once).',
+  'unknown-key':
+    'Check the access key ID: copy it again from the IAM console (Users → Security credentials).',
+};
 
 /** A new identity, and who AWS said it is when it was checked. */
 export interface AddedIdentity {
@@ -40,8 +48,10 @@ export async function addIdentity(
       checked = await source.check(draft, ctx);
     } catch (error) {
       if (!(error instanceof RolebarError)) throw error;
+      // Nothing was saved, so there is no key to rotate or set yet: the fix is in the form (or command) at hand.
+      const hint = NEW_KEY_HINTS[error instanceof AwsCallError ? String(error.failure) : ''] ?? error.hint;
       throw new RolebarError(error.code, `${error.message} Nothing was saved.`, {
-        ...(error.hint ? { hint: error.hint } : {}),
+        ...(hint ? { hint } : {}),
         context: { ...error.context, saved: false },
         cause: error,
       });

@@ -14,6 +14,7 @@ import {
   signInRequired,
 } from '../aws/sso.js';
 import { forgetTokens, keepTokens, readTokens, signInState, type SsoTokens } from '../store/sso-tokens.js';
+import { readCliCache } from '../aws-files/sso-cache.js';
 import { printable } from '../domain/printable.js';
 
 /** What IAM allows in a role name: a portal's role of any other name is not one to switch to. */
@@ -29,13 +30,15 @@ export interface PortalDeps {
   lockDir?: string | undefined;
   /** Called with new tokens after a refresh (the AWS CLI token cache, when the user turned it on). */
   afterTokens?: ((identity: IdentityCenterIdentity, tokens: SsoTokens) => Promise<void>) | undefined;
+  /** Where the AWS CLI token cache is (~/.aws/sso/cache under it). */
+  homedir?: string | undefined;
 }
 
 const LOCK = { timeoutMs: 60_000, staleMs: 45_000 } as const;
 
 /** The portal deps of an engine context. */
 export function portalDeps(
-  ctx: Pick<AssumeContext, 'secrets' | 'env' | 'now' | 'lockDir' | 'afterSsoTokens'>,
+  ctx: Pick<AssumeContext, 'secrets' | 'env' | 'now' | 'lockDir' | 'afterSsoTokens' | 'homedir'>,
 ): PortalDeps {
   return {
     secrets: ctx.secrets,
@@ -43,7 +46,24 @@ export function portalDeps(
     now: ctx.now,
     lockDir: ctx.lockDir,
     afterTokens: ctx.afterSsoTokens,
+    homedir: ctx.homedir,
   };
+}
+
+/**
+ * The identity's tokens: the keychain's, or, with the AWS CLI cache shared, the cache file's when they are newer
+ * (the user ran `aws sso login` for the same session): then kept in the keychain, to be refreshed from there.
+ */
+async function newestTokens(
+  deps: PortalDeps,
+  identity: IdentityCenterIdentity,
+): Promise<SsoTokens | undefined> {
+  const kept = await readTokens(deps.secrets, identity.id);
+  if (!identity.awsCliCache) return kept;
+  const cached = await readCliCache(identity, deps.homedir);
+  if (!cached || (kept && Date.parse(kept.expiresAt) >= Date.parse(cached.expiresAt))) return kept;
+  await keepTokens(deps.secrets, identity.id, cached);
+  return cached;
 }
 
 /**
@@ -52,7 +72,7 @@ export function portalDeps(
  * again with `sso-sign-in-required`; the kept entry, the roles and their sessions stay as they were.
  */
 export async function accessToken(deps: PortalDeps, identity: IdentityCenterIdentity): Promise<string> {
-  const kept = await readTokens(deps.secrets, identity.id);
+  const kept = await newestTokens(deps, identity);
   if (!kept) throw signInRequired(identity, `"${identity.name}" is not signed in to Identity Center.`);
   if (signInState(kept, deps.now()).current) return kept.accessToken;
   const refresh = async (): Promise<string> => {

@@ -33,6 +33,8 @@ export type SettingsData = {
   preferences: Preferences;
   /** Keychain changes in flight (see secret-journal.ts): present only while one is, or was cut short. */
   keychainIntents?: SettingsRecord[];
+  /** IAM key rotations in flight, or cut short (store/key-rotations.ts): key ids only, present only then. */
+  keyRotations?: SettingsRecord[];
   /** Subscribed team catalogs (features/catalog/subscriptions.ts); their roles are never copied into `roles`. */
   catalogs?: SettingsRecord[];
   /** Where the secrets are (platform/keychain/backend.ts): set by `rolebar keychain migrate`; absent: the OS keychain. */
@@ -104,6 +106,7 @@ const schema: Record<keyof SettingsData, SchemaNode> = {
   roles: recordList,
   sessions: recordList,
   keychainIntents: recordList,
+  keyRotations: recordList,
   catalogs: recordList,
   keychainBackend: { enum: ['os', 'file'] },
   keychainMigration: {

@@ -16,7 +16,11 @@ export function modal(labelledBy: string, ...content: HTMLElement[]): HTMLDialog
  * Asks for a 6-digit MFA code and calls `submit` with it; a returned error is shown in the dialog, which stays
  * open for another code. Pasted codes ("123 456", "123456\n") are cleaned and submitted at once.
  */
-export function openMfaDialog(roleLabel: string, submit: (code: string) => Promise<UiError | undefined>) {
+export function openMfaDialog(
+  roleLabel: string,
+  submit: (code: string) => Promise<UiError | undefined>,
+  demoCode?: string,
+) {
   const titleId = uid('mfa-title');
   const inputId = uid('mfa-code');
   const input = h('input', {
@@ -42,7 +46,13 @@ export function openMfaDialog(roleLabel: string, submit: (code: string) => Promi
     h('p', { class: 'muted' }, `“${roleLabel}” needs a code from your MFA device.`),
     h('label', { for: inputId }, 'Code'),
     input,
-    h('p', { class: 'hint', id: `${inputId}-hint` }, '6 digits. Paste or type it.'),
+    h(
+      'p',
+      { class: 'hint', id: `${inputId}-hint` },
+      demoCode
+        ? `6 digits. The demo's device is not real: its code now is ${demoCode} (\`rolebar demo code\` prints it too).`
+        : '6 digits. Paste or type it.',
+    ),
     errorSlot,
     h('div', { class: 'actions' }, cancel, confirm),
   );

@@ -4,6 +4,7 @@ import { h, toast } from '../dom.js';
 import { busy, showFormError, textField, validateAll } from '../forms.js';
 import type { Store } from '../store.js';
 import { checks } from '../validation.js';
+import { identityDangerSection } from './danger.js';
 import { keySection } from './keys.js';
 import { screenHeader, section } from './shell.js';
 import { awsCliCacheSection } from './sso-settings.js';
@@ -106,6 +107,7 @@ export function renderIdentityForm(root: HTMLElement, store: Store, id?: string)
     can.keys ? keySection(store, existing) : '',
     can.keys ? rotateSection(store, existing, keyFields()) : '',
     can.signIn ? awsCliCacheSection(store, existing) : '',
+    identityDangerSection(store, existing),
   );
   name.input.focus();
 }

@@ -44,13 +44,7 @@ export function renderMain(root: HTMLElement, store: Store, filterBox: HTMLInput
   if (store.ui.banner) parts.push(h('div', { class: 'banner' }, errorBlock(store.ui.banner)));
   if (state?.app.demo) {
     const hint = state.app.demoMfaHint ? ` Current MFA code: ${state.app.demoMfaHint}.` : '';
-    parts.push(
-      h(
-        'p',
-        { class: 'muted pad' },
-        `Demo mode: a local STS stands in for AWS.${hint} The code is also in the tray menu.`,
-      ),
-    );
+    parts.push(h('p', { class: 'muted pad' }, `Demo mode: a local STS stands in for AWS.${hint}`));
   }
   if (state) parts.push(...keyAgeWarnings(store, state));
   if (!state) {
@@ -91,7 +85,7 @@ function emptyState(store: Store, kind: 'no-identity' | 'no-role'): HTMLElement 
     h(
       'h2',
       { id: 'empty-title' },
-      first ? 'Add your IAM user keys or import ~/.aws' : 'Add a role to switch to',
+      first ? 'Add your IAM user keys or Identity Center, or import ~/.aws' : 'Add a role to switch to',
     ),
     h(
       'p',
@@ -106,7 +100,7 @@ function emptyState(store: Store, kind: 'no-identity' | 'no-role'): HTMLElement 
       first
         ? go({ name: 'identity' }, 'Add IAM user keys', 'primary')
         : go({ name: 'role' }, 'Add a role', 'primary'),
-      first ? null : go({ name: 'discover' }, 'Find roles'),
+      first ? go({ name: 'sso' }, 'Add IAM Identity Center') : go({ name: 'discover' }, 'Find roles'),
       go({ name: 'import' }, 'Import ~/.aws'),
     ),
   );
@@ -237,9 +231,15 @@ function activeCard(store: Store, state: AppState, session: SessionView): HTMLEl
 
 /** An Identity Center identity that needs a new sign-in (its token cannot be refreshed): one click signs in. */
 function signInPrompt(store: Store, identity: IdentityView): HTMLElement {
-  return warning(
-    `Sign in to “${identity.name}” (IAM Identity Center) again.`,
-    'Its roles and sessions are kept; the sign-in opens in your browser, or use a code without one.',
+  // A first sign-in is the next step, not a problem: no alert for it.
+  const first = identity.firstSignIn === true;
+  const prompt = warning(
+    first
+      ? `Sign in to “${identity.name}” (IAM Identity Center) to list its accounts and roles.`
+      : `Sign in to “${identity.name}” (IAM Identity Center) again.`,
+    first
+      ? 'The sign-in opens in your browser, or use a code without one.'
+      : 'Its roles and sessions are kept; the sign-in opens in your browser, or use a code without one.',
     h(
       'button',
       {
@@ -252,6 +252,12 @@ function signInPrompt(store: Store, identity: IdentityView): HTMLElement {
     ),
     deviceCodePart(store, identity),
   );
+  if (first) {
+    prompt.className = 'warning next-step';
+    prompt.setAttribute('role', 'status');
+    prompt.querySelector('svg')?.remove();
+  }
+  return prompt;
 }
 
 /** An alert with its message, an optional hint, and what the user can do about it (buttons after the text). */

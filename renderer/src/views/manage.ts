@@ -1,9 +1,8 @@
-/** Identities and roles: add, edit, remove; import from ~/.aws. */
+/** Identities and roles: add, edit (removing is on the edit screen: danger.ts); import from ~/.aws. */
 import { arnText, h } from '../dom.js';
 import type { AppState } from '../../../electron/ipc/contract.js';
 import type { Store } from '../store.js';
-import { confirmDialog } from './dialogs.js';
-import { openPolicyDialog, openRevokeDialog, policyRequestOf } from './iam-dialogs.js';
+import { openPolicyDialog, policyRequestOf } from './iam-dialogs.js';
 import { screenHeader, section } from './shell.js';
 import { toast } from '../dom.js';
 
@@ -20,19 +19,6 @@ export function renderManage(root: HTMLElement, store: Store): void {
         identity.name,
         [identity.summary, identity.mfaSerial ? 'MFA' : ''].filter(Boolean).join(' · '),
         () => store.go({ name: 'identity', id: identity.id }),
-        async () => {
-          const uses = state.roles.filter(
-            (r) => r.source.kind === 'identity' && r.source.id === identity.id,
-          ).length;
-          const ok = await confirmDialog(
-            `Remove “${identity.name}”?`,
-            `Its keys are deleted from the keychain.${uses ? ` ${uses} role${uses === 1 ? '' : 's'} use it.` : ''}`,
-            'Remove identity',
-          );
-          if (!ok) return;
-          const result = await store.api.removeIdentity({ id: identity.id });
-          toast(result.ok ? `Removed ${identity.name}.` : `Not removed: ${result.error.message}`);
-        },
       ),
     ),
   );
@@ -43,47 +29,22 @@ export function renderManage(root: HTMLElement, store: Store): void {
     ...state.roles
       .filter((role) => role.catalog === undefined)
       .map((role) =>
-        item(
-          role.label,
-          role.roleArn ?? role.roleName ?? '',
-          () => store.go({ name: 'role', id: role.id }),
-          async () => {
-            const ok = await confirmDialog(
-              `Remove “${role.label}”?`,
-              `Its session ends and the profile “${role.profileName}” is removed from ~/.aws/credentials.`,
-              'Remove role',
-            );
-            if (!ok) return;
-            const result = await store.api.removeRole({ id: role.id });
-            toast(result.ok ? `Removed ${role.label}.` : `Not removed: ${result.error.message}`);
-          },
-          [
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'link',
-                'aria-label': `Policies for ${role.label}`,
-                onclick: () => {
-                  const request = policyRequestOf(role);
-                  if (request) openPolicyDialog(store, role.label, request);
-                  else toast(`“${role.label}” has only a role name: switch to it once, or give it its ARN.`);
-                },
+        item(role.label, role.roleArn ?? role.roleName ?? '', () => store.go({ name: 'role', id: role.id }), [
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'link',
+              'aria-label': `Policies for ${role.label}`,
+              onclick: () => {
+                const request = policyRequestOf(role);
+                if (request) openPolicyDialog(store, role.label, request);
+                else toast(`“${role.label}” has only a role name: switch to it once, or give it its ARN.`);
               },
-              'Policies',
-            ),
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'link danger-text',
-                'aria-label': `Revoke older sessions of ${role.label}`,
-                onclick: () => void openRevokeDialog(store, role),
-              },
-              'Revoke older sessions',
-            ),
-          ],
-        ),
+            },
+            'Policies',
+          ),
+        ]),
       ),
   );
   const button = (label: string, onclick: () => void, cls = 'secondary') =>
@@ -98,6 +59,7 @@ export function renderManage(root: HTMLElement, store: Store): void {
         'div',
         { class: 'actions start' },
         button('Add IAM user keys', () => store.go({ name: 'identity' }), 'primary'),
+        button('Add IAM Identity Center', () => store.go({ name: 'sso' })),
         button('Import ~/.aws', () => store.go({ name: 'import' })),
       ),
     ),
@@ -118,13 +80,7 @@ export function renderManage(root: HTMLElement, store: Store): void {
   );
 }
 
-function item(
-  title: string,
-  detail: string,
-  edit: () => void,
-  remove: () => Promise<void>,
-  more: HTMLElement[] = [],
-): HTMLElement {
+function item(title: string, detail: string, edit: () => void, more: HTMLElement[] = []): HTMLElement {
   return h(
     'li',
     { class: more.length ? 'item item-wrap' : 'item' },
@@ -135,16 +91,6 @@ function item(
       h('span', { class: 'item-detail' }, arnText(detail)),
     ),
     h('button', { type: 'button', class: 'link', 'aria-label': `Edit ${title}`, onclick: edit }, 'Edit'),
-    h(
-      'button',
-      {
-        type: 'button',
-        class: 'link danger-text',
-        'aria-label': `Remove ${title}`,
-        onclick: () => void remove(),
-      },
-      'Remove',
-    ),
     more.length ? h('div', { class: 'item-more' }, ...more) : null,
   );
 }

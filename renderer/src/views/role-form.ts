@@ -14,6 +14,7 @@ import type { Store } from '../store.js';
 import { checks, MAX_ROLE_DURATION_SECONDS, MIN_DURATION_SECONDS } from '../validation.js';
 import { credentialsFrom, credentialsValue } from './credentials.js';
 import { configuredRoleArn, openPolicyDialog } from './iam-dialogs.js';
+import { roleDangerSection } from './danger.js';
 import { screenHeader } from './shell.js';
 
 /** Draws the role form: new when `id` is absent, else edit. */
@@ -120,7 +121,11 @@ export function renderRoleForm(root: HTMLElement, store: Store, id?: string): vo
       back();
     });
   });
-  root.replaceChildren(screenHeader(existing ? `Edit ${existing.label}` : 'Add a role', null, back), form);
+  root.replaceChildren(
+    screenHeader(existing ? `Edit ${existing.label}` : 'Add a role', null, back),
+    form,
+    existing && existing.catalog === undefined ? roleDangerSection(store, existing) : '',
+  );
   label.input.focus();
 }
 

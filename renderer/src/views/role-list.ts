@@ -79,7 +79,9 @@ function roleRow(
   const session = state.sessions.find((s) => s.roleId === role.id);
   const live = session !== undefined && isLive(session, clockNow());
   const switching = store.ui.switching === role.id;
-  const message = store.ui.rowMessage?.roleId === role.id ? store.ui.rowMessage : undefined;
+  // An outcome that is no longer true goes: "Switched" or its notices once the session has ended.
+  const shown = store.ui.rowMessage?.roleId === role.id ? store.ui.rowMessage : undefined;
+  const message = shown?.kind === 'ok' && !live ? undefined : shown;
   const badges = [
     role.mfa ? h('span', { class: 'badge' }, 'MFA') : null,
     role.source.kind === 'role' ? h('span', { class: 'badge' }, 'chained') : null,

@@ -17,7 +17,7 @@ export function demoWorld(): WorldSpec {
 }
 
 /** The demo Identity Center identity's name (its start URL and region are the emulator's instance). */
-export const DEMO_SSO_NAME = 'acme (demo)';
+export const DEMO_SSO_NAME = 'acme-demo';
 
 /**
  * The variables that send every AWS call of the demo to its emulator: STS, IAM (role discovery, revoke),

@@ -3,21 +3,23 @@
 // or deactivated. Order matters: the new key is saved before the old one goes, so a working key is always kept.
 import { rolebarCommand } from '../../domain/shell-quote.js';
 import type { Engine } from '../../sessions/engine.js';
-import { accessKeyIdOf } from '../../sessions/sources/registry.js';
 import { iamUserTraits } from '../../sessions/sources/iam-user.js';
 import { isOfKind } from '../../sessions/sources/source.js';
 import { RolebarError, AwsCallError } from '../../domain/errors.js';
 import type { Identity, IdentityOf } from '../../domain/model.js';
 import type { AwsCredentials } from '../../aws/sts/client.js';
-import type { AccessKeyInfo, AccessKeyLastUse, IamCaller } from '../../aws/iam/client.js';
+import type { AccessKeyInfo, IamCaller } from '../../aws/iam/client.js';
 import { partitionOfArn } from '../../domain/principal.js';
 import { resolveIamTarget, type IamTarget } from '../../aws/iam/endpoints.js';
 import { IamError } from '../../aws/iam/errors.js';
-import { describeKeyInfo, type KeyInfo } from './key-info.js';
+import { twoKeys } from './two-keys.js';
+import { dropRotation, recordRotation, rotationIsLive, rotationOf } from '../../store/key-rotations.js';
 import type { RotateOutcome } from './views.js';
 
 /** How long a rotation waits for the new key to work (IAM takes a few seconds to accept a new key). */
 export const DEFAULT_VERIFY_TIMEOUT_MS = 60_000;
+
+export { describeKey, type KeyWithUse } from './two-keys.js';
 
 /** The minimal IAM policy for rotating and viewing one's own keys (`rolebar policy --rotate`). */
 export function rotatePolicy(): object {
@@ -68,11 +70,6 @@ export interface RotateDeps {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** A key with its last use, for the two-keys refusal and the key-age view. */
-export interface KeyWithUse extends AccessKeyInfo {
-  lastUse: AccessKeyLastUse | undefined;
-}
-
 /** IAM credentials for the identity: its own key, or its MFA session once IAM's policy asked for MFA. */
 interface Signer {
   target: IamTarget;
@@ -101,15 +98,28 @@ export async function rotateAccessKey(deps: RotateDeps, options: RotateOptions):
     });
   }
   const oldKeyId = identity.accessKeyId;
-  const { rotation, keys, oldSecret } = await listKeys(deps, identity, options.mfaCode);
+  const { rotation, keys: listed, oldSecret } = await listKeys(deps, identity, options.mfaCode);
   const { signer, ctx } = rotation;
+  // 0. A rotation that a kill cut short is finished or undone first, without asking.
+  const keys = await settleInterruptedRotation(rotation, listed);
   const removedExtraKeyId = await makeRoom(rotation, keys, options.deleteKeyId);
 
-  // 1. Create. A failure here changed nothing.
-  const created = await iam.createAccessKey(signer.target, signer.credentials, undefined, {
-    ...ctx(),
-    action: 'CreateAccessKey',
-  });
+  // 1. Create, recorded first (key ids only): a kill after CreateAccessKey leaves a key the next rotation can
+  // prove was never stored. A failure here changed nothing.
+  const deactivate = options.deactivateOld === true;
+  const keysBefore = keys.filter((k) => k.accessKeyId !== removedExtraKeyId).map((k) => k.accessKeyId);
+  recordRotation(core.settings, { identityId: identity.id, oldKeyId, keysBefore, deactivateOld: deactivate });
+  let created: { accessKeyId: string; secretAccessKey: string };
+  try {
+    created = await iam.createAccessKey(signer.target, signer.credentials, undefined, {
+      ...ctx(),
+      action: 'CreateAccessKey',
+    });
+  } catch (error) {
+    // IAM answered no (or never answered): the record stays only if a key may have been made after all.
+    if (error instanceof IamError) dropRotation(core.settings, identity.id);
+    throw error;
+  }
   const state = (newKey: string, oldKey: string, kept: string) =>
     `In AWS: the new key ${created.accessKeyId} is ${newKey}; the old key ${oldKeyId} is ${oldKey}. The keychain holds ${kept}, which works.`;
 
@@ -121,6 +131,7 @@ export async function rotateAccessKey(deps: RotateDeps, options: RotateOptions):
     });
   } catch (error) {
     const cleaned = await deleteQuietly(iam, signer, created.accessKeyId, ctx());
+    if (cleaned) dropRotation(core.settings, identity.id);
     throw stepFailed(
       'store',
       error,
@@ -136,6 +147,7 @@ export async function rotateAccessKey(deps: RotateDeps, options: RotateOptions):
     // Put the old key back (it is still Active), then drop the new one so that no unverified key is left.
     await core.identities.rotateKeys(identity.id, { accessKeyId: oldKeyId, secretAccessKey: oldSecret });
     const cleaned = await deleteQuietly(iam, signer, created.accessKeyId, ctx());
+    if (cleaned) dropRotation(core.settings, identity.id);
     throw stepFailed(
       'verify',
       error,
@@ -144,10 +156,11 @@ export async function rotateAccessKey(deps: RotateDeps, options: RotateOptions):
     );
   }
 
-  // 4. Retire the old key, signed as before (a key may delete or deactivate itself).
-  const deactivate = options.deactivateOld === true;
+  // 4. Retire the old key, signed as before (a key may delete or deactivate itself). Failing, the record stays:
+  // the next rotation retires it first.
   try {
     await retire(rotation, oldKeyId, deactivate);
+    dropRotation(core.settings, identity.id);
   } catch (error) {
     throw stepFailed(
       deactivate ? 'deactivate' : 'delete',
@@ -202,6 +215,41 @@ async function listKeys(
 }
 
 /**
+ * Finishes or undoes the identity's last rotation when a kill (or a failed step) cut it short; returns the keys
+ * left. A key that was not there before it and is not the one Rolebar uses was made by it and never stored: its
+ * secret died with that process, so it is deleted. When Rolebar already uses the new key, the old one is retired
+ * as that rotation asked. A rotation still running in another process is refused, never touched.
+ */
+async function settleInterruptedRotation(
+  rotation: Rotation,
+  keys: AccessKeyInfo[],
+): Promise<AccessKeyInfo[]> {
+  const { deps, identity, signer, ctx } = rotation;
+  const record = rotationOf(deps.core.settings, identity.id);
+  if (!record) return keys;
+  if (rotationIsLive(record))
+    throw new RolebarError(
+      'rotate-in-progress',
+      `A rotation of "${identity.name}" is running in another process (pid ${record.pid}). Nothing was changed.`,
+      { hint: 'Wait for it to finish, then try again.' },
+    );
+  const current = identity.accessKeyId;
+  const left: AccessKeyInfo[] = [];
+  for (const key of keys) {
+    const id = key.accessKeyId;
+    const orphan = id !== current && !record.keysBefore.includes(id);
+    const oldOfFinished = id === record.oldKeyId && id !== current;
+    if (orphan) await deleteKey(rotation, id);
+    else if (oldOfFinished) {
+      await retire({ deps, identity, signer, ctx }, id, record.deactivateOld);
+      if (record.deactivateOld) left.push({ ...key, status: 'Inactive' });
+    } else left.push(key);
+  }
+  dropRotation(deps.core.settings, identity.id);
+  return left;
+}
+
+/**
  * With IAM's two keys already present, deletes `extra` (the one the user chose, never the one Rolebar uses) to
  * make room; without a choice, refuses and shows both. Returns the key deleted, if any.
  */
@@ -227,17 +275,23 @@ async function makeRoom(
       },
     );
   }
-  await deps.iam.deleteAccessKey(
-    signer.target,
-    signer.credentials,
-    { userName: undefined, accessKeyId: extra },
-    { ...ctx(), action: 'DeleteAccessKey', keyId: extra },
-  );
+  await deleteKey({ deps, identity, signer, ctx }, extra);
   return extra;
 }
 
+/** Deletes one of the user's keys, signed as the rotation signs. */
+async function deleteKey({ deps, signer, ctx }: Rotation, keyId: string): Promise<void> {
+  await deps.iam.deleteAccessKey(
+    signer.target,
+    signer.credentials,
+    { userName: undefined, accessKeyId: keyId },
+    { ...ctx(), action: 'DeleteAccessKey', keyId },
+  );
+}
+
 /** Deletes the old key, or deactivates it (a grace period). */
-async function retire({ deps, signer, ctx }: Rotation, oldKeyId: string, deactivate: boolean): Promise<void> {
+async function retire(rotation: Rotation, oldKeyId: string, deactivate: boolean): Promise<void> {
+  const { deps, signer, ctx } = rotation;
   if (deactivate) {
     await deps.iam.updateAccessKey(
       signer.target,
@@ -245,14 +299,7 @@ async function retire({ deps, signer, ctx }: Rotation, oldKeyId: string, deactiv
       { userName: undefined, accessKeyId: oldKeyId, status: 'Inactive' },
       { ...ctx(), action: 'UpdateAccessKey', keyId: oldKeyId },
     );
-  } else {
-    await deps.iam.deleteAccessKey(
-      signer.target,
-      signer.credentials,
-      { userName: undefined, accessKeyId: oldKeyId },
-      { ...ctx(), action: 'DeleteAccessKey', keyId: oldKeyId },
-    );
-  }
+  } else await deleteKey(rotation, oldKeyId);
 }
 
 /** Retries GetCallerIdentity with the keychain's key, backing off, until it works or the bound passes. */
@@ -306,60 +353,4 @@ function stepFailed(step: string, cause: unknown, state: string, identity: Ident
       cause,
     },
   );
-}
-
-/** The refusal when the user already has IAM's two keys: both shown with age and last use. */
-async function twoKeys(
-  deps: RotateDeps,
-  signer: Signer,
-  identity: Identity,
-  keys: AccessKeyInfo[],
-): Promise<RolebarError> {
-  const described = await withLastUse(deps.iam, signer, keys);
-  const current = accessKeyIdOf(identity) ?? '';
-  const lines = described.map(
-    (k) => `  ${describeKey(k, deps.now())}${k.accessKeyId === current ? ' (used by Rolebar)' : ''}`,
-  );
-  const other = keys.find((k) => k.accessKeyId !== current)?.accessKeyId ?? 'KEY_ID';
-  return new RolebarError(
-    'rotate-two-keys',
-    `"${identity.name}" already has two access keys, IAM's limit; nothing was changed:\n${lines.join('\n')}\n`,
-    {
-      hint: `Choose the one to delete first: \`${rolebarCommand('identity', 'rotate', identity.name, '--delete-key', other)}\`.`,
-    },
-  );
-}
-
-/** Adds each key's last use (undefined where IAM refused to say). */
-export async function withLastUse(
-  iam: IamCaller,
-  signer: Signer,
-  keys: AccessKeyInfo[],
-): Promise<KeyWithUse[]> {
-  return Promise.all(
-    keys.map(async (key) => ({
-      ...key,
-      lastUse: await iam
-        .getAccessKeyLastUsed(signer.target, signer.credentials, key.accessKeyId, {
-          action: 'GetAccessKeyLastUsed',
-          keyId: key.accessKeyId,
-        })
-        .catch(() => undefined),
-    })),
-  );
-}
-
-/** "AKIA… Active, created 2024-01-01 (120 days ago), last used 2024-04-01 with sts in us-east-1". */
-export function describeKey(key: KeyWithUse, now: number): string {
-  const use = key.lastUse;
-  const info: KeyInfo = {
-    identityId: '',
-    accessKeyId: key.accessKeyId,
-    lastUseKnown: use !== undefined,
-    ...(key.createDate ? { createDate: key.createDate } : {}),
-    ...(use?.lastUsedDate ? { lastUsedDate: use.lastUsedDate } : {}),
-    ...(use?.serviceName ? { lastUsedService: use.serviceName } : {}),
-    ...(use?.region ? { lastUsedRegion: use.region } : {}),
-  };
-  return `${key.accessKeyId} ${key.status}, ${describeKeyInfo(info, now)}`;
 }

@@ -3,7 +3,7 @@
 import type { AssumeContext } from '../../sessions/context.js';
 import { RolebarError } from '../../domain/errors.js';
 import type { IdentityCenterIdentity, Role } from '../../domain/model.js';
-import { cliCacheFile, removeCliCache, writeCliCache } from '../../aws-files/sso-cache.js';
+import { checkCliCacheName, cliCacheFile, removeCliCache, writeCliCache } from '../../aws-files/sso-cache.js';
 import type { CliCacheChange } from './views.js';
 import {
   accessToken,
@@ -129,6 +129,7 @@ export function createIdentityCenter(ctx: AssumeContext): IdentityCenter {
           return { on, file, cache: await removeCliCache(identity, tokens, ctx.homedir) };
         });
       }
+      checkCliCacheName(before.name);
       ctx.identities.update(before.id, { awsCliCache: true });
       const identity = identityCenterOf(ctx, before.id);
       try {
@@ -155,11 +156,19 @@ export function createIdentityCenter(ctx: AssumeContext): IdentityCenter {
         ctx.roles.list().filter((r) => r.sso && r.source.kind === 'identity' && r.source.id === identity.id);
       const key = (accountId: string, roleName: string) => `${accountId}/${roleName}`;
       const saved = new Set(mine().map((r) => key(r.sso?.accountId ?? '', r.sso?.roleName ?? '')));
+      // Another organisation's (or the user's own) role may have the same label: this identity's goes beside it.
+      const labels = new Set(ctx.roles.list().map((r) => r.label));
+      const freeLabel = (p: PortalRole) => {
+        const plain = portalRoleLabel(p);
+        const label = labels.has(plain) ? `${identity.name}/${plain}` : plain;
+        labels.add(label);
+        return label;
+      };
       const added = ctx.roles.addAll(
         found
           .filter((p) => !saved.has(key(p.accountId, p.roleName)))
           .map((p) => ({
-            label: portalRoleLabel(p),
+            label: freeLabel(p),
             source: { kind: 'identity', id: identity.id },
             mfa: false,
             sso: { accountId: p.accountId, roleName: p.roleName, accountName: p.accountName },

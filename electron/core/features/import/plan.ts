@@ -196,18 +196,44 @@ function roleProblem(
   return undefined;
 }
 
+// Each profile map's loops, found once for all its profiles (a 1,000-profile chain walked from every profile
+// was quadratic and more).
+const loopsByProfiles = new WeakMap<Map<string, AwsProfile>, Map<string, string[]>>();
+
 /** The source_profile chain from `start` when it comes back to `start` (a profile sourcing itself ends it). */
 function sourceLoop(profiles: Map<string, AwsProfile>, start: string): string[] | undefined {
-  const chain = [start];
-  for (let at = start; ;) {
-    const profile = profiles.get(at);
-    const next = profile && roleProfile(profile)?.sourceProfile;
-    if (next === undefined || next === at) return undefined;
-    if (next === start) return [...chain, start];
-    if (chain.includes(next)) return undefined; // a loop further on: its own profiles say so
-    chain.push(next);
-    at = next;
+  let loops = loopsByProfiles.get(profiles);
+  if (!loops) {
+    loops = sourceLoops(profiles);
+    loopsByProfiles.set(profiles, loops);
   }
+  return loops.get(start);
+}
+
+/**
+ * Every profile on a source_profile loop, with the loop from it back to it. Linear: each profile is walked once;
+ * a walk that meets a profile of its own path has found a loop, one that meets an earlier walk's has not.
+ */
+function sourceLoops(profiles: Map<string, AwsProfile>): Map<string, string[]> {
+  const loops = new Map<string, string[]>();
+  const walked = new Set<string>();
+  for (const start of profiles.keys()) {
+    const path = new Map<string, number>();
+    let at: string | undefined = start;
+    while (at !== undefined && !walked.has(at) && !path.has(at)) {
+      path.set(at, path.size);
+      const profile = profiles.get(at);
+      const next: string | undefined = profile && roleProfile(profile)?.sourceProfile;
+      at = next === at ? undefined : next;
+    }
+    if (at !== undefined && path.has(at)) {
+      const names = [...path.keys()];
+      const loop = names.slice(path.get(at));
+      loop.forEach((name, i) => loops.set(name, [...loop.slice(i), ...loop.slice(0, i), name]));
+    }
+    for (const name of path.keys()) walked.add(name);
+  }
+  return loops;
 }
 
 /**

@@ -1,6 +1,8 @@
 // What each planned import step does when applied: an IAM user's keys into the keychain, a role_arn profile
 // into a role (its source found, or added when Rolebar does not hold it yet), each addition recorded for undo.
+import { randomUUID } from 'node:crypto';
 import type { Engine } from '../../sessions/engine.js';
+import type { NewRole } from '../../store/roles.js';
 import { CREDENTIAL_SOURCES, type Identity, type Role, type RoleSource } from '../../domain/model.js';
 import { type AwsProfile, keptNameNote, type RoleProfile, rolebarProfileOf } from './read.js';
 import type { ImportItem } from './views.js';
@@ -11,11 +13,21 @@ export interface Created {
   id: string;
 }
 
+/** Roles an import adds together at the end, in one settings write, each with its id given beforehand. */
+export type RoleBatch = Array<NewRole & { id: string }>;
+
 /** One step of an import: what the preview says, and (unless it is a skip) how to carry it out. */
 export interface ImportStep {
   item: ImportItem;
-  /** `sources`: what each profile imported so far became, for the roles built on it. */
-  apply?: (sources: Map<string, RoleSource>, created: Created[]) => Promise<Identity | Role | undefined>;
+  /**
+   * `sources`: what each profile imported so far became, for the roles built on it; a role_arn profile's role
+   * goes into `batch` (saved with the others once every step ran) and is returned as it will be saved.
+   */
+  apply?: (
+    sources: Map<string, RoleSource>,
+    created: Created[],
+    batch: RoleBatch,
+  ) => Promise<Identity | Role | undefined>;
 }
 
 /** The step that puts a profile's long-term keys into the keychain as an IAM user identity. */
@@ -64,10 +76,11 @@ export function roleStep(core: Engine, p: AwsProfile, role: RoleProfile): Import
       profile: p.name,
       detail: `${role.roleArn} from ${source}${role.mfaSerial ? `, with MFA ${role.mfaSerial}` : ''}; ${keptNameNote(p.name)}`,
     },
-    apply: async (sources, created) => {
+    apply: async (sources, created, batch) => {
       const from = await resolveSource(core, role, sources, created);
       if (!from) return undefined;
-      const added = core.roles.add({
+      const draft = {
+        id: randomUUID(),
         label: p.name,
         roleArn: role.roleArn,
         source: from,
@@ -79,9 +92,9 @@ export function roleStep(core: Engine, p: AwsProfile, role: RoleProfile): Import
         durationSeconds: role.duration,
         region: role.region,
         profileName: rolebarProfileOf(p.name),
-      });
-      created.push({ kind: 'role', id: added.id });
-      return added;
+      };
+      batch.push(draft);
+      return draft;
     },
   };
 }

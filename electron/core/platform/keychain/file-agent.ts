@@ -8,7 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { RolebarError } from '../../domain/errors.js';
 import type { FileKey, KdfParams } from './file-format.js';
-import type { KeyKeeper } from './file-store.js';
+import { type KeyKeeper, PASSPHRASE_VARIABLE } from './file-store.js';
 
 /** How long `keychain unlock` keeps the key when not told, and the longest it may. */
 export const DEFAULT_UNLOCK_MS = 60 * 60_000;
@@ -93,7 +93,10 @@ export async function startAgent(
     );
   }
   await askAgent(file, 'stop');
-  const child = spawn(process.execPath, program, { detached: true, stdio: ['pipe', 'pipe', 'ignore'] });
+  // Its environment without the passphrase: the agent holds the key, and nothing it could be derived from again.
+  const env = { ...process.env };
+  delete env[PASSPHRASE_VARIABLE];
+  const child = spawn(process.execPath, program, { detached: true, stdio: ['pipe', 'pipe', 'ignore'], env });
   const start: AgentStart = { file, kdf: key.kdf, key: key.key.toString('base64'), forMs };
   child.stdin.end(`${JSON.stringify(start)}\n`);
   const until = await new Promise<number>((resolve, reject) => {
@@ -146,7 +149,7 @@ export async function serveAgent(input: NodeJS.ReadableStream, output: NodeJS.Wr
       }
       if (op === 'key')
         socket.end(`${JSON.stringify({ kdf: start.kdf, key: key.toString('base64'), until })}\n`);
-      else if (op === 'status') socket.end(`${JSON.stringify({ until })}\n`);
+      else if (op === 'status') socket.end(`${JSON.stringify({ until, pid: process.pid })}\n`);
       else if (op === 'stop') socket.end(`${JSON.stringify({ stopped: true })}\n`, stop);
       else socket.destroy();
     });

@@ -5,7 +5,7 @@ import { RolebarError } from '../../domain/errors.js';
 import { checkField } from '../../domain/model.js';
 import * as fields from '../../domain/fields.js';
 import { checkRegion } from '../../domain/endpoints.js';
-import { removeCliCache } from '../../aws-files/sso-cache.js';
+import { checkCliCacheName, removeCliCache } from '../../aws-files/sso-cache.js';
 import {
   type CommonIdentityInput,
   checkIdentityName,
@@ -36,6 +36,13 @@ export const identityCenterTraits: KindTraits<'identity-center'> = {
   accessKeyId: () => undefined,
 };
 
+/** A name checked as an identity's, and as an `[sso-session]` name for the AWS CLI token cache. */
+function cliCacheName(name: string): string {
+  const checked = checkIdentityName(name);
+  checkCliCacheName(checked);
+  return checked;
+}
+
 /** Identity Center as a credential source. */
 export const identityCenterSource: CredentialSource<'identity-center', NewIdentityCenter> = {
   traits: identityCenterTraits,
@@ -43,7 +50,7 @@ export const identityCenterSource: CredentialSource<'identity-center', NewIdenti
   draft: (input) => ({
     record: {
       kind: 'identity-center',
-      name: checkIdentityName(input.name),
+      name: input.awsCliCache ? cliCacheName(input.name) : checkIdentityName(input.name),
       startUrl: checkField(fields.ssoStartUrl, input.startUrl),
       ssoRegion: checkRegion(input.ssoRegion),
       ...(input.awsCliCache ? { awsCliCache: true } : {}),

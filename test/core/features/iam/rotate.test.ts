@@ -8,6 +8,7 @@ import { secretAccount } from '../../../../electron/core/store/identities.js';
 import type { SecretStore } from '../../../../electron/core/platform/keychain/keychain.js';
 import { openSettings } from '../../../../electron/core/store/settings.js';
 import { createStsCaller } from '../../../../electron/core/aws/sts/client.js';
+import { createIamCaller, type IamCaller } from '../../../../electron/core/aws/iam/client.js';
 import { SEED_KEYS, SEED_MFA } from '../../../../electron/emulator/index.js';
 import {
   addCarol,
@@ -212,5 +213,76 @@ describe('identity rotate through IAM, against the emulator', () => {
       'GetAccessKeyLastUsed',
     ])
       assert.ok(text.includes(`iam:${action}`), action);
+  });
+});
+
+// A rotation killed part-way: the next one finishes or undoes it without asking, and IAM ends with one key. The
+// kill is played by an IAM caller that stops the process's work right after a call (no code of the rotation runs
+// after it), so the moment is exact rather than random.
+describe('identity rotate after a rotation that a kill cut short', () => {
+  let f: CoreFixture;
+  let daveId: string;
+  const keysInAws = () => {
+    const user = f.emu.world.userByArn('arn:aws:iam::111111111111:user/dave');
+    return user ? f.emu.world.keysOf(user).map((k) => `${k.accessKeyId}:${k.status}`) : [];
+  };
+  const keychainKey = () => {
+    const identity = f.core.identities.get(daveId);
+    return identity.kind === 'iam-user' ? identity.accessKeyId : '';
+  };
+  /** IAM tools whose caller "dies" at `action`: right after IAM did it, or just before it is sent. */
+  const dyingAt = (action: 'createAccessKey' | 'deleteAccessKey', when: 'after' | 'before') => {
+    const real = createIamCaller({ maxAttempts: 1 });
+    const dying: IamCaller = {
+      ...real,
+      [action]: async (...args: Parameters<IamCaller[typeof action]>) => {
+        if (when === 'after') await (real[action] as (...a: typeof args) => Promise<unknown>)(...args);
+        throw new Error(`killed ${when} ${action}`);
+      },
+    };
+    return createIamTools({ core: f.core, env: f.sandbox.env, homedir: f.sandbox.dir, iam: dying });
+  };
+  const rotateNormally = async () => {
+    const tools = createIamTools({
+      core: f.core,
+      env: f.sandbox.env,
+      homedir: f.sandbox.dir,
+      verifyTimeoutMs: 5_000,
+    });
+    try {
+      return await tools.rotate({ identityId: daveId });
+    } finally {
+      tools.close();
+    }
+  };
+
+  before(async () => {
+    f = await startCoreFixture('iam-rotate-killed');
+    daveId = (await addDave(f.core)).id;
+  });
+  after(() => f?.close());
+
+  it('killed after CreateAccessKey: the next rotation deletes the key whose secret was lost, then rotates', async () => {
+    const before = keychainKey();
+    const dying = dyingAt('createAccessKey', 'after');
+    await assert.rejects(dying.rotate({ identityId: daveId }), /killed after createAccessKey/);
+    dying.close();
+    assert.equal(keysInAws().length, 2, 'the orphan key exists in IAM');
+    assert.equal(keychainKey(), before, 'the keychain still holds the old key');
+    const result = await rotateNormally();
+    assert.equal(result.oldKeyId, before);
+    assert.deepEqual(keysInAws(), [`${result.newKeyId}:Active`]);
+    assert.equal(keychainKey(), result.newKeyId);
+    assert.equal(f.settings.read().keyRotations, undefined, 'no rotation is left in flight');
+  });
+
+  it('killed after the new key was stored (the old one not yet deleted): the next rotation retires it first', async () => {
+    const dying = dyingAt('deleteAccessKey', 'before');
+    await assert.rejects(dying.rotate({ identityId: daveId }), /stopped at the delete step/);
+    dying.close();
+    assert.equal(keysInAws().length, 2, 'the old key is still there');
+    const result = await rotateNormally();
+    assert.deepEqual(keysInAws(), [`${result.newKeyId}:Active`]);
+    assert.equal(keychainKey(), result.newKeyId);
   });
 });

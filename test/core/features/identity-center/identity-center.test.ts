@@ -4,10 +4,12 @@ import { afterEach, describe, it } from 'node:test';
 import { createCore, type RolebarCore } from '../../../../electron/core/index.js';
 import type { SignInPrompt } from '../../../../electron/core/features/identity-center/index.js';
 import { openSettings } from '../../../../electron/core/store/settings.js';
+import { ssoTokenAccount } from '../../../../electron/core/store/secret-journal.js';
 import { createStsCaller } from '../../../../electron/core/aws/sts/client.js';
 import {
   manyAccountsWorld,
   SEED_ROLES,
+  SEED_SSO,
   seedWorldWithIdentityCenter,
 } from '../../../../electron/emulator/index.js';
 import { addAcme, type CoreFixture, startCoreFixture } from '../../../support/core-fixture.js';
@@ -193,6 +195,66 @@ describe('Identity Center identities (core, against the emulator)', () => {
     }
     assert.equal(fx.emu.countRequests('Logout', 'OK'), 1);
     assert.deepEqual(await fx.secrets.list(), []);
+  });
+
+  it('two organisations whose accounts and permission sets have the same names both sign in, their labels apart', async () => {
+    const { fx, identity } = await signedIn();
+    await fx.core.identityCenter.syncRoles(identity.id);
+    // A second organisation with the same account and permission set names (the same portal serves it here).
+    const other = (
+      await fx.core.addIdentity({
+        kind: 'identity-center',
+        name: 'globex',
+        startUrl: SEED_SSO.startUrl,
+        ssoRegion: SEED_SSO.region,
+      })
+    ).identity;
+    await fx.core.identityCenter.signIn(other.id, allowingBrowser());
+    const { added } = await fx.core.identityCenter.syncRoles(other.id);
+    assert.deepEqual(added.map((r) => r.label).sort(), [
+      'globex/dev/AdministratorAccess',
+      'globex/dev/ReadOnlyAccess',
+      'globex/prod/ReadOnlyAccess',
+    ]);
+    const labels = fx.core.roles.list().map((r) => r.label);
+    assert.ok(labels.includes('dev/AdministratorAccess'), 'the first organisation keeps its labels');
+    const switched = await fx.core.assumeRole(added[0]?.id ?? '');
+    assert.match(switched.session.profileName, /^globex/);
+  });
+
+  it('a name no SDK reads as [sso-session NAME] is refused for the AWS CLI token cache, with the reason', async () => {
+    fx = await startCoreFixture('sso-names');
+    const core = fx.core;
+    const input = {
+      kind: 'identity-center',
+      startUrl: SEED_SSO.startUrl,
+      ssoRegion: SEED_SSO.region,
+    } as const;
+    await assert.rejects(core.addIdentity({ ...input, name: 'acme (demo)', awsCliCache: true }), {
+      code: 'sso-session-name',
+      message: /AWS SDK for JavaScript reads such names only with letters, digits/,
+    });
+    const spaced = (await core.addIdentity({ ...input, name: 'acme two' })).identity;
+    await assert.rejects(core.identityCenter.setAwsCliCache(spaced.id, true), { code: 'sso-session-name' });
+    assert.equal(Reflect.get(core.identities.get(spaced.id), 'awsCliCache'), undefined, 'nothing turned on');
+    const plain = (await core.addIdentity({ ...input, name: 'acme-demo', awsCliCache: true })).identity;
+    assert.equal(core.identities.get(plain.id).name, 'acme-demo');
+  });
+
+  it('with the AWS CLI cache shared, a valid cache file of the same session signs it in (as after aws sso login)', async () => {
+    const { fx, identity } = await signedIn();
+    const change = await fx.core.identityCenter.setAwsCliCache(identity.id, true);
+    assert.equal(change.cache, 'written');
+    // Rolebar's own entry gone, as for a session the user signed in to with `aws sso login` alone.
+    await fx.secrets.delete(ssoTokenAccount(identity.id));
+    const { roles } = await fx.core.identityCenter.syncRoles(identity.id);
+    assert.equal(roles.length, 3);
+    const outcome = await fx.core.assumeRole(roles[0]?.id ?? '');
+    assert.match(outcome.session.principalArn, /^arn:aws:sts::\d{12}:assumed-role\//);
+    assert.ok(
+      await fx.secrets.get(ssoTokenAccount(identity.id)),
+      'kept in the keychain, to be refreshed there',
+    );
   });
 
   it('lists an organisation of 300 accounts across pages', async () => {
