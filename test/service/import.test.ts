@@ -45,6 +45,16 @@ describe('import:apply from the window, --remove-plaintext-keys', () => {
       ...(rolebarEntry ? { rolebarEntry } : {}),
     });
   };
+  /** The AWS CLI reads the user's role_arn + source_profile profile through the written line, without rolebar. */
+  const awsGetsTheRole = async (env: NodeJS.ProcessEnv) => {
+    const aws = await runProgram(
+      awsCliPath(),
+      ['sts', 'get-caller-identity', '--profile', 'user-ro', '--output', 'json'],
+      { ...env, ...proxy?.env, PATH: BARE_PATH, AWS_DEFAULT_REGION: 'us-east-1' },
+    );
+    assert.equal(aws.code, 0, explain(aws));
+    assert.match(JSON.parse(aws.stdout).Arn, /^arn:aws:sts::222222222222:assumed-role\/readonly\//);
+  };
   before(() => {
     assert.ok(
       !BARE_PATH.split(':').some((dir) => existsSync(path.join(dir, 'rolebar'))),
@@ -86,13 +96,7 @@ describe('import:apply from the window, --remove-plaintext-keys', () => {
       written.replace(/aws_secret_access_key.*/g, '…'),
     );
 
-    const aws = await runProgram(
-      awsCliPath(),
-      ['sts', 'get-caller-identity', '--profile', 'user-ro', '--output', 'json'],
-      { ...sandbox.env, ...proxy?.env, PATH: BARE_PATH, AWS_DEFAULT_REGION: 'us-east-1' },
-    );
-    assert.equal(aws.code, 0, explain(aws));
-    assert.match(JSON.parse(aws.stdout).Arn, /^arn:aws:sts::222222222222:assumed-role\/readonly\//);
+    await awsGetsTheRole(sandbox.env);
     assert.ok(emu.requests().some((r) => r.action === 'AssumeRole' && r.status === 200));
   });
 
@@ -138,13 +142,7 @@ describe('import:apply from the window, --remove-plaintext-keys', () => {
         'credentials in the answer',
       );
     }
-    const aws = await runProgram(
-      awsCliPath(),
-      ['sts', 'get-caller-identity', '--profile', 'user-ro', '--output', 'json'],
-      { ...sandbox.env, ...proxy?.env, PATH: BARE_PATH, AWS_DEFAULT_REGION: 'us-east-1' },
-    );
-    assert.equal(aws.code, 0, explain(aws));
-    assert.match(JSON.parse(aws.stdout).Arn, /^arn:aws:sts::222222222222:assumed-role\/readonly\//);
+    await awsGetsTheRole(sandbox.env);
   });
 
   it('refuses before anything changes when the command line cannot be found', async () => {
