@@ -179,6 +179,8 @@ window.rolebar.onPromptMfa(({ roleId }) => {
   store.go({ name: 'main' });
   promptMfa(store, roleId);
 });
+// The tray's "Settings…".
+window.rolebar.onOpenSettings(() => store.go({ name: 'settings' }));
 void window.rolebar.getState().then(onState);
 // Back online: the main process checks at once that the active session still works.
 window.addEventListener('online', () => void window.rolebar.networkOnline());
