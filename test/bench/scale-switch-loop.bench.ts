@@ -4,27 +4,14 @@
 // process for both), and the longest single stall (perf_hooks.monitorEventLoopDelay). Goal (issue 25): at most
 // 2 ms of the switch's time blocks the loop. Prints only; never fails on speed.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { addAlice, startCoreFixture } from '../support/core-fixture.js';
-import { SEED_KEYS, SEED_ROLES } from '../../electron/emulator/index.js';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import { SEED_ROLES } from '../../electron/emulator/index.js';
+import { switchBench } from './switch-setup.js';
 import { median, report } from './measure.js';
 
 const RUNS = 41;
-const f = await startCoreFixture('bench-switch-loop');
+const { f, roleId, client } = await switchBench('bench-switch-loop');
 try {
-  const alice = await addAlice(f.core, { mfa: false });
-  const role = f.core.roles.add({
-    label: 'bench',
-    roleArn: SEED_ROLES.readonly,
-    source: { kind: 'identity', id: alice.id },
-    mfa: false,
-    sessionName: 'bench',
-  });
-  const client = new STSClient({
-    endpoint: f.emu.endpoint,
-    region: 'us-east-1',
-    credentials: SEED_KEYS.alice,
-  });
   const busy = { bare: [] as number[], full: [] as number[] };
   const stalls = { bare: [] as number[], full: [] as number[] };
   const measure = async (into: 'bare' | 'full', work: () => Promise<unknown>, keep: boolean) => {
@@ -43,7 +30,7 @@ try {
     const bare = () =>
       client.send(new AssumeRoleCommand({ RoleArn: SEED_ROLES.readonly, RoleSessionName: 'bench' }));
     await measure('bare', bare, i >= 5);
-    await measure('full', () => f.core.assumeRole(role.id), i >= 5);
+    await measure('full', () => f.core.assumeRole(roleId), i >= 5);
   }
   console.log(`event loop during a switch (median of ${RUNS}; the emulator answers in this process)`);
   report('loop busy, bare SDK AssumeRole', median(busy.bare));

@@ -6,30 +6,14 @@
 import path from 'node:path';
 import { writeProfile } from '../../electron/core/aws-files/index.js';
 import { withFileLock } from '../../electron/core/platform/lock.js';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { addAlice, startCoreFixture } from '../support/core-fixture.js';
-import { SEED_KEYS, SEED_ROLES } from '../../electron/emulator/index.js';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import { SEED_ROLES } from '../../electron/emulator/index.js';
+import { switchBench } from './switch-setup.js';
 import { median, report } from './measure.js';
 
 const RUNS = 41;
-const f = await startCoreFixture('bench-switch');
+const { f, roleId, client } = await switchBench('bench-switch');
 try {
-  const alice = await addAlice(f.core, { mfa: false });
-  const role = f.core.roles.add({
-    label: 'bench',
-    roleArn: SEED_ROLES.readonly,
-    source: { kind: 'identity', id: alice.id },
-    mfa: false,
-    sessionName: 'bench',
-  });
-  const client = new STSClient({
-    endpoint: f.emu.endpoint,
-    region: 'us-east-1',
-    credentials: {
-      accessKeyId: SEED_KEYS.alice.accessKeyId,
-      secretAccessKey: SEED_KEYS.alice.secretAccessKey,
-    },
-  });
   const bare: number[] = [];
   const full: number[] = [];
   const steps = {
@@ -48,12 +32,12 @@ try {
     await client.send(new AssumeRoleCommand({ RoleArn: SEED_ROLES.readonly, RoleSessionName: 'bench' }));
     if (i >= 5) bare.push(performance.now() - started);
     started = performance.now();
-    await f.core.assumeRole(role.id);
+    await f.core.assumeRole(roleId);
     if (i >= 5) full.push(performance.now() - started);
   }
   // The steps after the loop above, not inside it: interleaved, they slowed the switches themselves.
-  const record = f.core.sessions.get(role.id);
-  const credentials = await f.core.credentialsOf(role.id);
+  const record = f.core.sessions.get(roleId);
+  const credentials = await f.core.credentialsOf(roleId);
   if (!record || !credentials) throw new Error('no session after a switch');
   for (let i = 0; i < RUNS; i++) {
     const lockFile = path.join(f.sandbox.rolebarHome, 'bench-lock');
