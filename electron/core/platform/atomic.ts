@@ -2,31 +2,24 @@
  * Crash-safe file replacement: a reader (or a process killed half-way through a write) only ever
  * sees the old file or the new one, never a mix or a truncation.
  *
- * The calls that only touch metadata or the page cache (open, chmod, write, rename, close) are made
- * synchronously: each takes microseconds on a local disk, where a promise costs a thread-pool round trip
- * (about 0.1 ms on a loaded machine, and a switch made some thirty). The fsyncs, which wait on the disk,
- * stay asynchronous, so the main process keeps serving while the disk works.
+ * Every call that writes (open, chmod, write, fsync, rename, close, remove) is asynchronous: the app's main
+ * process writes profiles and session records on a switch, and under load even an open or a rename can wait on
+ * the disk for milliseconds, freezing the tray and the window meanwhile (issue 25). A promise costs a
+ * thread-pool round trip, which the event loop does not wait on.
  */
 import { randomBytes } from 'node:crypto';
 import {
-  closeSync,
   existsSync,
-  fchmodSync,
-  fchownSync,
-  fsync,
   mkdirSync,
-  openSync,
   readdirSync,
   readlinkSync,
   realpathSync,
-  renameSync,
   rmSync,
   type Stats,
   statSync,
-  writevSync,
 } from 'node:fs';
+import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 
 const isWindows = process.platform === 'win32';
 
@@ -105,19 +98,16 @@ export function decideMode(file: string, stat: Stats | undefined): { mode: numbe
   };
 }
 
-/** fsync on the thread pool: the one call here that waits on the disk. */
-const fsyncFd = promisify(fsync);
-
 async function fsyncDir(dir: string): Promise<void> {
   if (isWindows) return; // directories cannot be opened for fsync there; NTFS journals the rename
-  const fd = openSync(dir, 'r');
+  const handle = await open(dir, 'r');
   try {
-    await fsyncFd(fd);
+    await handle.sync();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EISDIR') throw error;
   } finally {
-    closeSync(fd);
+    await handle.close();
   }
 }
 
@@ -125,7 +115,7 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
   // Windows refuses to replace a file another process has open (an antivirus scan, an editor): retry briefly.
   for (let attempt = 0; ; attempt++) {
     try {
-      return renameSync(from, to);
+      return await rename(from, to);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (!isWindows || attempt >= 10 || (code !== 'EPERM' && code !== 'EBUSY' && code !== 'EACCES'))
@@ -135,11 +125,14 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
   }
 }
 
+/** A caller's next step, run once the new file is in place while the folder's fsync is in flight. */
+export type AfterStep = () => void | Promise<void>;
+
 /** Writes every segment in order with as few system calls as the OS allows (writev may write less than asked). */
-function writeAll(fd: number, segments: readonly Buffer[]): void {
+async function writeAll(handle: FileHandle, segments: readonly Buffer[]): Promise<void> {
   let rest = segments.filter((s) => s.length > 0);
   while (rest.length > 0) {
-    let written = writevSync(fd, rest);
+    let { bytesWritten: written } = await handle.writev(rest);
     if (written === 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
     let i = 0;
     for (; i < rest.length && written >= (rest[i]?.length ?? 0); i++) written -= rest[i]?.length ?? 0;
@@ -160,33 +153,33 @@ export async function atomicWriteFile(
   data: readonly Buffer[],
   mode: number,
   owner?: { uid: number; gid: number },
-  afterRename?: () => void,
+  afterRename?: AfterStep,
 ): Promise<void> {
   const dir = path.dirname(target);
   const temp = path.join(
     dir,
     `.${path.basename(target)}${TEMP_MARK}${process.pid}-${randomBytes(6).toString('hex')}`,
   );
-  const fd = openSync(temp, 'wx', mode);
+  const handle = await open(temp, 'wx', mode);
   try {
     try {
-      fchmodSync(fd, mode); // the umask may have cleared bits of a preserved mode
+      await handle.chmod(mode); // the umask may have cleared bits of a preserved mode
       if (owner && !isWindows && (owner.uid !== process.getuid?.() || owner.gid !== process.getgid?.())) {
         try {
-          fchownSync(fd, owner.uid, owner.gid);
+          await handle.chown(owner.uid, owner.gid);
         } catch {
           // only root may; harmless otherwise
         }
       }
-      writeAll(fd, data);
-      await fsyncFd(fd);
+      await writeAll(handle, data);
+      await handle.sync();
     } finally {
-      closeSync(fd);
+      await handle.close();
     }
     await renameWithRetry(temp, target);
   } catch (error) {
     try {
-      rmSync(temp, { force: true });
+      await rm(temp, { force: true });
     } catch {
       // The write's own error is the one to report; a leftover temp file is cleaned by the next write.
     }
@@ -201,10 +194,12 @@ export async function atomicWriteFile(
  * already sees the new file; both fsyncs then share the disk's wait. Resolves when both are done; a throw
  * from either fails the whole (after the fsync has finished, so nothing is left running).
  */
-async function whileFolderSyncs(dir: string, step: (() => void) | undefined): Promise<void> {
+async function whileFolderSyncs(dir: string, step: AfterStep | undefined): Promise<void> {
   const synced = fsyncDir(dir);
+  // Handled below in either case: a failure while the step is awaited is not an unhandled rejection.
+  synced.catch(() => undefined);
   try {
-    step?.();
+    await step?.();
   } catch (error) {
     await synced.catch(() => undefined);
     throw error;
@@ -216,8 +211,8 @@ async function whileFolderSyncs(dir: string, step: (() => void) | undefined): Pr
  * Deletes `target` (used when a sign-out takes back a file we created) and makes that durable. `afterRemove`
  * runs once the file is gone, while the folder's fsync is in flight.
  */
-export async function removeFileDurably(target: string, afterRemove?: () => void): Promise<void> {
-  rmSync(target, { force: true });
+export async function removeFileDurably(target: string, afterRemove?: AfterStep): Promise<void> {
+  await rm(target, { force: true });
   await whileFolderSyncs(path.dirname(target), afterRemove);
 }
 
