@@ -46,6 +46,14 @@ export interface IdentityStore {
    * its secret in the keychain when it keeps one. The name is checked again inside the settings lock.
    */
   add(draft: IdentityDraft, secret?: string): Promise<Identity>;
+  /**
+   * Saves many new identities, each with the id given, all or none (an import): the secrets in one keychain
+   * batch, every record in one settings write, with what `alongside` adds to that same write.
+   */
+  addAll(
+    entries: ReadonlyArray<{ id: string; draft: IdentityDraft; secret?: string | undefined }>,
+    alongside?: (data: SettingsData) => void,
+  ): Promise<Identity[]>;
   /** Throws `identity-exists` when the name is taken (checked again when the identity is saved). */
   assertNameFree(name: string): void;
   update(id: string, changes: IdentityChanges): Identity;
@@ -101,17 +109,17 @@ export function identityStore(
     find: (idOrName) => all().find((i) => i.id === idOrName) ?? all().find((i) => i.name === idOrName),
 
     async add(draft, secret) {
-      const identity = { id: newId(), ...draft } as Identity;
-      if (secret !== undefined) {
-        await keys.addWithSecret(identity, secret);
-        return identity;
-      }
-      // No secret: one locked update, the name checked inside it (two processes may pick the same).
-      settings.update((data) => {
-        assertNameFree(data, identity.name);
-        data.identities.push({ ...identity });
-      });
-      return identity;
+      const [identity] = await store.addAll([{ id: newId(), draft, secret }]);
+      return identity as Identity;
+    },
+
+    async addAll(entries, alongside) {
+      const identities = entries.map(({ id, draft }) => ({ id, ...draft }) as Identity);
+      await keys.addAll(
+        identities.map((identity, i) => ({ identity, secret: entries[i]?.secret })),
+        alongside,
+      );
+      return identities;
     },
 
     assertNameFree: (name) => assertNameFree(settings.read(), name),
