@@ -13,7 +13,7 @@ import { identityLongTermKey, type IdentitySessionOptions } from './identity-ses
 import { createSessionLayer, type LiveOutcome, type RenewOptions } from './layer.js';
 import type { Settings, SettingsData } from '../store/settings.js';
 import type { Identity } from '../domain/model.js';
-import { accessKeyIdOf, type NewIdentity, sourceOf } from './sources/registry.js';
+import { accessKeyIdOf, checkIdentityRecord, type NewIdentity, sourceOf } from './sources/registry.js';
 import { profileCredentials } from './sources/aws-profile.js';
 import {
   type AddedIdentity,
@@ -102,7 +102,10 @@ export interface Engine {
  */
 export function createEngine(deps: CoreDeps, readOnlyRoles: ReadOnlyRoles): Engine {
   const env = deps.env ?? process.env;
-  const identities = identityStore(deps.settings, deps.secrets, { accessKeyIdOf });
+  const identities = identityStore(deps.settings, deps.secrets, {
+    accessKeyIdOf,
+    checkRecord: checkIdentityRecord,
+  });
   const roles = roleStore(deps.settings, identities, readOnlyRoles);
   const sessions = sessionRegistry(deps.settings);
   const now = deps.now ?? Date.now;

@@ -75,6 +75,8 @@ export interface IdentityStore {
 export interface IdentityStoreOptions {
   /** The access key id an identity keeps a secret for, if it keeps one (its source says: sources/registry.ts). */
   accessKeyIdOf(identity: Identity): string | undefined;
+  /** The kind's rule on a whole record (sources/registry.ts checkIdentityRecord), checked on every change. */
+  checkRecord?(identity: Identity): void;
   newId?: () => string;
 }
 
@@ -149,6 +151,7 @@ export function identityStore(
         if (changes.userName !== undefined) next.userName = changes.userName;
         if (changes.awsCliCache === true) next.awsCliCache = true;
         if (changes.awsCliCache === false) delete next.awsCliCache;
+        options.checkRecord?.(parseIdentityRecord(next, settings.path));
         data.identities[index] = next;
       });
       return store.get(id);
