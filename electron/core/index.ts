@@ -14,6 +14,7 @@ import type { AskPassphrase } from './platform/keychain/file-store.js';
 import { keychainServiceOf } from './platform/keychain/keychain.js';
 import { demoSecretStoreOf } from './features/demo/secrets.js';
 import { settingsDir } from './platform/paths.js';
+import { awsHomeOf } from './aws-files/paths.js';
 import { type CoreDeps, createEngine, type Engine } from './sessions/engine.js';
 import { openSettings } from './store/settings.js';
 import { keychainChoice } from './store/keychain-choice.js';
@@ -68,9 +69,8 @@ export function openCore(
   const homedir = env.HOME || os.homedir();
   const settings =
     overrides.settings ?? openSettings({ dir: settingsDir({ env, platform: process.platform, homedir }) });
-  // The home whose ~/.aws the core uses where no AWS_* variable names a file (the AWS CLI's SSO token cache):
-  // `rolebar demo` points it into its own folder, so a demo never touches the real ~/.aws.
-  const awsHome = env.ROLEBAR_AWS_HOME || homedir;
+  // The home whose ~/.aws the core uses where no AWS_* variable names a file (a demo's is its own).
+  const awsHome = awsHomeOf(env, homedir);
   const { backend, settingsFolder } = keychainChoice(settings, env);
   return createCore({
     settings,

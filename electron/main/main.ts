@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, clipboard, dialog, powerMonitor, session, shell } from 'electron';
 import ElectronStore from 'electron-store';
 import { createCore, type RolebarCore } from '../core/index.js';
+import { awsHomeOf } from '../core/aws-files/paths.js';
 import { cliDirOf, findRolebarEntry } from '../core/features/outputs/credential-process-command.js';
 import { DEFAULT_KEYCHAIN_SERVICE } from '../core/platform/keychain/keychain.js';
 import { openSecretStore } from '../core/platform/keychain/backend.js';
@@ -140,7 +141,8 @@ function openCore(env: NodeJS.ProcessEnv, demo: Demo | undefined): { settings: S
         startHelper: utilityProcessHelper,
       }),
     env,
-    homedir: os.homedir(),
+    // The demo's own AWS home (demo.env sets it), else the user's: the rule the CLI follows too.
+    homedir: awsHomeOf(env, os.homedir()),
   });
   // Close the SDK's connections on the way out, so that nothing is left talking to a server that is stopping.
   app.on('will-quit', () => core.close());

@@ -6,6 +6,7 @@ import { PRIVATE_DIR_MODE } from '../core/platform/atomic.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { SecretStore } from '../core/platform/keychain/keychain.js';
+import { demoAwsHomeEnv } from '../core/aws-files/paths.js';
 import { demoEndpoints, demoWorld } from '../core/features/demo/index.js';
 import { memorySecretStore } from '../core/features/demo/secrets.js';
 import { SEED_MFA, startStsEmulator, type StsEmulator } from '../emulator/index.js';
@@ -45,6 +46,8 @@ export async function startDemo(options: { tmpdir?: string } = {}): Promise<Demo
       ROLEBAR_HOME: home,
       AWS_SHARED_CREDENTIALS_FILE: path.join(dir, '.aws', 'credentials'),
       AWS_CONFIG_FILE: path.join(dir, '.aws', 'config'),
+      // The AWS CLI token cache (Identity Center's cache sharing) under the demo's folder, never the real ~/.aws.
+      ...demoAwsHomeEnv(dir),
       ...demoEndpoints(emulator),
       AWS_REGION: 'us-east-1',
       AWS_EC2_METADATA_DISABLED: 'true',

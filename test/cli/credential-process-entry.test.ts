@@ -113,8 +113,8 @@ describe('the small credential-process entry', () => {
     const server: Server = createServer((c) => void connections.add(c));
     await new Promise<void>((resolve) => server.listen(socket, resolve));
     try {
-      const started = Date.now();
-      // A watchdog far beyond the bound, so a process that cannot exit fails the test instead of hanging it.
+      // A watchdog far beyond the bound, so a process that cannot exit fails the test instead of hanging it; the
+      // keychain's own error on stderr shows that the bound, not the watchdog, ended it.
       const run = await new Promise<{ stdout: string; stderr: string; failed: boolean }>((resolve) =>
         execFile(
           process.execPath,
@@ -127,7 +127,6 @@ describe('the small credential-process entry', () => {
           (error, stdout, stderr) => resolve({ stdout, stderr, failed: error !== null }),
         ),
       );
-      assert.ok(Date.now() - started < 10_000, `ended after ${Date.now() - started} ms`);
       assert.ok(run.failed);
       assert.equal(run.stdout, '');
       assert.match(run.stderr, /keychain did not answer/i);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { AppState, SessionView } from '../../electron/ipc/contract.js';
 import { requestArgs } from '../../electron/ipc/contract.js';
+import { DEMO_SSO_NAME } from '../../electron/core/features/demo/index.js';
 import { type DoubleApp, launchApp, withApp } from '../support/electron-double/harness.js';
 import type { MenuItemData, Snapshot } from '../support/electron-double/protocol.js';
 
@@ -287,6 +288,16 @@ describe('the Electron main process under the recording double (built bundle, de
       // The app's electron-store writes the very file the CLI reads and locks, not a config.json of its own.
       assert.ok(existsSync(path.join(home, 'settings.json')), `settings.json in ${home}`);
       assert.equal(existsSync(path.join(home, 'config.json')), false, 'no second settings file');
+
+      // The demo's AWS home is its own, as in `rolebar demo` shells: AWS CLI cache sharing points into the demo's
+      // folder, never the user's ~/.aws (HOME is the sandbox here).
+      const sso = (await state(app)).identities.find((i) => i.name === DEMO_SSO_NAME);
+      assert.ok(sso, 'the demo has an Identity Center identity');
+      const shared = await app.invoke('sso:set-cli-cache', [{ id: sso.id, on: true }]);
+      ok(shared);
+      const file = (shared as { value: { file: string } }).value.file;
+      assert.ok(file.startsWith(path.dirname(home) + path.sep), `${file} is in the demo's folder`);
+      assert.equal(existsSync(path.join(app.sandbox.dir, '.aws')), false, 'nothing under $HOME/.aws');
 
       assert.deepEqual(
         await quitFromTray(app),

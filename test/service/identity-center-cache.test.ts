@@ -100,6 +100,19 @@ describe('the AWS CLI token cache setting (service and IPC)', () => {
     assert.equal(readFileSync(other, 'utf8'), AWS_CLI_FILE);
   });
 
+  it('shared, an `aws sso login` file Rolebar took up is one sign-in: sign-out ends it for both and removes it', async () => {
+    const { f, identity, file, other } = await start(true);
+    assert.equal((await f.service['sso:set-cli-cache']({ id: identity.id, on: true })).ok, true);
+    // The user ran `aws sso login --sso-session acme`: a newer sign-in, which Rolebar takes up at its next use.
+    writeFileSync(file, AWS_CLI_FILE);
+    await f.core.identityCenter.ensureSignedIn(identity.id);
+    assert.equal((await kept(f, identity.id)).clientId, 'botocore-client-acme', 'taken up into the keychain');
+    // As `aws sso logout` does for the AWS CLI: the shared sign-in ends, and its cache file goes with it.
+    assert.deepEqual(await f.core.identityCenter.signOut(identity.id), { removed: true });
+    assert.equal(existsSync(file), false, "the shared sign-in's file is removed");
+    assert.equal(readFileSync(other, 'utf8'), AWS_CLI_FILE, "another session's file is untouched");
+  });
+
   it('on before signing in writes the file at the next sign-in; off with no file says so', async () => {
     const { f, identity, file } = await start(false);
     const on = await f.service['sso:set-cli-cache']({ id: identity.id, on: true });

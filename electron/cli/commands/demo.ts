@@ -24,6 +24,7 @@ import { isProcessAlive } from '../../core/platform/atomic.js';
 import { quoteBash } from '../../core/domain/shell-quote.js';
 import { SEED_MFA, startStsEmulator, totp } from '../../emulator/index.js';
 import { DEMO_SSO_NAME, demoEndpoints, demoWorld, seedDemo } from '../../core/features/demo/index.js';
+import { demoAwsHomeEnv } from '../../core/aws-files/paths.js';
 import {
   DEMO_SECRETS_TOKEN_VARIABLE,
   DEMO_SECRETS_VARIABLE,
@@ -64,7 +65,7 @@ export function demoEnv(dir: string, server: DemoServer): Record<string, string>
     AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'aws', 'credentials'),
     AWS_CONFIG_FILE: path.join(dir, 'aws', 'config'),
     // The AWS CLI token cache (`sso edit --aws-cli-cache`) under the demo's folder, never the real ~/.aws.
-    ROLEBAR_AWS_HOME: path.join(dir, 'home'),
+    ...demoAwsHomeEnv(dir),
     ...demoEndpoints(server),
     [DEMO_SECRETS_VARIABLE]: server.secrets,
     [DEMO_SECRETS_TOKEN_VARIABLE]: server.token,

@@ -45,21 +45,6 @@ export function ioError(action: string, file: string, cause: unknown): AwsFileEr
   });
 }
 
-/** What a path that is not a regular file is, in the user's words. */
-export function describeKind(stat: {
-  isDirectory(): boolean;
-  isFIFO(): boolean;
-  isSocket(): boolean;
-  isCharacterDevice(): boolean;
-  isBlockDevice(): boolean;
-}): string {
-  if (stat.isDirectory()) return 'a folder';
-  if (stat.isFIFO()) return 'a named pipe (FIFO)';
-  if (stat.isSocket()) return 'a socket';
-  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
-  return 'not a regular file';
-}
-
 /** The refusal for a path that is not a regular file: named, with its kind, never replaced. */
 export function notRegularFile(file: string, kind: string): AwsFileError {
   return new AwsFileError('not-a-file', `${file} is ${kind}, not a regular file; Rolebar left it as it is.`, {

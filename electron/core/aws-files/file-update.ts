@@ -23,7 +23,8 @@ import {
 } from '../platform/atomic.js';
 import { keepBackup } from './backups.js';
 import { assertRegularOrMissing } from './regular-files.js';
-import { danglingLink, describeKind, ioError, notRegularFile, notTextFile } from './errors.js';
+import { describeKind } from '../platform/file-kind.js';
+import { danglingLink, ioError, notRegularFile, notTextFile } from './errors.js';
 import type { TextEdit } from './edit.js';
 import { type IniDocument, parseIni } from './ini.js';
 import { type LockOptions, withFileLock } from '../platform/lock.js';

@@ -13,6 +13,20 @@ export interface AwsFilePaths {
   config: string;
 }
 
+/**
+ * The home whose `~/.aws` Rolebar uses where no AWS_* variable names a file (the AWS CLI's SSO token cache):
+ * ROLEBAR_AWS_HOME when set (both demos point it into their own folder, so a demo never touches the real
+ * `~/.aws`), else `homedir`. The one rule the CLI, the app and their demos follow.
+ */
+export function awsHomeOf(env: NodeJS.ProcessEnv, homedir: string): string {
+  return env.ROLEBAR_AWS_HOME || homedir;
+}
+
+/** The variables that give a demo in `dir` its own AWS home (see awsHomeOf). */
+export function demoAwsHomeEnv(dir: string): { ROLEBAR_AWS_HOME: string } {
+  return { ROLEBAR_AWS_HOME: path.join(dir, 'home') };
+}
+
 function expandHome(p: string, home: string): string {
   // The AWS CLI expands a leading `~` (and only that) in these variables; so do we.
   if (p === '~') return home;

@@ -1,6 +1,7 @@
 // What may stand at the AWS files' paths: a regular file or nothing. Anything else is refused at once, untouched.
 import { statSync } from 'node:fs';
-import { describeKind, notRegularFile } from './errors.js';
+import { describeKind } from '../platform/file-kind.js';
+import { notRegularFile } from './errors.js';
 import { type AwsLocationOptions, resolveAwsFilePaths } from './paths.js';
 
 /** Refuses at once (the 'not-a-file' AwsFileError) a path that exists and is not a regular file. */

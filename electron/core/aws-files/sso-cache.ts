@@ -96,9 +96,10 @@ export async function readCliCache(
 }
 
 /**
- * Whether `file` holds Rolebar's sign-in of this identity: its start URL and the client Rolebar registered (kept
- * in the keychain). The AWS CLI writes the same file name for an `[sso-session]` of the same name after its own
- * `aws sso login`, with its own client: that file is the user's, not Rolebar's.
+ * Whether `file` holds the sign-in Rolebar holds for this identity: its start URL and the client registration in
+ * the keychain's tokens — Rolebar's own, or the AWS CLI's once Rolebar took up its `aws sso login` (cache shared:
+ * then it is one sign-in, which Rolebar's sign-out ends for both, as `aws sso logout` does). A file the AWS CLI
+ * wrote for a sign-in Rolebar never took up has another client: it is the user's, and is left.
  */
 async function isRolebarCache(
   file: string,

@@ -11,10 +11,17 @@ import { principalKind, sessionRegistry, type SessionRegistry, userNameOfArn } f
 import { mfaSessionExpiry } from './mfa-session.js';
 import { identityLongTermKey, type IdentitySessionOptions } from './identity-session.js';
 import { createSessionLayer, type LiveOutcome, type RenewOptions } from './layer.js';
-import type { Settings } from '../store/settings.js';
-import { accessKeyIdOf, type NewIdentity, sourceOf } from './sources/registry.js';
+import type { Settings, SettingsData } from '../store/settings.js';
+import type { Identity } from '../domain/model.js';
+import { accessKeyIdOf, checkIdentityRecord, type NewIdentity, sourceOf } from './sources/registry.js';
 import { profileCredentials } from './sources/aws-profile.js';
-import { type AddedIdentity, type AddIdentityOptions, addIdentity, removeIdentity } from './identities.js';
+import {
+  type AddedIdentity,
+  type AddIdentityOptions,
+  addIdentities,
+  addIdentity,
+  removeIdentity,
+} from './identities.js';
 import {
   type AwsCredentials,
   CLOCK_SKEW_WARNING_MS,
@@ -61,6 +68,11 @@ export interface Engine {
    * asks AWS about it (IAM user keys: GetCallerIdentity) before anything is saved.
    */
   addIdentity(input: NewIdentity, options?: AddIdentityOptions): Promise<AddedIdentity>;
+  /** Adds many identities with the ids given, all or none, offline (an import); `alongside` joins their write. */
+  addIdentities(
+    inputs: ReadonlyArray<{ id: string; input: NewIdentity }>,
+    alongside?: (data: SettingsData) => void,
+  ): Promise<Identity[]>;
   /** Removes the role's profile (only what Rolebar wrote) and forgets its session. */
   signOut(roleId: string): Promise<{ removed: boolean }>;
   /** Deletes a role, signing its session out; refused before any change while other roles chain from it. */
@@ -90,7 +102,10 @@ export interface Engine {
  */
 export function createEngine(deps: CoreDeps, readOnlyRoles: ReadOnlyRoles): Engine {
   const env = deps.env ?? process.env;
-  const identities = identityStore(deps.settings, deps.secrets, { accessKeyIdOf });
+  const identities = identityStore(deps.settings, deps.secrets, {
+    accessKeyIdOf,
+    checkRecord: checkIdentityRecord,
+  });
   const roles = roleStore(deps.settings, identities, readOnlyRoles);
   const sessions = sessionRegistry(deps.settings);
   const now = deps.now ?? Date.now;
@@ -167,6 +182,7 @@ export function createEngine(deps: CoreDeps, readOnlyRoles: ReadOnlyRoles): Engi
     renew: layer.renew,
     whoAmI,
     addIdentity: (input, options) => addIdentity(ctx, input, options),
+    addIdentities: (inputs, alongside) => addIdentities(ctx, inputs, alongside),
     signOut: layer.signOut,
     removeRole: layer.removeRole,
     removeIdentity: (identityId) => removeIdentity(ctx, identityId),

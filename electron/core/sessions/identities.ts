@@ -2,6 +2,7 @@
 // before the store saves it, and removes what it wrote of its own around the store's removal.
 import { AwsCallError, RolebarError } from '../domain/errors.js';
 import type { Identity } from '../domain/model.js';
+import type { SettingsData } from '../store/settings.js';
 import type { AssumeContext } from './context.js';
 import { type NewIdentity, sourceFor, sourceOf } from './sources/registry.js';
 import type { Checked } from './sources/source.js';
@@ -60,6 +61,22 @@ export async function addIdentity(
   const record = checked?.userName ? { ...draft.record, userName: checked.userName } : draft.record;
   const identity = await ctx.identities.add(record, draft.secret);
   return { identity, checked };
+}
+
+/**
+ * Adds many identities at once with the ids given, all or none, without asking AWS (an import): each checked by
+ * its source, the secrets in one keychain batch, the records (and what `alongside` adds) in one settings write.
+ */
+export function addIdentities(
+  ctx: AssumeContext,
+  inputs: ReadonlyArray<{ id: string; input: NewIdentity }>,
+  alongside?: (data: SettingsData) => void,
+): Promise<Identity[]> {
+  const entries = inputs.map(({ id, input }) => {
+    const draft = sourceFor(input).draft(input);
+    return { id, draft: draft.record, secret: draft.secret };
+  });
+  return ctx.identities.addAll(entries, alongside);
 }
 
 /**

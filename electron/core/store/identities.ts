@@ -46,6 +46,14 @@ export interface IdentityStore {
    * its secret in the keychain when it keeps one. The name is checked again inside the settings lock.
    */
   add(draft: IdentityDraft, secret?: string): Promise<Identity>;
+  /**
+   * Saves many new identities, each with the id given, all or none (an import): the secrets in one keychain
+   * batch, every record in one settings write, with what `alongside` adds to that same write.
+   */
+  addAll(
+    entries: ReadonlyArray<{ id: string; draft: IdentityDraft; secret?: string | undefined }>,
+    alongside?: (data: SettingsData) => void,
+  ): Promise<Identity[]>;
   /** Throws `identity-exists` when the name is taken (checked again when the identity is saved). */
   assertNameFree(name: string): void;
   update(id: string, changes: IdentityChanges): Identity;
@@ -67,6 +75,8 @@ export interface IdentityStore {
 export interface IdentityStoreOptions {
   /** The access key id an identity keeps a secret for, if it keeps one (its source says: sources/registry.ts). */
   accessKeyIdOf(identity: Identity): string | undefined;
+  /** The kind's rule on a whole record (sources/registry.ts checkIdentityRecord), checked on every change. */
+  checkRecord?(identity: Identity): void;
   newId?: () => string;
 }
 
@@ -101,17 +111,17 @@ export function identityStore(
     find: (idOrName) => all().find((i) => i.id === idOrName) ?? all().find((i) => i.name === idOrName),
 
     async add(draft, secret) {
-      const identity = { id: newId(), ...draft } as Identity;
-      if (secret !== undefined) {
-        await keys.addWithSecret(identity, secret);
-        return identity;
-      }
-      // No secret: one locked update, the name checked inside it (two processes may pick the same).
-      settings.update((data) => {
-        assertNameFree(data, identity.name);
-        data.identities.push({ ...identity });
-      });
-      return identity;
+      const [identity] = await store.addAll([{ id: newId(), draft, secret }]);
+      return identity as Identity;
+    },
+
+    async addAll(entries, alongside) {
+      const identities = entries.map(({ id, draft }) => ({ id, ...draft }) as Identity);
+      await keys.addAll(
+        identities.map((identity, i) => ({ identity, secret: entries[i]?.secret })),
+        alongside,
+      );
+      return identities;
     },
 
     assertNameFree: (name) => assertNameFree(settings.read(), name),
@@ -141,6 +151,7 @@ export function identityStore(
         if (changes.userName !== undefined) next.userName = changes.userName;
         if (changes.awsCliCache === true) next.awsCliCache = true;
         if (changes.awsCliCache === false) delete next.awsCliCache;
+        options.checkRecord?.(parseIdentityRecord(next, settings.path));
         data.identities[index] = next;
       });
       return store.get(id);

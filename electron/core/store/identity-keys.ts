@@ -3,17 +3,20 @@
 // an intent (secret-journal.ts), so a process killed part-way is finished or undone by the next one.
 import { rolebarCommand } from '../domain/shell-quote.js';
 import { RolebarError } from '../domain/errors.js';
+import { deleteAll, setAll } from '../platform/keychain/batch.js';
 import type { SecretStore } from '../platform/keychain/keychain.js';
 import { checkField, type Identity } from '../domain/model.js';
 import * as fields from '../domain/fields.js';
 import {
   commitIntent,
   dropIntent,
+  dropIntents,
   intentIsLive,
   intentsOf,
   mfaSessionAccount,
   newIntent,
   recordIntent,
+  recordIntents,
   secretAccount,
   stagedSecretAccount,
 } from './secret-journal.js';
@@ -33,10 +36,20 @@ export interface KeyDeps {
   assertNameFree(data: SettingsData, name: string): void;
 }
 
+/** A new identity to save, with its secret when it keeps one. */
+export interface NewIdentityEntry {
+  identity: Identity;
+  secret?: string | undefined;
+}
+
 /** The keychain operations of identities with a key pair. */
 export interface IdentityKeys {
-  /** Saves a new identity and its secret: the intent, the keychain, then settings; a failure leaves neither. */
-  addWithSecret(identity: Identity, secret: string): Promise<void>;
+  /**
+   * Saves new identities, all or none: one intent per secret (one settings write), the secrets in one keychain
+   * batch, then one settings write that adds every identity, with what `alongside` adds to the same write (an
+   * import's roles). A failure, or a kill, leaves none of them (the journal takes the secrets back).
+   */
+  addAll(entries: readonly NewIdentityEntry[], alongside?: (data: SettingsData) => void): Promise<void>;
   rotateKeys(id: string, keys: { accessKeyId: string; secretAccessKey: string }): Promise<Identity>;
   secretOf(id: string): Promise<string>;
   /** Drops the identity's secrets, of every key it had, from this process's memory (it is being removed). */
@@ -58,37 +71,8 @@ export function identityKeys(deps: KeyDeps): IdentityKeys {
     return `${identity.id}:${keyId}:${typeof version === 'number' ? version : 0}`;
   };
 
-  /** Takes back the keychain side of a failed change, then forgets its intent (kept if the keychain failed too). */
-  async function undoIntent(intentId: string, accounts: string[]): Promise<void> {
-    try {
-      for (const account of accounts) await secrets.delete(account);
-    } catch {
-      return; // the intent stays: once this process has exited, the next one finishes the undo
-    }
-    settings.update((data) => dropIntent(data, intentId));
-  }
-
   return {
-    async addWithSecret(identity, secret) {
-      await deps.settle();
-      // The intent first: if this process dies after the keychain write, the next one removes the secret.
-      const intent = newIntent('add', identity.id);
-      settings.update((data) => {
-        deps.assertNameFree(data, identity.name);
-        recordIntent(data, intent);
-      });
-      try {
-        await secrets.set(secretAccount(identity.id), secret);
-        settings.update((data) => {
-          deps.assertNameFree(data, identity.name); // another process may have taken it meanwhile
-          data.identities.push({ ...identity });
-          dropIntent(data, intent.id);
-        });
-      } catch (error) {
-        await undoIntent(intent.id, [secretAccount(identity.id)]);
-        throw error;
-      }
-    },
+    addAll: (entries, alongside) => addAll(deps, entries, alongside),
 
     async rotateKeys(id, keys) {
       const current = deps.get(id);
@@ -120,7 +104,7 @@ export function identityKeys(deps: KeyDeps): IdentityKeys {
           commitIntent(data, intent.id);
         });
       } catch (error) {
-        await undoIntent(intent.id, [stagedSecretAccount(id)]);
+        await undoIntents(deps, [intent.id], [stagedSecretAccount(id)]);
         throw error;
       }
       await secrets.set(secretAccount(id), secret);
@@ -163,6 +147,68 @@ export function identityKeys(deps: KeyDeps): IdentityKeys {
         if (key === identity.id || key.startsWith(`${identity.id}:`)) secretCache.delete(key);
     },
   };
+}
+
+/** Takes back the keychain side of a failed change, then forgets its intents (kept if the keychain failed too). */
+async function undoIntents(deps: KeyDeps, intentIds: string[], accounts: string[]): Promise<void> {
+  try {
+    await deleteAll(deps.secrets, accounts);
+  } catch {
+    return; // the intents stay: once this process has exited, the next one finishes the undo
+  }
+  deps.settings.update((data) => dropIntents(data, intentIds));
+}
+
+/** IdentityKeys.addAll: the intents, the keychain batch, then the one settings write that commits. */
+async function addAll(
+  deps: KeyDeps,
+  entries: readonly NewIdentityEntry[],
+  alongside?: (data: SettingsData) => void,
+): Promise<void> {
+  const { settings, secrets } = deps;
+  await deps.settle();
+  const keyed = entries.flatMap(({ identity, secret }) =>
+    secret === undefined ? [] : [{ account: secretAccount(identity.id), secret }],
+  );
+  const intents = entries.flatMap(({ identity, secret }) =>
+    secret === undefined ? [] : [newIntent('add', identity.id)],
+  );
+  const addTo = (data: SettingsData, save: boolean) => {
+    const names = new Set(data.identities.map((identity) => String(identity.name)));
+    for (const { identity } of entries) {
+      if (names.has(identity.name)) deps.assertNameFree(data, identity.name); // throws, naming it
+      names.add(identity.name);
+      if (save) data.identities.push({ ...identity });
+    }
+  };
+  // The intents first: if this process dies after the keychain writes, the next one removes the secrets.
+  if (intents.length > 0)
+    settings.update((data) => {
+      addTo(data, false);
+      recordIntents(data, intents);
+    });
+  try {
+    await setAll(
+      secrets,
+      keyed.map(({ account, secret }) => [account, secret] as const),
+    );
+    settings.update((data) => {
+      addTo(data, true); // another process may have taken a name meanwhile
+      alongside?.(data);
+      dropIntents(
+        data,
+        intents.map((intent) => intent.id),
+      );
+    });
+  } catch (error) {
+    if (intents.length > 0)
+      await undoIntents(
+        deps,
+        intents.map((intent) => intent.id),
+        keyed.map(({ account }) => account),
+      );
+    throw error;
+  }
 }
 
 function identityBusy(name: string): RolebarError {

@@ -20,6 +20,11 @@ export interface RoleStore {
    * order given, each checked as add does. A role may come with its id, so that later ones can start from it.
    */
   addAll(inputs: Array<NewRole & { id?: string }>): Role[];
+  /**
+   * As addAll, into settings data another store's update is changing (an import: its new identities and their
+   * roles in one write); a role's identity must be in `data`.
+   */
+  addAllIn(data: SettingsData, inputs: Array<NewRole & { id?: string }>): Role[];
   update(id: string, changes: Partial<NewRole>): Role;
   /** Throws `role-in-use`, naming the roles assumed from it, unless the role can be deleted; returns it. */
   assertRemovable(id: string): Role;
@@ -115,19 +120,27 @@ export function roleStore(
       return role;
     },
     addAll(inputs) {
+      let added: Role[] = [];
+      settings.update((data) => void (added = store.addAllIn(data, inputs)));
+      return added;
+    },
+    addAllIn(data, inputs) {
       const added: Role[] = [];
       const readOnlyIds = current().others.map((r) => r.id);
-      save((list) => {
-        // One set of what is taken for the whole batch: each role checked against it, then added to it.
-        const taken = takenBy(list, readOnlyIds);
-        for (const input of inputs) {
-          if (input.id !== undefined && taken.ids.has(input.id)) throw duplicateId(input.id);
-          const role = checkRoleAmong({ ...input, id: input.id ?? newId() }, taken, identities);
-          take(taken, role);
-          added.push(role);
-        }
-        list.push(...added);
-      });
+      const list = parseRecordList(data.roles, settings.path, 'roles', parseRoleRecord);
+      // The identities of `data`: those saved in the same write count.
+      const inData = new Set(data.identities.map((identity) => identity.id));
+      const sources = { get: (id: string) => inData.has(id) || identities.get(id) };
+      // One set of what is taken for the whole batch: each role checked against it, then added to it.
+      const taken = takenBy(list, readOnlyIds);
+      for (const input of inputs) {
+        if (input.id !== undefined && taken.ids.has(input.id)) throw duplicateId(input.id);
+        const role = checkRoleAmong({ ...input, id: input.id ?? newId() }, taken, sources);
+        take(taken, role);
+        added.push(role);
+      }
+      list.push(...added);
+      data.roles = list.map((role) => ({ ...role }));
       return added;
     },
     update(id, changes) {
@@ -224,7 +237,7 @@ function duplicateId(id: string): RolebarError {
  * `role` checked by the one role rule (model.checkRole) and against what is `taken`: its label and profile name
  * free among the user's own roles, its source an identity or a role that exists.
  */
-function checkRoleAmong(role: Role, taken: Taken, identities: { get(id: string): Identity }): Role {
+function checkRoleAmong(role: Role, taken: Taken, identities: { get(id: string): unknown }): Role {
   const checked = checkRole(role);
   if (taken.labels.has(checked.label)) {
     throw new RolebarError('role-exists', `A role labelled "${checked.label}" already exists.`, {

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { isProcessAlive } from '../platform/atomic.js';
+import { deleteAll } from '../platform/keychain/batch.js';
 import type { SecretStore } from '../platform/keychain/keychain.js';
 import type { Settings, SettingsData, SettingsRecord } from './settings.js';
 
@@ -73,9 +74,20 @@ export function recordIntent(data: SettingsData, intent: SecretIntent): void {
   data.keychainIntents = [...(data.keychainIntents ?? []), { ...intent }];
 }
 
+/** Records many intents in `data` at once (an import's keys: one settings write for all of them). */
+export function recordIntents(data: SettingsData, intents: readonly SecretIntent[]): void {
+  data.keychainIntents = [...(data.keychainIntents ?? []), ...intents.map((intent) => ({ ...intent }))];
+}
+
 /** Removes an intent from `data` (call inside Settings.update); the key goes when the list empties. */
 export function dropIntent(data: SettingsData, intentId: string): void {
-  const rest = (data.keychainIntents ?? []).filter((record) => record.id !== intentId);
+  dropIntents(data, [intentId]);
+}
+
+/** Removes many intents from `data` at once (call inside Settings.update). */
+export function dropIntents(data: SettingsData, intentIds: readonly string[]): void {
+  const ids = new Set(intentIds);
+  const rest = (data.keychainIntents ?? []).filter((record) => !ids.has(record.id));
   if (rest.length > 0) data.keychainIntents = rest;
   else delete data.keychainIntents;
 }
@@ -87,8 +99,11 @@ export function commitIntent(data: SettingsData, intentId: string): void {
   );
 }
 
-/** True while the process that wrote `intent` may still be working on it. */
-export function intentIsLive(intent: SecretIntent, now = Date.now()): boolean {
+/** True while the process that wrote `intent` (or any journal record with its owner's pid, host and start) may still be working on it. */
+export function intentIsLive(
+  intent: Pick<SecretIntent, 'pid' | 'host' | 'startedAt'>,
+  now = Date.now(),
+): boolean {
   if (now - Date.parse(intent.startedAt) > INTENT_STALE_MS) return false;
   return intent.host !== os.hostname() || isProcessAlive(intent.pid);
 }
@@ -101,22 +116,29 @@ export function intentIsLive(intent: SecretIntent, now = Date.now()): boolean {
 export async function settleInterrupted(settings: Settings, secrets: SecretStore, now = Date.now()) {
   const data = settings.read();
   const dead = intentsOf(data).filter((intent) => !intentIsLive(intent, now));
+  if (dead.length === 0) return 0;
+  const known = new Set(data.identities.map((identity) => identity.id));
   for (const intent of dead) {
+    if (intent.op !== 'rotate' || intent.phase !== 'committed') continue;
     const id = intent.identityId;
-    const exists = data.identities.some((identity) => identity.id === id);
-    if (intent.op === 'rotate' && intent.phase === 'committed') {
-      const staged = await secrets.get(stagedSecretAccount(id));
-      if (staged) await secrets.set(secretAccount(id), staged);
-      await secrets.delete(mfaSessionAccount(id));
-    }
-    if (!exists) {
-      await secrets.delete(secretAccount(id));
-      await secrets.delete(mfaSessionAccount(id));
-      await secrets.delete(ssoTokenAccount(id));
-    }
-    await secrets.delete(stagedSecretAccount(id));
-    settings.update((current) => dropIntent(current, intent.id));
+    const staged = await secrets.get(stagedSecretAccount(id));
+    if (staged) await secrets.set(secretAccount(id), staged);
+    await secrets.delete(mfaSessionAccount(id));
   }
+  // What is left to delete, all at once (an import killed part-way leaves a thousand adds to take back).
+  // An add only ever wrote the secret; a rotation its staged copy; a remove may have left any entry.
+  const leftovers = dead.flatMap(({ op, identityId: id }) => {
+    if (op === 'add') return known.has(id) ? [] : [secretAccount(id)];
+    const gone = known.has(id) ? [] : [secretAccount(id), mfaSessionAccount(id), ssoTokenAccount(id)];
+    return [...gone, stagedSecretAccount(id)];
+  });
+  await deleteAll(secrets, [...new Set(leftovers)]);
+  settings.update((current) =>
+    dropIntents(
+      current,
+      dead.map((intent) => intent.id),
+    ),
+  );
   return dead.length;
 }
 

@@ -18,6 +18,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { RolebarError } from '../domain/errors.js';
+import { describeKind } from '../platform/file-kind.js';
 
 /** Mode of the settings folder: only its owner may list it. */
 export const SETTINGS_DIR_MODE = 0o700;
@@ -49,14 +50,6 @@ export function prepareSettingsDir(dir: string): void {
   chmodSync(dir, SETTINGS_DIR_MODE); // mkdir's mode passes through the umask; say it once more, exactly
 }
 
-function kindOf(stat: Stats): string {
-  if (stat.isDirectory()) return 'a folder';
-  if (stat.isFIFO()) return 'a named pipe (FIFO)';
-  if (stat.isSocket()) return 'a socket';
-  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
-  return 'not a regular file';
-}
-
 function notAFile(file: string, kind: string): RolebarError {
   return new RolebarError('settings-not-a-file', `The settings file ${file} is ${kind}, not a file.`, {
     hint: 'Rolebar leaves it as it is. Move it away (a missing file starts fresh), then try again.',
@@ -84,7 +77,7 @@ export function readSettingsText(file: string): string | undefined {
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) throw notAFile(file, kindOf(stat));
+    if (!stat.isFile()) throw notAFile(file, describeKind(stat));
     return readFileSync(fd, 'utf8');
   } finally {
     closeSync(fd);

@@ -3,7 +3,7 @@
 import type { AssumeContext } from '../../sessions/context.js';
 import { RolebarError } from '../../domain/errors.js';
 import type { IdentityCenterIdentity, Role } from '../../domain/model.js';
-import { checkCliCacheName, cliCacheFile, removeCliCache, writeCliCache } from '../../aws-files/sso-cache.js';
+import { cliCacheFile, removeCliCache, writeCliCache } from '../../aws-files/sso-cache.js';
 import type { CliCacheChange } from './views.js';
 import {
   accessToken,
@@ -129,8 +129,7 @@ export function createIdentityCenter(ctx: AssumeContext): IdentityCenter {
           return { on, file, cache: await removeCliCache(identity, tokens, ctx.homedir) };
         });
       }
-      checkCliCacheName(before.name);
-      ctx.identities.update(before.id, { awsCliCache: true });
+      ctx.identities.update(before.id, { awsCliCache: true }); // refused for a name no SDK reads (checkRecord)
       const identity = identityCenterOf(ctx, before.id);
       try {
         // A live token (refreshed when near its end, which also writes the file through afterSsoTokens).

@@ -1,9 +1,12 @@
-// Carrying out an import's plan: each step in dependency order (a role after the profile it starts from), all
-// or nothing for Rolebar's own state (a failure takes out what the run added, newest first).
+// Carrying out an import's plan: each step in dependency order (a role after the profile it starts from) adds to
+// one batch, then the batch is saved all or nothing: the secrets in one keychain batch under the keychain
+// journal's intents, every identity and role in ONE settings write (the commit). A failure or a kill before the
+// commit leaves nothing (the next process takes the secrets back); after it, everything.
 import type { Engine } from '../../sessions/engine.js';
 import type { Identity, Role, RoleSource } from '../../domain/model.js';
+import type { SettingsData } from '../../store/settings.js';
 import { type AwsProfile, roleProfile } from './read.js';
-import type { Created, ImportStep, RoleBatch } from './steps.js';
+import type { ImportBatch, ImportStep } from './steps.js';
 import type { ImportItem } from './views.js';
 
 /** What applying the steps added, and what it skipped. */
@@ -14,40 +17,35 @@ export interface Applied {
 }
 
 /**
- * Applies the steps in dependency order (a role after the step of the profile it starts from), the roles of
- * role_arn profiles saved together in one settings write at the end. On a failure, what this run added goes
- * again and the error is thrown.
+ * Applies the steps in dependency order (a role after the step of the profile it starts from), then saves what
+ * they added in one commit, with what `alongside` adds to the same settings write (the files' edits to come).
  */
 export async function applyInDependencyOrder(
   core: Engine,
   profiles: Map<string, AwsProfile>,
   steps: ImportStep[],
+  alongside?: (data: SettingsData) => void,
 ): Promise<Applied> {
-  const applied: Applied = { identities: [], roles: [], skipped: [] };
   const sources = new Map<string, RoleSource>();
-  const created: Created[] = [];
-  const batch: RoleBatch = [];
-  applied.skipped.push(...steps.flatMap((step) => (step.apply ? [] : [step.item])));
-  try {
-    for (const step of dependencyOrder(profiles, steps)) {
-      const made = await step.apply?.(sources, created, batch);
-      if (!made) continue;
-      if ('kind' in made) {
-        applied.identities.push(made);
-        sources.set(step.item.profile, { kind: 'identity', id: made.id });
-      } else {
-        applied.roles.push(made);
-        sources.set(step.item.profile, { kind: 'role', id: made.id });
-      }
-    }
-    // One settings write for every role, each checked as `role add` checks it (all or none are saved).
-    const saved = new Map(core.roles.addAll(batch).map((role) => [role.id, role]));
-    applied.roles = applied.roles.map((role) => saved.get(role.id) ?? role);
-  } catch (error) {
-    await undo(core, created);
-    throw error;
+  const batch: ImportBatch = { identities: [], roles: [], shared: new Map() };
+  const fromKeys = new Set<string>();
+  for (const step of dependencyOrder(profiles, steps)) {
+    const made = step.apply?.(sources, batch);
+    if (!made) continue;
+    sources.set(step.item.profile, made);
+    if (step.item.action === 'add-identity') fromKeys.add(made.id);
   }
-  return applied;
+  let roles: Role[] = [];
+  // Every role checked as `role add` checks it, in the write that adds its identities (all or none are saved).
+  const identities = await core.addIdentities(batch.identities, (data) => {
+    roles = core.roles.addAllIn(data, batch.roles);
+    alongside?.(data);
+  });
+  return {
+    identities: identities.filter((identity) => fromKeys.has(identity.id)),
+    roles,
+    skipped: steps.flatMap((step) => (step.apply ? [] : [step.item])),
+  };
 }
 
 /**
@@ -74,16 +72,4 @@ function dependencyOrder(profiles: Map<string, AwsProfile>, steps: ImportStep[])
   };
   for (const step of steps) if (step.apply) visit(step);
   return ordered;
-}
-
-/** Removes what this run added, newest first (roles before the identities they start from). */
-async function undo(core: Engine, created: Created[]): Promise<void> {
-  for (const c of [...created].reverse()) {
-    try {
-      if (c.kind === 'role') core.roles.remove(c.id);
-      else await core.removeIdentity(c.id);
-    } catch {
-      // Best effort: the first error is the one the user needs to see.
-    }
-  }
 }

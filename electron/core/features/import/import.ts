@@ -5,7 +5,7 @@ import { RolebarError } from '../../domain/errors.js';
 import type { Engine } from '../../sessions/engine.js';
 import type { Identity, Role } from '../../domain/model.js';
 import { applyInDependencyOrder } from './apply.js';
-import { movePlaintextKeys } from './keys.js';
+import { carryOutKeyMoves, finishKeyMoves, journalKeyMoves, planKeyMoves } from './keys.js';
 import { planProfiles } from './plan.js';
 import { readAwsProfiles } from './read.js';
 import type { ImportItem } from './views.js';
@@ -44,6 +44,7 @@ export interface ImportOptions {
 
 /** Works out what importing would do without changing anything. */
 export async function planImport(core: Engine, location: AwsLocationOptions): Promise<ImportPlan> {
+  await settleInterruptedImport(core);
   const { profiles, ssoSessions, paths } = await readAwsProfiles(location);
   return {
     credentialsFile: paths.credentials,
@@ -72,10 +73,20 @@ export async function applyImport(
       { hint: 'Run `rolebar import --remove-plaintext-keys` in a terminal.' },
     );
   }
+  await settleInterruptedImport(core);
   const { profiles, ssoSessions } = await readAwsProfiles(location);
-  const applied = await applyInDependencyOrder(core, profiles, planProfiles(core, profiles, ssoSessions));
-  const moved = serve
-    ? await movePlaintextKeys(core, profiles, location, serve)
+  const steps = planProfiles(core, profiles, ssoSessions);
+  const importing = new Set(
+    steps.flatMap((step) => (step.apply && step.item.action === 'add-identity' ? [step.item.profile] : [])),
+  );
+  // The files' edits are decided first and journaled in the commit, so a kill after it is finished next time.
+  const moves = serve ? await planKeyMoves(core, profiles, importing, serve) : undefined;
+  let journalId: string | undefined;
+  const applied = await applyInDependencyOrder(core, profiles, steps, (data) => {
+    if (moves) journalId = journalKeyMoves(data, moves, location);
+  });
+  const moved = moves
+    ? await carryOutKeyMoves(core, moves, location, journalId)
     : { keysRemovedFrom: [], backups: [], keysKept: [] };
   return {
     identities: applied.identities,
@@ -85,4 +96,13 @@ export async function applyImport(
     backups: moved.backups,
     keysKept: moved.keysKept,
   };
+}
+
+/**
+ * An import killed part-way is finished or undone before the next one reads anything: before its commit its
+ * secrets go again (the keychain journal), after it the files' edits it journaled are made.
+ */
+async function settleInterruptedImport(core: Engine): Promise<void> {
+  await core.identities.settle();
+  await finishKeyMoves(core);
 }

@@ -98,7 +98,7 @@ function planProfile(
     else
       plan.steps.push({
         item: { action: 'add-role', profile: p.name, detail: step.detail },
-        apply: async (_sources, created) => step.apply(created),
+        apply: (_sources, batch) => step.apply(batch),
       });
     return false;
   }

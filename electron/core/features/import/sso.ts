@@ -1,10 +1,11 @@
 // The import of IAM Identity Center profiles: `sso_session` profiles (with their `[sso-session NAME]` section)
 // and legacy ones with `sso_start_url` in the profile. Each becomes an Identity Center role under the profile's
 // name, assumed from one Identity Center identity per start URL (named after the sso-session).
+import { randomUUID } from 'node:crypto';
 import type { Engine } from '../../sessions/engine.js';
 import { type AwsProfile, keptNameNote } from './read.js';
-import type { Created } from './steps.js';
-import type { Role, RoleSource } from '../../domain/model.js';
+import type { ImportBatch } from './steps.js';
+import type { RoleSource } from '../../domain/model.js';
 import * as rules from '../../domain/fields.js';
 import { identityCenterTraits } from '../../sessions/sources/identity-center.js';
 import { isOfKind } from '../../sessions/sources/source.js';
@@ -78,8 +79,8 @@ function ssoDetail(sso: SsoProfile, profile: string): string {
   return `Identity Center ${sso.roleName} in ${sso.accountId} from ${sso.startUrl} (identity "${sso.identityName}", sign in with \`rolebar sso login\`); ${keptNameNote(profile)}`;
 }
 
-/** The Identity Center identity for this start URL: an existing one, else a new one (recorded in `created`). */
-async function identityCenterSource(core: Engine, sso: SsoProfile, created: Created[]): Promise<RoleSource> {
+/** The Identity Center identity for this start URL: an existing one, one this run adds, else a new one in `batch`. */
+function identityCenterSource(core: Engine, sso: SsoProfile, batch: ImportBatch): RoleSource {
   const existing = core.identities
     .list()
     .find(
@@ -87,15 +88,23 @@ async function identityCenterSource(core: Engine, sso: SsoProfile, created: Crea
         isOfKind(i, identityCenterTraits) && i.startUrl === sso.startUrl && i.ssoRegion === sso.ssoRegion,
     );
   if (existing) return { kind: 'identity', id: existing.id };
-  const taken = core.identities.find(sso.identityName) !== undefined;
-  const { identity: added } = await core.addIdentity({
-    kind: 'identity-center',
-    name: taken ? `${sso.identityName} (sso)` : sso.identityName,
-    startUrl: sso.startUrl,
-    ssoRegion: sso.ssoRegion,
+  const key = `identity-center ${sso.ssoRegion} ${sso.startUrl}`;
+  const adding = batch.shared.get(key);
+  if (adding) return { kind: 'identity', id: adding };
+  const taken = (name: string) =>
+    core.identities.find(name) !== undefined || batch.identities.some(({ input }) => input.name === name);
+  const id = randomUUID();
+  batch.identities.push({
+    id,
+    input: {
+      kind: 'identity-center',
+      name: taken(sso.identityName) ? `${sso.identityName} (sso)` : sso.identityName,
+      startUrl: sso.startUrl,
+      ssoRegion: sso.ssoRegion,
+    },
   });
-  created.push({ kind: 'identity', id: added.id });
-  return { kind: 'identity', id: added.id };
+  batch.shared.set(key, id);
+  return { kind: 'identity', id };
 }
 
 /**
@@ -107,7 +116,7 @@ export function ssoImportStep(
   profile: string,
   sso: SsoProfile,
   roleLabels: ReadonlySet<string>,
-): { skip: string } | { detail: string; apply: (created: Created[]) => Promise<Role> } {
+): { skip: string } | { detail: string; apply: (batch: ImportBatch) => RoleSource } {
   if (roleLabels.has(profile)) return { skip: 'a role with this label already exists' };
   if (rules.profileName.problem(`${profile}-rolebar`))
     return {
@@ -115,17 +124,18 @@ export function ssoImportStep(
     };
   return {
     detail: ssoDetail(sso, profile),
-    async apply(created) {
-      const added = core.roles.add({
+    apply(batch) {
+      const id = randomUUID();
+      batch.roles.push({
+        id,
         label: profile,
-        source: await identityCenterSource(core, sso, created),
+        source: identityCenterSource(core, sso, batch),
         mfa: false,
         sso: { accountId: sso.accountId, roleName: sso.roleName },
         region: sso.region,
         profileName: `${profile}-rolebar`,
       });
-      created.push({ kind: 'role', id: added.id });
-      return added;
+      return { kind: 'role', id };
     },
   };
 }

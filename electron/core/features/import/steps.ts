@@ -1,33 +1,35 @@
 // What each planned import step does when applied: an IAM user's keys into the keychain, a role_arn profile
-// into a role (its source found, or added when Rolebar does not hold it yet), each addition recorded for undo.
+// into a role (its source found, or added when Rolebar does not hold it yet), each added to the run's one batch.
 import { randomUUID } from 'node:crypto';
 import type { Engine } from '../../sessions/engine.js';
 import type { NewRole } from '../../store/roles.js';
-import { CREDENTIAL_SOURCES, type Identity, type Role, type RoleSource } from '../../domain/model.js';
+import { CREDENTIAL_SOURCES, type RoleSource } from '../../domain/model.js';
+import type { NewIdentity } from '../../sessions/sources/registry.js';
 import { type AwsProfile, keptNameNote, type RoleProfile, rolebarProfileOf } from './read.js';
 import type { ImportItem } from './views.js';
 
-/** Something one import run added, so that a failure later in the run can take it out again. */
-export interface Created {
-  kind: 'identity' | 'role';
-  id: string;
-}
-
 /** Roles an import adds together at the end, in one settings write, each with its id given beforehand. */
 export type RoleBatch = Array<NewRole & { id: string }>;
+
+/**
+ * What an import adds, saved together once every step ran: identities (each with its id given beforehand, so
+ * roles can start from it) and roles, all in one settings write after the secrets' one keychain batch.
+ */
+export interface ImportBatch {
+  identities: Array<{ id: string; input: NewIdentity }>;
+  roles: RoleBatch;
+  /** Identities the run adds once for many roles (a credential_source's, an Identity Center's), by what they stand for. */
+  shared: Map<string, string>;
+}
 
 /** One step of an import: what the preview says, and (unless it is a skip) how to carry it out. */
 export interface ImportStep {
   item: ImportItem;
   /**
-   * `sources`: what each profile imported so far became, for the roles built on it; a role_arn profile's role
-   * goes into `batch` (saved with the others once every step ran) and is returned as it will be saved.
+   * `sources`: what each profile imported so far became, for the roles built on it. Adds to `batch` (saved with
+   * the rest once every step ran) and returns what the profile becomes.
    */
-  apply?: (
-    sources: Map<string, RoleSource>,
-    created: Created[],
-    batch: RoleBatch,
-  ) => Promise<Identity | Role | undefined>;
+  apply?: (sources: Map<string, RoleSource>, batch: ImportBatch) => RoleSource | undefined;
 }
 
 /** The step that puts a profile's long-term keys into the keychain as an IAM user identity. */
@@ -44,10 +46,12 @@ export function identityStep(
       profile: p.name,
       detail: `IAM user keys ${keys.keyId} → keychain${mfaSerial ? `, MFA ${mfaSerial}` : ''}${region ? `, region ${region}` : ''}`,
     },
-    apply: async (_sources, created) => {
+    apply: (_sources, batch) => {
       // Keys the user's own AWS tools use: saved as they are, offline too (no GetCallerIdentity).
-      const { identity: added } = await core.addIdentity(
-        {
+      const id = randomUUID();
+      batch.identities.push({
+        id,
+        input: {
           kind: 'iam-user',
           name: p.name,
           accessKeyId: keys.keyId,
@@ -55,10 +59,8 @@ export function identityStep(
           mfaSerial,
           region,
         },
-        { verify: false },
-      );
-      created.push({ kind: 'identity', id: added.id });
-      return added;
+      });
+      return { kind: 'identity', id };
     },
   };
 }
@@ -76,8 +78,8 @@ export function roleStep(core: Engine, p: AwsProfile, role: RoleProfile): Import
       profile: p.name,
       detail: `${role.roleArn} from ${source}${role.mfaSerial ? `, with MFA ${role.mfaSerial}` : ''}; ${keptNameNote(p.name)}`,
     },
-    apply: async (sources, created, batch) => {
-      const from = await resolveSource(core, role, sources, created);
+    apply: (sources, batch) => {
+      const from = resolveSource(core, role, sources, batch);
       if (!from) return undefined;
       const draft = {
         id: randomUUID(),
@@ -93,8 +95,8 @@ export function roleStep(core: Engine, p: AwsProfile, role: RoleProfile): Import
         region: role.region,
         profileName: rolebarProfileOf(p.name),
       };
-      batch.push(draft);
-      return draft;
+      batch.roles.push(draft);
+      return { kind: 'role', id: draft.id };
     },
   };
 }
@@ -103,12 +105,12 @@ export function roleStep(core: Engine, p: AwsProfile, role: RoleProfile): Import
  * What a role starts from: the identity or role its source profile became in this run or an earlier one, else a
  * new identity (an AWS profile for a source profile Rolebar does not import, or the credential_source's).
  */
-async function resolveSource(
+function resolveSource(
   core: Engine,
   role: RoleProfile,
   sources: Map<string, RoleSource>,
-  created: Created[],
-): Promise<RoleSource | undefined> {
+  batch: ImportBatch,
+): RoleSource | undefined {
   if (role.sourceProfile) {
     const known = sources.get(role.sourceProfile);
     if (known) return known;
@@ -117,21 +119,21 @@ async function resolveSource(
     const existingRole = core.roles.find(role.sourceProfile);
     if (existingRole) return { kind: 'role', id: existingRole.id };
     // A source profile Rolebar does not import (SSO, a process): let the SDK resolve it.
-    const { identity: added } = await core.addIdentity({
-      kind: 'aws-profile',
-      name: `${role.sourceProfile} (profile)`,
-      profile: role.sourceProfile,
+    const id = randomUUID();
+    batch.identities.push({
+      id,
+      input: { kind: 'aws-profile', name: `${role.sourceProfile} (profile)`, profile: role.sourceProfile },
     });
-    created.push({ kind: 'identity', id: added.id });
-    sources.set(role.sourceProfile, { kind: 'identity', id: added.id });
-    return { kind: 'identity', id: added.id };
+    sources.set(role.sourceProfile, { kind: 'identity', id });
+    return { kind: 'identity', id };
   }
   const source = CREDENTIAL_SOURCES.find((s) => s === role.credentialSource);
   if (!source) return undefined; // refused in the preview already
   const name = `${source} credentials`;
-  const existing = core.identities.find(name);
-  if (existing) return { kind: 'identity', id: existing.id };
-  const { identity } = await core.addIdentity({ kind: 'credential-source', name, source });
-  created.push({ kind: 'identity', id: identity.id });
-  return { kind: 'identity', id: identity.id };
+  const existing = core.identities.find(name)?.id ?? batch.shared.get(name);
+  if (existing) return { kind: 'identity', id: existing };
+  const id = randomUUID();
+  batch.identities.push({ id, input: { kind: 'credential-source', name, source } });
+  batch.shared.set(name, id);
+  return { kind: 'identity', id };
 }

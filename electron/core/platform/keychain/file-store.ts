@@ -158,17 +158,29 @@ export function openFileKeychain(options: FileKeychainOptions): SecretStore & { 
     });
   }
 
+  /** Writes every pair in one read-modify-write of the file. */
+  async function setMany(pairs: ReadonlyArray<readonly [string, string]>): Promise<void> {
+    if (pairs.some(([, secret]) => secret.length === 0))
+      throw new RolebarError('keychain-empty-secret', 'Refusing to store an empty secret.');
+    await update((entries) => {
+      for (const [account, secret] of pairs) entries[account] = secret;
+      return true;
+    });
+  }
+
   return {
     service,
     async get(account) {
       return (await load(false)).vault[service]?.[account] ?? null;
     },
-    async set(account, secret) {
-      if (secret.length === 0)
-        throw new RolebarError('keychain-empty-secret', 'Refusing to store an empty secret.');
+    set: (account, secret) => setMany([[account, secret]]),
+    setMany,
+    async deleteMany(accounts) {
+      if (!readSealedFile(file)) return;
       await update((entries) => {
-        entries[account] = secret;
-        return true;
+        const present = accounts.filter((account) => account in entries);
+        for (const account of present) delete entries[account];
+        return present.length > 0;
       });
     },
     async delete(account) {

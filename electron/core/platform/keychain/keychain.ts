@@ -43,6 +43,12 @@ export interface SecretStore {
   delete(account: string): Promise<boolean>;
   /** Account names only: listing never reads secrets out. */
   list(): Promise<string[]>;
+  /**
+   * Many entries at once where the keychain can do better than one call after another (the keychain file: one
+   * write); `setAll` and `deleteAll` below use it when present. Not all or nothing: callers journal the names.
+   */
+  setMany?(entries: ReadonlyArray<readonly [account: string, secret: string]>): Promise<void>;
+  deleteMany?(accounts: readonly string[]): Promise<void>;
 }
 
 export type KeychainFailure =

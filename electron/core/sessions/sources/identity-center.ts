@@ -34,29 +34,29 @@ export const identityCenterTraits: KindTraits<'identity-center'> = {
     ...(identity.awsCliCache ? { awsCliCache: true } : {}),
   }),
   accessKeyId: () => undefined,
+  // One sharing the AWS CLI token cache needs a name every SDK reads as `[sso-session NAME]`: when it is added,
+  // renamed, or has the cache turned on.
+  checkRecord: (identity) => {
+    if (identity.awsCliCache) checkCliCacheName(identity.name);
+  },
 };
-
-/** A name checked as an identity's, and as an `[sso-session]` name for the AWS CLI token cache. */
-function cliCacheName(name: string): string {
-  const checked = checkIdentityName(name);
-  checkCliCacheName(checked);
-  return checked;
-}
 
 /** Identity Center as a credential source. */
 export const identityCenterSource: CredentialSource<'identity-center', NewIdentityCenter> = {
   traits: identityCenterTraits,
 
-  draft: (input) => ({
-    record: {
+  draft: (input) => {
+    const record = {
       kind: 'identity-center',
-      name: input.awsCliCache ? cliCacheName(input.name) : checkIdentityName(input.name),
+      name: checkIdentityName(input.name),
       startUrl: checkField(fields.ssoStartUrl, input.startUrl),
       ssoRegion: checkRegion(input.ssoRegion),
       ...(input.awsCliCache ? { awsCliCache: true } : {}),
       ...commonIdentityFields(input),
-    },
-  }),
+    } as const;
+    identityCenterTraits.checkRecord?.({ id: '', ...record });
+    return { record };
+  },
 
   ownCredentials(identity) {
     return Promise.reject(

@@ -65,6 +65,11 @@ export function accessKeyIdOf(identity: Identity): string | undefined {
   return (TRAITS[identity.kind] as KindTraits<IdentityKind>).accessKeyId(identity);
 }
 
+/** Throws when the identity's kind refuses the record as a whole (see KindTraits.checkRecord). */
+export function checkIdentityRecord(identity: Identity): void {
+  (TRAITS[identity.kind] as KindTraits<IdentityKind>).checkRecord?.(identity);
+}
+
 /** Every identity kind, in the registry's order. */
 export function identityKinds(): IdentityKind[] {
   return Object.keys(TRAITS) as IdentityKind[];

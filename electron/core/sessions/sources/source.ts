@@ -24,6 +24,11 @@ export interface KindTraits<K extends IdentityKind> {
   details(identity: IdentityOf<K>): IdentityDetails;
   /** The access key id whose secret the identity keeps in the keychain; undefined when it keeps none. */
   accessKeyId(identity: IdentityOf<K>): string | undefined;
+  /**
+   * The kind's own rule on a whole record, beyond each field's: checked when one is added and on every change
+   * (a rename, a setting turned on), inside the settings lock. Throws a RolebarError naming what to change.
+   */
+  checkRecord?(identity: IdentityOf<K>): void;
 }
 
 /** A new identity as its source builds it from what the user typed, every field checked. */

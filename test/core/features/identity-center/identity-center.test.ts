@@ -239,6 +239,13 @@ describe('Identity Center identities (core, against the emulator)', () => {
     assert.equal(Reflect.get(core.identities.get(spaced.id), 'awsCliCache'), undefined, 'nothing turned on');
     const plain = (await core.addIdentity({ ...input, name: 'acme-demo', awsCliCache: true })).identity;
     assert.equal(core.identities.get(plain.id).name, 'acme-demo');
+    // Renaming one that shares the cache (the window's and the CLI's edit both go through this) is refused too.
+    assert.throws(() => core.identities.update(plain.id, { name: 'acme (demo)' }), {
+      code: 'sso-session-name',
+    });
+    assert.equal(core.identities.get(plain.id).name, 'acme-demo', 'the name is kept');
+    core.identities.update(spaced.id, { name: 'acme three' }); // no cache shared: any identity name
+    assert.equal(core.identities.get(spaced.id).name, 'acme three');
   });
 
   it('with the AWS CLI cache shared, a valid cache file of the same session signs it in (as after aws sso login)', async () => {
