@@ -38,11 +38,13 @@ import type {
   WhoAmIView,
 } from './iam-views.js';
 import type { CatalogView } from './catalog-views.js';
+import type { StateUpdate } from './state-update.js';
 
 // What team catalogs and the IAM features (keys, discovery, policies, revoke) show lives in files of their own;
 // importers keep using this one.
 export type * from './catalog-views.js';
 export type * from './iam-views.js';
+export type { StateUpdate } from './state-update.js';
 
 /** What the window shows about the running app. */
 export interface AppInfo {
@@ -350,7 +352,8 @@ export type RequestHandlers = {
 
 /** Events the main process pushes to the window (state on change, not polled). */
 export interface EventPayloads {
-  'state:changed': AppState;
+  /** The state, or all of it but the roles when they are unchanged (state-update.ts). */
+  'state:changed': StateUpdate;
   /** The tray switched to a role that needs an MFA code: the window opens and asks for it. */
   'ui:prompt-mfa': { roleId: string };
   /** The tray's "Settings…": the window opens on its Settings screen. */

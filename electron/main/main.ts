@@ -16,6 +16,7 @@ import { utilityProcessHelper } from './keychain-process.js';
 import { APP_NAME, settingsDir } from '../core/platform/paths.js';
 import { openSettings, type Settings, type SettingsData } from '../core/store/settings.js';
 import type { AppInfo, AppState } from '../ipc/contract.js';
+import { stateUpdate } from '../ipc/state-update.js';
 import { type AboutText, aboutText } from '../service/about.js';
 import { realTimers } from '../service/clipboard.js';
 import { openConsole } from '../service/console.js';
@@ -298,8 +299,12 @@ function openTrayAndWindow(dispatch: TrayDispatch, showWindow: () => void, feed:
   }
   feed.listen((state) => tray?.update(state));
   main = createMainWindow(outDir, { popover: tray !== undefined && process.platform !== 'linux' });
+  // The roles go to the window only when they changed (state-update.ts): the list it was sent last.
+  let sentRoles: AppState['roles'] | undefined;
   feed.listen((state) => {
-    if (main) sendEvent(main.window.webContents, 'state:changed', state);
+    if (!main) return;
+    sendEvent(main.window.webContents, 'state:changed', stateUpdate(state, sentRoles));
+    sentRoles = state.roles;
   });
   // Started at login: stay in the tray. Otherwise show the window once it has something to show.
   const atLogin = process.argv.includes(HIDDEN_ARG) || app.getLoginItemSettings().wasOpenedAtLogin;

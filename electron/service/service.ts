@@ -6,6 +6,7 @@ import type {
   KeyAgeWarningView,
   RequestHandlers,
   Result,
+  RoleView,
   SwitchOutcome,
 } from '../ipc/contract.js';
 import type { AwsLocationOptions } from '../core/aws-files/index.js';
@@ -24,7 +25,7 @@ import { sessionHandlers } from './session-handlers.js';
 import { sessionProblems } from './session-problem.js';
 import { setupHandlers } from './setup-handlers.js';
 import { ssoHandlers } from './sso-handlers.js';
-import { identityView, roleView, sessionView } from './views.js';
+import { identityView, roleView, sameListWhileEqual, sessionView } from './views.js';
 import { describeIdentity } from '../core/sessions/sources/registry.js';
 
 /** What the service works with; the main process passes Electron's clipboard, tests a stand-in. */
@@ -96,6 +97,8 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
     userActed: problems.userActed,
   });
 
+  // The role views: the same list while none changed, so the window is not sent them again (ipc/state-update.ts).
+  const sameRolesAsBefore = sameListWhileEqual<RoleView>();
   async function state(): Promise<AppState> {
     // One read of settings for the preferences and the catalogs (the stores' reads of the same text reuse it).
     const data = settings.read();
@@ -118,7 +121,9 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
           ),
         ),
       ),
-      roles: roles.map((r: Role) => roleView(r, sessionOf.get(r.id), names.get(r.source.id) ?? '?')),
+      roles: sameRolesAsBefore(
+        roles.map((r: Role) => roleView(r, sessionOf.get(r.id), names.get(r.source.id) ?? '?')),
+      ),
       sessions: sessions.map(sessionView),
       preferences: data.preferences,
     };

@@ -82,3 +82,27 @@ export function sessionView(record: SessionRecord): SessionView {
   if (record.region) view.region = record.region;
   return view;
 }
+
+/** A list as built, or the one built before it while they are equal: the same list means nothing changed. */
+export function sameListWhileEqual<T>(): (built: T[]) => T[] {
+  let last: T[] = [];
+  return (built) => {
+    if (!sameJson(built, last)) last = built;
+    return last;
+  };
+}
+
+/** Whether two JSON values (views: objects, lists, strings, numbers, booleans) are equal, field by field. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((item, i) => sameJson(item, b[i]));
+  }
+  if (Array.isArray(b)) return false;
+  const keysA = Object.keys(a);
+  if (keysA.length !== Object.keys(b).length) return false;
+  const recordB = b as Record<string, unknown>;
+  return keysA.every((key) => key in recordB && sameJson((a as Record<string, unknown>)[key], recordB[key]));
+}

@@ -4,6 +4,7 @@
  */
 import type { RolebarApi } from '../../electron/preload/api.js';
 import type { AppState, Theme } from '../../electron/ipc/contract.js';
+import { applyStateUpdate } from '../../electron/ipc/state-update.js';
 import { setClockSettings, startTicker } from './countdown.js';
 import { h } from './dom.js';
 import { type Screen, Store } from './store.js';
@@ -173,7 +174,13 @@ store.subscribe(render);
 // A clock that reaches zero redraws the page: that session is no longer live, so no longer active.
 startTicker(undefined, render);
 render();
-window.rolebar.onStateChanged(onState);
+// An update may leave out the roles, unchanged since the last one (state-update.ts); a page that has none yet
+// (reloaded between two updates) asks for the whole state.
+window.rolebar.onStateChanged((update) => {
+  const state = applyStateUpdate(update, store.state);
+  if (state) onState(state);
+  else void window.rolebar.getState().then(onState);
+});
 // The tray switched to a role that needs a code: go to the main screen and ask for it there.
 window.rolebar.onPromptMfa(({ roleId }) => {
   store.go({ name: 'main' });
