@@ -5,13 +5,25 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { AppState, SessionView } from '../../electron/ipc/contract.js';
+import type { AppState, SessionView, StateUpdate } from '../../electron/ipc/contract.js';
 import { requestArgs } from '../../electron/ipc/contract.js';
 import { DEMO_SSO_NAME } from '../../electron/core/features/demo/index.js';
 import { type DoubleApp, launchApp, withApp } from '../support/electron-double/harness.js';
 import type { MenuItemData, Snapshot } from '../support/electron-double/protocol.js';
 
 const MIN = 60_000;
+
+/** A `state:changed` payload: the state, or all of it but the roles (ipc/state-update.ts). */
+function isStateUpdate(value: unknown): value is StateUpdate {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (('roles' in value && Array.isArray(value.roles)) ||
+      ('rolesUnchanged' in value && value.rolesUnchanged === true)) &&
+    'sessions' in value &&
+    Array.isArray(value.sessions)
+  );
+}
 
 function isAppState(value: unknown): value is AppState {
   return (
@@ -253,8 +265,17 @@ describe('the Electron main process under the recording double (built bundle, de
       await app.until('the window got the endpoint lines', (snap) =>
         (window(snap)?.sent ?? []).some(
           (e) =>
-            e.channel === 'state:changed' && isAppState(e.payload) && e.payload.endpoint?.roleId === worker,
+            e.channel === 'state:changed' &&
+            isStateUpdate(e.payload) &&
+            e.payload.endpoint?.roleId === worker,
         ),
+      );
+      // The roles did not change: the window was sent the rest without them (main.ts, ipc/state-update.ts).
+      const updates = (window(await app.snapshot())?.sent ?? []).filter((e) => e.channel === 'state:changed');
+      assert.ok(isAppState(updates[0]?.payload), 'the first update carries the roles');
+      assert.ok(
+        updates.some((e) => isStateUpdate(e.payload) && 'rolesUnchanged' in e.payload),
+        'later ones leave the unchanged roles out',
       );
       const shown = (await state(app)).endpoint;
       assert.match(shown?.url ?? '', /^http:\/\/127\.0\.0\.1:\d+\/role-credentials$/);

@@ -39,6 +39,8 @@ export function sessionsFileOf(settingsPath: string): string {
 
 /** The last text read of each file and its records: a state built for 5,000 roles asks for them often. */
 const lastRead = new Map<string, { text: string; records: readonly SessionRecord[] }>();
+/** Records files whose temp files a killed writer left were looked for by this process. */
+const cleaned = new Set<string>();
 /** The file's text just after this process last wrote it: a watch reports other processes' changes only. */
 const ownTexts = new Map<string, string>();
 
@@ -89,7 +91,9 @@ export function sessionRegistry(settings: Settings): SessionRegistry {
   /** Under the records' lock: re-reads, applies `edit` and writes the file whole, off the event loop. */
   async function change(edit: (list: SessionRecord[]) => SessionRecord[]): Promise<void> {
     await withFileLock(file, async () => {
-      await cleanStaleTempFiles(file);
+      // Once per process, as settings.json's are at open: a listing of the folder on every switch costs more.
+      if (!cleaned.has(file)) await cleanStaleTempFiles(file);
+      cleaned.add(file);
       const data = settings.read();
       const list = edit(storedSessions(settings.path, data.sessions));
       assertNoSecrets(list, 'sessions');
