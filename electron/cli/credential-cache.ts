@@ -17,14 +17,9 @@ import { readMfaSession, servableIdentitySession } from '../core/sessions/mfa-se
 import { secretAccount } from '../core/store/secret-journal.js';
 import { type Identity, profileNameOf, type Role } from '../core/domain/model.js';
 import { settingsDir } from '../core/platform/paths.js';
-import {
-  parseIdentityRecord,
-  parseRecordList,
-  parseRoleRecord,
-  parseSessionRecord,
-} from '../core/store/records.js';
+import { parseIdentityRecord, parseRecordList, parseRoleRecord } from '../core/store/records.js';
 import { isLive } from '../core/domain/session-live.js';
-import type { SessionRecord } from '../core/store/sessions.js';
+import { type SessionRecord, storedSessions } from '../core/store/sessions.js';
 import { credentialProcessAnswer, type ProcessCredentials } from '../core/features/outputs/snippets.js';
 // The kinds' traits only (data and pure functions): the sources themselves stay out of this bundle.
 import { describeIdentity } from '../core/sessions/sources/registry.js';
@@ -50,18 +45,17 @@ function settingsFolderOf(env: NodeJS.ProcessEnv): string {
   return settingsDir({ env, platform: process.platform, homedir: homeOf(env) });
 }
 
-/** Identities, roles and sessions straight from settings.json, parsed; undefined when they cannot be (the core will say why). */
+/** Identities, roles and sessions straight from settings.json (and sessions.json), parsed; undefined when they cannot be (the core will say why). */
 function readSettingsLight(env: NodeJS.ProcessEnv): LightSettings | undefined {
   try {
     const file = path.join(settingsFolderOf(env), 'settings.json');
     const data: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    if (typeof data !== 'object' || data === null || !('roles' in data) || !('sessions' in data))
-      return undefined;
+    if (typeof data !== 'object' || data === null || !('roles' in data)) return undefined;
     return {
       identities:
         'identities' in data ? parseRecordList(data.identities, file, 'identities', parseIdentityRecord) : [],
       roles: parseRecordList(data.roles, file, 'roles', parseRoleRecord),
-      sessions: parseRecordList(data.sessions, file, 'sessions', parseSessionRecord),
+      sessions: storedSessions(file, 'sessions' in data ? data.sessions : undefined),
       keychainBackend:
         'keychainBackend' in data && (data.keychainBackend === 'file' || data.keychainBackend === 'os')
           ? data.keychainBackend

@@ -151,9 +151,12 @@ export function createRolebarService(deps: ServiceDeps): RolebarService {
   }
 
   // A change another process made (the CLI beside the app) reaches the window and the tray as ours do.
-  const stopWatching = deps.onStateChanged
-    ? settings.watch(() => void publish().catch(() => undefined))
-    : () => undefined;
+  const stopWatching = deps.onStateChanged ? watchBoth() : () => undefined;
+  function watchBoth(): () => void {
+    const changed = () => void publish().catch(() => undefined);
+    const stops = [settings.watch(changed), core.sessions.watch(changed)];
+    return () => stops.forEach((stop) => stop());
+  }
 
   return {
     state,

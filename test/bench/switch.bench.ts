@@ -19,7 +19,7 @@ try {
   const steps = {
     'the role lock, empty': [] as number[],
     'the profile write (lock, 2 fsyncs)': [] as number[],
-    'the session record (settings lock, fsync)': [] as number[],
+    'the session record (its own lock, fsync)': [] as number[],
     'both, as a switch makes them (the record during the folder fsync)': [] as number[],
   };
   const step = async (into: number[], run: () => unknown) => {
@@ -50,7 +50,7 @@ try {
         { env: f.sandbox.env, homedir: f.sandbox.dir },
       ),
     );
-    await step(steps['the session record (settings lock, fsync)'], () =>
+    await step(steps['the session record (its own lock, fsync)'], () =>
       f.core.sessions.save({ ...record, expiration: expiration.toISOString() }),
     );
     const later = new Date(expiration.getTime() - 500);

@@ -166,3 +166,35 @@ describe("the app's service sees what a CLI process changed", () => {
     assert.ok(seen(), `never pushed (${fixture.pushed.length} pushes in ${NEVER_MS / 1000} s)`);
   });
 });
+
+describe("the app's service sees a session a CLI process started", () => {
+  let f: ServiceFixture | undefined;
+  before(async () => {
+    f = await startServiceFixture('shared-state-session');
+  });
+  after(() => f?.close());
+
+  it('a session started by `rolebar assume` reaches the pushed state (the records have a file of their own)', async () => {
+    assert.ok(f);
+    const fixture = f;
+    const alice = await addAliceToCore(fixture.core, { mfa: false });
+    const role = fixture.core.roles.add({
+      label: 'assumed-by-the-cli',
+      roleArn: SEED_ROLES.readonly,
+      source: { kind: 'identity', id: alice.id },
+      mfa: false,
+    });
+    // A first switch learns the user's name (a settings write, which the settings watch would report): made here.
+    await fixture.core.assumeRole(role.id);
+    await fixture.core.signOut(role.id);
+    const run = await runProgram(process.execPath, [CLI, 'assume', role.label], {
+      ...fixture.sandbox.env,
+      NO_COLOR: '1',
+    });
+    assert.equal(run.code, 0, explain(run));
+    const exitedAt = Date.now();
+    const seen = () => fixture.pushed.at(-1)?.sessions.some((s) => s.roleId === role.id) === true;
+    while (!seen() && Date.now() - exitedAt < NEVER_MS) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(seen(), `never pushed (${fixture.pushed.length} pushes in ${NEVER_MS / 1000} s)`);
+  });
+});

@@ -20,7 +20,7 @@ async function expire(world: CliWorld, label: string): Promise<void> {
       { name: record.profileName, ...credentials, expiration: ended, principalArn: record.principalArn },
       { env: world.env, homedir: world.sandbox.dir },
     );
-    core.sessions.save({ ...record, expiration: ended.toISOString() });
+    await core.sessions.save({ ...record, expiration: ended.toISOString() });
   } finally {
     core.close();
   }

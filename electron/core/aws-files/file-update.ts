@@ -13,6 +13,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import {
+  type AfterStep,
   atomicWriteFile,
   cleanStaleTempFiles,
   DanglingLinkError,
@@ -156,15 +157,15 @@ export async function updateSharedFile(
   file: string,
   plan: (view: SharedFileView) => PlannedChange | undefined,
   lockOptions: LockOptions = {},
-  afterChange?: () => void,
+  afterChange?: AfterStep,
 ): Promise<UpdateOutcome> {
   // The caller's step fails with its own error, not as an I/O error of this file.
   let stepFailure: { error: unknown } | undefined;
   const step =
     afterChange &&
-    (() => {
+    (async () => {
       try {
-        afterChange();
+        await afterChange();
       } catch (error) {
         stepFailure = { error };
         throw error;
@@ -191,8 +192,8 @@ export async function updateSharedFile(
         if (raw && looksBinary(raw.data)) throw notTextFile(target);
         const view = viewOf(raw);
         const change = plan(view);
-        const unchanged = (): UpdateOutcome => {
-          step?.();
+        const unchanged = async (): Promise<UpdateOutcome> => {
+          await step?.();
           return { changed: false, warnings: [] };
         };
         if (!change) return unchanged();

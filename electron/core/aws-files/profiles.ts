@@ -13,6 +13,7 @@ import {
   updateSharedFile,
 } from './file-update.js';
 import { type IniDocument, type IniSection, sectionRange, sectionValues, toBytes } from './ini.js';
+import type { AfterStep } from '../platform/atomic.js';
 import type { LockOptions } from '../platform/lock.js';
 import { type AwsLocationOptions, resolveAwsFilePaths } from './paths.js';
 import { type OpenedSection, openSection } from './scan.js';
@@ -51,7 +52,7 @@ export interface WriteProfileOptions extends AwsLocationOptions, LockOptions {
    * Runs once, when every reader sees the profile as written, while the last fsync finishes (a switch
    * records its session there). A throw from it fails the write; the profile stays written.
    */
-  afterWrite?: () => void;
+  afterWrite?: AfterStep;
 }
 
 /** Where the files are and how long to wait for the lock. */

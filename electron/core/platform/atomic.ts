@@ -2,29 +2,24 @@
  * Crash-safe file replacement: a reader (or a process killed half-way through a write) only ever
  * sees the old file or the new one, never a mix or a truncation.
  *
- * The calls that only touch metadata or the page cache (open, chmod, write, rename, close) are made
- * synchronously: each takes microseconds on a local disk, where a promise costs a thread-pool round trip
- * (about 0.1 ms on a loaded machine, and a switch made some thirty). The fsyncs, which wait on the disk,
- * stay asynchronous, so the main process keeps serving while the disk works.
+ * Every call that writes (open, chmod, write, fsync, rename, close, remove) is asynchronous: the app's main
+ * process writes profiles and session records on a switch, and under load even an open or a rename can wait on
+ * the disk for milliseconds, freezing the tray and the window meanwhile (issue 25). A promise costs a
+ * thread-pool round trip, which the event loop does not wait on.
  */
 import { randomBytes } from 'node:crypto';
 import {
-  closeSync,
   existsSync,
-  fchmodSync,
-  fchownSync,
-  fsync,
   mkdirSync,
-  openSync,
   readdirSync,
   readlinkSync,
   realpathSync,
-  renameSync,
   rmSync,
   type Stats,
   statSync,
-  writevSync,
 } from 'node:fs';
+import { close, fchmod, fchown, fsync, open, rename, writev } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -105,19 +100,25 @@ export function decideMode(file: string, stat: Stats | undefined): { mode: numbe
   };
 }
 
-/** fsync on the thread pool: the one call here that waits on the disk. */
+// The callback calls, promisified: a little lighter on the event loop than fs/promises' FileHandle.
+const openFd = promisify(open);
+const closeFd = promisify(close);
 const fsyncFd = promisify(fsync);
+const fchmodFd = promisify(fchmod);
+const fchownFd = promisify(fchown);
+const writevFd = promisify(writev);
+const renameFile = promisify(rename);
 
 async function fsyncDir(dir: string): Promise<void> {
   if (isWindows) return; // directories cannot be opened for fsync there; NTFS journals the rename
-  const fd = openSync(dir, 'r');
+  const fd = await openFd(dir, 'r');
   try {
     await fsyncFd(fd);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EISDIR') throw error;
   } finally {
-    closeSync(fd);
+    await closeFd(fd);
   }
 }
 
@@ -125,7 +126,7 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
   // Windows refuses to replace a file another process has open (an antivirus scan, an editor): retry briefly.
   for (let attempt = 0; ; attempt++) {
     try {
-      return renameSync(from, to);
+      return await renameFile(from, to);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (!isWindows || attempt >= 10 || (code !== 'EPERM' && code !== 'EBUSY' && code !== 'EACCES'))
@@ -135,11 +136,14 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
   }
 }
 
+/** A caller's next step, run once the new file is in place while the folder's fsync is in flight. */
+export type AfterStep = () => void | Promise<void>;
+
 /** Writes every segment in order with as few system calls as the OS allows (writev may write less than asked). */
-function writeAll(fd: number, segments: readonly Buffer[]): void {
+async function writeAll(fd: number, segments: readonly Buffer[]): Promise<void> {
   let rest = segments.filter((s) => s.length > 0);
   while (rest.length > 0) {
-    let written = writevSync(fd, rest);
+    let { bytesWritten: written } = await writevFd(fd, rest);
     if (written === 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
     let i = 0;
     for (; i < rest.length && written >= (rest[i]?.length ?? 0); i++) written -= rest[i]?.length ?? 0;
@@ -160,33 +164,35 @@ export async function atomicWriteFile(
   data: readonly Buffer[],
   mode: number,
   owner?: { uid: number; gid: number },
-  afterRename?: () => void,
+  afterRename?: AfterStep,
 ): Promise<void> {
   const dir = path.dirname(target);
   const temp = path.join(
     dir,
     `.${path.basename(target)}${TEMP_MARK}${process.pid}-${randomBytes(6).toString('hex')}`,
   );
-  const fd = openSync(temp, 'wx', mode);
+  const fd = await openFd(temp, 'wx', mode);
   try {
     try {
-      fchmodSync(fd, mode); // the umask may have cleared bits of a preserved mode
+      // The umask may have cleared bits of a preserved mode (0640, a launcher's 0755); the owner's read and
+      // write (all of 0600) no umask a user can work under clears.
+      if ((mode & ~0o600) !== 0) await fchmodFd(fd, mode);
       if (owner && !isWindows && (owner.uid !== process.getuid?.() || owner.gid !== process.getgid?.())) {
         try {
-          fchownSync(fd, owner.uid, owner.gid);
+          await fchownFd(fd, owner.uid, owner.gid);
         } catch {
           // only root may; harmless otherwise
         }
       }
-      writeAll(fd, data);
+      await writeAll(fd, data);
       await fsyncFd(fd);
     } finally {
-      closeSync(fd);
+      await closeFd(fd);
     }
     await renameWithRetry(temp, target);
   } catch (error) {
     try {
-      rmSync(temp, { force: true });
+      await rm(temp, { force: true });
     } catch {
       // The write's own error is the one to report; a leftover temp file is cleaned by the next write.
     }
@@ -201,10 +207,12 @@ export async function atomicWriteFile(
  * already sees the new file; both fsyncs then share the disk's wait. Resolves when both are done; a throw
  * from either fails the whole (after the fsync has finished, so nothing is left running).
  */
-async function whileFolderSyncs(dir: string, step: (() => void) | undefined): Promise<void> {
+async function whileFolderSyncs(dir: string, step: AfterStep | undefined): Promise<void> {
   const synced = fsyncDir(dir);
+  // Handled below in either case: a failure while the step is awaited is not an unhandled rejection.
+  synced.catch(() => undefined);
   try {
-    step?.();
+    await step?.();
   } catch (error) {
     await synced.catch(() => undefined);
     throw error;
@@ -216,8 +224,8 @@ async function whileFolderSyncs(dir: string, step: (() => void) | undefined): Pr
  * Deletes `target` (used when a sign-out takes back a file we created) and makes that durable. `afterRemove`
  * runs once the file is gone, while the folder's fsync is in flight.
  */
-export async function removeFileDurably(target: string, afterRemove?: () => void): Promise<void> {
-  rmSync(target, { force: true });
+export async function removeFileDurably(target: string, afterRemove?: AfterStep): Promise<void> {
+  await rm(target, { force: true });
   await whileFolderSyncs(path.dirname(target), afterRemove);
 }
 

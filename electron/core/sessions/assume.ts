@@ -12,6 +12,7 @@ import {
 import { RolebarError } from '../domain/errors.js';
 import { liveMfaSession } from './mfa-session.js';
 import { checkMfaCode, profileNameOf } from '../domain/model.js';
+import type { AfterStep } from '../platform/atomic.js';
 import type { SessionRecord } from '../store/sessions.js';
 import type { TemporaryCredentials } from '../aws/sts/client.js';
 import { type AssumeContext, location } from './context.js';
@@ -123,7 +124,7 @@ export function writeSessionProfile(
   final: { credentials: TemporaryCredentials; assumedRoleArn: string },
   region: string | undefined,
   force: boolean,
-  afterWrite?: () => void,
+  afterWrite?: AfterStep,
 ): Promise<WriteProfileResult> {
   return writeProfile(
     {

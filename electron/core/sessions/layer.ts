@@ -102,7 +102,7 @@ export function createSessionLayer(ctx: AssumeContext, lockDir: string): Session
     const profile = session?.profileName ?? role.profileName ?? role.label;
     const result = await removeProfile(profile, location(ctx));
     ctx.memory.delete(roleId);
-    ctx.sessions.remove(roleId);
+    await ctx.sessions.remove(roleId);
     return { removed: result.removedFromCredentials || result.removedFromConfig };
   }
 

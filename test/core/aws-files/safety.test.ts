@@ -296,7 +296,7 @@ test('afterWrite runs once, when both files are in place; its throw is its own; 
 
   // An unchanged profile (nothing to write) still calls it: the caller's step does not depend on a change.
   let calls = 0;
-  await writeProfile(fakeSession('dev', 'A', 'eu-west-1'), { ...home.where, afterWrite: () => calls++ });
+  await writeProfile(fakeSession('dev', 'A', 'eu-west-1'), { ...home.where, afterWrite: () => void calls++ });
   assert.equal(calls, 1);
 
   // The step's own error comes through as it is (not as an I/O error of the file); the profile stays written.
@@ -319,7 +319,7 @@ test('afterWrite runs once, when both files are in place; its throw is its own; 
   await writeFile(home.credentials, '[mine]\naws_access_key_id = AKIAOWN\n', { mode: 0o600 });
   calls = 0;
   await assert.rejects(
-    writeProfile(fakeSession('mine'), { ...home.where, afterWrite: () => calls++ }),
+    writeProfile(fakeSession('mine'), { ...home.where, afterWrite: () => void calls++ }),
     code('not-owned'),
   );
   assert.equal(calls, 0);

@@ -2,8 +2,8 @@
 // to one of the user's identities, chains after their sources, a live session's ARN held until it ends.
 import { profileNameOf, type Role } from '../../domain/model.js';
 import { isLive } from '../../domain/session-live.js';
-import { parseRecordList, parseSessionRecord } from '../../store/records.js';
 import type { ReadOnlyRoles } from '../../store/roles.js';
+import { storedSessions } from '../../store/sessions.js';
 import type { SettingsData } from '../../store/settings.js';
 import { copyPath, readCopy } from './copies.js';
 import { asRole, type Catalog, chainPlace } from './format.js';
@@ -21,7 +21,7 @@ export function catalogRoleId(catalog: string, roleId: string): string {
  */
 export function liveRoleIds(data: SettingsData, settingsPath: string, now: number): Set<string> {
   return new Set(
-    parseRecordList(data.sessions, settingsPath, 'sessions', parseSessionRecord)
+    storedSessions(settingsPath, data.sessions)
       .filter((s) => isLive(s, now))
       .map((s) => s.roleId),
   );

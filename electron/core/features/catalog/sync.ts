@@ -114,7 +114,7 @@ export async function syncCatalog(
       held[change.id] ??= change.from;
       change.held = true;
     }
-    writeCopy(settings.path, name, found.text);
+    writeCopy(settings.path, name, found.text, found.catalog);
     patchSubscription(settings, name, (s) => ({
       ...s,
       lastSyncAt: stamp,

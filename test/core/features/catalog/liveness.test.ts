@@ -59,7 +59,7 @@ describe('catalog roles and the clock offset', () => {
       ?.roleArn;
 
   it('holds the ARN of a session live by AWS’s clock (10 minutes behind this one)', async () => {
-    startSession(-10 * MINUTE); // AWS's time is 11:50: the session, ending 11:55 by its clock, has 5 minutes left
+    await startSession(-10 * MINUTE); // AWS's time is 11:50: the session, ending 11:55 by its clock, has 5 minutes left
     writeFileSync(file, catalog('admin'));
     const diff = await syncCatalog(settings, 'team', NOW);
     assert.deepEqual(
@@ -71,7 +71,7 @@ describe('catalog roles and the clock offset', () => {
   });
 
   it('moves the ARN of a session that AWS’s clock says has ended', async () => {
-    startSession(0);
+    await startSession(0);
     writeFileSync(file, catalog('admin'));
     const diff = await syncCatalog(settings, 'team', NOW);
     assert.deepEqual(
