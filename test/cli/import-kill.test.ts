@@ -1,5 +1,6 @@
 // `rolebar import --remove-plaintext-keys` of many key pairs, killed with SIGKILL at moments picked from its journal
-// (secrets being written, the commit made, the credentials file edited) and at spread-out times: after the next
+// (secrets being written, the commit made, the credentials file edited) and at spread-out times, with the OS
+// keychain and with the encrypted keychain file: after the next
 // command (an import preview, which settles what was cut short) the import is all or nothing — every identity,
 // role and keychain entry with both files fully updated, or none of them with both files as they were — no
 // keychain entry is orphaned, and botocore still resolves the profiles. Real gnome-keyring, real files.
@@ -9,7 +10,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { keychainFileIn, openFileKeychain } from '../../electron/core/platform/keychain/file-store.js';
 import { openKeychain } from '../../electron/core/platform/keychain/keychain.js';
+import { TEST_COST } from '../support/keychain-file.js';
 import { manyKeyPairs } from '../support/many-keys.js';
 import { makeSandbox } from '../support/sandbox.js';
 import { CLI, explain, runProgram } from './helpers.js';
@@ -28,25 +31,37 @@ const configText = [
 
 /** When to kill: once settings show a journal phase, or a file an edit, or after some milliseconds. */
 type Point = 'secrets' | 'commit' | 'credentials-edited' | number;
-const POINTS: Point[] = [
-  'secrets',
-  'secrets',
-  'commit',
-  'commit',
-  'credentials-edited',
-  400,
-  800,
-  1200,
-  2000,
+/** Each moment with the OS keychain (gnome-keyring), then a few with the encrypted keychain file (one write). */
+const POINTS: Array<[Point, 'os' | 'file']> = [
+  ...(['secrets', 'secrets', 'commit', 'commit', 'credentials-edited', 400, 800, 1200, 2000] as const).map(
+    (point): [Point, 'os'] => [point, 'os'],
+  ),
+  ...(['secrets', 'commit', 'credentials-edited', 600] as const).map((point): [Point, 'file'] => [
+    point,
+    'file',
+  ]),
 ];
 
 describe('an import killed part-way', () => {
   it(`of ${PAIRS} key pairs, at ${POINTS.length} moments: all or nothing after the next command`, async () => {
     const outcomes: string[] = [];
-    for (const [round, point] of POINTS.entries()) {
+    for (const [round, [point, backend]] of POINTS.entries()) {
       const sandbox = makeSandbox(`import-kill-${round}`);
       const env: NodeJS.ProcessEnv = { ...sandbox.env, NO_COLOR: '1' };
-      const keychain = openKeychain({ service: sandbox.keychainService, env });
+      if (backend === 'file')
+        Object.assign(env, { ROLEBAR_KEYCHAIN: 'file', ROLEBAR_KEYCHAIN_PASSPHRASE: 'kill' });
+      const fileStore =
+        backend === 'file'
+          ? openFileKeychain({
+              file: keychainFileIn(sandbox.rolebarHome),
+              service: sandbox.keychainService,
+              env,
+              cost: TEST_COST,
+            })
+          : undefined;
+      // A cheap key for the file (its KDF is not under test here): made before the import opens it.
+      await fileStore?.unlock();
+      const keychain = fileStore ?? openKeychain({ service: sandbox.keychainService, env });
       const settingsFile = path.join(sandbox.rolebarHome, 'settings.json');
       const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
       const compact = () => read(settingsFile).replace(/\s/g, '');
@@ -90,15 +105,15 @@ describe('an import killed part-way', () => {
         assert.equal(state.keychainIntents, undefined, `round ${round}: the journal is empty`);
         const credentials = read(sandbox.credentialsFile);
         const config = read(sandbox.configFile);
-        const context = `round ${round} (${point}${killedPartWay ? '' : ', it had finished'})`;
+        const context = `round ${round} (${point}, ${backend}${killedPartWay ? '' : ', it had finished'})`;
         if (state.identities.length === 0) {
-          outcomes.push(`${point}${killedPartWay ? '' : ' (done)'}: nothing`);
+          outcomes.push(`${point} ${backend}${killedPartWay ? '' : ' (done)'}: nothing`);
           assert.deepEqual(state.roles, [], context);
           assert.deepEqual(accounts, [], context);
           assert.equal(credentials, credentialsText, `${context}: the credentials file is as it was`);
           assert.equal(config, configText, `${context}: the config file is as it was`);
         } else {
-          outcomes.push(`${point}${killedPartWay ? '' : ' (done)'}: everything`);
+          outcomes.push(`${point} ${backend}${killedPartWay ? '' : ' (done)'}: everything`);
           assert.equal(state.identities.length, PAIRS, context);
           assert.deepEqual(state.roles.map((r) => r.label).sort(), ['role-1', 'role-2', 'role-3'], context);
           assert.equal(accounts.length, PAIRS, context);

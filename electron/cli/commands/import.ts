@@ -13,7 +13,10 @@ const importCommand: Command = {
       'Imports ~/.aws: profiles with access keys become identities (their secrets go to the keychain), role_arn profiles become roles. The files are not changed unless --remove-plaintext-keys is given: then each key pair is replaced by a credential_process line serving it from the keychain (a backup is kept first).',
     synopsis: 'import [--dry-run] [--remove-plaintext-keys] [--json]',
     options: {
-      'dry-run': { type: 'boolean', help: 'show what would be imported, change nothing' },
+      'dry-run': {
+        type: 'boolean',
+        help: 'show what would be imported, change nothing (an import cut short is finished or undone first)',
+      },
       'remove-plaintext-keys': {
         type: 'boolean',
         help: 'after importing, replace the keys in ~/.aws with credential_process lines that serve them from the keychain',

@@ -42,7 +42,7 @@ export interface ImportOptions {
   identityProcess?: (identityName: string) => string;
 }
 
-/** Works out what importing would do without changing anything. */
+/** Works out what importing would do, changing nothing but what an import cut short left (settled first). */
 export async function planImport(core: Engine, location: AwsLocationOptions): Promise<ImportPlan> {
   await settleInterruptedImport(core);
   const { profiles, ssoSessions, paths } = await readAwsProfiles(location);
