@@ -101,10 +101,14 @@ export function capAnswerBody(response: unknown, maxBytes: number, over: () => v
     over();
     return new Error(`an answer over ${maxBytes} bytes`);
   };
-  if (Number(r?.headers?.['content-length']) > maxBytes) {
+  const declared = r?.headers?.['content-length'];
+  if (Number(declared) > maxBytes) {
     body.destroy();
     throw tooBig();
   }
+  // Node's HTTP parser reads no byte of a body past its declared length: only an undeclared one (chunked) is
+  // counted as it comes (the count costs a stream per answer, a tenth of a millisecond on every switch).
+  if (typeof declared === 'string' && /^\d+$/.test(declared)) return;
   let total = 0;
   const capped = new Transform({
     transform(chunk: Buffer, _encoding, done) {
