@@ -3,8 +3,9 @@
 /*
  * The one cross-process lock: a lock file beside the target (`credentials.rolebar-lock`) serialises
  * read-modify-write between the app, the CLI and several CLIs, so no writer loses another's update. One acquire
- * loop (acquireSteps) serves two waiters: withFileLock (async: the AWS files, the per-role and per-identity
- * session locks) and withFileLockSync (settings.json, whose store, conf, is synchronous). The loop only says how
+ * loop (acquireSteps) serves two waiters: withFileLock (async: the AWS files, the session records, the per-role
+ * and per-identity session locks) and withFileLockSync (settings.json, whose store, conf, is synchronous). A file
+ * is only ever locked one way: a sync waiter would sleep on an async holder of its own process for good. The loop only says how
  * long to sleep; each waiter sleeps its own way on the clock it was given, so the tests run on a fake clock.
  *
  * An async holder refreshes its lock's mtime while it holds it, so a waiter that cannot ask about the holder's
