@@ -11,8 +11,8 @@ export const CORE_ROOMS = {
   store: ['domain', 'platform', 'store'],
   sessions: ['domain', 'platform', 'aws', 'aws-files', 'store', 'sessions'],
   features: ['domain', 'platform', 'aws', 'aws-files', 'store', 'sessions', 'features'],
-  // core/index.ts, the facade the CLI and the service call.
-  index: ['domain', 'platform', 'aws', 'aws-files', 'store', 'sessions', 'features'],
+  // core/index.ts, the facade the CLI and the service call, and the files beside it (view.ts, its listing view).
+  index: ['domain', 'platform', 'aws', 'aws-files', 'store', 'sessions', 'features', 'index'],
 };
 
 /**

@@ -1,15 +1,24 @@
 // The `rolebar` commands by name, each with the loader of its group: the entry, help and completion read this table.
 import type { Command } from './args.js';
 
-export type Loader = () => Promise<{ commands: Record<string, Command> }>;
+/**
+ * Loads a command group's code. `sub` is the subcommand typed, when only it will run: a group whose commands live
+ * in more than one module may then load just the one that has it.
+ */
+export type Loader = (sub?: string) => Promise<{ commands: Record<string, Command> }>;
 
 const completion: Loader = () => import('./commands/completion.js');
 const info: Loader = () => import('./commands/info.js');
 const sessions: Loader = () => import('./commands/session.js');
 const iam = () => import('./commands/iam.js');
-/** The `role` group: its own commands plus `role discover`, which lives with the other IAM commands. */
-const roles: Loader = async () => {
-  const [own, found] = await Promise.all([import('./commands/role.js'), iam()]);
+/**
+ * The `role` group: its own commands plus `role discover`, which lives with the other IAM commands (loaded only
+ * for it, for the group's help and for a subcommand that is not there: `role list` loads no IAM code).
+ */
+const roles: Loader = async (sub) => {
+  const own = await import('./commands/role.js');
+  if (sub !== undefined && own.commands[`role ${sub}`]) return own;
+  const found = await iam();
   return { commands: { ...own.commands, 'role discover': found.roleDiscover } };
 };
 

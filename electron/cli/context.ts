@@ -1,14 +1,17 @@
-// What the commands share: opening the core, finding roles and identities by name, and assuming with the
-// CLI's MFA rules (a prompt on a terminal, a clear failure otherwise).
-import { type AssumeOutcome, MfaRequiredError } from '../core/sessions/assume.js';
-import { openCore, type RolebarCore } from '../core/index.js';
+// What the commands share: opening the core (or, to list, the lighter view), finding roles and identities by
+// name, and assuming with the CLI's MFA rules (a prompt on a terminal, a clear failure otherwise). The core is
+// import()ed when a command opens it: a listing loads none of the engine, STS or keychain code
+// (test/cli/lazy-load.test.ts).
+import type { AssumeOutcome } from '../core/sessions/assume.js';
+import type { RolebarCore } from '../core/index.js';
+import { openView, type RolebarView } from '../core/view.js';
 import { RolebarError } from '../core/domain/errors.js';
 import { localTime } from '../core/domain/local-time.js';
 import { type Identity, profileNameOf, type Role } from '../core/domain/model.js';
 import type { LiveOutcome } from '../core/sessions/layer.js';
 import { timeLeftMs } from '../core/domain/session-live.js';
 import { type Io, paint, withSpinner } from './output.js';
-import { DEMO_SECRETS_VARIABLE } from '../core/features/demo/secrets.js';
+import { DEMO_SECRETS_VARIABLE } from '../core/features/demo/variables.js';
 import { askKeychainPassphrase, promptLine } from './prompt.js';
 import { closest } from './suggest.js';
 
@@ -22,6 +25,7 @@ export async function withCore<T>(
   work: (core: RolebarCore) => Promise<T>,
   options: { noPrompt?: boolean } = {},
 ): Promise<T> {
+  const { openCore } = await import('../core/index.js');
   const core = openCore(io.env, {}, io.interactive && !options.noPrompt ? askKeychainPassphrase : undefined);
   try {
     return await work(core);
@@ -30,13 +34,18 @@ export async function withCore<T>(
   }
 }
 
+/** Opens the listing view (what Rolebar remembers, the keychain opened on first use) and runs `work`. */
+export function withView<T>(io: Io, work: (view: RolebarView) => Promise<T>): Promise<T> {
+  return work(openView(io.env, io.interactive ? askKeychainPassphrase : undefined));
+}
+
 /** The AWS files' location, as the core's writers and readers take it. */
 export function awsLocation(io: Io): { env: NodeJS.ProcessEnv; homedir?: string } {
   return io.env.HOME ? { env: io.env, homedir: io.env.HOME } : { env: io.env };
 }
 
 /** A role by id, label or profile name, or by its ARN when exactly one role has it. */
-export function findRole(core: RolebarCore, key: string): Role {
+export function findRole(core: Pick<RolebarCore, 'roles'>, key: string): Role {
   const role =
     core.roles.find(key) ??
     (() => {
@@ -94,6 +103,8 @@ async function withMfa<T extends { notices: string[] }>(
   try {
     outcome = await attempt(choice.mfaCode);
   } catch (error) {
+    // Loaded with the core, which is open by now.
+    const { MfaRequiredError } = await import('../core/sessions/assume.js');
     if (!(error instanceof MfaRequiredError) || choice.mfaCode !== undefined) throw error;
     if (choice.noPrompt || !io.interactive) {
       throw new RolebarError('mfa-required', error.message, {

@@ -105,7 +105,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       )}`,
     );
   }
-  const { commands } = await entry[2]();
+  const { commands } = await entry[2](GROUPS.has(word) ? rest[0] : undefined);
   let name = word;
   let args = rest;
   if (GROUPS.has(word)) {

@@ -9,15 +9,11 @@ import {
 import { catalogRoleSource } from './features/catalog/resolve.js';
 import { exportSnippet, type SnippetFormat, unsetSnippet } from './features/outputs/snippets.js';
 import { RolebarError } from './domain/errors.js';
-import { openSecretStore } from './platform/keychain/backend.js';
 import type { AskPassphrase } from './platform/keychain/file-store.js';
-import { keychainServiceOf } from './platform/keychain/keychain.js';
-import { demoSecretStoreOf } from './features/demo/secrets.js';
-import { settingsDir } from './platform/paths.js';
 import { awsHomeOf } from './aws-files/paths.js';
+import { openSecrets } from './open-secrets.js';
+import { openUserSettings } from './view.js';
 import { type CoreDeps, createEngine, type Engine } from './sessions/engine.js';
-import { openSettings } from './store/settings.js';
-import { keychainChoice } from './store/keychain-choice.js';
 
 export type { CoreDeps, Engine, WhoAmI, WhoAmITarget } from './sessions/engine.js';
 
@@ -67,25 +63,13 @@ export function openCore(
   askPassphrase?: AskPassphrase,
 ): RolebarCore {
   const homedir = env.HOME || os.homedir();
-  const settings =
-    overrides.settings ?? openSettings({ dir: settingsDir({ env, platform: process.platform, homedir }) });
-  // The home whose ~/.aws the core uses where no AWS_* variable names a file (a demo's is its own).
-  const awsHome = awsHomeOf(env, homedir);
-  const { backend, settingsFolder } = keychainChoice(settings, env);
+  const settings = overrides.settings ?? openUserSettings(env);
   return createCore({
     settings,
-    // A shell pointed at `rolebar demo` keeps its secrets in the demo's process, never in a keychain.
-    secrets:
-      overrides.secrets ??
-      demoSecretStoreOf(env, keychainServiceOf(env)) ??
-      openSecretStore({
-        env,
-        backend,
-        settingsFolder,
-        ...(askPassphrase ? { askPassphrase } : {}),
-      }),
+    secrets: overrides.secrets ?? openSecrets(env, settings, askPassphrase),
     env,
-    homedir: awsHome,
+    // The home whose ~/.aws the core uses where no AWS_* variable names a file (a demo's is its own).
+    homedir: awsHomeOf(env, homedir),
     ...(overrides.sts ? { sts: overrides.sts } : {}),
     ...(overrides.now ? { now: overrides.now } : {}),
   });

@@ -3,7 +3,8 @@ import { checkField } from '../../core/domain/model.js';
 import * as fields from '../../core/domain/fields.js';
 import { type Command, flag, requiredOption, stringOption } from '../args.js';
 import { awsLocation, findIdentity, withCore } from '../context.js';
-import { describeKeyInfo, type KeyInfo, readKeyInfos, withIamTools } from '../../core/features/iam/index.js';
+import { readKeyInfos, withIamTools } from '../../core/features/iam/index.js';
+import { keyColumn } from '../key-column.js';
 import { rolebarCommand } from '../../core/domain/shell-quote.js';
 import { RolebarError } from '../../core/domain/errors.js';
 import { printJson, table, withSpinner } from '../output.js';
@@ -204,11 +205,6 @@ const list: Command = {
       return 0;
     }),
 };
-
-/** The key-age column: age and last use, or what is unknown and which permission would show it. */
-export function keyColumn(info: KeyInfo | undefined, now = Date.now()): string {
-  return info ? describeKeyInfo(info, now) : '-';
-}
 
 const orphans: Command = {
   spec: {

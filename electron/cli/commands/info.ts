@@ -1,21 +1,23 @@
 // `rolebar whoami` and `rolebar status`: who a session is, and everything Rolebar knows, with time left.
-import type { RolebarCore, WhoAmITarget } from '../../core/index.js';
+import type { WhoAmITarget } from '../../core/index.js';
 import { namesById, type Role, profileNameOf } from '../../core/domain/model.js';
 import { formatRemaining } from '../../core/domain/session-clock.js';
 import { isLive, timeLeftMs } from '../../core/domain/session-live.js';
+import type { KeyInfo } from '../../core/features/iam/key-info.js';
+import { mfaSessionExpiry } from '../../core/sessions/mfa-session.js';
+import type { Stores } from '../../core/sessions/stores.js';
 import type { SessionRecord } from '../../core/store/sessions.js';
 import { type Command, flag, stringOption } from '../args.js';
 import { type Io, paint, printJson, table, withSpinner } from '../output.js';
-import { awsLocation, describeExpiry, withCore } from '../context.js';
-import { readKeyInfos } from '../../core/features/iam/index.js';
-import { keyColumn } from './identity.js';
-import { describeIdentity } from '../../core/sessions/sources/registry.js';
+import { awsLocation, describeExpiry, withCore, withView } from '../context.js';
+import { keyColumn } from '../key-column.js';
+import { accessKeyIdOf, describeIdentity } from '../../core/sessions/sources/registry.js';
 import { keychainChoice } from '../../core/store/keychain-choice.js';
 
 const json = { type: 'boolean', help: 'print JSON' } as const;
 
 /** Active sessions (not yet expired on AWS's clock), most recently started first. */
-function activeSessions(core: RolebarCore): SessionRecord[] {
+function activeSessions(core: Pick<Stores, 'sessions'>): SessionRecord[] {
   return core.sessions
     .list()
     .filter((s) => isLive(s, Date.now()))
@@ -78,15 +80,18 @@ const status: Command = {
     positionals: [0, 0],
   },
   run: (args, io) =>
-    withCore(io, async (core) => {
+    // The view: the keychain opens for an identity's MFA session or key, the IAM code for a key's age.
+    withView(io, async (core) => {
       const identities = core.identities.list();
       const roles = core.roles.list();
       const sessions = activeSessions(core);
       const mfaUntil = new Map<string, Date | undefined>();
       for (const identity of identities) {
-        if (identity.mfaSerial) mfaUntil.set(identity.id, await core.mfaSessionExpiry(identity.id));
+        if (identity.mfaSerial) mfaUntil.set(identity.id, await mfaSessionExpiry(core, identity.id));
       }
-      const keys = await readKeyInfos(core, awsLocation(io));
+      const keys = identities.some((i) => accessKeyIdOf(i) !== undefined)
+        ? await (await import('../../core/features/iam/read-key-info.js')).readKeyInfos(core, awsLocation(io))
+        : new Map<string, KeyInfo>();
       const names = namesById(identities, roles);
       const sourceName = (role: Role) =>
         names.get(role.source.id) ?? (role.source.kind === 'identity' ? '?' : role.source.id);

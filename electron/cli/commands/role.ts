@@ -13,7 +13,7 @@ import {
   UsageError,
 } from '../args.js';
 import { removeProfile } from '../../core/aws-files/index.js';
-import { awsLocation, findRole, withCore } from '../context.js';
+import { awsLocation, findRole, withCore, withView } from '../context.js';
 import { setupProfileName } from './setup-profile.js';
 import { printJson, table } from '../output.js';
 
@@ -183,9 +183,9 @@ const list: Command = {
     positionals: [0, 0],
   },
   run: (args, io) =>
-    withCore(io, async (core) => {
-      const roles = core.roles.list();
-      const names = namesById(core.identities.list(), roles);
+    withView(io, async (view) => {
+      const roles = view.roles.list();
+      const names = namesById(view.identities.list(), roles);
       const from = (source: RoleSource) => names.get(source.id) ?? '?';
       if (flag(args, 'json'))
         printJson(

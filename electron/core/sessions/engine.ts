@@ -4,16 +4,17 @@ import path from 'node:path';
 import type { AssumeOptions, AssumeOutcome } from './assume.js';
 import { type AssumeContext, targetFor } from './context.js';
 import { RolebarError } from '../domain/errors.js';
-import { identityStore, type IdentityStore } from '../store/identities.js';
+import type { IdentityStore } from '../store/identities.js';
 import type { SecretStore } from '../platform/keychain/keychain.js';
-import { type ReadOnlyRoles, type RoleStore, roleStore } from '../store/roles.js';
-import { principalKind, sessionRegistry, type SessionRegistry, userNameOfArn } from '../store/sessions.js';
+import type { ReadOnlyRoles, RoleStore } from '../store/roles.js';
+import { principalKind, type SessionRegistry, userNameOfArn } from '../store/sessions.js';
+import { openStores } from './stores.js';
 import { mfaSessionExpiry } from './mfa-session.js';
 import { identityLongTermKey, type IdentitySessionOptions } from './identity-session.js';
 import { createSessionLayer, type LiveOutcome, type RenewOptions } from './layer.js';
 import type { Settings, SettingsData } from '../store/settings.js';
 import type { Identity } from '../domain/model.js';
-import { accessKeyIdOf, checkIdentityRecord, type NewIdentity, sourceOf } from './sources/registry.js';
+import { type NewIdentity, sourceOf } from './sources/registry.js';
 import { profileCredentials } from './sources/aws-profile.js';
 import {
   type AddedIdentity,
@@ -102,12 +103,7 @@ export interface Engine {
  */
 export function createEngine(deps: CoreDeps, readOnlyRoles: ReadOnlyRoles): Engine {
   const env = deps.env ?? process.env;
-  const identities = identityStore(deps.settings, deps.secrets, {
-    accessKeyIdOf,
-    checkRecord: checkIdentityRecord,
-  });
-  const roles = roleStore(deps.settings, identities, readOnlyRoles);
-  const sessions = sessionRegistry(deps.settings);
+  const { identities, roles, sessions } = openStores(deps.settings, deps.secrets, readOnlyRoles);
   const now = deps.now ?? Date.now;
   const ctx: AssumeContext = {
     identities,

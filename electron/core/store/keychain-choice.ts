@@ -1,8 +1,12 @@
 // Which keychain holds the secrets of the settings in `settings`: ROLEBAR_KEYCHAIN over the stored choice (set by
 // `rolebar keychain migrate`), over the OS keychain (platform/keychain/backend.ts holds the rule).
 import path from 'node:path';
-import { describeBackend, type KeychainBackend, keychainBackendOf } from '../platform/keychain/backend.js';
-import { keychainFileIn } from '../platform/keychain/file-store.js';
+import {
+  describeBackend,
+  type KeychainBackend,
+  keychainBackendOf,
+  keychainFileIn,
+} from '../platform/keychain/names.js';
 import type { Settings } from './settings.js';
 
 export interface KeychainChoice {

@@ -9,9 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { RolebarError } from '../../domain/errors.js';
 import type { SecretStore } from '../../platform/keychain/keychain.js';
 
-/** The variables that send a demo shell's secrets to the demo's process: its address, and its token. */
-export const DEMO_SECRETS_VARIABLE = 'ROLEBAR_DEMO_SECRETS';
-export const DEMO_SECRETS_TOKEN_VARIABLE = 'ROLEBAR_DEMO_SECRETS_TOKEN';
+import { DEMO_SECRETS_TOKEN_VARIABLE, DEMO_SECRETS_VARIABLE } from './variables.js';
+
+export { DEMO_SECRETS_TOKEN_VARIABLE, DEMO_SECRETS_VARIABLE } from './variables.js';
 
 /** How long a call waits for the demo's process, which answers from memory: a bound on one that is gone. */
 const CALL_TIMEOUT_MS = 5_000;

@@ -12,7 +12,7 @@ import type { KeyInfo } from './key-info.js';
 
 /** Key age and last use of every IAM user identity (or `only` that one), read in parallel; unknowns say why (never throws). */
 export async function readKeyInfos(
-  core: Engine,
+  core: Pick<Engine, 'identities'>,
   location: AwsLocationOptions,
   only?: string,
 ): Promise<Map<string, KeyInfo>> {
@@ -33,7 +33,7 @@ export async function readKeyInfos(
 
 /** Reads the identity's key age and last use with its own key; undefined for identities that keep no key. */
 export async function readKeyInfo(
-  core: Engine,
+  core: Pick<Engine, 'identities'>,
   iam: IamCaller,
   env: NodeJS.ProcessEnv,
   identityId: string,

@@ -32,10 +32,7 @@ export const PASSPHRASE_VARIABLE = 'ROLEBAR_KEYCHAIN_PASSPHRASE';
 /** The command that unlocks (or creates) the keychain file for a while: the fix every locked error names. */
 export const UNLOCK_COMMAND = 'rolebar keychain unlock';
 
-/** The keychain file's folder and name inside the settings folder. */
-export function keychainFileIn(settingsFolder: string): string {
-  return path.join(settingsFolder, 'keychain', 'secrets.rolebar-keychain');
-}
+export { keychainFileIn } from './names.js';
 
 /** How the front end asks a person for the passphrase; `creating` when there is no file yet (ask twice). */
 export type AskPassphrase = (question: { file: string; creating: boolean }) => Promise<string>;

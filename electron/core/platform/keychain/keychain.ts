@@ -7,13 +7,9 @@ import { RolebarError } from '../../domain/errors.js';
 import { type HelperKeytar, type StartHelper, helperKeytar } from './runner.js';
 import { secretServiceReader } from './secret-service.js';
 
-/** The keychain service Rolebar's own entries live under; tests use a name of their own. */
-export const DEFAULT_KEYCHAIN_SERVICE = 'Rolebar';
+import { DEFAULT_KEYCHAIN_SERVICE } from './names.js';
 
-/** The keychain service in `env`: ROLEBAR_KEYCHAIN_SERVICE (tests, demo), else Rolebar's own. */
-export function keychainServiceOf(env: NodeJS.ProcessEnv): string {
-  return env.ROLEBAR_KEYCHAIN_SERVICE || DEFAULT_KEYCHAIN_SERVICE;
-}
+export { DEFAULT_KEYCHAIN_SERVICE, keychainServiceOf } from './names.js';
 
 /** How long a keychain call may take before we call the keychain unreachable (a locked collection can wait on a prompt nobody sees). */
 export const DEFAULT_KEYCHAIN_TIMEOUT_MS = 5_000;
