@@ -38,6 +38,20 @@ const confWithoutAjv: esbuild.Plugin = {
   },
 };
 
+/**
+ * `node:process` is the global `process` (build/stubs/process.ts): imported as an ES module, Node's own builds a
+ * facade that reads every property, `process.stdin` included, which sets up standard input on every call.
+ */
+const processGlobal: esbuild.Plugin = {
+  name: 'process-global',
+  setup(build) {
+    // Imports only: a require('process') would get the stub's exports object, not `process`.
+    build.onResolve({ filter: /^(node:)?process$/ }, (args) =>
+      args.kind === 'import-statement' ? { path: path.join(root, 'build/stubs/process.ts') } : undefined,
+    );
+  },
+};
+
 const common: esbuild.BuildOptions = {
   bundle: true,
   sourcemap: 'linked',
@@ -86,7 +100,7 @@ const builds: esbuild.BuildOptions[] = [
     target: 'node20',
     mainFields: ['module', 'main'],
     external: nodeExternals,
-    plugins: [confWithoutAjv],
+    plugins: [confWithoutAjv, processGlobal],
     banner: {
       js: "#!/usr/bin/env node\nimport { createRequire as __rolebarRequire } from 'node:module'; const require = __rolebarRequire(import.meta.url);",
     },
