@@ -318,10 +318,10 @@ export function namesById(
   identities: readonly Pick<Identity, 'id' | 'name'>[],
   roles: readonly Pick<Role, 'id' | 'label'>[],
 ): ReadonlyMap<string, string> {
-  return new Map([
-    ...identities.map((i) => [i.id, i.name] as const),
-    ...roles.map((r) => [r.id, r.label] as const),
-  ]);
+  const names = new Map<string, string>();
+  for (const identity of identities) names.set(identity.id, identity.name);
+  for (const role of roles) names.set(role.id, role.label);
+  return names;
 }
 
 /** A role session name derived from who is asking: `rolebar-alice`, cut to 64 valid characters. */

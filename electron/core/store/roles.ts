@@ -45,15 +45,18 @@ export type ReadOnlyRoles = (data: SettingsData, own: Role[]) => Role[];
 export const ownRolesOnly: ReadOnlyRoles = () => NONE;
 const NONE: Role[] = [];
 
-/** The roles as listed, and indexes to find one without walking them all (20,000 catalog roles). */
+/**
+ * The roles as listed, and indexes to find one without walking them all (20,000 catalog roles). Each index is
+ * built on its first use: a listing needs none.
+ */
 interface RoleIndex {
   data: SettingsData;
   mine: Role[];
   others: Role[];
   list: Role[];
-  byId: Map<string, Role>;
-  byLabel: Map<string, Role>;
-  byProfile: Map<string, Role>;
+  readonly byId: Map<string, Role>;
+  readonly byLabel: Map<string, Role>;
+  readonly byProfile: Map<string, Role>;
 }
 
 /** The roles in `data` and their indexes, reusing `last` while the settings and the read-only roles are the same. */
@@ -69,18 +72,32 @@ function indexRoles(
   const list = others.length > 0 ? [...mine, ...others] : mine;
   // The first role with a label or profile name is the one found, as a search of the list in order finds it.
   const firstBy = (key: (r: Role) => string) => {
-    const map = new Map<string, Role>();
-    for (const role of list) if (!map.has(key(role))) map.set(key(role), role);
-    return map;
+    let map: Map<string, Role> | undefined;
+    return () => {
+      if (map) return map;
+      map = new Map<string, Role>();
+      for (const role of list) {
+        const k = key(role);
+        if (!map.has(k)) map.set(k, role);
+      }
+      return map;
+    };
   };
+  const [byId, byLabel, byProfile] = [firstBy((r) => r.id), firstBy((r) => r.label), firstBy(profileNameOf)];
   return {
     data,
     mine,
     others,
     list,
-    byId: firstBy((r) => r.id),
-    byLabel: firstBy((r) => r.label),
-    byProfile: firstBy(profileNameOf),
+    get byId() {
+      return byId();
+    },
+    get byLabel() {
+      return byLabel();
+    },
+    get byProfile() {
+      return byProfile();
+    },
   };
 }
 

@@ -342,7 +342,8 @@ export function fromCheckedForm(raw: unknown): Catalog | undefined {
     const [depth, rootIndex] = placed[i] ?? [];
     const root = roles[rootIndex ?? -1];
     if (typeof depth !== 'number' || !root || typeof named[i] !== 'string') return undefined;
-    places.set(role, { depth, root });
+    // A role that starts its own chain has the place chainPlace gives any role it was not told about.
+    if (depth !== 0 || root !== role) places.set(role, { depth, root });
     profiles.set(role, { prefix: catalog.profilePrefix, profile: named[i] });
   }
   return catalog;

@@ -6,7 +6,7 @@ import type { ReadOnlyRoles } from '../../store/roles.js';
 import { storedSessions } from '../../store/sessions.js';
 import type { SettingsData } from '../../store/settings.js';
 import { copyPath, readCopy } from './copies.js';
-import { asRole, type Catalog, chainPlace } from './format.js';
+import { asRole, type Catalog, type CatalogRole, chainPlace } from './format.js';
 import { type CatalogSubscription, subscriptionsIn } from './subscriptions.js';
 import type { Collision } from './views.js';
 
@@ -75,11 +75,13 @@ function keptBeside(
   own: Role[],
   resolvedList: Array<{ sub: CatalogSubscription; resolved: { roles: Role[]; unmapped: string[] } }>,
 ): CatalogRoles {
-  const taken = new Map(own.map((r) => [profileNameOf(r), r.label]));
-  const roles: Role[] = [];
+  // Each taken profile name with the role that took it; its name as a collision shows it is made only then.
+  const taken = new Map<string, Role>(own.map((r) => [profileNameOf(r), r]));
+  const nameOf = (role: Role) => (role.catalog === undefined ? role.label : `${role.catalog}/${role.label}`);
+  let roles: Role[] = [];
   const collisions: Collision[] = [];
   const unmapped: string[] = [];
-  for (const { sub, resolved } of resolvedList) {
+  resolvedList.forEach(({ sub, resolved }, i) => {
     unmapped.push(...resolved.unmapped);
     const left = new Set<string>();
     const kept: Role[] = [];
@@ -93,16 +95,18 @@ function keptBeside(
             catalog: sub.name,
             role: role.id.slice(`catalog:${sub.name}:`.length),
             profile,
-            keptRole,
+            keptRole: nameOf(keptRole),
           });
         left.add(role.id);
         continue;
       }
       kept.push(role);
     }
-    for (const role of kept) taken.set(profileNameOf(role), `${sub.name}/${role.label}`);
-    roles.push(...kept);
-  }
+    // The last catalog's names are looked up by none after it.
+    if (i < resolvedList.length - 1) for (const role of kept) taken.set(profileNameOf(role), role);
+    if (roles.length === 0) roles = kept;
+    else roles.push(...kept);
+  });
   return { roles, collisions, unmapped };
 }
 
@@ -127,25 +131,36 @@ function resolvedRoles(
   const cached = resolvedCache.get(file);
   // A changed copy is parsed again into a new object (copies.ts): the same object means the same copy.
   if (cached && cached.key === key && cached.catalog === catalog) return cached;
-  // parseCatalog placed every role in its chain once (format.ts): sources sort before the roles chained from them.
-  const ordered = catalog.roles
-    .map((role) => ({ role, place: chainPlace(role) }))
-    .sort((a, b) => a.place.depth - b.place.depth);
+  // parseCatalog placed every role in its chain once (format.ts): sources come before the roles chained from
+  // them, in the catalog's order at each depth (one bucket per depth: chains are at most 10 hops).
+  const byDepth: CatalogRole[][] = [];
+  for (const role of catalog.roles) (byDepth[chainPlace(role).depth] ??= []).push(role);
+  const ordered = byDepth.length <= 1 ? catalog.roles : byDepth.flat();
   const roles: Role[] = [];
   const unmapped: string[] = [];
-  // Each account's label made once (500 accounts), not once per role (5,000 roles).
+  // Made once per account (500), not once per role (5,000): its label, and the source of the roles assumed
+  // straight from its identity (one object they share, frozen: a role's source is never changed in place).
   const accountLabels = new Map(
     catalog.accounts.map((a) => [a.id, a.name === a.id ? `Account ${a.id}` : `${a.name} (${a.id})`]),
   );
-  for (const { role, place } of ordered) {
-    const identity = sub.identities[place.root.account] ?? sub.identities['*'];
-    if (identity === undefined) {
+  const identitySources = new Map<string, Role['source'] | undefined>();
+  const identitySourceOf = (account: string): Role['source'] | undefined => {
+    if (identitySources.has(account)) return identitySources.get(account);
+    const identity = sub.identities[account] ?? sub.identities['*'];
+    const source =
+      identity === undefined ? undefined : Object.freeze({ kind: 'identity' as const, id: identity });
+    identitySources.set(account, source);
+    return source;
+  };
+  for (const role of ordered) {
+    const rootSource = identitySourceOf(chainPlace(role).root.account);
+    if (rootSource === undefined) {
       unmapped.push(`${sub.name}/${role.id}`);
       continue;
     }
     const source: Role['source'] =
       role.chainFrom === undefined
-        ? { kind: 'identity', id: identity }
+        ? rootSource
         : { kind: 'role', id: catalogRoleId(sub.name, role.chainFrom) };
     const held = heldLive.has(role.id) ? sub.held?.[role.id] : undefined;
     const shaped = asRole(held ? { ...role, roleArn: held } : role, catalog.profilePrefix, source, sub.name);
