@@ -24,9 +24,30 @@ export async function withCore<T>(
 ): Promise<T> {
   const core = openCore(io.env, {}, io.interactive && !options.noPrompt ? askKeychainPassphrase : undefined);
   try {
+    // credential_process (noPrompt) only serves: it leaves what a killed import left to the next command.
+    if (!options.noPrompt) await finishImportCutShort(core, io);
     return await work(core);
   } finally {
     core.close();
+  }
+}
+
+/**
+ * An import killed after its commit left the ~/.aws edits it journaled undone: any command finishes them, so the
+ * user's files match what Rolebar holds whatever they run next. Nothing is loaded while the journal is empty; a
+ * failure is reported and the command goes on (the edits stay journaled for the next one).
+ */
+async function finishImportCutShort(core: RolebarCore, io: Io): Promise<void> {
+  if (!core.settings.read().keychainIntents?.length) return;
+  const { finishKeyMoves } = await import('../core/features/import/keys.js');
+  try {
+    const finished = await finishKeyMoves(core);
+    if (finished > 0) io.err('rolebar: finished the ~/.aws edits of an import that was cut short.');
+  } catch (error) {
+    const reason = error instanceof RolebarError ? error.toUserString() : String(error);
+    io.err(
+      `rolebar: could not finish the ~/.aws edits of an import that was cut short (tried again next time): ${reason}`,
+    );
   }
 }
 
