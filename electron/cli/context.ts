@@ -28,15 +28,46 @@ export async function withCore<T>(
   const { openCore } = await import('../core/index.js');
   const core = openCore(io.env, {}, io.interactive && !options.noPrompt ? askKeychainPassphrase : undefined);
   try {
+    // credential_process (noPrompt) only serves: it leaves what a killed import left to the next command.
+    if (!options.noPrompt) await finishImportCutShort(core, io);
     return await work(core);
   } finally {
     core.close();
   }
 }
 
-/** Opens the listing view (what Rolebar remembers, the keychain opened on first use) and runs `work`. */
-export function withView<T>(io: Io, work: (view: RolebarView) => Promise<T>): Promise<T> {
-  return work(openView(io.env, io.interactive ? askKeychainPassphrase : undefined));
+/**
+ * Opens the listing view (what Rolebar remembers, the keychain opened on first use) and runs `work`. An import
+ * cut short is finished first, as by any command: through the core, which is loaded only then.
+ */
+export async function withView<T>(io: Io, work: (view: RolebarView) => Promise<T>): Promise<T> {
+  const view = openView(io.env, io.interactive ? askKeychainPassphrase : undefined);
+  if (importCutShort(view.settings)) await withCore(io, async () => undefined);
+  return work(view);
+}
+
+/**
+ * An import killed after its commit left the ~/.aws edits it journaled undone: any command finishes them, so the
+ * user's files match what Rolebar holds whatever they run next. Nothing is loaded while the journal is empty; a
+ * failure is reported and the command goes on (the edits stay journaled for the next one).
+ */
+async function finishImportCutShort(core: RolebarCore, io: Io): Promise<void> {
+  if (!importCutShort(core.settings)) return;
+  const { finishKeyMoves } = await import('../core/features/import/keys.js');
+  try {
+    const finished = await finishKeyMoves(core);
+    if (finished > 0) io.err('rolebar: finished the ~/.aws edits of an import that was cut short.');
+  } catch (error) {
+    const reason = error instanceof RolebarError ? error.toUserString() : String(error);
+    io.err(
+      `rolebar: could not finish the ~/.aws edits of an import that was cut short (tried again next time): ${reason}`,
+    );
+  }
+}
+
+/** Whether an import left journaled edits to finish. */
+function importCutShort(settings: RolebarView['settings']): boolean {
+  return (settings.read().keychainIntents?.length ?? 0) > 0;
 }
 
 /** The AWS files' location, as the core's writers and readers take it. */

@@ -4,7 +4,7 @@
  * (platform/atomic.ts): the app's main process never waits on the disk to record a switch (issue 25), and a
  * settings update in the same process never waits on it (settings.json's lock is taken synchronously).
  *
- * Rolebar before 1.1 kept the records in settings.json's `sessions`: they are read beside this file's (its own
+ * An older Rolebar kept the records in settings.json's `sessions`: they are read beside this file's (its own
  * win), and the first write here moves them over and empties that list.
  */
 import path from 'node:path';
@@ -53,7 +53,7 @@ function damaged(file: string, cause?: unknown): RolebarError {
 }
 
 function readFileRecords(file: string): readonly SessionRecord[] {
-  const text = readSettingsText(file);
+  const text = readSettingsText(file, 'session records file');
   if (text === undefined) return [];
   const last = lastRead.get(file);
   if (last?.text === text) return last.records;

@@ -50,34 +50,35 @@ export function prepareSettingsDir(dir: string): void {
   chmodSync(dir, SETTINGS_DIR_MODE); // mkdir's mode passes through the umask; say it once more, exactly
 }
 
-function notAFile(file: string, kind: string): RolebarError {
-  return new RolebarError('settings-not-a-file', `The settings file ${file} is ${kind}, not a file.`, {
+function notAFile(file: string, kind: string, what: string): RolebarError {
+  return new RolebarError('settings-not-a-file', `The ${what} ${file} is ${kind}, not a file.`, {
     hint: 'Rolebar leaves it as it is. Move it away (a missing file starts fresh), then try again.',
     context: { file },
   });
 }
 
 /**
- * The settings file's text, or undefined when there is none. Anything but a regular file at the path is refused
- * at once and never touched: it is opened non-blocking (a FIFO would otherwise wait for a writer forever) and
- * checked before a byte is read (a device could be endless).
+ * The text of a file in the settings folder (`what` names it in errors: the settings file, the session records
+ * file), or undefined when there is none. Anything but a regular file at the path is refused at once and never
+ * touched: it is opened non-blocking (a FIFO would otherwise wait for a writer forever) and checked before a
+ * byte is read (a device could be endless).
  */
-export function readSettingsText(file: string): string | undefined {
+export function readSettingsText(file: string, what = 'settings file'): string | undefined {
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    if (code === 'ENXIO') throw notAFile(file, 'a socket'); // sockets cannot be opened at all
-    throw new RolebarError('settings-unreadable', `The settings file ${file} cannot be read.`, {
+    if (code === 'ENXIO') throw notAFile(file, 'a socket', what); // sockets cannot be opened at all
+    throw new RolebarError('settings-unreadable', `The ${what} ${file} cannot be read.`, {
       hint: 'Check its permissions.',
       cause: error,
     });
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) throw notAFile(file, describeKind(stat));
+    if (!stat.isFile()) throw notAFile(file, describeKind(stat), what);
     return readFileSync(fd, 'utf8');
   } finally {
     closeSync(fd);

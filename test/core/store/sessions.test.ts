@@ -1,7 +1,8 @@
 // The session records' own file (store/sessions.ts): written asynchronously under its own lock, records an older
 // Rolebar left in settings.json moved over, a damaged file refused with advice, concurrent writers losing nothing.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { SessionRecord } from '../../../electron/core/domain/model.js';
@@ -92,6 +93,23 @@ describe('session records (sessions.json beside settings.json)', () => {
       Array.from({ length: 24 }, (_, i) => writers[i % writers.length]?.save(record(`r${i}`))),
     );
     assert.equal(open().sessions.list().length, 24);
+  });
+
+  it('a FIFO at its path is refused at once in its own words (never read, never replaced)', async () => {
+    spawnSync('mkfifo', [file]);
+    const before = lstatSync(file);
+    const { sessions } = open();
+    assert.throws(
+      () => sessions.list(),
+      (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'settings-not-a-file');
+        assert.match(error.message, /^The session records file .*sessions\.json is a named pipe \(FIFO\)/);
+        return true;
+      },
+    );
+    await assert.rejects(sessions.save(record('a')), /session records file/);
+    assert.equal(lstatSync(file).ino, before.ino);
+    assert.ok(lstatSync(file).isFIFO());
   });
 
   it('a damaged file is refused with what to do, and left as it is', async () => {

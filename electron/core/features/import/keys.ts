@@ -1,14 +1,14 @@
 // The plaintext keys an import may take out of ~/.aws (`--remove-plaintext-keys`): only those the keychain holds
 // exactly (or this run imports), each replaced by a credential_process line serving the same identity, in one write
 // per file. The edits are journaled in settings in the import's own commit write, so an import killed between the
-// two files' writes is finished by the next import (finishKeyMoves).
+// two files' writes is finished by the next import or CLI command (finishKeyMoves).
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { accessKeyIdOf } from '../../sessions/sources/registry.js';
 import { type AwsLocationOptions, resolveAwsFilePaths } from '../../aws-files/index.js';
 import { type KeyReplacement, replacePlaintextKeys } from '../../aws-files/replace-keys.js';
 import type { Engine } from '../../sessions/engine.js';
-import { intentIsLive } from '../../store/secret-journal.js';
+import { dropIntent, intentIsLive } from '../../store/secret-journal.js';
 import type { SettingsData, SettingsRecord } from '../../store/settings.js';
 import { type AwsProfile, keysOf, roleProfile } from './read.js';
 
@@ -89,7 +89,7 @@ interface KeyMovesRecord extends SettingsRecord {
 
 /**
  * Journals `moves` in `data` (inside the import's commit write): if this process dies before both files are
- * written, the next import finishes the edits. Returns the record's id, or undefined when there is nothing to move.
+ * written, the next import or CLI command finishes the edits. Returns the record's id, or undefined when there is nothing to move.
  */
 export function journalKeyMoves(
   data: SettingsData,
@@ -131,7 +131,7 @@ export async function carryOutKeyMoves(
         detail: `its keys were not found as read in the ${file} file (changed meanwhile?); import again`,
       });
   }
-  if (journalId) core.settings.update((data) => dropRecord(data, journalId));
+  if (journalId) core.settings.update((data) => dropIntent(data, journalId));
   const kept = new Set(moved.keysKept.map((k) => k.profile));
   moved.keysRemovedFrom.push(
     ...new Set([...replacedIn.credentials, ...replacedIn.config].filter((name) => !kept.has(name))),
@@ -153,15 +153,9 @@ export async function finishKeyMoves(core: Engine): Promise<number> {
     };
     for (const file of ['credentials', 'config'] as const)
       if (record[file].length > 0) await replacePlaintextKeys(record[file], location, file);
-    core.settings.update((data) => dropRecord(data, record.id));
+    core.settings.update((data) => dropIntent(data, record.id));
   }
   return dead.length;
-}
-
-function dropRecord(data: SettingsData, id: string): void {
-  const rest = (data.keychainIntents ?? []).filter((record) => record.id !== id);
-  if (rest.length > 0) data.keychainIntents = rest;
-  else delete data.keychainIntents;
 }
 
 const isString = (value: unknown): value is string => typeof value === 'string';
