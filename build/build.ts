@@ -52,6 +52,18 @@ const processGlobal: esbuild.Plugin = {
   },
 };
 
+/** conf's semver is loaded on its first call (build/stubs/semver-lazy.ts): only a settings migration calls it. */
+const lazySemver: esbuild.Plugin = {
+  name: 'lazy-semver',
+  setup(build) {
+    build.onResolve({ filter: /^semver$/ }, (args) =>
+      args.importer.includes(`${path.sep}node_modules${path.sep}conf${path.sep}`)
+        ? { path: path.join(root, 'build/stubs/semver-lazy.ts') }
+        : undefined,
+    );
+  },
+};
+
 const common: esbuild.BuildOptions = {
   bundle: true,
   sourcemap: 'linked',
@@ -100,7 +112,7 @@ const builds: esbuild.BuildOptions[] = [
     target: 'node20',
     mainFields: ['module', 'main'],
     external: nodeExternals,
-    plugins: [confWithoutAjv, processGlobal],
+    plugins: [confWithoutAjv, processGlobal, lazySemver],
     banner: {
       js: "#!/usr/bin/env node\nimport { createRequire as __rolebarRequire } from 'node:module'; const require = __rolebarRequire(import.meta.url);",
     },

@@ -55,8 +55,16 @@ export interface SettingsStoreLike {
 /** Makes the underlying store: conf under Node (CLI, tests), electron-store in the main process. */
 export type SettingsStoreFactory = (options: Options<SettingsData>) => SettingsStoreLike;
 
-/** conf's options for Rolebar's settings file in `dir`; the main process passes the same ones to electron-store. */
-export function settingsStoreOptions(dir: string, beforeMigration?: () => void): Options<SettingsData> {
+/**
+ * conf's options for Rolebar's settings file in `dir`; the main process passes the same ones to electron-store.
+ * `current`: the file is already at SETTINGS_VERSION, so conf is given no migrations (it would run none, and
+ * asking it which costs loading semver).
+ */
+export function settingsStoreOptions(
+  dir: string,
+  beforeMigration?: () => void,
+  current = false,
+): Options<SettingsData> {
   return {
     cwd: dir,
     configName: SETTINGS_FILE_NAME,
@@ -64,7 +72,7 @@ export function settingsStoreOptions(dir: string, beforeMigration?: () => void):
     projectVersion: SETTINGS_VERSION,
     // No `schema`: conf would compile it with ajv on every start (~50 ms); openSettings checks it instead.
     // No `defaults`: conf would write them into a file before validating it. Migrations fill them in instead.
-    migrations: confMigrations(),
+    ...(current ? {} : { migrations: confMigrations() }),
     ...(beforeMigration ? { beforeEachMigration: beforeMigration } : {}),
     clearInvalidConfig: false,
     configFileMode: 0o600,
@@ -134,7 +142,8 @@ export function openSettings(options: OpenSettingsOptions = {}): Settings {
 
   prepareSettingsDir(dir);
   const store = withFileLockSync(file, () => {
-    const existed = checkFileBeforeOpening(file, now);
+    const version = checkFileBeforeOpening(file, now);
+    const existed = version !== false;
     cleanStaleSettingsTemps(file);
     let keptBeforeMigrating = false;
     const beforeMigration = () => {
@@ -142,7 +151,7 @@ export function openSettings(options: OpenSettingsOptions = {}): Settings {
       keptBeforeMigrating = true;
     };
     try {
-      const opened = createStore(settingsStoreOptions(dir, beforeMigration));
+      const opened = createStore(settingsStoreOptions(dir, beforeMigration, version === SETTINGS_VERSION));
       checkSchema(opened.store); // what conf did after its migrations
       return opened;
     } catch (error) {
@@ -215,9 +224,10 @@ export function openSettings(options: OpenSettingsOptions = {}): Settings {
 
 /**
  * Checks the file before conf opens it: conf would overwrite a newer file's version mark, and would migrate (and
- * write) a file that breaks the schema before refusing it. Returns whether the file exists.
+ * write) a file that breaks the schema before refusing it. Returns the format version the file records
+ * (undefined: none), or false when there is no file.
  */
-function checkFileBeforeOpening(file: string, now: () => Date): boolean {
+function checkFileBeforeOpening(file: string, now: () => Date): string | undefined | false {
   const text = readSettingsText(file);
   if (text === undefined) return false;
   let parsed: Record<string, unknown>;
@@ -243,7 +253,7 @@ function checkFileBeforeOpening(file: string, now: () => Date): boolean {
   } catch (error) {
     throw corrupt(file, now, error);
   }
-  return true;
+  return version;
 }
 
 /** The file's JSON, refused unless it is an object: `null`, `[]` or `3` is damage, not an empty settings file. */
