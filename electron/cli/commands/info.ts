@@ -1,6 +1,6 @@
 // `rolebar whoami` and `rolebar status`: who a session is, and everything Rolebar knows, with time left.
 import type { WhoAmITarget } from '../../core/index.js';
-import { namesById, type Role, profileNameOf } from '../../core/domain/model.js';
+import { namesById, type Role, profileNameOf, rolesNamedBy } from '../../core/domain/model.js';
 import { formatRemaining } from '../../core/domain/session-clock.js';
 import { isLive, timeLeftMs } from '../../core/domain/session-live.js';
 import type { KeyInfo } from '../../core/features/iam/key-info.js';
@@ -92,7 +92,13 @@ const status: Command = {
       const keys = identities.some((i) => accessKeyIdOf(i) !== undefined)
         ? await (await import('../../core/features/iam/read-key-info.js')).readKeyInfos(core, awsLocation(io))
         : new Map<string, KeyInfo>();
-      const names = namesById(identities, roles);
+      const names = namesById(
+        identities,
+        rolesNamedBy(
+          roles,
+          sessions.map((s) => s.roleId),
+        ),
+      );
       const sourceName = (role: Role) =>
         names.get(role.source.id) ?? (role.source.kind === 'identity' ? '?' : role.source.id);
       const labelOf = (roleId: string) => names.get(roleId) ?? roleId;

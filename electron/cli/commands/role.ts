@@ -2,7 +2,7 @@
 import type { RolebarCore } from '../../core/index.js';
 import { RolebarError } from '../../core/domain/errors.js';
 import type { NewRole } from '../../core/store/roles.js';
-import { namesById, profileNameOf, type RoleSource } from '../../core/domain/model.js';
+import { namesById, profileNameOf, type RoleSource, rolesNamedBy } from '../../core/domain/model.js';
 import {
   type Command,
   flag,
@@ -185,7 +185,7 @@ const list: Command = {
   run: (args, io) =>
     withView(io, async (view) => {
       const roles = view.roles.list();
-      const names = namesById(view.identities.list(), roles);
+      const names = namesById(view.identities.list(), rolesNamedBy(roles));
       const from = (source: RoleSource) => names.get(source.id) ?? '?';
       if (flag(args, 'json'))
         printJson(

@@ -324,6 +324,19 @@ export function namesById(
   return names;
 }
 
+/**
+ * The roles a list names besides in their own rows: those other roles are assumed from, and the ids in `also`
+ * (the roles of active sessions). For namesById: 5,000 catalog roles that chain from none add nothing to look up.
+ */
+export function rolesNamedBy<R extends Pick<Role, 'id' | 'source'>>(
+  roles: readonly R[],
+  also: Iterable<string> = [],
+): R[] {
+  const named = new Set(also);
+  for (const role of roles) if (role.source.kind === 'role') named.add(role.source.id);
+  return named.size === 0 ? [] : roles.filter((role) => named.has(role.id));
+}
+
 /** A role session name derived from who is asking: `rolebar-alice`, cut to 64 valid characters. */
 export function defaultSessionName(userName: string | undefined): string {
   const base = `rolebar-${(userName ?? 'user').replace(/[^\w+=,.@-]/g, '-')}`;
