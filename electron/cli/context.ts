@@ -47,21 +47,20 @@ export async function withView<T>(io: Io, work: (view: RolebarView) => Promise<T
 }
 
 /**
- * An import killed after its commit left the ~/.aws edits it journaled undone: any command finishes them, so the
- * user's files match what Rolebar holds whatever they run next. Nothing is loaded while the journal is empty; a
- * failure is reported and the command goes on (the edits stay journaled for the next one).
+ * A change killed part-way (an import, a key rotation) left intents in the journal: any command settles them, so
+ * what Rolebar holds and the user's files agree whatever they run next. Before its commit an import's secrets go
+ * again; after it, the ~/.aws edits it journaled are made. Nothing is loaded while the journal is empty; a
+ * failure is reported and the command goes on (the journal keeps it for the next one).
  */
 async function finishImportCutShort(core: RolebarCore, io: Io): Promise<void> {
   if (!importCutShort(core.settings)) return;
-  const { finishKeyMoves } = await import('../core/features/import/keys.js');
+  const { settleInterruptedImport } = await import('../core/features/import/import.js');
   try {
-    const finished = await finishKeyMoves(core);
+    const finished = await settleInterruptedImport(core);
     if (finished > 0) io.err('rolebar: finished the ~/.aws edits of an import that was cut short.');
   } catch (error) {
     const reason = error instanceof RolebarError ? error.toUserString() : String(error);
-    io.err(
-      `rolebar: could not finish the ~/.aws edits of an import that was cut short (tried again next time): ${reason}`,
-    );
+    io.err(`rolebar: could not settle a change that was cut short (tried again next time): ${reason}`);
   }
 }
 

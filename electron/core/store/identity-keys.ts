@@ -8,6 +8,7 @@ import type { SecretStore } from '../platform/keychain/keychain.js';
 import { checkField, type Identity } from '../domain/model.js';
 import * as fields from '../domain/fields.js';
 import {
+  assertIntentsStillOpen,
   commitIntent,
   dropIntent,
   dropIntents,
@@ -193,6 +194,10 @@ async function addAll(
       keyed.map(({ account, secret }) => [account, secret] as const),
     );
     settings.update((data) => {
+      assertIntentsStillOpen(
+        data,
+        intents.map((intent) => intent.id),
+      );
       addTo(data, true); // another process may have taken a name meanwhile
       alongside?.(data);
       dropIntents(

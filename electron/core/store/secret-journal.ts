@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import { RolebarError } from '../domain/errors.js';
 import { isProcessAlive } from '../platform/atomic.js';
 import { deleteAll } from '../platform/keychain/batch.js';
 import type { SecretStore } from '../platform/keychain/keychain.js';
@@ -77,6 +78,21 @@ export function recordIntent(data: SettingsData, intent: SecretIntent): void {
 /** Records many intents in `data` at once (an import's keys: one settings write for all of them). */
 export function recordIntents(data: SettingsData, intents: readonly SecretIntent[]): void {
   data.keychainIntents = [...(data.keychainIntents ?? []), ...intents.map((intent) => ({ ...intent }))];
+}
+
+/**
+ * Refuses to commit when any of `intentIds` is no longer in `data`: another process took it for abandoned (a
+ * change that outlived INTENT_STALE_MS, such as an import of thousands of keys) and took its secrets back, so the
+ * records about to be saved would have none. Call inside the Settings.update that commits.
+ */
+export function assertIntentsStillOpen(data: SettingsData, intentIds: readonly string[]): void {
+  const open = new Set((data.keychainIntents ?? []).map((record) => record.id));
+  if (intentIds.every((id) => open.has(id))) return;
+  throw new RolebarError(
+    'keychain-change-abandoned',
+    `Saving the keys took longer than ${INTENT_STALE_MS / 60_000} minutes, and another Rolebar process took them back as abandoned. Nothing was saved.`,
+    { hint: 'Try again, with no other Rolebar command running meanwhile (or import fewer keys at a time).' },
+  );
 }
 
 /** Removes an intent from `data` (call inside Settings.update); the key goes when the list empties. */

@@ -3,12 +3,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { createCore } from '../../../electron/core/index.js';
+import type { SecretStore } from '../../../electron/core/platform/keychain/keychain.js';
+import { openSettings } from '../../../electron/core/store/settings.js';
 import {
   commitIntent,
   mfaSessionAccount,
   newIntent,
   recordIntent,
   secretAccount,
+  settleInterrupted,
   stagedSecretAccount,
 } from '../../../electron/core/store/secret-journal.js';
 import { SEED_KEYS } from '../../../electron/emulator/index.js';
@@ -106,5 +110,52 @@ describe('identities: a change cut short is finished or undone by the next opene
     await fx().core.identities.remove(alice.id);
     assert.deepEqual(await fx().secrets.list(), []);
     assert.equal(fx().settings.read().keychainIntents, undefined);
+  });
+  it('a batch that outlives the journal and is taken back by another process saves nothing', async () => {
+    const { sandbox, secrets } = fx();
+    const other = openSettings({ dir: sandbox.rolebarHome });
+    let tookBack = false;
+    // While the batch writes its secrets, another Rolebar settles the journal 11 minutes on: the intents count
+    // as abandoned (older than the journal's limit), so it takes their secrets back.
+    const slow: SecretStore = {
+      service: secrets.service,
+      get: (account) => secrets.get(account),
+      delete: (account) => secrets.delete(account),
+      list: () => secrets.list(),
+      async set(account, secret) {
+        await secrets.set(account, secret);
+        if (tookBack) return;
+        tookBack = true;
+        await settleInterrupted(other, secrets, Date.now() + 11 * 60_000);
+      },
+    };
+    const core = createCore({
+      settings: openSettings({ dir: sandbox.rolebarHome }),
+      secrets: slow,
+      env: sandbox.env,
+      homedir: sandbox.dir,
+    });
+    const input = (name: string, key: { accessKeyId: string; secretAccessKey: string }) => ({
+      id: name,
+      input: {
+        kind: 'iam-user' as const,
+        name,
+        accessKeyId: key.accessKeyId,
+        secretAccessKey: key.secretAccessKey,
+      },
+    });
+    await assert.rejects(
+      core.addIdentities([input('one', SEED_KEYS.alice), input('two', NEW_KEY)]),
+      (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'keychain-change-abandoned');
+        assert.match(error.message, /took them back as abandoned\. Nothing was saved/);
+        return true;
+      },
+    );
+    assert.ok(tookBack);
+    assert.deepEqual(fx().settings.read().identities, [], 'no identity saved without its secret');
+    assert.deepEqual(await secrets.list(), []);
+    assert.equal(fx().settings.read().keychainIntents, undefined);
+    core.close();
   });
 });

@@ -99,10 +99,11 @@ export async function applyImport(
 }
 
 /**
- * An import killed part-way is finished or undone before the next one reads anything: before its commit its
- * secrets go again (the keychain journal), after it the files' edits it journaled are made.
+ * An import killed part-way is finished or undone (before the next one reads anything, and by any CLI command):
+ * before its commit its secrets go again (the keychain journal), after it the files' edits it journaled are
+ * made. Returns how many imports' file edits it finished.
  */
-async function settleInterruptedImport(core: Engine): Promise<void> {
+export async function settleInterruptedImport(core: Engine): Promise<number> {
   await core.identities.settle();
-  await finishKeyMoves(core);
+  return finishKeyMoves(core);
 }
